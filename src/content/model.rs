@@ -1,0 +1,108 @@
+//! The content model: what a scenario, a free page and the whole site content are once
+//! parsed and validated. Every vocabulary value is stored as its key; labels come from
+//! `vocab::Vocabularies` at render time.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::Serialize;
+
+/// An author of a scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Auteur {
+    pub nom: String,
+    pub fonction: Option<String>,
+    pub etablissement: Option<String>,
+}
+
+/// A resource attached to a scenario: an external link or a file of the bundle.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Ressource {
+    pub titre: String,
+    /// External address (`https://…`).
+    pub url: Option<String>,
+    /// File of the bundle, relative to the scenario folder.
+    pub fichier: Option<String>,
+}
+
+/// A duration, as written and normalised.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Duree {
+    /// As the author wrote it (« 2 x 55 min »).
+    pub affichage: String,
+    /// ISO 8601 total duration (`PT1H50M`).
+    pub iso: String,
+    /// Total minutes, for sorting and the index fast field.
+    pub minutes: u32,
+}
+
+/// Validated front matter of a scenario. Vocabulary fields hold keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Metadata {
+    pub titre: String,
+    pub resume: String,
+    pub date: NaiveDate,
+    pub mise_a_jour: Option<NaiveDate>,
+    pub auteurs: Vec<Auteur>,
+    pub academie: String,
+    pub disciplines: Vec<String>,
+    pub niveaux: Vec<String>,
+    pub cycles: Vec<String>,
+    pub types: Vec<String>,
+    pub modalites: Vec<String>,
+    pub duree: Option<Duree>,
+    /// Free list, as written (trimmed).
+    pub outils: Vec<String>,
+    /// CRCN codes (`1.1` … `5.2`).
+    pub competences_numeriques: Vec<String>,
+    pub mots_cles: Vec<String>,
+    /// SPDX identifier.
+    pub licence: String,
+    /// Picture of the bundle (relative path) or absolute URL.
+    pub vignette: Option<String>,
+    pub vignette_alt: Option<String>,
+    pub ressources: Vec<Ressource>,
+    pub url_source: Option<String>,
+    pub brouillon: bool,
+}
+
+/// One scenario: a Markdown file under `content/scenarios/`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Scenario {
+    /// Unique identifier, used in the URL `scenarios/<slug>/`.
+    pub slug: String,
+    /// Source file, relative to the site root (`content/scenarios/maths/pythagore.md`).
+    pub source: PathBuf,
+    /// For a bundle (`…/index.md`): the folder whose other files are copied beside the page,
+    /// relative to the site root.
+    pub bundle_dir: Option<PathBuf>,
+    /// Files of the bundle, relative to `bundle_dir` (sorted).
+    pub bundle_files: Vec<PathBuf>,
+    pub meta: Metadata,
+    /// Markdown body (after the front matter).
+    pub body: String,
+    /// Line of the source file where the body starts (1-based), to locate Markdown problems.
+    pub body_line: usize,
+}
+
+/// A free page (`content/pages/*.md`) or the home text (`content/_index.md`).
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub slug: String,
+    pub source: PathBuf,
+    pub titre: String,
+    pub description: Option<String>,
+    /// Order in the footer menu (ascending), then title.
+    pub ordre: i64,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// Everything under `content/`, validated.
+#[derive(Debug, Clone)]
+pub struct SiteContent {
+    pub home: Page,
+    pub pages: Vec<Page>,
+    /// Sorted newest first, then by slug: the order of every listing.
+    pub scenarios: Vec<Scenario>,
+}

@@ -1,0 +1,16 @@
+//! vitrine: a static site generator for the *vitrine de la mutualisation*.
+//!
+//! Data flows one way: `content` discovers and validates the sources (using `config`
+//! and `vocab`), `markdown` turns bodies into HTML, `index` builds the tantivy index,
+//! `render` applies the theme, and `site` orchestrates the build and writes the output.
+
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod index;
+pub mod markdown;
+pub mod render;
+pub mod site;
+pub mod text;
+pub mod vocab;

@@ -1,0 +1,47 @@
+//! Small text helpers shared by every stage: folding for lookups and French slugs.
+
+use deunicode::deunicode;
+
+/// Lower case, accents removed, ligatures expanded (œ → oe), spaces collapsed.
+/// Used to compare what an author typed with vocabulary labels.
+pub fn fold(input: &str) -> String {
+    let ascii = deunicode(input).to_lowercase();
+    ascii.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// URL slug: ASCII lower case words joined by `-` (« Éducation musicale » → `education-musicale`).
+pub fn slugify(input: &str) -> String {
+    let folded = deunicode(input).to_lowercase();
+    let mut out = String::with_capacity(folded.len());
+    for c in folded.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+    }
+    while out.ends_with('-') {
+        out.pop();
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fold_removes_case_accents_and_ligatures() {
+        assert_eq!(fold("  Cinquième  Œuvre "), "cinquieme oeuvre");
+    }
+
+    #[test]
+    fn slugify_makes_french_slugs() {
+        assert_eq!(slugify("Éducation musicale"), "education-musicale");
+        assert_eq!(
+            slugify("L'évaluation : pourquoi ?"),
+            "l-evaluation-pourquoi"
+        );
+        assert_eq!(slugify("CM1 / CM2"), "cm1-cm2");
+    }
+}
