@@ -1,0 +1,32 @@
+//! Site build: orchestrates discover → validate → markdown → index → render → write.
+
+pub mod urls;
+
+use std::collections::BTreeMap;
+
+use crate::config::Config;
+use crate::content::SiteContent;
+use crate::markdown::Rendered;
+use crate::vocab::Vocabularies;
+
+/// Everything the page renderer needs, computed by the earlier stages.
+pub struct BuildInput<'a> {
+    pub config: &'a Config,
+    pub vocabs: &'a Vocabularies,
+    pub content: &'a SiteContent,
+    /// Rendered Markdown of each scenario, by slug. The links inside are relative to the
+    /// scenario page (`scenarios/<slug>/`).
+    pub scenarios_html: &'a BTreeMap<String, Rendered>,
+    /// Rendered Markdown of each free page, by slug, relative to `<slug>/`; the home text under `""`
+    /// (relative to the root).
+    pub pages_html: &'a BTreeMap<String, Rendered>,
+    /// Related scenarios (slug → up to 4 slugs, most similar first).
+    pub related: &'a BTreeMap<String, Vec<String>>,
+}
+
+/// One file of the output, path relative to the output root (`/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}

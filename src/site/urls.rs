@@ -1,0 +1,100 @@
+//! The output layout: where each page lives, and relative links between pages.
+//!
+//! Every internal link is relative to the page it appears on, so the output works unchanged
+//! under any sub-path (`https://www.ac-exemple.fr/vitrine/`) and from a copied folder. Paths
+//! here are "site paths": relative to the output root, `/`-separated, directories ending in `/`.
+
+use crate::content::Facet;
+
+pub fn home() -> String {
+    String::new()
+}
+
+pub fn scenario(slug: &str) -> String {
+    format!("scenarios/{slug}/")
+}
+
+/// Listing of all scenarios; page 1 is the listing root.
+pub fn scenarios_listing(page: usize) -> String {
+    paginated("scenarios/".to_string(), page)
+}
+
+pub fn page(slug: &str) -> String {
+    format!("{slug}/")
+}
+
+pub fn search() -> String {
+    "recherche/".to_string()
+}
+
+pub fn facet_index(facet: Facet) -> String {
+    format!("{}/", facet.slug())
+}
+
+pub fn facet_value(facet: Facet, key: &str, page: usize) -> String {
+    paginated(format!("{}/{}/", facet.slug(), key), page)
+}
+
+/// A file published beside a scenario page (bundle image or attachment).
+pub fn scenario_file(slug: &str, file: &str) -> String {
+    format!("scenarios/{slug}/{file}")
+}
+
+pub fn static_file(path: &str) -> String {
+    format!("static/{path}")
+}
+
+fn paginated(base: String, page: usize) -> String {
+    if page <= 1 {
+        base
+    } else {
+        format!("{base}page/{page}/")
+    }
+}
+
+/// The file to write for a site path: directories get `index.html`.
+pub fn output_file(site_path: &str) -> String {
+    if site_path.is_empty() || site_path.ends_with('/') {
+        format!("{site_path}index.html")
+    } else {
+        site_path.to_string()
+    }
+}
+
+/// Relative href from the page at `from` (a directory site path) to the site path `to`.
+///
+/// `from = "scenarios/a/"`, `to = "disciplines/svt/"` gives `../../disciplines/svt/`.
+pub fn relative(from: &str, to: &str) -> String {
+    let depth = from.matches('/').count();
+    let mut href = "../".repeat(depth);
+    href.push_str(to);
+    if href.is_empty() {
+        "./".to_string()
+    } else {
+        href
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_links_climb_to_the_root() {
+        assert_eq!(relative("", "scenarios/a/"), "scenarios/a/");
+        assert_eq!(relative("scenarios/a/", ""), "../../");
+        assert_eq!(relative("scenarios/a/", "static/style.css"), "../../static/style.css");
+        assert_eq!(relative("", ""), "./");
+        assert_eq!(
+            relative(&facet_value(Facet::Niveaux, "5e", 2), &scenario("x")),
+            "../../../../scenarios/x/"
+        );
+    }
+
+    #[test]
+    fn output_files_for_directories_are_index_html() {
+        assert_eq!(output_file(""), "index.html");
+        assert_eq!(output_file("scenarios/a/"), "scenarios/a/index.html");
+        assert_eq!(output_file("404.html"), "404.html");
+    }
+}
