@@ -1,5 +1,449 @@
-use std::process::ExitCode;
+//! The command line: a thin layer over the library, in French.
 
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::content::Facet;
+use crate::diagnostics::{closest, Diagnostic};
+use crate::index::Query;
+use crate::site::{self, BuildOptions, Progress, Silent};
+use crate::vocab::VocabName;
+
+const HELP_TEMPLATE: &str = "\
+{before-help}{bin} — {about}
+
+Utilisation : {usage}
+
+{all-args}{after-help}
+";
+
+/// vitrine : générateur de site statique pour la vitrine de la mutualisation des scénarios
+/// pédagogiques.
+#[derive(Debug, Parser)]
+#[command(
+    name = "vitrine",
+    version,
+    about = "générateur de la vitrine des scénarios pédagogiques",
+    before_help = "vitrine transforme des scénarios pédagogiques écrits en Markdown (avec un en-tête YAML)\n\
+en un site statique consultable par discipline, niveau, cycle, académie, outil et compétence\n\
+numérique, avec un index de recherche en français.\n",
+    help_template = HELP_TEMPLATE,
+    subcommand_help_heading = "Commandes",
+    subcommand_value_name = "COMMANDE",
+    disable_help_flag = true,
+    disable_version_flag = true,
+    disable_help_subcommand = true,
+    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n\nAide d'une commande : vitrine COMMANDE --aide"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Affiche l'aide (aussi --help).
+    #[arg(short = 'h', long = "aide", alias = "help", action = ArgAction::Help, global = true)]
+    aide: Option<bool>,
+    /// Affiche la version.
+    #[arg(short = 'V', long = "version", action = ArgAction::Version)]
+    version: Option<bool>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Construit le site statique dans le dossier de publication (public/ par défaut).
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Build(BuildArgs),
+    /// Vérifie tous les scénarios et pages sans rien écrire (erreurs avec fichier, ligne et colonne).
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Check(CheckArgs),
+    /// Cherche dans les scénarios avec l'index tantivy (analyse du français : accents, pluriels, élisions).
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Search(SearchArgs),
+    /// Crée un nouveau site prêt à construire dans le dossier DOSSIER.
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Init(InitArgs),
+}
+
+#[derive(Debug, Args)]
+struct SiteArgs {
+    /// Dossier racine du site, celui qui contient vitrine.yaml (par défaut : le dossier courant ; alias --racine).
+    #[arg(
+        long = "root",
+        alias = "racine",
+        value_name = "DOSSIER",
+        default_value = ".",
+        hide_default_value = true
+    )]
+    root: PathBuf,
+    /// Inclut les brouillons (brouillon: true ; alias --brouillons).
+    #[arg(long = "drafts", alias = "brouillons")]
+    drafts: bool,
+}
+
+#[derive(Debug, Args)]
+struct BuildArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Dossier de publication (par défaut : public/ dans la racine du site ; alias --sortie).
+    #[arg(long = "output", alias = "sortie", value_name = "DOSSIER")]
+    output: Option<PathBuf>,
+    /// Adresse publique du site, qui remplace base_url de vitrine.yaml (ex. https://www.ac-exemple.fr/vitrine/).
+    #[arg(long = "base-url", value_name = "ADRESSE")]
+    base_url: Option<String>,
+    /// N'affiche que les erreurs (alias --silencieux).
+    #[arg(short = 'q', long = "quiet", alias = "silencieux")]
+    quiet: bool,
+}
+
+#[derive(Debug, Args)]
+struct CheckArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+}
+
+#[derive(Debug, Args)]
+struct SearchArgs {
+    /// Les mots cherchés, par exemple "fractions 6e".
+    #[arg(value_name = "REQUÊTE", default_value = "", hide_default_value = true)]
+    query: String,
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Filtre par discipline (répétable : l'une OU l'autre).
+    #[arg(long = "discipline", value_name = "DISCIPLINE")]
+    disciplines: Vec<String>,
+    /// Filtre par niveau (répétable).
+    #[arg(long = "niveau", value_name = "NIVEAU")]
+    niveaux: Vec<String>,
+    /// Filtre par cycle (répétable).
+    #[arg(long = "cycle", value_name = "CYCLE")]
+    cycles: Vec<String>,
+    /// Filtre par académie (répétable).
+    #[arg(long = "academie", value_name = "ACADÉMIE")]
+    academies: Vec<String>,
+    /// Nombre maximal de résultats (10 par défaut ; alias --limite).
+    #[arg(
+        long = "limit",
+        alias = "limite",
+        value_name = "N",
+        default_value_t = 10,
+        hide_default_value = true
+    )]
+    limit: usize,
+    /// Résultats au format JSON (pour les scripts).
+    #[arg(long = "json")]
+    json: bool,
+}
+
+#[derive(Debug, Args)]
+struct InitArgs {
+    /// Dossier du nouveau site (créé s'il n'existe pas ; il doit être vide).
+    #[arg(value_name = "DOSSIER")]
+    dir: PathBuf,
+}
+
+/// Entry point of the binary.
 pub fn run() -> ExitCode {
+    let matches = match Cli::command().try_get_matches() {
+        Ok(m) => m,
+        Err(e) => return clap_error(e),
+    };
+    let cli = match Cli::from_arg_matches(&matches) {
+        Ok(c) => c,
+        Err(e) => return clap_error(e),
+    };
+    match cli.command {
+        Command::Build(args) => build(args),
+        Command::Check(args) => check(args),
+        Command::Search(args) => search(args),
+        Command::Init(args) => init(args),
+    }
+}
+
+/// clap's own messages are English; translate the usual ones.
+fn clap_error(err: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind as K;
+    match err.kind() {
+        K::DisplayHelp | K::DisplayVersion => {
+            let _ = err.print();
+            return ExitCode::SUCCESS;
+        }
+        K::DisplayHelpOnMissingArgumentOrSubcommand | K::MissingSubcommand => {
+            let _ = Cli::command().print_help();
+            return ExitCode::from(2);
+        }
+        _ => {}
+    }
+    let detail = err
+        .get(clap::error::ContextKind::InvalidArg)
+        .or_else(|| err.get(clap::error::ContextKind::InvalidSubcommand))
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let message = match err.kind() {
+        K::UnknownArgument => format!("option inconnue {detail}"),
+        K::InvalidSubcommand => {
+            let hint = suggest_command(&detail)
+                .map(|c| format!(" ; vouliez-vous dire « {c} » ?"))
+                .unwrap_or_default();
+            format!("commande inconnue {detail}{hint} (commandes : build, check, search, init)")
+        }
+        K::InvalidValue | K::ValueValidation => format!("valeur invalide pour {detail}"),
+        K::MissingRequiredArgument => "argument obligatoire manquant".to_string(),
+        K::TooManyValues | K::ArgumentConflict => format!("trop de valeurs pour {detail}"),
+        _ => "arguments incorrects".to_string(),
+    };
+    eprintln!("erreur : {message}\nAide : vitrine --aide");
+    ExitCode::from(2)
+}
+
+fn print_diagnostics(diagnostics: &[Diagnostic]) {
+    for d in diagnostics {
+        eprintln!("{d}");
+    }
+    let n = diagnostics.len();
+    eprintln!(
+        "\n{n} erreur{} : rien n'a été publié, le site déjà en ligne est intact.",
+        if n > 1 { "s" } else { "" }
+    );
+}
+
+struct Spinner(ProgressBar);
+
+impl Progress for Spinner {
+    fn stage(&self, message: &str) {
+        self.0.set_message(message.to_string());
+    }
+}
+
+fn spinner() -> Spinner {
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+        bar.set_style(style);
+    }
+    bar.enable_steady_tick(Duration::from_millis(120));
+    Spinner(bar)
+}
+
+fn build(args: BuildArgs) -> ExitCode {
+    let options = BuildOptions {
+        root: args.site.root.clone(),
+        output: args.output,
+        base_url: args.base_url,
+        drafts: args.site.drafts,
+    };
+    let progress = (!args.quiet && std::io::stderr().is_terminal()).then(spinner);
+    let result = match &progress {
+        Some(s) => site::build(&options, s),
+        None => site::build(&options, &Silent),
+    };
+    if let Some(s) = progress {
+        s.0.finish_and_clear();
+    }
+    match result {
+        Ok(summary) => {
+            if !args.quiet {
+                println!(
+                    "Site construit dans {} : {} scénario{}, {} pages HTML, {} fichiers en {:.2} s.",
+                    options.output_dir().display(),
+                    summary.scenarios,
+                    if summary.scenarios > 1 { "s" } else { "" },
+                    summary.html_pages,
+                    summary.files,
+                    summary.elapsed.as_secs_f64()
+                );
+                if summary.drafts_excluded > 0 {
+                    println!(
+                        "{} brouillon{} non publié{} (option --drafts pour les inclure).",
+                        summary.drafts_excluded,
+                        plural(summary.drafts_excluded),
+                        plural(summary.drafts_excluded)
+                    );
+                }
+            }
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            print_diagnostics(&problems);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n > 1 {
+        "s"
+    } else {
+        ""
+    }
+}
+
+fn check(args: CheckArgs) -> ExitCode {
+    let mut options = BuildOptions::new(args.site.root);
+    options.drafts = true;
+    match site::prepare(&options, &Silent) {
+        Ok(prepared) => {
+            let n = prepared.loaded.content.scenarios.len();
+            println!(
+                "Tout est correct : {n} scénario{} vérifié{}.",
+                plural(n),
+                plural(n)
+            );
+            ExitCode::SUCCESS
+        }
+        Err(problems) => {
+            print_diagnostics(&problems);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn search(args: SearchArgs) -> ExitCode {
+    let options = BuildOptions {
+        drafts: args.site.drafts,
+        ..BuildOptions::new(&args.site.root)
+    };
+    let prepared = match site::prepare(&options, &Silent) {
+        Ok(p) => p,
+        Err(problems) => {
+            print_diagnostics(&problems);
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut filters = Vec::new();
+    let groups = [
+        (
+            Facet::Disciplines,
+            VocabName::Disciplines,
+            &args.disciplines,
+        ),
+        (Facet::Niveaux, VocabName::Niveaux, &args.niveaux),
+        (Facet::Cycles, VocabName::Cycles, &args.cycles),
+        (Facet::Academies, VocabName::Academies, &args.academies),
+    ];
+    for (facet, name, values) in groups {
+        let vocab = prepared.vocabs.get(name);
+        for value in values {
+            match vocab.resolve(value) {
+                Some(e) => filters.push((facet, e.cle.clone())),
+                None => {
+                    let hint = vocab
+                        .suggest(value)
+                        .map(|s| format!(" ; vouliez-vous dire « {s} » ?"))
+                        .unwrap_or_default();
+                    eprintln!(
+                        "erreur : {} inconnue « {value} »{hint}",
+                        facet.singular().to_lowercase()
+                    );
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    }
+    let index = match site::build::search_index(&options.root, &prepared) {
+        Ok(i) => i,
+        Err(d) => {
+            print_diagnostics(&[d]);
+            return ExitCode::FAILURE;
+        }
+    };
+    let query = Query {
+        text: args.query.clone(),
+        filters,
+        limit: args.limit,
+    };
+    let hits = match index.search(&query) {
+        Ok(h) => h,
+        Err(e) => {
+            eprintln!("erreur : recherche impossible : {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let sources: std::collections::BTreeMap<&str, &Path> = prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .map(|s| (s.slug.as_str(), s.source.as_path()))
+        .collect();
+    if args.json {
+        let rows: Vec<serde_json::Value> = hits
+            .iter()
+            .map(|h| {
+                serde_json::json!({
+                    "slug": h.slug,
+                    "titre": h.titre,
+                    "url": site::urls::scenario(&h.slug),
+                    "fichier": sources.get(h.slug.as_str()).map(|p| p.display().to_string()),
+                    "score": h.score,
+                    "extrait": h.snippet_html,
+                })
+            })
+            .collect();
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rows).unwrap_or_default()
+        );
+        return ExitCode::SUCCESS;
+    }
+    if hits.is_empty() {
+        println!("Aucun scénario ne correspond à « {} ».", args.query);
+        return ExitCode::SUCCESS;
+    }
+    let color = std::io::stdout().is_terminal();
+    for (rank, hit) in hits.iter().enumerate() {
+        let file = sources
+            .get(hit.slug.as_str())
+            .map(|p| p.display().to_string())
+            .unwrap_or_default();
+        println!("{}. {}\n   {}", rank + 1, hit.titre, file);
+        if !hit.snippet_html.is_empty() {
+            println!("   {}", snippet_for_terminal(&hit.snippet_html, color));
+        }
+    }
     ExitCode::SUCCESS
+}
+
+/// `<mark>` becomes bold yellow on a terminal, « » otherwise; entities are decoded.
+fn snippet_for_terminal(html: &str, color: bool) -> String {
+    let (open, close) = if color {
+        ("\x1b[1;33m", "\x1b[0m")
+    } else {
+        ("«", "»")
+    };
+    html.replace("<mark>", open)
+        .replace("</mark>", close)
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#x27;", "'")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .replace('\n', " ")
+}
+
+fn init(args: InitArgs) -> ExitCode {
+    match crate::init::init(&args.dir) {
+        Ok(files) => {
+            println!("Site créé dans {} :", args.dir.display());
+            for f in files {
+                println!("  {f}");
+            }
+            println!(
+                "\nPour le construire :\n  cd {}\n  vitrine build\npuis ouvrez public/index.html.",
+                args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Suggests a sub-command for a typo (`vitrine biuld`).
+pub fn suggest_command(input: &str) -> Option<String> {
+    closest(input, ["build", "check", "search", "init"])
 }

@@ -103,7 +103,7 @@ impl Config {
         Ok(config)
     }
 
-    fn check(&self) -> Result<(), Diagnostic> {
+    pub fn check(&self) -> Result<(), Diagnostic> {
         if self.scenarios_par_page == 0 {
             return Err(Diagnostic::new(
                 ErrorKind::Config,

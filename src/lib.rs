@@ -9,6 +9,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod index;
+pub mod init;
 pub mod markdown;
 pub mod render;
 pub mod site;

@@ -1,5 +1,9 @@
 //! Site build: orchestrates discover → validate → markdown → index → render → write.
 
+pub mod build;
+pub mod links;
+pub mod output;
+pub mod pages;
 pub mod urls;
 
 use std::collections::BTreeMap;
@@ -8,6 +12,8 @@ use crate::config::Config;
 use crate::content::SiteContent;
 use crate::markdown::Rendered;
 use crate::vocab::Vocabularies;
+
+pub use build::{build, prepare, BuildOptions, Progress, Silent, Summary};
 
 /// Everything the page renderer needs, computed by the earlier stages.
 pub struct BuildInput<'a> {

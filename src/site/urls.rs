@@ -83,7 +83,10 @@ mod tests {
     fn relative_links_climb_to_the_root() {
         assert_eq!(relative("", "scenarios/a/"), "scenarios/a/");
         assert_eq!(relative("scenarios/a/", ""), "../../");
-        assert_eq!(relative("scenarios/a/", "static/style.css"), "../../static/style.css");
+        assert_eq!(
+            relative("scenarios/a/", "static/style.css"),
+            "../../static/style.css"
+        );
         assert_eq!(relative("", ""), "./");
         assert_eq!(
             relative(&facet_value(Facet::Niveaux, "5e", 2), &scenario("x")),

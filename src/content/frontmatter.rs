@@ -1,0 +1,315 @@
+//! Front matter: splitting the YAML block from the Markdown body, parsing it with serde_yaml,
+//! and locating every key and value (line, column) so diagnostics point at the offending text.
+//!
+//! serde_yaml gives values but no positions; yaml-rust2's marked event parser gives positions.
+//! The block is small, so reading it twice is cheap and keeps each library to what it does best.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use serde_yaml::{Mapping, Value};
+use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
+use yaml_rust2::scanner::Marker;
+
+use crate::diagnostics::{Diagnostic, ErrorKind};
+
+/// A parsed front matter block with positions.
+#[derive(Debug)]
+pub struct FrontMatter {
+    pub values: Mapping,
+    positions: Positions,
+    /// 1-based line of the first YAML line in the file.
+    first_line: usize,
+}
+
+/// A Markdown file split into its front matter and body.
+#[derive(Debug)]
+pub struct Document {
+    pub front_matter: FrontMatter,
+    pub body: String,
+    /// 1-based line where the body starts.
+    pub body_line: usize,
+}
+
+/// Positions of keys and values by path (`titre`, `auteurs[0].nom`, `disciplines[2]`).
+#[derive(Debug, Default)]
+struct Positions {
+    keys: HashMap<String, (usize, usize)>,
+    values: HashMap<String, (usize, usize)>,
+}
+
+impl FrontMatter {
+    /// Line and column (1-based, in the file) of the value at `path`, else of its key, else of
+    /// the block start.
+    pub fn value_position(&self, path: &str) -> (usize, usize) {
+        self.positions
+            .values
+            .get(path)
+            .or_else(|| self.positions.keys.get(path))
+            .map(|&(l, c)| (l + self.first_line - 1, c))
+            .unwrap_or((self.first_line.saturating_sub(1).max(1), 1))
+    }
+
+    /// Line and column of the key at `path` (for unknown keys).
+    pub fn key_position(&self, path: &str) -> (usize, usize) {
+        self.positions
+            .keys
+            .get(path)
+            .map(|&(l, c)| (l + self.first_line - 1, c))
+            .unwrap_or_else(|| self.value_position(path))
+    }
+
+    /// Position of the opening `---`, for problems about the whole block (missing keys).
+    pub fn start_position(&self) -> (usize, usize) {
+        (self.first_line.saturating_sub(1).max(1), 1)
+    }
+}
+
+/// Splits `source` into front matter and body and parses the YAML.
+pub fn parse(file: &Path, source: &str) -> Result<Document, Diagnostic> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let (yaml, body, body_line) = split(file, source)?;
+    let values = parse_yaml(file, yaml)?;
+    let positions = locate(yaml);
+    Ok(Document {
+        front_matter: FrontMatter {
+            values,
+            positions,
+            first_line: 2,
+        },
+        body: body.to_string(),
+        body_line,
+    })
+}
+
+/// Returns (yaml, body, body_line). The block must open on the first line with `---` and close
+/// with a line `---` (or `...`).
+fn split<'a>(file: &Path, source: &'a str) -> Result<(&'a str, &'a str, usize), Diagnostic> {
+    let missing = || {
+        Diagnostic::new(
+            ErrorKind::MissingFrontMatter,
+            file,
+            "en-tête YAML absent : le fichier doit commencer par une ligne « --- », puis les métadonnées (titre, resume, date…), puis une ligne « --- »",
+        )
+        .at(1, 1)
+    };
+    let mut lines = source.split_inclusive('\n');
+    let first = lines.next().ok_or_else(missing)?;
+    if first.trim_end() != "---" {
+        return Err(missing());
+    }
+    let mut offset = first.len();
+    let mut line_no = 1;
+    for line in lines {
+        line_no += 1;
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let yaml = &source[first.len()..offset];
+            let body = &source[offset + line.len()..];
+            return Ok((yaml, body, line_no + 1));
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::new(
+        ErrorKind::MissingFrontMatter,
+        file,
+        "en-tête YAML non fermé : ajoutez une ligne « --- » après les métadonnées",
+    )
+    .at(1, 1))
+}
+
+fn parse_yaml(file: &Path, yaml: &str) -> Result<Mapping, Diagnostic> {
+    if yaml.trim().is_empty() {
+        return Ok(Mapping::new());
+    }
+    match serde_yaml::from_str::<Value>(yaml) {
+        Ok(Value::Mapping(m)) => Ok(m),
+        Ok(Value::Null) => Ok(Mapping::new()),
+        Ok(_) => Err(Diagnostic::new(
+            ErrorKind::InvalidYaml,
+            file,
+            "l'en-tête doit être une liste de clés « clé: valeur »",
+        )
+        .at(2, 1)),
+        Err(e) => {
+            // Lines inside the block are offset by the opening `---` line.
+            let (line, column) = e
+                .location()
+                .map(|l| (l.line() + 1, l.column()))
+                .unwrap_or((2, 1));
+            Err(Diagnostic::new(
+                ErrorKind::InvalidYaml,
+                file,
+                format!("YAML invalide : {}", yaml_message_fr(&e.to_string())),
+            )
+            .at(line, column))
+        }
+    }
+}
+
+/// The most frequent libyaml messages, in French; others are kept in English.
+fn yaml_message_fr(message: &str) -> String {
+    let base = message.split(" at line").next().unwrap_or(message);
+    let hint = if base.contains("mapping values are not allowed") {
+        "deux-points inattendu ; mettez la valeur entre guillemets si elle contient « : »"
+    } else if base.contains("did not find expected key") {
+        "clé attendue ; vérifiez l'indentation (espaces, pas de tabulations)"
+    } else if base.contains("found character that cannot start any token") {
+        "caractère interdit en début de valeur (tabulation, @ ou `) ; mettez la valeur entre guillemets"
+    } else if base.contains("duplicate entry") || base.contains("duplicate key") {
+        "clé présente deux fois"
+    } else if base.contains("did not find expected") || base.contains("while parsing") {
+        "structure incorrecte ; vérifiez les tirets des listes, les crochets et l'indentation"
+    } else if base.contains("unexpected end") {
+        "fin inattendue ; un guillemet ou un crochet n'est pas fermé"
+    } else {
+        return base.to_string();
+    };
+    format!("{hint} ({base})")
+}
+
+/// Walks the YAML events and records the position of every key and value by path.
+fn locate(yaml: &str) -> Positions {
+    let mut locator = Locator::default();
+    let mut parser = Parser::new_from_str(yaml);
+    // A syntax error was already reported by serde_yaml; positions are best effort.
+    let _ = parser.load(&mut locator, false);
+    locator.positions
+}
+
+#[derive(Debug)]
+enum Frame {
+    Map { path: String, key: Option<String> },
+    Seq { path: String, index: usize },
+}
+
+#[derive(Debug, Default)]
+struct Locator {
+    stack: Vec<Frame>,
+    positions: Positions,
+}
+
+impl Locator {
+    /// The path a new node would take, or `None` when the node is a mapping key.
+    fn next_value_path(&mut self) -> Option<String> {
+        match self.stack.last_mut() {
+            None => Some(String::new()),
+            Some(Frame::Map { key: None, .. }) => None,
+            Some(Frame::Map { path, key }) => {
+                let k = key.take().unwrap_or_default();
+                Some(join_key(path, &k))
+            }
+            Some(Frame::Seq { path, index }) => {
+                let p = format!("{path}[{index}]");
+                *index += 1;
+                Some(p)
+            }
+        }
+    }
+
+    fn record(&mut self, path: &str, mark: Marker) {
+        self.positions
+            .values
+            .entry(path.to_string())
+            .or_insert((mark.line(), mark.col() + 1));
+    }
+}
+
+fn join_key(path: &str, key: &str) -> String {
+    if path.is_empty() {
+        key.to_string()
+    } else {
+        format!("{path}.{key}")
+    }
+}
+
+impl MarkedEventReceiver for Locator {
+    fn on_event(&mut self, event: Event, mark: Marker) {
+        match event {
+            Event::Scalar(text, ..) => match self.next_value_path() {
+                Some(path) => self.record(&path, mark),
+                None => {
+                    if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
+                        let full = join_key(path, &text);
+                        self.positions
+                            .keys
+                            .entry(full)
+                            .or_insert((mark.line(), mark.col() + 1));
+                        *key = Some(text);
+                    }
+                }
+            },
+            Event::MappingStart(..) => {
+                let path = self.next_value_path().unwrap_or_default();
+                if !path.is_empty() {
+                    self.record(&path, mark);
+                }
+                self.stack.push(Frame::Map { path, key: None });
+            }
+            Event::SequenceStart(..) => {
+                let path = self.next_value_path().unwrap_or_default();
+                self.record(&path, mark);
+                self.stack.push(Frame::Seq { path, index: 0 });
+            }
+            Event::MappingEnd | Event::SequenceEnd => {
+                self.stack.pop();
+            }
+            Event::Alias(_) => {
+                self.next_value_path();
+            }
+            _ => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const DOC: &str = "---\ntitre: Bonjour\ndisciplines:\n  - maths\n  - Francais\nauteurs:\n  - nom: A\n    fonction: prof\nniveaux: [5e, 4eme]\n---\n# Corps\n";
+
+    #[test]
+    fn splits_and_reports_body_line() {
+        let doc = parse(Path::new("a.md"), DOC).unwrap();
+        assert_eq!(doc.body, "# Corps\n");
+        assert_eq!(doc.body_line, 11);
+        assert_eq!(doc.front_matter.values.len(), 4);
+    }
+
+    #[test]
+    fn locates_keys_and_values_in_file_coordinates() {
+        let doc = parse(Path::new("a.md"), DOC).unwrap();
+        let fm = &doc.front_matter;
+        assert_eq!(fm.key_position("titre"), (2, 1));
+        assert_eq!(fm.value_position("titre"), (2, 8));
+        assert_eq!(fm.value_position("disciplines[1]"), (5, 5));
+        assert_eq!(fm.value_position("auteurs[0].fonction"), (8, 15));
+        assert_eq!(fm.value_position("niveaux[1]"), (9, 15));
+    }
+
+    #[test]
+    fn missing_front_matter_is_an_error() {
+        let err = parse(Path::new("a.md"), "# Titre\n").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::MissingFrontMatter);
+        let err = parse(Path::new("a.md"), "---\ntitre: x\n").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::MissingFrontMatter);
+    }
+
+    #[test]
+    fn invalid_yaml_is_located_in_the_file() {
+        let err = parse(Path::new("a.md"), "---\ntitre: a\nresume: b: c\n---\n").unwrap_err();
+        assert_eq!(err.kind, ErrorKind::InvalidYaml);
+        assert_eq!(err.line, 3);
+        assert!(err.message.contains("guillemets"), "{}", err.message);
+    }
+
+    #[test]
+    fn crlf_and_bom_are_accepted() {
+        let doc = parse(
+            Path::new("a.md"),
+            "\u{feff}---\r\ntitre: x\r\n---\r\ncorps\r\n",
+        )
+        .unwrap();
+        assert_eq!(doc.body, "corps\r\n");
+    }
+}

@@ -1,0 +1,483 @@
+//! Validation of a scenario's front matter into `Metadata`.
+
+use std::path::{Component, Path, PathBuf};
+
+use serde_yaml::Value;
+
+use crate::content::fields::{describe, is_web_url, scalar_to_string, Reader};
+use crate::content::frontmatter::FrontMatter;
+use crate::content::{duration, Auteur, Metadata, Ressource};
+use crate::diagnostics::{Diagnostic, ErrorKind};
+use crate::vocab::{VocabName, Vocabularies};
+
+/// Keys of a scenario's front matter.
+pub const KEYS: &[&str] = &[
+    "titre",
+    "resume",
+    "date",
+    "mise_a_jour",
+    "auteurs",
+    "academie",
+    "disciplines",
+    "niveaux",
+    "cycles",
+    "types",
+    "modalites",
+    "duree",
+    "outils",
+    "competences_numeriques",
+    "mots_cles",
+    "licence",
+    "vignette",
+    "vignette_alt",
+    "ressources",
+    "url_source",
+    "brouillon",
+];
+
+/// Usual mistakes (English keys, singulars) and the key meant; compared folded.
+const SYNONYMS: &[(&str, &str)] = &[
+    ("title", "titre"),
+    ("summary", "resume"),
+    ("description", "resume"),
+    ("author", "auteurs"),
+    ("authors", "auteurs"),
+    ("auteur", "auteurs"),
+    ("discipline", "disciplines"),
+    ("matiere", "disciplines"),
+    ("matieres", "disciplines"),
+    ("niveau", "niveaux"),
+    ("level", "niveaux"),
+    ("classe", "niveaux"),
+    ("cycle", "cycles"),
+    ("type", "types"),
+    ("modalite", "modalites"),
+    ("outil", "outils"),
+    ("tools", "outils"),
+    ("tags", "mots_cles"),
+    ("keywords", "mots_cles"),
+    ("mots-cles", "mots_cles"),
+    ("mots cles", "mots_cles"),
+    ("crcn", "competences_numeriques"),
+    ("competences", "competences_numeriques"),
+    ("license", "licence"),
+    ("image", "vignette"),
+    ("draft", "brouillon"),
+    ("duration", "duree"),
+    ("source", "url_source"),
+    ("date_maj", "mise_a_jour"),
+    ("updated", "mise_a_jour"),
+];
+
+pub const RESUME_MAX_CHARS: usize = 500;
+
+/// What the validation needs to know about where the scenario lives.
+pub struct Location<'a> {
+    pub file: &'a Path,
+    /// Files of the bundle, relative to the bundle folder; `None` for a single-file scenario.
+    pub bundle_files: Option<&'a [PathBuf]>,
+    pub default_licence: &'a str,
+}
+
+pub fn validate(
+    fm: &FrontMatter,
+    at: &Location,
+    vocabs: &Vocabularies,
+) -> Result<Metadata, Vec<Diagnostic>> {
+    let mut r = Reader::new(at.file, fm);
+    r.reject_unknown_keys(KEYS, SYNONYMS);
+
+    let titre = r.required_text("titre", "le titre du scénario");
+    let resume = r.required_text("resume", "un résumé de 500 caractères au plus");
+    if let Some(text) = &resume {
+        let count = text.chars().count();
+        if count > RESUME_MAX_CHARS {
+            r.error(
+                ErrorKind::InvalidValue,
+                "resume",
+                format!("résumé trop long : {count} caractères pour {RESUME_MAX_CHARS} au plus ; gardez l'essentiel, le détail va dans le corps"),
+            );
+        }
+    }
+    let date = r.date("date");
+    if date.is_none() && r.raw("date").is_none() {
+        r.missing("date", "la date de publication, AAAA-MM-JJ");
+    }
+    let mise_a_jour = r.date("mise_a_jour");
+
+    let academie = academie(&mut r, vocabs);
+    let disciplines = required_vocab(&mut r, "disciplines", vocabs, VocabName::Disciplines);
+    let niveaux = required_vocab(&mut r, "niveaux", vocabs, VocabName::Niveaux);
+    let mut cycles = r.vocab_list("cycles", vocabs.get(VocabName::Cycles));
+    if r.raw("cycles").is_none() {
+        cycles = derive_cycles(&niveaux, vocabs);
+    }
+    let mut types = r.vocab_list("types", vocabs.get(VocabName::Types));
+    if r.raw("types").is_none() {
+        types = vec![default_type(vocabs)];
+    }
+    let modalites = r.vocab_list("modalites", vocabs.get(VocabName::Modalites));
+    let competences = r.vocab_list(
+        "competences_numeriques",
+        vocabs.get(VocabName::CompetencesNumeriques),
+    );
+    let duree = r.text("duree").and_then(|text| {
+        let parsed = duration::parse(&text);
+        if parsed.is_none() {
+            r.error(
+                ErrorKind::InvalidValue,
+                "duree",
+                format!("durée incomprise « {text} » : écrivez par exemple « 2 x 55 min », « 1 h 30 » ou « PT2H »"),
+            );
+        }
+        parsed
+    });
+    let outils = dedup(r.list("outils"));
+    let mots_cles = dedup(r.list("mots_cles"));
+    let licence = r
+        .text("licence")
+        .unwrap_or_else(|| at.default_licence.to_string());
+    let auteurs = auteurs(&mut r);
+    let vignette = r.text("vignette");
+    let vignette_alt = r.text("vignette_alt");
+    if let Some(v) = &vignette {
+        check_local_file(&mut r, at, "vignette", v);
+        if vignette_alt.is_none() {
+            r.error(
+                ErrorKind::MissingAlt,
+                "vignette",
+                "image sans texte alternatif : ajoutez « vignette_alt » qui décrit l'image pour les personnes qui ne la voient pas".to_string(),
+            );
+        }
+    }
+    let ressources = ressources(&mut r, at);
+    let url_source = r.url("url_source");
+    let brouillon = r.boolean("brouillon");
+
+    if !r.diagnostics.is_empty() {
+        return Err(r.diagnostics);
+    }
+    // Every required value is present when no diagnostic was raised.
+    match (titre, resume, date, academie) {
+        (Some(titre), Some(resume), Some(date), Some(academie)) => Ok(Metadata {
+            titre,
+            resume,
+            date,
+            mise_a_jour,
+            auteurs,
+            academie,
+            disciplines,
+            niveaux,
+            cycles,
+            types,
+            modalites,
+            duree,
+            outils,
+            competences_numeriques: competences,
+            mots_cles,
+            licence,
+            vignette,
+            vignette_alt,
+            ressources,
+            url_source,
+            brouillon,
+        }),
+        _ => Err(vec![Diagnostic::new(
+            ErrorKind::MissingField,
+            at.file,
+            "métadonnées incomplètes",
+        )]),
+    }
+}
+
+fn academie(r: &mut Reader, vocabs: &Vocabularies) -> Option<String> {
+    if r.raw("academie").is_none() {
+        r.missing("academie", "l'académie d'origine, par exemple « Lyon »");
+        return None;
+    }
+    let keys = r.vocab_list("academie", vocabs.get(VocabName::Academies));
+    if keys.len() > 1 {
+        r.error(
+            ErrorKind::WrongType,
+            "academie",
+            "une seule académie par scénario".to_string(),
+        );
+    }
+    keys.into_iter().next()
+}
+
+fn required_vocab(
+    r: &mut Reader,
+    key: &str,
+    vocabs: &Vocabularies,
+    name: VocabName,
+) -> Vec<String> {
+    let present = r.raw(key).is_some();
+    let values = r.vocab_list(key, vocabs.get(name));
+    if !present {
+        r.missing(key, "au moins une valeur");
+    } else if values.is_empty()
+        && r.diagnostics
+            .iter()
+            .all(|d| d.field.as_deref().is_none_or(|f| !f.starts_with(key)))
+    {
+        r.error(
+            ErrorKind::MissingField,
+            key,
+            format!("« {key} » ne peut pas être vide"),
+        );
+    }
+    values
+}
+
+/// Cycles of the given levels, in the cycles vocabulary order.
+fn derive_cycles(niveaux: &[String], vocabs: &Vocabularies) -> Vec<String> {
+    let levels = vocabs.get(VocabName::Niveaux);
+    let wanted: Vec<&str> = niveaux
+        .iter()
+        .filter_map(|n| levels.get(n).and_then(|e| e.cycle.as_deref()))
+        .collect();
+    vocabs
+        .get(VocabName::Cycles)
+        .entries()
+        .iter()
+        .filter(|c| wanted.contains(&c.cle.as_str()))
+        .map(|c| c.cle.clone())
+        .collect()
+}
+
+fn default_type(vocabs: &Vocabularies) -> String {
+    let types = vocabs.get(VocabName::Types);
+    types
+        .resolve("scenario-pedagogique")
+        .or_else(|| types.entries().first())
+        .map(|e| e.cle.clone())
+        .unwrap_or_else(|| "scenario-pedagogique".to_string())
+}
+
+fn dedup(items: Vec<(String, String)>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for (item, _) in items {
+        if !out
+            .iter()
+            .any(|o| crate::text::fold(o) == crate::text::fold(&item))
+        {
+            out.push(item);
+        }
+    }
+    out
+}
+
+fn auteurs(r: &mut Reader) -> Vec<Auteur> {
+    let Some(value) = r.raw("auteurs") else {
+        return Vec::new();
+    };
+    let items: Vec<&Value> = match value {
+        Value::Sequence(items) => items.iter().collect(),
+        other => vec![other],
+    };
+    let single = !value.is_sequence();
+    let mut out = Vec::new();
+    for (i, item) in items.into_iter().enumerate() {
+        let path = if single {
+            "auteurs".to_string()
+        } else {
+            format!("auteurs[{i}]")
+        };
+        match item {
+            Value::Mapping(map) => {
+                let get = |k: &str| {
+                    map.get(k)
+                        .and_then(scalar_to_string)
+                        .map(|s| s.trim().to_string())
+                };
+                for key in map.keys() {
+                    let key = scalar_to_string(key).unwrap_or_default();
+                    if !["nom", "fonction", "etablissement"].contains(&key.as_str()) {
+                        let suggestion =
+                            crate::diagnostics::closest(&key, ["nom", "fonction", "etablissement"]);
+                        let (line, column) = r.fm.key_position(&format!("{path}.{key}"));
+                        r.diagnostics.push(
+                            Diagnostic::new(
+                                ErrorKind::UnknownKey,
+                                r.file,
+                                format!("clé inconnue « {key} » pour un auteur (nom, fonction, etablissement)"),
+                            )
+                            .at(line, column)
+                            .field(format!("{path}.{key}"))
+                            .suggest(suggestion),
+                        );
+                    }
+                }
+                match get("nom").filter(|n| !n.is_empty()) {
+                    Some(nom) => out.push(Auteur {
+                        nom,
+                        fonction: get("fonction").filter(|s| !s.is_empty()),
+                        etablissement: get("etablissement").filter(|s| !s.is_empty()),
+                    }),
+                    None => {
+                        r.error(
+                            ErrorKind::MissingField,
+                            &path,
+                            "chaque auteur a un « nom »".to_string(),
+                        );
+                    }
+                }
+            }
+            // A bare name is a friendly shorthand: `auteurs: [Claire Martin]`.
+            other => match scalar_to_string(other) {
+                Some(nom) if !nom.trim().is_empty() => out.push(Auteur {
+                    nom: nom.trim().to_string(),
+                    fonction: None,
+                    etablissement: None,
+                }),
+                _ => {
+                    r.error(
+                        ErrorKind::WrongType,
+                        &path,
+                        format!("un auteur s'écrit « - nom: … », pas {}", describe(other)),
+                    );
+                }
+            },
+        }
+    }
+    out
+}
+
+fn ressources(r: &mut Reader, at: &Location) -> Vec<Ressource> {
+    let Some(value) = r.raw("ressources") else {
+        return Vec::new();
+    };
+    let Value::Sequence(items) = value else {
+        r.error(
+            ErrorKind::WrongType,
+            "ressources",
+            format!(
+                "« ressources » doit être une liste, pas {}",
+                describe(value)
+            ),
+        );
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = format!("ressources[{i}]");
+        let Value::Mapping(map) = item else {
+            r.error(
+                ErrorKind::WrongType,
+                &path,
+                "une ressource s'écrit « - titre: … » suivi de « url: … » ou « fichier: … »"
+                    .to_string(),
+            );
+            continue;
+        };
+        let get = |k: &str| {
+            map.get(k)
+                .and_then(scalar_to_string)
+                .map(|s| s.trim().to_string())
+        };
+        for key in map.keys() {
+            let key = scalar_to_string(key).unwrap_or_default();
+            if !["titre", "url", "fichier"].contains(&key.as_str()) {
+                let suggestion = crate::diagnostics::closest(&key, ["titre", "url", "fichier"]);
+                let (line, column) = r.fm.key_position(&format!("{path}.{key}"));
+                r.diagnostics.push(
+                    Diagnostic::new(
+                        ErrorKind::UnknownKey,
+                        r.file,
+                        format!("clé inconnue « {key} » pour une ressource (titre, url, fichier)"),
+                    )
+                    .at(line, column)
+                    .field(format!("{path}.{key}"))
+                    .suggest(suggestion),
+                );
+            }
+        }
+        let titre = get("titre");
+        let url = get("url");
+        let fichier = get("fichier");
+        if titre.is_none() {
+            r.error(
+                ErrorKind::MissingField,
+                &path,
+                "chaque ressource a un « titre »".to_string(),
+            );
+        }
+        match (&url, &fichier) {
+            (Some(_), Some(_)) | (None, None) => {
+                r.error(
+                    ErrorKind::InvalidValue,
+                    &path,
+                    "une ressource a soit une « url », soit un « fichier » (un seul des deux)"
+                        .to_string(),
+                );
+            }
+            (Some(u), None) if !is_web_url(u) => {
+                r.error(
+                    ErrorKind::InvalidValue,
+                    &format!("{path}.url"),
+                    format!("adresse web invalide « {u} » : elle doit commencer par https:// ou http://"),
+                );
+            }
+            (None, Some(f)) => check_local_file(r, at, &format!("{path}.fichier"), f),
+            _ => {}
+        }
+        if let Some(titre) = titre {
+            out.push(Ressource {
+                titre,
+                url,
+                fichier,
+            });
+        }
+    }
+    out
+}
+
+/// A file named in the front matter must be inside the bundle and exist.
+fn check_local_file(r: &mut Reader, at: &Location, path: &str, written: &str) {
+    if is_web_url(written) && path == "vignette" {
+        return;
+    }
+    if let Some(problem) = unsafe_path_reason(written) {
+        r.error(
+            ErrorKind::UnsafePath,
+            path,
+            format!("chemin refusé « {written} » : {problem}"),
+        );
+        return;
+    }
+    let Some(files) = at.bundle_files else {
+        r.error(
+            ErrorKind::BrokenLink,
+            path,
+            format!("fichier « {written} » introuvable : les images et pièces jointes se placent dans un scénario-dossier (mon-scenario/index.md et ses fichiers à côté)"),
+        );
+        return;
+    };
+    let wanted = Path::new(written);
+    if !files.iter().any(|f| f == wanted) {
+        let suggestion =
+            crate::diagnostics::closest(written, files.iter().filter_map(|f| f.to_str()));
+        r.error(
+            ErrorKind::BrokenLink,
+            path,
+            format!("fichier « {written} » introuvable dans le dossier du scénario"),
+        )
+        .suggestion = suggestion;
+    }
+}
+
+/// Why a relative path written by an author is refused, if it is.
+pub fn unsafe_path_reason(written: &str) -> Option<&'static str> {
+    if written.contains('\\') {
+        return Some("utilisez des « / » dans les chemins");
+    }
+    let path = Path::new(written);
+    if path.is_absolute() || written.starts_with('/') {
+        return Some("un chemin absolu sort du dossier du site ; écrivez un chemin relatif");
+    }
+    if path.components().any(|c| matches!(c, Component::ParentDir)) {
+        return Some("« .. » sort du dossier du scénario");
+    }
+    None
+}

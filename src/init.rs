@@ -1,0 +1,45 @@
+//! `vitrine init`: a new site that builds at once (configuration, home text, one example
+//! scenario, one free page). The default theme is built into the binary.
+
+use std::fs;
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, ErrorKind};
+
+const FILES: &[(&str, &str)] = &[
+    ("vitrine.yaml", include_str!("init/vitrine.yaml")),
+    (".gitignore", "/public/\n/.vitrine-cache/\n"),
+    ("content/_index.md", include_str!("init/_index.md")),
+    (
+        "content/scenarios/exemple-de-scenario.md",
+        include_str!("init/exemple-de-scenario.md"),
+    ),
+    (
+        "content/pages/a-propos.md",
+        include_str!("init/a-propos.md"),
+    ),
+];
+
+/// Creates a site in `dir`, which must not exist or be empty.
+pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
+    if dir.exists() {
+        let mut entries = fs::read_dir(dir).map_err(|e| Diagnostic::io(dir, &e))?;
+        if entries.next().is_some() {
+            return Err(Diagnostic::new(
+                ErrorKind::Io,
+                dir,
+                "le dossier existe déjà et n'est pas vide : choisissez un nouveau dossier pour ne rien écraser",
+            ));
+        }
+    }
+    let mut created = Vec::new();
+    for (path, contents) in FILES {
+        let target = dir.join(path);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+        }
+        fs::write(&target, contents).map_err(|e| Diagnostic::io(&target, &e))?;
+        created.push(path.to_string());
+    }
+    Ok(created)
+}

@@ -1,0 +1,279 @@
+//! The build pipeline: discover → validate → markdown → index → render → write.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::content::{self, Facet, Loaded, Scenario};
+use crate::diagnostics::{self, Diagnostic, ErrorKind};
+use crate::index::{IndexDoc, SearchIndex};
+use crate::markdown::{self, Rendered};
+use crate::render::Theme;
+use crate::site::links::{slash_path, LinkTable};
+use crate::site::output::Staging;
+use crate::site::{pages, urls, BuildInput};
+use crate::vocab::Vocabularies;
+
+/// Where the tantivy index is kept, under the site root (git-ignored).
+pub const CACHE_DIR: &str = ".vitrine-cache";
+pub const RELATED_COUNT: usize = 4;
+
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output folder; `<root>/public` by default.
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url` of the configuration.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            output: None,
+            base_url: None,
+            drafts: false,
+        }
+    }
+
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// Reports the stages of a build (a spinner in the CLI, nothing in tests).
+pub trait Progress: Sync {
+    fn stage(&self, message: &str);
+}
+
+pub struct Silent;
+impl Progress for Silent {
+    fn stage(&self, _message: &str) {}
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Summary {
+    pub scenarios: usize,
+    pub drafts_excluded: usize,
+    pub html_pages: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+}
+
+/// Everything validated and rendered to HTML fragments, before indexing and writing.
+pub struct Prepared {
+    pub config: Config,
+    pub vocabs: Vocabularies,
+    pub loaded: Loaded,
+    pub scenarios_html: BTreeMap<String, Rendered>,
+    pub pages_html: BTreeMap<String, Rendered>,
+}
+
+/// Loads and validates the whole site, and renders every Markdown body. Used by `build` and
+/// by `check` (which writes nothing).
+pub fn prepare(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<Prepared, Vec<Diagnostic>> {
+    let root = &options.root;
+    let mut config = Config::load(root).map_err(|d| vec![d])?;
+    if let Some(base_url) = &options.base_url {
+        config.base_url = base_url.clone();
+        config.check().map_err(|d| vec![d])?;
+    }
+    let mut vocabs = Vocabularies::builtin().map_err(|d| vec![d])?;
+    for (name, entries) in &config.vocabulaires {
+        vocabs.extend(*name, entries.clone());
+    }
+    progress.stage("lecture et vérification des scénarios");
+    let loaded = content::load(root, &config, &vocabs, options.drafts)?;
+
+    progress.stage("mise en forme du Markdown");
+    let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts);
+    let md_options = markdown::Options {
+        iframe_hosts: &config.iframes_autorisees,
+    };
+    let scenarios_html: BTreeMap<String, Rendered> = loaded
+        .content
+        .scenarios
+        .par_iter()
+        .map(|s| {
+            let page = urls::scenario(&s.slug);
+            let source = markdown::Source {
+                file: &s.source,
+                body: &s.body,
+                first_line: s.body_line,
+            };
+            let rendered =
+                markdown::render(&source, &links.resolver(&s.source, &page), &md_options);
+            (s.slug.clone(), rendered)
+        })
+        .collect();
+    let mut pages_html = BTreeMap::new();
+    let content = &loaded.content;
+    for page in content.pages.iter().chain(std::iter::once(&content.home)) {
+        let site_path = if page.slug.is_empty() {
+            urls::home()
+        } else {
+            urls::page(&page.slug)
+        };
+        let source = markdown::Source {
+            file: &page.source,
+            body: &page.body,
+            first_line: page.body_line,
+        };
+        let rendered = markdown::render(
+            &source,
+            &links.resolver(&page.source, &site_path),
+            &md_options,
+        );
+        pages_html.insert(page.slug.clone(), rendered);
+    }
+    let mut problems: Vec<Diagnostic> = scenarios_html
+        .values()
+        .chain(pages_html.values())
+        .flat_map(|r| r.diagnostics.iter().cloned())
+        .collect();
+    if !problems.is_empty() {
+        diagnostics::sort(&mut problems);
+        return Err(problems);
+    }
+    Ok(Prepared {
+        config,
+        vocabs,
+        loaded,
+        scenarios_html,
+        pages_html,
+    })
+}
+
+/// Builds the site into the output folder. On any error nothing is written and the previous
+/// output stays as it was.
+pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Vec<Diagnostic>> {
+    let started = Instant::now();
+    let prepared = prepare(options, progress)?;
+    let content = &prepared.loaded.content;
+
+    progress.stage("indexation (tantivy)");
+    let index = search_index(&options.root, &prepared).map_err(|d| vec![d])?;
+    let related = index
+        .related(RELATED_COUNT)
+        .map_err(|e| vec![index_error(&index_dir(&options.root), &e)])?;
+
+    progress.stage("rendu des pages");
+    let theme = Theme::load(&options.root, &prepared.config.theme)?;
+    let input = BuildInput {
+        config: &prepared.config,
+        vocabs: &prepared.vocabs,
+        content,
+        scenarios_html: &prepared.scenarios_html,
+        pages_html: &prepared.pages_html,
+        related: &related,
+    };
+    let html = pages::render_pages(&input, &theme)?;
+    let statics = theme.static_files()?;
+
+    progress.stage("écriture du site");
+    let output = options.output_dir();
+    let staging = Staging::create(&output).map_err(|d| vec![d])?;
+    let written = write_all(&staging, &options.root, content, &html, &statics);
+    if let Err(problems) = written {
+        staging.abandon();
+        return Err(problems);
+    }
+    let files = written.unwrap_or(0);
+    staging.publish().map_err(|d| vec![d])?;
+
+    Ok(Summary {
+        scenarios: content.scenarios.len(),
+        drafts_excluded: prepared.loaded.excluded_drafts.len(),
+        html_pages: html.len(),
+        files,
+        elapsed: started.elapsed(),
+    })
+}
+
+fn index_dir(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("index")
+}
+
+/// (Re)builds the tantivy index of the prepared scenarios in the cache folder.
+pub fn search_index(root: &Path, prepared: &Prepared) -> Result<SearchIndex, Diagnostic> {
+    let dir = index_dir(root);
+    let docs: Vec<IndexDoc> = prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .map(|s| index_doc(s, &prepared.scenarios_html))
+        .collect();
+    SearchIndex::build(&dir, &docs).map_err(|e| index_error(&dir, &e))
+}
+
+fn write_all(
+    staging: &Staging,
+    root: &Path,
+    content: &content::SiteContent,
+    html: &[crate::site::OutputFile],
+    statics: &[(String, Vec<u8>)],
+) -> Result<usize, Vec<Diagnostic>> {
+    let mut jobs: Vec<Result<(), Diagnostic>> = html
+        .par_iter()
+        .map(|f| staging.write(&f.path, &f.contents))
+        .collect();
+    jobs.extend(
+        statics
+            .par_iter()
+            .map(|(path, bytes)| staging.write(&urls::static_file(path), bytes))
+            .collect::<Vec<_>>(),
+    );
+    let mut copies = 0;
+    for s in &content.scenarios {
+        let Some(dir) = &s.bundle_dir else { continue };
+        for file in &s.bundle_files {
+            copies += 1;
+            let target = urls::scenario_file(&s.slug, &slash_path(file));
+            jobs.push(staging.copy(&target, &root.join(dir).join(file)));
+        }
+    }
+    let mut problems: Vec<Diagnostic> = jobs.into_iter().filter_map(Result::err).collect();
+    if problems.is_empty() {
+        Ok(html.len() + statics.len() + copies)
+    } else {
+        diagnostics::sort(&mut problems);
+        Err(problems)
+    }
+}
+
+fn index_doc(s: &Scenario, html: &BTreeMap<String, Rendered>) -> IndexDoc {
+    let meta = &s.meta;
+    IndexDoc {
+        slug: s.slug.clone(),
+        titre: meta.titre.clone(),
+        resume: meta.resume.clone(),
+        body: html
+            .get(&s.slug)
+            .map(|r| r.plain_text.clone())
+            .unwrap_or_default(),
+        mots_cles: meta.mots_cles.clone(),
+        outils: meta.outils.clone(),
+        auteurs: meta.auteurs.iter().map(|a| a.nom.clone()).collect(),
+        facets: Facet::ALL
+            .iter()
+            .flat_map(|f| f.keys(meta).into_iter().map(move |k| (*f, k)))
+            .collect(),
+        date: meta.date,
+        duree_minutes: meta.duree.as_ref().map(|d| d.minutes),
+    }
+}
+
+fn index_error(dir: &Path, err: &crate::index::IndexError) -> Diagnostic {
+    Diagnostic::new(ErrorKind::Io, dir, format!("index de recherche : {err}"))
+}

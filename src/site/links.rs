@@ -1,0 +1,261 @@
+//! Resolution of the relative links written in Markdown: to other scenarios and pages by their
+//! `.md` path, and to files of a bundle. Links become relative to the page being rendered.
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+
+use percent_encoding::percent_decode_str;
+
+use crate::content::discover::CONTENT_DIR;
+use crate::content::SiteContent;
+use crate::diagnostics::closest;
+use crate::markdown::{LinkKind, LinkResolver, LinkTarget};
+use crate::site::urls;
+
+/// What every link can point to: built once per build, shared by all pages.
+pub struct LinkTable {
+    /// Markdown source (relative to the site root) → site path of its page.
+    pages: BTreeMap<PathBuf, String>,
+    /// Published file (relative to the site root) → its site path.
+    files: BTreeMap<PathBuf, String>,
+    drafts: Vec<PathBuf>,
+}
+
+impl LinkTable {
+    pub fn new(content: &SiteContent, excluded_drafts: &[PathBuf]) -> LinkTable {
+        let mut pages = BTreeMap::new();
+        let mut files = BTreeMap::new();
+        for s in &content.scenarios {
+            pages.insert(s.source.clone(), urls::scenario(&s.slug));
+            if let Some(dir) = &s.bundle_dir {
+                for f in &s.bundle_files {
+                    let rel = slash_path(f);
+                    files.insert(dir.join(f), urls::scenario_file(&s.slug, &rel));
+                }
+            }
+        }
+        for p in &content.pages {
+            pages.insert(p.source.clone(), urls::page(&p.slug));
+        }
+        pages.insert(content.home.source.clone(), urls::home());
+        LinkTable {
+            pages,
+            files,
+            drafts: excluded_drafts.to_vec(),
+        }
+    }
+
+    /// A resolver for links in `source`, whose page lives at `page_path`.
+    pub fn resolver<'a>(&'a self, source: &'a Path, page_path: &'a str) -> PageLinks<'a> {
+        PageLinks {
+            table: self,
+            source,
+            page_path,
+        }
+    }
+}
+
+pub struct PageLinks<'a> {
+    table: &'a LinkTable,
+    source: &'a Path,
+    page_path: &'a str,
+}
+
+impl LinkResolver for PageLinks<'_> {
+    fn resolve(&self, target: &str, kind: LinkKind) -> LinkTarget {
+        let (path_part, fragment) = match target.split_once('#') {
+            Some((p, f)) => (p, Some(f)),
+            None => (target, None),
+        };
+        let (path_part, _query) = path_part.split_once('?').unwrap_or((path_part, ""));
+        if path_part.is_empty() {
+            return LinkTarget::Keep;
+        }
+        let decoded = percent_decode_str(path_part).decode_utf8_lossy();
+        if decoded.starts_with('/') || decoded.contains('\\') || Path::new(&*decoded).is_absolute()
+        {
+            return LinkTarget::Unsafe {
+                message: format!("lien absolu « {target} » : écrivez un chemin relatif au fichier (par exemple ../autre-scenario.md)"),
+            };
+        }
+        let base = self.source.parent().unwrap_or(Path::new(""));
+        let Some(resolved) = normalize(&base.join(&*decoded)) else {
+            return LinkTarget::Unsafe {
+                message: format!("lien « {target} » hors du dossier content"),
+            };
+        };
+        if !resolved.starts_with(CONTENT_DIR) {
+            return LinkTarget::Unsafe {
+                message: format!("lien « {target} » hors du dossier content"),
+            };
+        }
+        let site_path = if is_markdown(&resolved) {
+            self.table.pages.get(&resolved)
+        } else {
+            self.table.files.get(&resolved)
+        };
+        match site_path {
+            Some(p) => {
+                let mut href = urls::relative(self.page_path, p);
+                if let Some(f) = fragment {
+                    href.push('#');
+                    href.push_str(f);
+                }
+                LinkTarget::Rewrite(href)
+            }
+            None if self.table.drafts.contains(&resolved) => LinkTarget::Draft {
+                message: format!("lien vers un brouillon non publié « {target} » : publiez-le (brouillon: false) ou retirez le lien"),
+            },
+            None => self.broken(target, &resolved, kind),
+        }
+    }
+}
+
+impl PageLinks<'_> {
+    fn broken(&self, target: &str, resolved: &Path, kind: LinkKind) -> LinkTarget {
+        let what = match kind {
+            LinkKind::Image => "image introuvable",
+            LinkKind::Link => "lien cassé",
+        };
+        let candidates: Vec<String> = if is_markdown(resolved) {
+            self.table
+                .pages
+                .keys()
+                .filter_map(|p| self.relative_from_source(p))
+                .collect()
+        } else {
+            self.table
+                .files
+                .keys()
+                .filter_map(|p| self.relative_from_source(p))
+                .collect()
+        };
+        let hint = if !is_markdown(resolved) && kind == LinkKind::Image {
+            " (les images se placent dans un scénario-dossier, à côté de son index.md)"
+        } else {
+            ""
+        };
+        LinkTarget::Broken {
+            message: format!(
+                "{what} « {target} » : {} n'existe pas{hint}",
+                resolved.display()
+            ),
+            suggestion: closest(target, candidates.iter().map(String::as_str)),
+        }
+    }
+
+    /// `path` written as the author would, relative to the linking file.
+    fn relative_from_source(&self, path: &Path) -> Option<String> {
+        let base = self.source.parent()?;
+        let base: Vec<_> = base.components().collect();
+        let target: Vec<_> = path.components().collect();
+        let common = base.iter().zip(&target).take_while(|(a, b)| a == b).count();
+        let mut out = PathBuf::new();
+        for _ in common..base.len() {
+            out.push("..");
+        }
+        for c in &target[common..] {
+            out.push(c.as_os_str());
+        }
+        Some(slash_path(&out))
+    }
+}
+
+/// Lexical normalisation of `a/b/../c`; `None` when `..` climbs above the start.
+fn normalize(path: &Path) -> Option<PathBuf> {
+    let mut out: Vec<&std::ffi::OsStr> = Vec::new();
+    for c in path.components() {
+        match c {
+            Component::Normal(n) => out.push(n),
+            Component::CurDir => {}
+            Component::ParentDir => {
+                out.pop()?;
+            }
+            Component::RootDir | Component::Prefix(_) => return None,
+        }
+    }
+    Some(out.iter().collect())
+}
+
+fn is_markdown(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("md"))
+}
+
+/// A relative path with `/` separators, whatever the platform.
+pub fn slash_path(path: &Path) -> String {
+    path.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table() -> LinkTable {
+        let mut pages = BTreeMap::new();
+        pages.insert(
+            PathBuf::from("content/scenarios/maths/a.md"),
+            "scenarios/a/".to_string(),
+        );
+        pages.insert(
+            PathBuf::from("content/scenarios/fr/b/index.md"),
+            "scenarios/b/".to_string(),
+        );
+        let mut files = BTreeMap::new();
+        files.insert(
+            PathBuf::from("content/scenarios/fr/b/img.svg"),
+            "scenarios/b/img.svg".to_string(),
+        );
+        LinkTable {
+            pages,
+            files,
+            drafts: vec![PathBuf::from("content/scenarios/maths/brouillon.md")],
+        }
+    }
+
+    #[test]
+    fn links_to_scenarios_and_files_become_relative() {
+        let t = table();
+        let r = t.resolver(Path::new("content/scenarios/maths/a.md"), "scenarios/a/");
+        assert_eq!(
+            r.resolve("../fr/b/index.md#objectifs", LinkKind::Link),
+            LinkTarget::Rewrite("../../scenarios/b/#objectifs".into())
+        );
+        let r = t.resolver(Path::new("content/scenarios/fr/b/index.md"), "scenarios/b/");
+        assert_eq!(
+            r.resolve("img.svg", LinkKind::Image),
+            LinkTarget::Rewrite("../../scenarios/b/img.svg".into())
+        );
+    }
+
+    #[test]
+    fn broken_draft_and_unsafe_links() {
+        let t = table();
+        let r = t.resolver(Path::new("content/scenarios/maths/a.md"), "scenarios/a/");
+        match r.resolve("../fr/b/indx.md", LinkKind::Link) {
+            LinkTarget::Broken { suggestion, .. } => {
+                assert_eq!(suggestion.as_deref(), Some("../fr/b/index.md"))
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(matches!(
+            r.resolve("brouillon.md", LinkKind::Link),
+            LinkTarget::Draft { .. }
+        ));
+        assert!(matches!(
+            r.resolve("../../../../etc/passwd", LinkKind::Link),
+            LinkTarget::Unsafe { .. }
+        ));
+        assert!(matches!(
+            r.resolve("../../../vitrine.yaml", LinkKind::Link),
+            LinkTarget::Unsafe { .. }
+        ));
+        assert!(matches!(
+            r.resolve("/scenarios/b/", LinkKind::Link),
+            LinkTarget::Unsafe { .. }
+        ));
+    }
+}
