@@ -1,0 +1,86 @@
+//! Helpers shared by the integration tests: fixture sites in temporary folders.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use vitrine::diagnostics::Diagnostic;
+use vitrine::site::{self, BuildOptions, Silent, Summary};
+
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `../shared/` beside the repository, when present (always in CI, never in a user's clone).
+pub fn shared_dir() -> Option<PathBuf> {
+    let dir = repo_root().join("../shared");
+    if dir.is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("IGNORÉ : ../shared/ est absent, test sauté (il est présent en CI)");
+        None
+    }
+}
+
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.expect("walk fixture");
+        let rel = entry.path().strip_prefix(from).expect("prefix");
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).expect("create dir");
+        } else {
+            fs::copy(entry.path(), &target).expect("copy file");
+        }
+    }
+}
+
+/// A temporary site made of `tests/fixtures/_base` with the given fixtures laid over it.
+pub fn fixture_site(overlays: &[&str]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let fixtures = repo_root().join("tests/fixtures");
+    copy_dir(&fixtures.join("_base"), dir.path());
+    for name in overlays {
+        copy_dir(&fixtures.join(name), dir.path());
+    }
+    dir
+}
+
+/// A temporary copy of the demo site (configuration, content, theme).
+pub fn demo_site() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = repo_root();
+    fs::copy(root.join("vitrine.yaml"), dir.path().join("vitrine.yaml")).expect("config");
+    copy_dir(&root.join("content"), &dir.path().join("content"));
+    copy_dir(&root.join("themes"), &dir.path().join("themes"));
+    dir
+}
+
+pub fn build(root: &Path) -> Result<Summary, Vec<Diagnostic>> {
+    site::build(&BuildOptions::new(root), &Silent)
+}
+
+pub fn build_with(options: BuildOptions) -> Result<Summary, Vec<Diagnostic>> {
+    site::build(&options, &Silent)
+}
+
+/// Builds a site expected to fail and returns its diagnostics.
+pub fn build_errors(root: &Path) -> Vec<Diagnostic> {
+    match build(root) {
+        Ok(_) => panic!("the build should have failed"),
+        Err(d) => d,
+    }
+}
+
+/// Every file under `dir`, relative, sorted, with its bytes.
+pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files = Vec::new();
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.expect("walk output");
+        if entry.file_type().is_file() {
+            let rel = entry.path().strip_prefix(dir).expect("prefix").to_path_buf();
+            files.push((rel, fs::read(entry.path()).expect("read")));
+        }
+    }
+    files
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs the whole test suite of vitrine, after installing what the tests need.
+# Usage (from anywhere): ./tests/run.sh
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# --- What the tests need beyond cargo -------------------------------------------------
+# python3: the independent static HTTP server (python3 -m http.server) the site is crawled through.
+apt_packages=()
+command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
+
+if [ "${#apt_packages[@]}" -gt 0 ]; then
+  echo "==> Installation des paquets : ${apt_packages[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
+fi
+
+# --- Checks and tests ------------------------------------------------------------------
+echo "==> cargo fmt --check"
+cargo fmt --all -- --check
+echo "==> cargo clippy -D warnings"
+cargo clippy --locked --all-targets -- -D warnings
+echo "==> cargo test"
+cargo test --locked --all-targets
+cargo test --locked --doc
+echo "==> Tous les tests sont passés."

@@ -1,0 +1,217 @@
+//! One fixture per error class: each must be reported with its file, line, column, field and
+//! suggestion, and the build must write nothing.
+
+mod common;
+
+use std::path::PathBuf;
+
+use common::{build_errors, fixture_site};
+use vitrine::diagnostics::{Diagnostic, ErrorKind};
+
+fn only(diagnostics: &[Diagnostic]) -> &Diagnostic {
+    assert_eq!(diagnostics.len(), 1, "expected one diagnostic: {diagnostics:#?}");
+    &diagnostics[0]
+}
+
+fn errors_of(fixture: &str) -> Vec<Diagnostic> {
+    let site = fixture_site(&[fixture]);
+    let errors = build_errors(site.path());
+    assert!(
+        !site.path().join("public").exists(),
+        "a failed build must not create the output"
+    );
+    errors
+}
+
+#[test]
+fn the_base_fixture_builds() {
+    let site = fixture_site(&[]);
+    let summary = common::build(site.path()).expect("base fixture builds");
+    assert_eq!(summary.scenarios, 1);
+}
+
+#[test]
+fn missing_front_matter() {
+    let d = errors_of("missing-front-matter");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::MissingFrontMatter);
+    assert_eq!(d.file, PathBuf::from("content/scenarios/sans-entete.md"));
+    assert_eq!((d.line, d.column), (1, 1));
+    assert!(d.message.contains("---"));
+}
+
+#[test]
+fn invalid_yaml() {
+    let d = errors_of("invalid-yaml");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(d.file, PathBuf::from("content/scenarios/yaml-casse.md"));
+    assert_eq!(d.line, 3);
+    assert!(d.column > 1);
+    assert!(d.message.contains("guillemets"), "{}", d.message);
+}
+
+#[test]
+fn unknown_key_with_suggestion() {
+    let d = errors_of("unknown-key");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::UnknownKey);
+    assert_eq!((d.line, d.column), (8, 1));
+    assert_eq!(d.field.as_deref(), Some("mots_clefs"));
+    assert_eq!(d.suggestion.as_deref(), Some("mots_cles"));
+}
+
+#[test]
+fn missing_required_field() {
+    let d = errors_of("missing-field");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::MissingField);
+    assert_eq!(d.field.as_deref(), Some("resume"));
+    assert_eq!(d.line, 1);
+}
+
+#[test]
+fn wrong_type() {
+    let d = errors_of("wrong-type");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::WrongType);
+    assert_eq!(d.field.as_deref(), Some("outils"));
+    assert_eq!(d.line, 9);
+    assert!(d.message.contains("liste"), "{}", d.message);
+}
+
+#[test]
+fn invalid_date_suggests_iso() {
+    let d = errors_of("invalid-value");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidValue);
+    assert_eq!(d.field.as_deref(), Some("date"));
+    assert_eq!((d.line, d.column), (4, 7));
+    assert_eq!(d.suggestion.as_deref(), Some("2025-03-14"));
+}
+
+#[test]
+fn unknown_vocabulary_value_with_suggestion() {
+    let d = errors_of("unknown-vocabulary");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::UnknownVocabulary);
+    assert_eq!(d.field.as_deref(), Some("disciplines[1]"));
+    assert_eq!((d.line, d.column), (7, 5));
+    assert_eq!(d.suggestion.as_deref(), Some("Physique-chimie"));
+}
+
+#[test]
+fn duplicate_slug() {
+    let d = errors_of("duplicate-slug");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::DuplicateSlug);
+    assert_eq!(d.file, PathBuf::from("content/scenarios/valide.md"));
+    assert!(d.message.contains("content/scenarios/autre/valide.md"), "{}", d.message);
+}
+
+#[test]
+fn draft_linked_from_a_published_page() {
+    let d = errors_of("draft-linked");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::DraftLinked);
+    assert_eq!(d.file, PathBuf::from("content/scenarios/lien-brouillon.md"));
+    assert_eq!((d.line, d.column), (9, 10));
+}
+
+#[test]
+fn draft_link_is_fine_when_drafts_are_built() {
+    let site = fixture_site(&["draft-linked"]);
+    let mut options = vitrine::site::BuildOptions::new(site.path());
+    options.drafts = true;
+    let summary = common::build_with(options).expect("drafts included");
+    assert_eq!(summary.scenarios, 3);
+}
+
+#[test]
+fn unsafe_path() {
+    let d = errors_of("unsafe-path");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::UnsafePath);
+    assert_eq!(d.line, 9);
+}
+
+#[test]
+fn broken_link_with_suggestion() {
+    let d = errors_of("broken-link");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::BrokenLink);
+    assert_eq!((d.line, d.column), (11, 5));
+    assert_eq!(d.suggestion.as_deref(), Some("valide.md"));
+}
+
+#[test]
+fn missing_alt_text() {
+    let d = errors_of("missing-alt");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::MissingAlt);
+    assert_eq!(d.field.as_deref(), Some("vignette"));
+    assert_eq!(d.file, PathBuf::from("content/scenarios/avec-image/index.md"));
+    assert_eq!(d.line, 9);
+}
+
+#[test]
+fn config_error_with_suggestion() {
+    let d = errors_of("config-error");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::Config);
+    assert_eq!(d.file, PathBuf::from("vitrine.yaml"));
+    assert_eq!(d.line, 2);
+    assert_eq!(d.suggestion.as_deref(), Some("scenarios_par_page"));
+}
+
+/// Every problem of every file is reported in a single run.
+#[test]
+fn all_problems_in_one_pass() {
+    let fixtures = [
+        "missing-front-matter",
+        "invalid-yaml",
+        "unknown-key",
+        "missing-field",
+        "wrong-type",
+        "invalid-value",
+        "unknown-vocabulary",
+        "duplicate-slug",
+        "unsafe-path",
+        "missing-alt",
+    ];
+    let site = fixture_site(&fixtures);
+    let errors = build_errors(site.path());
+    let kinds: std::collections::BTreeSet<ErrorKind> = errors.iter().map(|d| d.kind).collect();
+    for kind in [
+        ErrorKind::MissingFrontMatter,
+        ErrorKind::InvalidYaml,
+        ErrorKind::UnknownKey,
+        ErrorKind::MissingField,
+        ErrorKind::WrongType,
+        ErrorKind::InvalidValue,
+        ErrorKind::UnknownVocabulary,
+        ErrorKind::DuplicateSlug,
+        ErrorKind::MissingAlt,
+    ] {
+        assert!(kinds.contains(&kind), "{kind:?} missing from {errors:#?}");
+    }
+}
+
+/// The CLI prints French diagnostics as `file:line:column` and exits non-zero.
+#[test]
+fn cli_reports_errors_and_fails() {
+    let site = fixture_site(&["unknown-vocabulary"]);
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(["build", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("run vitrine");
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/scenarios/discipline-inconnue.md:7:5"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("vouliez-vous dire « Physique-chimie » ?"), "{stderr}");
+    assert!(stderr.contains("rien n'a été publié"), "{stderr}");
+}
