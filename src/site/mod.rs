@@ -1,5 +1,6 @@
 //! Site build: orchestrates discover → validate → markdown → index → render → write.
 
+pub mod pages;
 pub mod urls;
 
 use std::collections::BTreeMap;
