@@ -39,6 +39,18 @@ impl Theme {
     /// Loads templates in override order: the built-in default theme, then
     /// `<root>/themes/<name>/templates`, then `<root>/templates/`.
     pub fn load(root: &Path, theme_name: &str) -> Result<Theme, Vec<Diagnostic>> {
+        let simple_name = !theme_name.is_empty()
+            && theme_name != ".."
+            && !theme_name.contains(['/', '\\'])
+            && theme_name != ".";
+        if !simple_name {
+            return Err(vec![Diagnostic::new(
+                ErrorKind::Config,
+                crate::config::CONFIG_FILE,
+                format!("nom de thème « {theme_name} » invalide : indiquez le nom d'un dossier de themes/"),
+            )
+            .field("theme")]);
+        }
         let theme_dir = Path::new("themes").join(theme_name);
         if theme_name != DEFAULT_THEME_NAME && !root.join(&theme_dir).is_dir() {
             return Err(vec![Diagnostic::new(
@@ -372,6 +384,15 @@ mod tests {
         assert_eq!(theme.render("a.html", &ctx).expect("a"), "theme-&lt;i&gt;");
         assert_eq!(theme.render("b.html", &ctx).expect("b"), "site-b");
         assert!(theme.has_template("base.html"));
+    }
+
+    #[test]
+    fn theme_name_must_be_a_folder_name() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        for name in ["../autre", "..", "a/b", ""] {
+            let errs = Theme::load(dir.path(), name).err().expect("error");
+            assert_eq!(errs[0].field.as_deref(), Some("theme"), "{name}");
+        }
     }
 
     #[test]
