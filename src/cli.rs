@@ -374,7 +374,7 @@ fn search(args: SearchArgs) -> ExitCode {
                 serde_json::json!({
                     "slug": h.slug,
                     "titre": h.titre,
-                    "url": site::urls::scenario(&h.slug),
+                    "url": crate::urls::scenario(&h.slug),
                     "fichier": sources.get(h.slug.as_str()).map(|p| p.display().to_string()),
                     "score": h.score,
                     "extrait": h.snippet_html,

@@ -14,4 +14,5 @@ pub mod markdown;
 pub mod render;
 pub mod site;
 pub mod text;
+pub mod urls;
 pub mod vocab;

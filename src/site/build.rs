@@ -14,7 +14,8 @@ use crate::markdown::{self, Rendered};
 use crate::render::Theme;
 use crate::site::links::{slash_path, LinkTable};
 use crate::site::output::Staging;
-use crate::site::{pages, urls, BuildInput};
+use crate::site::{pages, BuildInput};
+use crate::urls;
 use crate::vocab::Vocabularies;
 
 /// Where the tantivy index is kept, under the site root (git-ignored).
@@ -231,7 +232,7 @@ fn write_all(
     jobs.extend(
         statics
             .par_iter()
-            .map(|(path, bytes)| staging.write(&urls::static_file(path), bytes))
+            .map(|(path, bytes)| staging.write(path, bytes))
             .collect::<Vec<_>>(),
     );
     let mut copies = 0;

@@ -4,7 +4,6 @@ pub mod build;
 pub mod links;
 pub mod output;
 pub mod pages;
-pub mod urls;
 
 use std::collections::BTreeMap;
 

@@ -1,15 +1,1939 @@
-//! Page planning (placeholder until the theme lands).
+//! The HTML pages of the site. Each page is a theme template filled with a context computed
+//! here: labels, dates, counts and links are prepared in Rust so that templates stay simple.
 
-use crate::diagnostics::Diagnostic;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+
+use chrono::{Datelike, NaiveDate};
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::content::{Facet, Page, Scenario};
+use crate::diagnostics::{self, Diagnostic, ErrorKind};
+use crate::markdown::TocEntry;
 use crate::render::Theme;
 use crate::site::{BuildInput, OutputFile};
+use crate::text::fold;
+use crate::urls;
 
-pub fn render_pages(
+/// Renders every HTML page of the site, sorted by output path.
+pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let site = Site::new(input);
+    let mut jobs = vec![home_job(&site), search_job(&site), not_found_job(&site)];
+    jobs.extend(listing_jobs(&site));
+    jobs.extend((0..site.scenarios().len()).map(|i| scenario_job(&site, i)));
+    for (facet, values) in &site.facets {
+        jobs.push(facet_index_job(&site, *facet, values));
+        for value in values {
+            jobs.extend(facet_value_jobs(&site, *facet, value));
+        }
+    }
+    jobs.extend(
+        site.footer_pages
+            .iter()
+            .map(|page| free_page_job(&site, page)),
+    );
+    check_unique_paths(&jobs)?;
+
+    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+        .par_iter()
+        .map(|job| {
+            let html = theme.render(job.template, &job.context)?;
+            Ok(OutputFile {
+                path: urls::output_file(&job.path),
+                contents: html.into_bytes(),
+            })
+        })
+        .collect();
+    let mut files = Vec::with_capacity(results.len());
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => files.push(file),
+            Err(diag) => errors.push(diag),
+        }
+    }
+    if !errors.is_empty() {
+        // The same template error shows on many pages: report it once.
+        diagnostics::sort(&mut errors);
+        errors.dedup();
+        return Err(errors);
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// One page to render: its site path, template and context, and the source it comes from.
+struct Job {
+    path: String,
+    template: &'static str,
+    context: tera::Context,
+    /// Source file that asked for this page (empty for generated pages), for conflicts.
+    source: PathBuf,
+}
+
+/// Two pages for the same path would silently overwrite each other (a free page named
+/// `scenarios`, for instance).
+fn check_unique_paths(jobs: &[Job]) -> Result<(), Vec<Diagnostic>> {
+    let mut seen: BTreeMap<&str, &Job> = BTreeMap::new();
+    let mut errors = Vec::new();
+    for job in jobs {
+        if let Some(first) = seen.insert(job.path.as_str(), job) {
+            let (culprit, other) = if job.source.as_os_str().is_empty() {
+                (first, job)
+            } else {
+                (job, first)
+            };
+            let with = if other.source.as_os_str().is_empty() {
+                "une page générée par vitrine".to_string()
+            } else {
+                format!("{}", other.source.display())
+            };
+            errors.push(Diagnostic::new(
+                ErrorKind::DuplicateSlug,
+                &culprit.source,
+                format!(
+                    "l'adresse « {} » est déjà utilisée par {with} : changez l'identifiant (nom du fichier) de cette page",
+                    job.path
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        diagnostics::sort(&mut errors);
+        Err(errors)
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Site-wide data computed once.
+
+/// One value of a facet with the scenarios that have it (indices, newest first).
+struct FacetValue {
+    key: String,
+    label: String,
+    members: Vec<usize>,
+}
+
+struct Site<'a> {
+    input: &'a BuildInput<'a>,
+    by_slug: BTreeMap<&'a str, usize>,
+    /// Every facet in `Facet::ALL` order with its used values, in presentation order.
+    facets: Vec<(Facet, Vec<FacetValue>)>,
+    /// Free pages in footer order: (ordre, titre).
+    footer_pages: Vec<&'a Page>,
+}
+
+impl<'a> Site<'a> {
+    fn new(input: &'a BuildInput<'a>) -> Site<'a> {
+        let scenarios = &input.content.scenarios;
+        let by_slug = scenarios
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.slug.as_str(), i))
+            .collect();
+        let tool_labels = tool_labels(scenarios);
+        let facets = Facet::ALL
+            .iter()
+            .map(|&facet| (facet, facet_values(input, facet, &tool_labels)))
+            .collect();
+        let mut footer_pages: Vec<&Page> = input.content.pages.iter().collect();
+        footer_pages
+            .sort_by(|a, b| (a.ordre, &a.titre, &a.slug).cmp(&(b.ordre, &b.titre, &b.slug)));
+        Site {
+            input,
+            by_slug,
+            facets,
+            footer_pages,
+        }
+    }
+
+    fn scenarios(&self) -> &'a [Scenario] {
+        &self.input.content.scenarios
+    }
+
+    fn values(&self, facet: Facet) -> &[FacetValue] {
+        self.facets
+            .iter()
+            .find(|(f, _)| *f == facet)
+            .map(|(_, values)| values.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// Label of a value as shown everywhere except on the scenario page itself.
+    fn label(&self, facet: Facet, key: &str) -> String {
+        match self.values(facet).iter().find(|v| v.key == key) {
+            Some(value) => value.label.clone(),
+            None => vocab_label(self.input, facet, key),
+        }
+    }
+}
+
+/// Label of a vocabulary value; CRCN competences show their code before the label.
+fn vocab_label(input: &BuildInput, facet: Facet, key: &str) -> String {
+    let label = facet.label(key, input.vocabs);
+    if facet == Facet::CompetencesNumeriques && label != key {
+        format!("{key} {label}")
+    } else {
+        label
+    }
+}
+
+/// Values of a scenario for a facet, without empty keys or repeats (two spellings of a tool).
+fn unique_keys(facet: Facet, scenario: &Scenario) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    facet
+        .keys(&scenario.meta)
+        .into_iter()
+        .filter(|k| !k.is_empty() && seen.insert(k.clone()))
+        .collect()
+}
+
+/// For each tool slug, the spelling most authors use; ties go to the smallest string.
+fn tool_labels(scenarios: &[Scenario]) -> BTreeMap<String, String> {
+    let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    for scenario in scenarios {
+        for tool in &scenario.meta.outils {
+            let slug = crate::text::slugify(tool);
+            *spellings
+                .entry(slug)
+                .or_default()
+                .entry(tool.as_str())
+                .or_default() += 1;
+        }
+    }
+    spellings
+        .into_iter()
+        .filter_map(|(slug, counts)| {
+            // BTreeMap iterates smallest string first, so `max_by_key` must not replace on ties.
+            let mut best: Option<(&str, usize)> = None;
+            for (spelling, count) in counts {
+                if best.is_none_or(|(_, c)| count > c) {
+                    best = Some((spelling, count));
+                }
+            }
+            best.map(|(spelling, _)| (slug, spelling.to_string()))
+        })
+        .collect()
+}
+
+/// The used values of a facet: vocabulary order (unknown keys last, sorted), or for tools
+/// alphabetical order of the folded label.
+fn facet_values(
     input: &BuildInput,
-    _theme: &Theme,
-) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    Ok(vec![OutputFile {
-        path: "index.html".into(),
-        contents: input.config.titre.clone().into_bytes(),
-    }])
+    facet: Facet,
+    tool_labels: &BTreeMap<String, String>,
+) -> Vec<FacetValue> {
+    let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, scenario) in input.content.scenarios.iter().enumerate() {
+        for key in unique_keys(facet, scenario) {
+            members.entry(key).or_default().push(i);
+        }
+    }
+    let mut values = Vec::with_capacity(members.len());
+    if let Some(name) = facet.vocab() {
+        for entry in input.vocabs.get(name).entries() {
+            if let Some(m) = members.remove(&entry.cle) {
+                values.push(FacetValue {
+                    label: vocab_label(input, facet, &entry.cle),
+                    key: entry.cle.clone(),
+                    members: m,
+                });
+            }
+        }
+    }
+    let mut rest: Vec<FacetValue> = members
+        .into_iter()
+        .map(|(key, m)| FacetValue {
+            label: match tool_labels.get(&key) {
+                Some(label) if facet == Facet::Outils => label.clone(),
+                _ => vocab_label(input, facet, &key),
+            },
+            key,
+            members: m,
+        })
+        .collect();
+    rest.sort_by(|a, b| {
+        (fold(&a.label), &a.label, &a.key).cmp(&(fold(&b.label), &b.label, &b.key))
+    });
+    values.extend(rest);
+    values
+}
+
+// ---------------------------------------------------------------------------------------------
+// Links.
+
+/// Builds hrefs from one page: relative to its site path, or absolute from the base path for
+/// the 404 page, which is served at any depth.
+struct Linker {
+    from: String,
+    absolute_base: Option<String>,
+}
+
+impl Linker {
+    fn relative(from: &str) -> Linker {
+        Linker {
+            from: from.to_string(),
+            absolute_base: None,
+        }
+    }
+
+    fn absolute(base_path: String) -> Linker {
+        Linker {
+            from: String::new(),
+            absolute_base: Some(base_path),
+        }
+    }
+
+    fn href(&self, target: &str) -> String {
+        match &self.absolute_base {
+            Some(base) => format!("{base}{target}"),
+            None => urls::relative(&self.from, target),
+        }
+    }
+
+    /// Prefix that leads to the site root, for assets: `{{ root }}static/style.css`.
+    fn root(&self) -> String {
+        match &self.absolute_base {
+            Some(base) => base.clone(),
+            None => "../".repeat(self.from.matches('/').count()),
+        }
+    }
+}
+
+/// Absolute address of a site path, when the site declares its public address.
+fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
+    if base_url.is_empty() {
+        return None;
+    }
+    let mut base = url::Url::parse(base_url).ok()?;
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
+    base.join(site_path).ok().map(String::from)
+}
+
+fn is_external(href: &str) -> bool {
+    href.starts_with("http://") || href.starts_with("https://")
+}
+
+// ---------------------------------------------------------------------------------------------
+// Context pieces shared by templates.
+
+#[derive(Serialize)]
+struct SiteInfo<'a> {
+    titre: &'a str,
+    description: &'a str,
+    editeur: Option<Editeur<'a>>,
+}
+
+#[derive(Serialize)]
+struct Editeur<'a> {
+    nom: &'a str,
+    url: Option<&'a str>,
+}
+
+#[derive(Serialize)]
+struct PageInfo {
+    /// The page's own title (h1 of most pages, og:title).
+    titre: String,
+    /// `<title>`: « Titre – Site », unique per page.
+    titre_document: String,
+    description: Option<String>,
+    /// Absolute address, only when `base_url` is set.
+    canonique: Option<String>,
+}
+
+#[derive(Serialize)]
+struct MainLinks {
+    accueil: String,
+    scenarios: String,
+    recherche: String,
+}
+
+/// A navigation entry; `courant` is the `aria-current` value, if any.
+#[derive(Serialize)]
+struct NavItem {
+    libelle: String,
+    href: String,
+    courant: Option<&'static str>,
+}
+
+/// A breadcrumb; the last one (the current page) has no link.
+#[derive(Serialize)]
+struct Crumb {
+    libelle: String,
+    href: Option<String>,
+}
+
+/// A scenario summary for listings.
+#[derive(Serialize)]
+struct Card {
+    titre: String,
+    href: String,
+    resume: String,
+    date: String,
+    date_iso: String,
+    etiquettes: Vec<String>,
+    vignette: Option<String>,
+}
+
+/// An entry point to a facet.
+#[derive(Serialize)]
+struct FacetLink {
+    titre: &'static str,
+    href: String,
+    detail: String,
+}
+
+/// A facet value with the number of scenarios having it.
+#[derive(Serialize)]
+struct ValueCount {
+    libelle: String,
+    href: String,
+    nombre: usize,
+}
+
+#[derive(Serialize)]
+struct SubFacet {
+    titre: String,
+    valeurs: Vec<ValueCount>,
+}
+
+#[derive(Serialize)]
+struct Pagination {
+    precedente: Option<String>,
+    suivante: Option<String>,
+    pages: Vec<PageNumber>,
+}
+
+#[derive(Serialize)]
+struct PageNumber {
+    numero: usize,
+    href: String,
+    courante: bool,
+}
+
+/// What every page needs besides its own content.
+struct Frame<'s> {
+    path: String,
+    linker: Linker,
+    titre: String,
+    description: Option<String>,
+    fil: Vec<(&'s str, Option<String>)>,
+}
+
+impl<'s> Frame<'s> {
+    /// A page at `path`, with breadcrumbs (label, target site path) before the current page.
+    fn new(path: String, titre: String) -> Frame<'s> {
+        Frame {
+            linker: Linker::relative(&path),
+            path,
+            titre,
+            description: None,
+            fil: Vec::new(),
+        }
+    }
+
+    fn crumb(mut self, label: &'s str, target: Option<String>) -> Frame<'s> {
+        self.fil.push((label, target));
+        self
+    }
+
+    fn description(mut self, description: Option<String>) -> Frame<'s> {
+        self.description = description.filter(|d| !d.is_empty());
+        self
+    }
+}
+
+const MENU: [(&str, &str); 6] = [
+    ("Accueil", ""),
+    ("Scénarios", "scenarios/"),
+    ("Disciplines", "disciplines/"),
+    ("Niveaux", "niveaux/"),
+    ("Académies", "academies/"),
+    ("Rechercher", "recherche/"),
+];
+
+/// `aria-current` of a link to `target` on the page at `current`: the page itself, or the
+/// section it belongs to.
+fn current_marker(current: &str, target: &str, is_404: bool) -> Option<&'static str> {
+    if is_404 {
+        None
+    } else if current == target {
+        Some("page")
+    } else if !target.is_empty() && current.starts_with(target) {
+        Some("true")
+    } else {
+        None
+    }
+}
+
+/// The context shared by every template: site, page, main links, menu, footer, breadcrumbs.
+fn base_context(site: &Site, frame: &Frame) -> tera::Context {
+    let config = site.input.config;
+    let is_404 = frame.linker.absolute_base.is_some();
+    let link = |target: &str| frame.linker.href(target);
+    let mut ctx = tera::Context::new();
+    ctx.insert("root", &frame.linker.root());
+    ctx.insert(
+        "site",
+        &SiteInfo {
+            titre: &config.titre,
+            description: &config.description,
+            editeur: config.editeur.as_ref().map(|e| Editeur {
+                nom: &e.nom,
+                url: e.url.as_deref(),
+            }),
+        },
+    );
+    let titre_document = if frame.path.is_empty() {
+        config.titre.clone()
+    } else {
+        format!("{} – {}", frame.titre, config.titre)
+    };
+    ctx.insert(
+        "page",
+        &PageInfo {
+            titre: frame.titre.clone(),
+            titre_document,
+            description: frame
+                .description
+                .clone()
+                .or_else(|| Some(config.description.clone()).filter(|d| !d.is_empty())),
+            canonique: if is_404 {
+                None
+            } else {
+                absolute_url(&config.base_url, &frame.path)
+            },
+        },
+    );
+    ctx.insert(
+        "liens",
+        &MainLinks {
+            accueil: link(&urls::home()),
+            scenarios: link(&urls::scenarios_listing(1)),
+            recherche: link(&urls::search()),
+        },
+    );
+    let menu: Vec<NavItem> = MENU
+        .iter()
+        .map(|(label, target)| NavItem {
+            libelle: label.to_string(),
+            href: link(target),
+            courant: current_marker(&frame.path, target, is_404),
+        })
+        .collect();
+    ctx.insert("menu", &menu);
+    let footer: Vec<NavItem> = site
+        .footer_pages
+        .iter()
+        .map(|page| {
+            let target = urls::page(&page.slug);
+            NavItem {
+                libelle: page.titre.clone(),
+                href: link(&target),
+                courant: current_marker(&frame.path, &target, is_404),
+            }
+        })
+        .collect();
+    ctx.insert("pied", &footer);
+    let mut fil: Vec<Crumb> = Vec::new();
+    if !frame.path.is_empty() && !is_404 {
+        fil.push(Crumb {
+            libelle: "Accueil".to_string(),
+            href: Some(link(&urls::home())),
+        });
+        for (label, target) in &frame.fil {
+            fil.push(Crumb {
+                libelle: label.to_string(),
+                href: target.as_deref().map(link),
+            });
+        }
+        fil.push(Crumb {
+            libelle: frame.titre.clone(),
+            href: None,
+        });
+    }
+    ctx.insert("fil", &fil);
+    ctx
+}
+
+fn job(site: &Site, frame: Frame, template: &'static str, source: PathBuf) -> (Job, Linker) {
+    let context = base_context(site, &frame);
+    let Frame { path, linker, .. } = frame;
+    (
+        Job {
+            path,
+            template,
+            context,
+            source,
+        },
+        linker,
+    )
+}
+
+fn card(site: &Site, linker: &Linker, index: usize) -> Card {
+    let scenario = &site.scenarios()[index];
+    let meta = &scenario.meta;
+    let mut etiquettes: Vec<String> = meta
+        .disciplines
+        .iter()
+        .map(|k| site.label(Facet::Disciplines, k))
+        .collect();
+    etiquettes.extend(meta.niveaux.iter().map(|k| site.label(Facet::Niveaux, k)));
+    Card {
+        titre: meta.titre.clone(),
+        href: linker.href(&urls::scenario(&scenario.slug)),
+        resume: meta.resume.clone(),
+        date: long_date(meta.date),
+        date_iso: meta.date.to_string(),
+        etiquettes,
+        vignette: vignette_src(linker, scenario),
+    }
+}
+
+fn cards(site: &Site, linker: &Linker, indices: &[usize]) -> Vec<Card> {
+    indices.iter().map(|&i| card(site, linker, i)).collect()
+}
+
+/// The picture of a scenario: an external address as is, or a file of its bundle.
+fn vignette_src(linker: &Linker, scenario: &Scenario) -> Option<String> {
+    let vignette = scenario.meta.vignette.as_deref()?.trim();
+    if vignette.is_empty() {
+        None
+    } else if is_external(vignette) {
+        Some(vignette.to_string())
+    } else {
+        let file = vignette.trim_start_matches("./");
+        Some(linker.href(&urls::scenario_file(&scenario.slug, file)))
+    }
+}
+
+fn facet_links(site: &Site, linker: &Linker) -> Vec<FacetLink> {
+    site.facets
+        .iter()
+        .map(|(facet, values)| FacetLink {
+            titre: facet.title(),
+            href: linker.href(&urls::facet_index(*facet)),
+            detail: count_noun(*facet, values.len()),
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages.
+
+fn home_job(site: &Site) -> Job {
+    let frame = Frame::new(urls::home(), site.input.config.titre.clone());
+    let (mut job, linker) = job(site, frame, "accueil.html", PathBuf::new());
+    let count = site
+        .input
+        .config
+        .scenarios_accueil
+        .min(site.scenarios().len());
+    let newest: Vec<usize> = (0..count).collect();
+    let ctx = &mut job.context;
+    let presentation = site
+        .input
+        .pages_html
+        .get("")
+        .map(|r| r.html.as_str())
+        .unwrap_or("");
+    ctx.insert("presentation", presentation);
+    ctx.insert("cartes", &cards(site, &linker, &newest));
+    ctx.insert("detail_scenarios", &scenario_count(site.scenarios().len()));
+    ctx.insert("facettes", &facet_links(site, &linker));
+    job
+}
+
+fn search_job(site: &Site) -> Job {
+    let frame = Frame::new(urls::search(), "Rechercher un scénario".to_string());
+    let (mut job, linker) = job(site, frame, "recherche.html", PathBuf::new());
+    job.context.insert("facettes", &facet_links(site, &linker));
+    job.context
+        .insert("detail_scenarios", &scenario_count(site.scenarios().len()));
+    job
+}
+
+fn not_found_job(site: &Site) -> Job {
+    let mut frame = Frame::new("404.html".to_string(), "Page introuvable".to_string());
+    frame.linker = Linker::absolute(site.input.config.base_path());
+    job(site, frame, "404.html", PathBuf::new()).0
+}
+
+fn free_page_job(site: &Site, page: &Page) -> Job {
+    let frame = Frame::new(urls::page(&page.slug), page.titre.clone())
+        .description(page.description.clone());
+    let (mut job, _) = job(site, frame, "page.html", page.source.clone());
+    let body = site
+        .input
+        .pages_html
+        .get(&page.slug)
+        .map(|r| r.html.as_str())
+        .unwrap_or("");
+    job.context.insert("titre", &page.titre);
+    job.context.insert("corps", body);
+    job
+}
+
+/// A paginated list of scenarios (all of them, or those of one facet value).
+struct Listing<'s> {
+    titre: String,
+    members: &'s [usize],
+    path_of: &'s dyn Fn(usize) -> String,
+    fil: Vec<(&'s str, Option<String>)>,
+    sub_facets_title: Option<String>,
+    sub_facets: &'s dyn Fn(&Linker) -> Vec<SubFacet>,
+}
+
+fn listing_pages(site: &Site, listing: &Listing) -> Vec<Job> {
+    let per_page = site.input.config.scenarios_par_page.max(1);
+    let pages = page_count(listing.members.len(), per_page);
+    (1..=pages)
+        .map(|number| {
+            let titre = if number == 1 {
+                listing.titre.clone()
+            } else {
+                format!("{} (page {number})", listing.titre)
+            };
+            let mut frame = Frame::new((listing.path_of)(number), titre);
+            for (label, target) in &listing.fil {
+                frame = frame.crumb(label, target.clone());
+            }
+            let (mut job, linker) = job(site, frame, "liste.html", PathBuf::new());
+            let start = (number - 1) * per_page;
+            let end = (start + per_page).min(listing.members.len());
+            let mut decompte = scenario_count(listing.members.len());
+            if pages > 1 {
+                decompte.push_str(&format!(" — page {number} sur {pages}"));
+            }
+            let ctx = &mut job.context;
+            ctx.insert("titre", &listing.titre);
+            ctx.insert("intro", &None::<String>);
+            ctx.insert("decompte", &decompte);
+            ctx.insert(
+                "cartes",
+                &cards(site, &linker, &listing.members[start..end]),
+            );
+            ctx.insert(
+                "pagination",
+                &pagination(&linker, number, pages, listing.path_of),
+            );
+            ctx.insert("titre_sous_facettes", &listing.sub_facets_title);
+            ctx.insert("sous_facettes", &(listing.sub_facets)(&linker));
+            job
+        })
+        .collect()
+}
+
+fn listing_jobs(site: &Site) -> Vec<Job> {
+    let all: Vec<usize> = (0..site.scenarios().len()).collect();
+    let listing = Listing {
+        titre: "Tous les scénarios".to_string(),
+        members: &all,
+        path_of: &urls::scenarios_listing,
+        fil: Vec::new(),
+        sub_facets_title: None,
+        sub_facets: &|_| Vec::new(),
+    };
+    listing_pages(site, &listing)
+}
+
+fn facet_index_job(site: &Site, facet: Facet, values: &[FacetValue]) -> Job {
+    let frame = Frame::new(urls::facet_index(facet), facet.title().to_string());
+    let (mut job, linker) = job(site, frame, "facette.html", PathBuf::new());
+    let counts: Vec<ValueCount> = values
+        .iter()
+        .map(|v| ValueCount {
+            libelle: v.label.clone(),
+            href: linker.href(&urls::facet_value(facet, &v.key, 1)),
+            nombre: v.members.len(),
+        })
+        .collect();
+    job.context.insert("titre", facet.title());
+    job.context.insert(
+        "decompte",
+        &format!(
+            "{}. Le nombre de scénarios est indiqué entre parenthèses.",
+            capitalize(&count_noun(facet, values.len()))
+        ),
+    );
+    job.context.insert("valeurs", &counts);
+    job
+}
+
+fn facet_value_jobs(site: &Site, facet: Facet, value: &FacetValue) -> Vec<Job> {
+    let key = value.key.clone();
+    let path_of = move |n: usize| urls::facet_value(facet, &key, n);
+    let members = &value.members;
+    let sub_facets = |linker: &Linker| sub_facet_counts(site, linker, facet, members);
+    let is_academy = facet == Facet::Academies;
+    let listing = Listing {
+        titre: format!("{} : {}", facet.singular(), value.label),
+        members,
+        path_of: &path_of,
+        fil: vec![(facet.title(), Some(urls::facet_index(facet)))],
+        sub_facets_title: Some(if is_academy {
+            "Productions de l'académie".to_string()
+        } else {
+            "Dans ces scénarios".to_string()
+        }),
+        sub_facets: &sub_facets,
+    };
+    listing_pages(site, &listing)
+}
+
+/// Counts of the other facets' values among a subset of scenarios.
+fn sub_facet_counts(
+    site: &Site,
+    linker: &Linker,
+    except: Facet,
+    members: &[usize],
+) -> Vec<SubFacet> {
+    let subset: BTreeSet<usize> = members.iter().copied().collect();
+    site.facets
+        .iter()
+        .filter(|(facet, _)| *facet != except)
+        .filter_map(|(facet, values)| {
+            let valeurs: Vec<ValueCount> = values
+                .iter()
+                .filter_map(|v| {
+                    let nombre = v.members.iter().filter(|i| subset.contains(i)).count();
+                    (nombre > 0).then(|| ValueCount {
+                        libelle: v.label.clone(),
+                        href: linker.href(&urls::facet_value(*facet, &v.key, 1)),
+                        nombre,
+                    })
+                })
+                .collect();
+            let titre = if except == Facet::Academies && *facet == Facet::Disciplines {
+                "Pôles de compétences".to_string()
+            } else {
+                facet.title().to_string()
+            };
+            (!valeurs.is_empty()).then_some(SubFacet { titre, valeurs })
+        })
+        .collect()
+}
+
+fn page_count(items: usize, per_page: usize) -> usize {
+    items.div_ceil(per_page).max(1)
+}
+
+fn pagination(
+    linker: &Linker,
+    current: usize,
+    pages: usize,
+    path_of: &dyn Fn(usize) -> String,
+) -> Option<Pagination> {
+    if pages <= 1 {
+        return None;
+    }
+    let href = |n: usize| linker.href(&path_of(n));
+    Some(Pagination {
+        precedente: (current > 1).then(|| href(current - 1)),
+        suivante: (current < pages).then(|| href(current + 1)),
+        pages: (1..=pages)
+            .map(|numero| PageNumber {
+                numero,
+                href: href(numero),
+                courante: numero == current,
+            })
+            .collect(),
+    })
+}
+
+// ---------------------------------------------------------------------------------------------
+// Scenario page.
+
+#[derive(Serialize)]
+struct ScenarioView<'a> {
+    titre: &'a str,
+    resume: &'a str,
+    brouillon: bool,
+    vignette: Option<Vignette>,
+    fiche: Vec<Line>,
+    sommaire: &'a [TocEntry],
+    corps: &'a str,
+    ressources: Vec<ResourceView>,
+    citation: String,
+}
+
+#[derive(Serialize)]
+struct Vignette {
+    src: String,
+    alt: String,
+}
+
+/// A term of the metadata card with its values.
+#[derive(Serialize)]
+struct Line {
+    terme: String,
+    valeurs: Vec<Value>,
+}
+
+/// A value of the metadata card: text, maybe a link, maybe a machine-readable date/duration.
+#[derive(Serialize)]
+struct Value {
+    texte: String,
+    href: Option<String>,
+    datetime: Option<String>,
+    externe: bool,
+}
+
+impl Value {
+    fn text(texte: String) -> Value {
+        Value {
+            texte,
+            href: None,
+            datetime: None,
+            externe: false,
+        }
+    }
+
+    fn link(texte: String, href: String) -> Value {
+        let externe = is_external(&href);
+        Value {
+            texte,
+            href: Some(href),
+            datetime: None,
+            externe,
+        }
+    }
+
+    fn time(texte: String, datetime: String) -> Value {
+        Value {
+            datetime: Some(datetime),
+            ..Value::text(texte)
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct ResourceView {
+    titre: String,
+    href: String,
+    /// File name, for attachments.
+    fichier: Option<String>,
+    externe: bool,
+}
+
+fn scenario_job(site: &Site, index: usize) -> Job {
+    let scenario = &site.scenarios()[index];
+    let meta = &scenario.meta;
+    let path = urls::scenario(&scenario.slug);
+    let frame = Frame::new(path.clone(), meta.titre.clone())
+        .crumb("Scénarios", Some(urls::scenarios_listing(1)))
+        .description(Some(meta.resume.clone()));
+    let (mut job, linker) = job(site, frame, "scenario.html", scenario.source.clone());
+    let rendered = site.input.scenarios_html.get(&scenario.slug);
+    let toc: &[TocEntry] = match rendered {
+        Some(r) if r.toc.len() >= 2 => &r.toc,
+        _ => &[],
+    };
+    let view = ScenarioView {
+        titre: &meta.titre,
+        resume: &meta.resume,
+        brouillon: meta.brouillon,
+        vignette: vignette_src(&linker, scenario).map(|src| Vignette {
+            src,
+            alt: meta.vignette_alt.clone().unwrap_or_default(),
+        }),
+        fiche: metadata_lines(site, &linker, scenario),
+        sommaire: toc,
+        corps: rendered.map(|r| r.html.as_str()).unwrap_or(""),
+        ressources: resources(&linker, scenario),
+        citation: citation(site, scenario, &path),
+    };
+    let related: Vec<usize> = site
+        .input
+        .related
+        .get(&scenario.slug)
+        .map(|slugs| {
+            slugs
+                .iter()
+                .filter_map(|s| site.by_slug.get(s.as_str()).copied())
+                .filter(|&i| i != index)
+                .collect()
+        })
+        .unwrap_or_default();
+    job.context.insert("scenario", &view);
+    job.context
+        .insert("proches", &cards(site, &linker, &related));
+    job
+}
+
+/// The metadata card of a scenario, in reading order; empty fields are left out.
+fn metadata_lines(site: &Site, linker: &Linker, scenario: &Scenario) -> Vec<Line> {
+    let meta = &scenario.meta;
+    let mut lines = Vec::new();
+    let mut push = |singular: &str, plural: &str, valeurs: Vec<Value>| {
+        if !valeurs.is_empty() {
+            let terme = if valeurs.len() > 1 { plural } else { singular };
+            lines.push(Line {
+                terme: terme.to_string(),
+                valeurs,
+            });
+        }
+    };
+    let authors = meta
+        .auteurs
+        .iter()
+        .map(|a| Value::text(author_text(a)))
+        .collect();
+    push("Auteur", "Auteurs", authors);
+    let facet_line = |facet: Facet| -> Vec<Value> {
+        facet
+            .keys(meta)
+            .iter()
+            .filter(|k| !k.is_empty())
+            .map(|k| {
+                let href = linker.href(&urls::facet_value(facet, k, 1));
+                Value::link(vocab_label(site.input, facet, k), href)
+            })
+            .collect()
+    };
+    push("Académie", "Académies", facet_line(Facet::Academies));
+    push("Discipline", "Disciplines", facet_line(Facet::Disciplines));
+    push("Niveau", "Niveaux", facet_line(Facet::Niveaux));
+    push("Cycle", "Cycles", facet_line(Facet::Cycles));
+    push("Type", "Types", facet_line(Facet::Types));
+    push("Modalité", "Modalités", facet_line(Facet::Modalites));
+    if let Some(duree) = &meta.duree {
+        push(
+            "Durée",
+            "Durée",
+            vec![Value::time(duree.affichage.clone(), duree.iso.clone())],
+        );
+    }
+    // Tools keep the author's spelling on the scenario page.
+    let tools = meta
+        .outils
+        .iter()
+        .filter_map(|tool| {
+            let slug = crate::text::slugify(tool);
+            (!slug.is_empty()).then(|| {
+                Value::link(
+                    tool.clone(),
+                    linker.href(&urls::facet_value(Facet::Outils, &slug, 1)),
+                )
+            })
+        })
+        .collect();
+    push("Outil numérique", "Outils numériques", tools);
+    push(
+        "Compétence numérique (CRCN)",
+        "Compétences numériques (CRCN)",
+        facet_line(Facet::CompetencesNumeriques),
+    );
+    let keywords = meta
+        .mots_cles
+        .iter()
+        .map(|k| Value::text(k.clone()))
+        .collect();
+    push("Mot-clé", "Mots-clés", keywords);
+    push(
+        "Publié le",
+        "Publié le",
+        vec![Value::time(long_date(meta.date), meta.date.to_string())],
+    );
+    if let Some(update) = meta.mise_a_jour {
+        push(
+            "Mis à jour le",
+            "Mis à jour le",
+            vec![Value::time(long_date(update), update.to_string())],
+        );
+    }
+    let licence_id = if meta.licence.is_empty() {
+        &site.input.config.licence
+    } else {
+        &meta.licence
+    };
+    let (name, url) = licence(licence_id);
+    let licence_value = match url {
+        Some(url) => Value::link(name, url),
+        None => Value::text(name),
+    };
+    push("Licence", "Licence", vec![licence_value]);
+    if let Some(source) = meta.url_source.as_deref().filter(|s| !s.is_empty()) {
+        let value = if is_external(source) {
+            Value::link(source.to_string(), source.to_string())
+        } else {
+            Value::text(source.to_string())
+        };
+        push("Source", "Source", vec![value]);
+    }
+    lines
+}
+
+fn author_text(author: &crate::content::Auteur) -> String {
+    let mut parts = vec![author.nom.as_str()];
+    parts.extend(author.fonction.as_deref().filter(|s| !s.is_empty()));
+    parts.extend(author.etablissement.as_deref().filter(|s| !s.is_empty()));
+    parts.join(", ")
+}
+
+fn resources(linker: &Linker, scenario: &Scenario) -> Vec<ResourceView> {
+    scenario
+        .meta
+        .ressources
+        .iter()
+        .filter_map(|r| {
+            if let Some(file) = r.fichier.as_deref().filter(|f| !f.is_empty()) {
+                let file = file.trim_start_matches("./");
+                let name = file.rsplit('/').next().unwrap_or(file).to_string();
+                Some(ResourceView {
+                    titre: r.titre.clone(),
+                    href: linker.href(&urls::scenario_file(&scenario.slug, file)),
+                    fichier: Some(name),
+                    externe: false,
+                })
+            } else {
+                r.url
+                    .as_deref()
+                    .filter(|u| !u.is_empty())
+                    .map(|url| ResourceView {
+                        titre: r.titre.clone(),
+                        href: url.to_string(),
+                        fichier: None,
+                        externe: is_external(url),
+                    })
+            }
+        })
+        .collect()
+}
+
+/// « Auteurs (année). Titre. Académie de X. Site. Adresse »
+fn citation(site: &Site, scenario: &Scenario, path: &str) -> String {
+    let meta = &scenario.meta;
+    let config = site.input.config;
+    let authors: Vec<&str> = meta.auteurs.iter().map(|a| a.nom.as_str()).collect();
+    let mut parts = Vec::new();
+    let year = meta.date.year();
+    if authors.is_empty() {
+        parts.push(format!("({year})."));
+    } else {
+        parts.push(format!("{} ({year}).", authors.join(", ")));
+    }
+    parts.push(sentence(&meta.titre));
+    if !meta.academie.is_empty() {
+        let label = vocab_label(site.input, Facet::Academies, &meta.academie);
+        parts.push(sentence(&academy_name(&label)));
+    }
+    parts.push(sentence(&config.titre));
+    parts.push(absolute_url(&config.base_url, path).unwrap_or_else(|| path.to_string()));
+    parts.join(" ")
+}
+
+/// Ends a citation part with a full stop unless it already ends with punctuation.
+fn sentence(text: &str) -> String {
+    let text = text.trim();
+    if text.ends_with(['.', '?', '!', '…']) {
+        text.to_string()
+    } else {
+        format!("{text}.")
+    }
+}
+
+/// « Académie de Lyon », « Académie d'Orléans-Tours », or the label if it already says so.
+fn academy_name(label: &str) -> String {
+    let folded = fold(label);
+    if folded.starts_with("academie") || folded.starts_with("region academique") {
+        label.to_string()
+    } else if folded.starts_with(['a', 'e', 'i', 'o', 'u', 'y']) {
+        format!("Académie d'{label}")
+    } else {
+        format!("Académie de {label}")
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// French formatting.
+
+const MONTHS: [&str; 12] = [
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+];
+
+/// « 12 mars 2025 », « 1er avril 2024 ».
+pub fn long_date(date: NaiveDate) -> String {
+    let day = date.day();
+    let day = if day == 1 {
+        "1er".to_string()
+    } else {
+        day.to_string()
+    };
+    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
+}
+
+/// French name and address of a licence from its SPDX identifier; unknown ones as written.
+pub fn licence(id: &str) -> (String, Option<String>) {
+    let upper = id.trim().to_ascii_uppercase();
+    match upper.as_str() {
+        "CC0-1.0" => {
+            return (
+                "CC0 1.0 Universel (dédié au domaine public)".to_string(),
+                Some("https://creativecommons.org/publicdomain/zero/1.0/deed.fr".to_string()),
+            )
+        }
+        "ETALAB-2.0" | "LO-2.0" => {
+            return (
+                "Licence Ouverte 2.0 (Etalab)".to_string(),
+                Some("https://www.etalab.gouv.fr/licence-ouverte-open-licence/".to_string()),
+            )
+        }
+        _ => {}
+    }
+    creative_commons(&upper).unwrap_or_else(|| (id.to_string(), None))
+}
+
+/// `CC-BY-NC-SA-4.0` and the like, any version.
+fn creative_commons(upper: &str) -> Option<(String, Option<String>)> {
+    let rest = upper.strip_prefix("CC-BY")?;
+    let (elements, version) = rest
+        .rsplit_once('-')
+        .unwrap_or(("", rest.trim_start_matches('-')));
+    if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
+        return None;
+    }
+    let mut name = "Creative Commons Attribution".to_string();
+    let mut code = vec!["BY"];
+    for element in elements.split('-').filter(|e| !e.is_empty()) {
+        let (label, short) = match element {
+            "NC" => (" – Pas d'utilisation commerciale", "NC"),
+            "SA" => (" – Partage dans les mêmes conditions", "SA"),
+            "ND" => (" – Pas de modification", "ND"),
+            _ => return None,
+        };
+        name.push_str(label);
+        code.push(short);
+    }
+    let short = code.join("-");
+    name.push_str(&format!(" {version} (CC {short} {version})"));
+    let url = format!(
+        "https://creativecommons.org/licenses/{}/{version}/deed.fr",
+        short.to_ascii_lowercase()
+    );
+    Some((name, Some(url)))
+}
+
+fn scenario_count(n: usize) -> String {
+    match n {
+        0 => "aucun scénario".to_string(),
+        1 => "1 scénario".to_string(),
+        _ => format!("{n} scénarios"),
+    }
+}
+
+/// « 3 disciplines », « 1 niveau »…
+fn count_noun(facet: Facet, n: usize) -> String {
+    let (singular, plural, none) = match facet {
+        Facet::Disciplines => ("discipline", "disciplines", "aucune"),
+        Facet::Niveaux => ("niveau", "niveaux", "aucun"),
+        Facet::Cycles => ("cycle", "cycles", "aucun"),
+        Facet::Academies => ("académie", "académies", "aucune"),
+        Facet::Types => ("type", "types", "aucun"),
+        Facet::Modalites => ("modalité", "modalités", "aucune"),
+        Facet::CompetencesNumeriques => ("compétence", "compétences", "aucune"),
+        Facet::Outils => ("outil", "outils", "aucun"),
+    };
+    match n {
+        0 => format!("{none} {singular}"),
+        1 => format!("1 {singular}"),
+        _ => format!("{n} {plural}"),
+    }
+}
+
+fn capitalize(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::content::{Auteur, Duree, Metadata, Ressource, SiteContent};
+    use crate::markdown::Rendered;
+    use crate::vocab::{Entry, VocabName, Vocabularies};
+    use std::path::Path;
+
+    fn entry(cle: &str, libelle: &str) -> Entry {
+        Entry {
+            cle: cle.to_string(),
+            libelle: libelle.to_string(),
+            uri: None,
+            alias: Vec::new(),
+            cycle: None,
+            domaine: None,
+        }
+    }
+
+    fn vocabs() -> Vocabularies {
+        let mut v = Vocabularies::builtin().expect("builtin vocabularies");
+        v.extend(
+            VocabName::Disciplines,
+            vec![entry("mathematiques", "Mathématiques"), entry("svt", "SVT")],
+        );
+        v.extend(
+            VocabName::Niveaux,
+            vec![entry("5e", "Cinquième"), entry("4e", "Quatrième")],
+        );
+        v.extend(VocabName::Cycles, vec![entry("cycle-4", "Cycle 4")]);
+        v.extend(
+            VocabName::Academies,
+            vec![
+                entry("lyon", "Lyon"),
+                entry("orleans-tours", "Orléans-Tours"),
+            ],
+        );
+        v.extend(VocabName::Types, vec![entry("sequence", "Séquence")]);
+        v.extend(VocabName::Modalites, vec![entry("classe", "En classe")]);
+        v.extend(
+            VocabName::CompetencesNumeriques,
+            vec![entry(
+                "1.1",
+                "Mener une recherche et une veille d'information",
+            )],
+        );
+        v
+    }
+
+    fn date(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid date")
+    }
+
+    fn scenario(
+        slug: &str,
+        day: u32,
+        academie: &str,
+        discipline: &str,
+        outils: &[&str],
+    ) -> Scenario {
+        Scenario {
+            slug: slug.to_string(),
+            source: PathBuf::from(format!("content/scenarios/{slug}.md")),
+            bundle_dir: None,
+            bundle_files: Vec::new(),
+            meta: Metadata {
+                titre: format!("Scénario <{slug}>"),
+                resume: format!("Résumé de {slug}."),
+                date: date(2025, 3, day),
+                mise_a_jour: None,
+                auteurs: vec![Auteur {
+                    nom: "Camille Martin".to_string(),
+                    fonction: Some("professeure".to_string()),
+                    etablissement: None,
+                }],
+                academie: academie.to_string(),
+                disciplines: vec![discipline.to_string()],
+                niveaux: vec!["5e".to_string()],
+                cycles: vec!["cycle-4".to_string()],
+                types: vec!["sequence".to_string()],
+                modalites: vec!["classe".to_string()],
+                duree: Some(Duree {
+                    affichage: "2 x 55 min".to_string(),
+                    iso: "PT1H50M".to_string(),
+                    minutes: 110,
+                }),
+                outils: outils.iter().map(|s| s.to_string()).collect(),
+                competences_numeriques: vec!["1.1".to_string()],
+                mots_cles: vec!["géométrie".to_string()],
+                licence: "CC-BY-SA-4.0".to_string(),
+                vignette: None,
+                vignette_alt: None,
+                ressources: Vec::new(),
+                url_source: None,
+                brouillon: false,
+            },
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    fn page(slug: &str, titre: &str, ordre: i64) -> Page {
+        Page {
+            slug: slug.to_string(),
+            source: PathBuf::from(format!("content/pages/{slug}.md")),
+            titre: titre.to_string(),
+            description: None,
+            ordre,
+            body: String::new(),
+            body_line: 1,
+        }
+    }
+
+    /// The only place that builds a `Rendered`, so that new fields of the markdown stage do
+    /// not ripple through the tests.
+    fn rendered(html: &str, toc: Vec<TocEntry>) -> Rendered {
+        Rendered {
+            html: html.to_string(),
+            toc,
+            ..Rendered::default()
+        }
+    }
+
+    fn toc_entry(id: &str, title: &str) -> TocEntry {
+        TocEntry {
+            level: 2,
+            id: id.to_string(),
+            title: title.to_string(),
+        }
+    }
+
+    struct Fixture {
+        config: Config,
+        vocabs: Vocabularies,
+        content: SiteContent,
+        scenarios_html: BTreeMap<String, Rendered>,
+        pages_html: BTreeMap<String, Rendered>,
+        related: BTreeMap<String, Vec<String>>,
+    }
+
+    impl Fixture {
+        fn new() -> Fixture {
+            let config =
+                Config::parse("titre: Vitrine test\nscenarios_par_page: 2\nscenarios_accueil: 3\n")
+                    .expect("config");
+            let mut bundle = scenario("pythagore", 20, "lyon", "mathematiques", &["GeoGebra"]);
+            bundle.bundle_dir = Some(PathBuf::from("content/scenarios/pythagore"));
+            bundle.bundle_files = vec![
+                PathBuf::from("vignette.png"),
+                PathBuf::from("docs/fiche.pdf"),
+            ];
+            bundle.meta.vignette = Some("vignette.png".to_string());
+            bundle.meta.vignette_alt = Some("Un triangle rectangle".to_string());
+            bundle.meta.mise_a_jour = Some(date(2025, 4, 1));
+            bundle.meta.ressources = vec![
+                Ressource {
+                    titre: "Fiche élève".to_string(),
+                    url: None,
+                    fichier: Some("docs/fiche.pdf".to_string()),
+                },
+                Ressource {
+                    titre: "Site externe".to_string(),
+                    url: Some("https://example.org/ressource".to_string()),
+                    fichier: None,
+                },
+            ];
+            bundle.meta.url_source = Some("https://example.org/source".to_string());
+            let scenarios = vec![
+                bundle,
+                scenario(
+                    "thales",
+                    15,
+                    "lyon",
+                    "mathematiques",
+                    &["Geogebra", "Tableur"],
+                ),
+                scenario("cellule", 10, "orleans-tours", "svt", &["geogebra"]),
+                scenario("volcans", 5, "orleans-tours", "svt", &["Tableur"]),
+                scenario("fractions", 2, "lyon", "mathematiques", &[]),
+            ];
+            let home = page("", "Accueil", 0);
+            let content = SiteContent {
+                home,
+                pages: vec![
+                    page("mentions-legales", "Mentions légales", 2),
+                    page("a-propos", "À propos", 1),
+                ],
+                scenarios,
+            };
+            let body = "<h2 id=\"intro\">Intro</h2><p>Texte <strong>gras</strong></p><h2 id=\"suite\">Suite</h2>";
+            let toc = vec![toc_entry("intro", "Intro"), toc_entry("suite", "Suite")];
+            let mut scenarios_html = BTreeMap::new();
+            scenarios_html.insert("pythagore".to_string(), rendered(body, toc));
+            let mut pages_html = BTreeMap::new();
+            pages_html.insert(
+                String::new(),
+                rendered("<p>PRESENTATION-ACCUEIL</p>", Vec::new()),
+            );
+            pages_html.insert(
+                "a-propos".to_string(),
+                rendered("<p>Qui sommes-nous</p>", Vec::new()),
+            );
+            let mut related = BTreeMap::new();
+            related.insert(
+                "pythagore".to_string(),
+                vec!["thales".to_string(), "absent".to_string()],
+            );
+            Fixture {
+                config,
+                vocabs: vocabs(),
+                content,
+                scenarios_html,
+                pages_html,
+                related,
+            }
+        }
+
+        fn input(&self) -> BuildInput<'_> {
+            BuildInput {
+                config: &self.config,
+                vocabs: &self.vocabs,
+                content: &self.content,
+                scenarios_html: &self.scenarios_html,
+                pages_html: &self.pages_html,
+                related: &self.related,
+            }
+        }
+    }
+
+    fn default_theme() -> Theme {
+        let dir = tempfile::tempdir().expect("tempdir");
+        Theme::load(dir.path(), "defaut").expect("default theme")
+    }
+
+    fn render(fixture: &Fixture) -> Vec<OutputFile> {
+        render_pages(&fixture.input(), &default_theme()).expect("pages")
+    }
+
+    fn html<'a>(files: &'a [OutputFile], path: &str) -> &'a str {
+        let file = files
+            .iter()
+            .find(|f| f.path == path)
+            .unwrap_or_else(|| panic!("{path} not produced"));
+        std::str::from_utf8(&file.contents).expect("utf-8")
+    }
+
+    #[test]
+    fn every_expected_page_is_produced() {
+        let files = render(&Fixture::new());
+        let paths: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let expected = [
+            "index.html",
+            "404.html",
+            "recherche/index.html",
+            "scenarios/index.html",
+            "scenarios/page/2/index.html",
+            "scenarios/page/3/index.html",
+            "scenarios/pythagore/index.html",
+            "scenarios/fractions/index.html",
+            "a-propos/index.html",
+            "mentions-legales/index.html",
+            "disciplines/index.html",
+            "disciplines/mathematiques/index.html",
+            "disciplines/mathematiques/page/2/index.html",
+            "disciplines/svt/index.html",
+            "academies/orleans-tours/index.html",
+            "competences-numeriques/1.1/index.html",
+            "outils/index.html",
+            "outils/geogebra/index.html",
+            "outils/geogebra/page/2/index.html",
+            "outils/tableur/index.html",
+        ];
+        for path in expected {
+            assert!(paths.contains(path), "{path} missing from {paths:?}");
+        }
+        // Facets nobody uses have an index page but no value pages.
+        assert!(paths.contains("types/index.html"));
+        assert!(!paths.iter().any(|p| p.starts_with("disciplines/x/")));
+        let mut sorted: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        sorted.sort();
+        let produced: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(produced, sorted);
+    }
+
+    #[test]
+    fn listings_are_paginated() {
+        let fixture = Fixture::new();
+        let files = render(&fixture);
+        let listing_pages = files
+            .iter()
+            .filter(|f| f.path.starts_with("scenarios/page/") || f.path == "scenarios/index.html")
+            .count();
+        assert_eq!(listing_pages, 3);
+        assert_eq!(page_count(5, 2), 3);
+        assert_eq!(page_count(0, 12), 1);
+        assert_eq!(page_count(12, 12), 1);
+        let page2 = html(&files, "scenarios/page/2/index.html");
+        assert!(page2.contains("aria-label=\"Pagination\""));
+        assert!(page2.contains(
+            "<a href=\"../../../scenarios/page/2/\" aria-current=\"page\"><span class=\"visuellement-cache\">Page </span>2</a>"
+        ));
+        assert_eq!(
+            page2.matches("aria-current=\"page\"").count(),
+            2,
+            "pagination and breadcrumb"
+        );
+        assert!(page2.contains("<a href=\"../../../scenarios/\" rel=\"prev\">"));
+        assert!(page2.contains("<a href=\"../../../scenarios/page/3/\" rel=\"next\">"));
+        assert!(!html(&files, "scenarios/index.html").contains("rel=\"prev\""));
+        // Newest first: page 2 holds the 3rd and 4th scenarios.
+        assert!(page2.contains("Scénario &lt;cellule&gt;"));
+        assert!(page2.contains("Scénario &lt;volcans&gt;"));
+        assert!(!page2.contains("Scénario &lt;pythagore&gt;"));
+        let page3 = html(&files, "scenarios/page/3/index.html");
+        assert!(page3.contains("Scénario &lt;fractions&gt;"));
+    }
+
+    #[test]
+    fn every_page_has_one_h1_and_a_unique_title() {
+        let files = render(&Fixture::new());
+        let mut titles = BTreeSet::new();
+        for file in files.iter().filter(|f| f.path.ends_with(".html")) {
+            let text = std::str::from_utf8(&file.contents).expect("utf-8");
+            assert_eq!(text.matches("<h1").count(), 1, "{}", file.path);
+            assert!(
+                text.starts_with("<!DOCTYPE html>\n<html lang=\"fr\">"),
+                "{}",
+                file.path
+            );
+            let title = text
+                .split("<title>")
+                .nth(1)
+                .and_then(|t| t.split("</title>").next())
+                .expect("title");
+            assert!(titles.insert(title.to_string()), "duplicate title {title}");
+        }
+    }
+
+    /// Site path of the directory an output file is served from.
+    fn page_dir(output: &str) -> &str {
+        match output.rfind('/') {
+            Some(i) => &output[..=i],
+            None => "",
+        }
+    }
+
+    /// Resolves an href found on the page at `dir` to an output file path.
+    fn resolve(dir: &str, href: &str, base_path: &str) -> String {
+        let href = href.split(['#', '?']).next().unwrap_or("");
+        let joined = match href.strip_prefix(base_path) {
+            Some(rest) if href.starts_with('/') => rest.to_string(),
+            _ => format!("{dir}{href}"),
+        };
+        let mut parts: Vec<&str> = Vec::new();
+        for part in joined.split('/') {
+            match part {
+                "." | "" => {}
+                ".." => {
+                    parts.pop();
+                }
+                other => parts.push(other),
+            }
+        }
+        let mut path = parts.join("/");
+        if joined.ends_with('/') || joined.ends_with("/.") || joined.is_empty() || joined == "." {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str("index.html");
+        }
+        path
+    }
+
+    fn attribute_values<'a>(text: &'a str, attribute: &str) -> Vec<&'a str> {
+        let needle = format!(" {attribute}=\"");
+        text.split(needle.as_str())
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect()
+    }
+
+    fn check_links(fixture: &Fixture, files: &[OutputFile], theme: &Theme) {
+        let mut known: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
+        for (path, _) in theme.static_files().expect("statics") {
+            known.insert(path);
+        }
+        for s in &fixture.content.scenarios {
+            for f in &s.bundle_files {
+                known.insert(urls::scenario_file(&s.slug, &f.to_string_lossy()));
+            }
+        }
+        let base_path = fixture.config.base_path();
+        let mut checked = 0;
+        for file in files {
+            let text = std::str::from_utf8(&file.contents).expect("utf-8");
+            let dir = page_dir(&file.path);
+            let mut links = attribute_values(text, "href");
+            links.extend(attribute_values(text, "src"));
+            links.extend(attribute_values(text, "action"));
+            for href in links {
+                if href.starts_with("http://")
+                    || href.starts_with("https://")
+                    || href.starts_with('#')
+                {
+                    continue;
+                }
+                assert!(
+                    file.path == "404.html" || !href.starts_with('/'),
+                    "absolute link {href} in {}",
+                    file.path
+                );
+                let target = resolve(dir, href, &base_path);
+                assert!(
+                    known.contains(&target),
+                    "{}: {href} → {target} does not exist",
+                    file.path
+                );
+                checked += 1;
+            }
+        }
+        assert!(checked > 100, "only {checked} links checked");
+    }
+
+    #[test]
+    fn internal_links_resolve_to_produced_files() {
+        let fixture = Fixture::new();
+        let theme = default_theme();
+        let files = render_pages(&fixture.input(), &theme).expect("pages");
+        check_links(&fixture, &files, &theme);
+    }
+
+    #[test]
+    fn links_resolve_under_a_sub_path_too() {
+        let mut fixture = Fixture::new();
+        fixture.config.base_url = "https://www.ac-exemple.fr/vitrine/".to_string();
+        let theme = default_theme();
+        let files = render_pages(&fixture.input(), &theme).expect("pages");
+        check_links(&fixture, &files, &theme);
+        let not_found = html(&files, "404.html");
+        assert!(not_found.contains("href=\"/vitrine/static/style.css\""));
+        assert!(not_found.contains("href=\"/vitrine/scenarios/\""));
+        assert!(!not_found.contains("rel=\"canonical\""));
+        let scenario = html(&files, "scenarios/thales/index.html");
+        assert!(scenario.contains(
+            "<link rel=\"canonical\" href=\"https://www.ac-exemple.fr/vitrine/scenarios/thales/\">"
+        ));
+    }
+
+    #[test]
+    fn the_resolver_used_by_the_link_check_is_right() {
+        assert_eq!(resolve("scenarios/a/", "../../", "/"), "index.html");
+        assert_eq!(
+            resolve("scenarios/a/", "../b/", "/"),
+            "scenarios/b/index.html"
+        );
+        assert_eq!(resolve("", "./", "/"), "index.html");
+        assert_eq!(resolve("", "/vitrine/x/", "/vitrine/"), "x/index.html");
+        assert_eq!(resolve("a/", "../static/s.css#x", "/"), "static/s.css");
+    }
+
+    #[test]
+    fn output_is_deterministic() {
+        let fixture = Fixture::new();
+        assert_eq!(render(&fixture), render(&fixture));
+    }
+
+    #[test]
+    fn scenario_page_shows_metadata_toc_body_and_citation() {
+        let mut fixture = Fixture::new();
+        fixture.config.base_url = "https://www.ac-exemple.fr/vitrine".to_string();
+        let files = render(&fixture);
+        let page = html(&files, "scenarios/pythagore/index.html");
+        assert!(page.contains("<title>Scénario &lt;pythagore&gt; – Vitrine test</title>"));
+        assert!(page.contains("<time datetime=\"PT1H50M\">2 x 55 min</time>"));
+        assert!(page.contains("<time datetime=\"2025-03-20\">20 mars 2025</time>"));
+        assert!(page.contains("<time datetime=\"2025-04-01\">1er avril 2025</time>"));
+        assert!(page.contains("href=\"../../disciplines/mathematiques/\">Mathématiques</a>"));
+        assert!(page.contains("href=\"../../outils/geogebra/\">GeoGebra</a>"));
+        assert!(page.contains("1.1 Mener une recherche"));
+        assert!(page.contains("https://creativecommons.org/licenses/by-sa/4.0/deed.fr"));
+        assert!(page.contains("aria-label=\"Sommaire\""));
+        assert!(page.contains("<a href=\"#suite\">Suite</a>"));
+        assert!(page.contains("<p>Texte <strong>gras</strong></p>"));
+        assert!(page.contains(
+            "src=\"../../scenarios/pythagore/vignette.png\" alt=\"Un triangle rectangle\""
+        ));
+        assert!(page.contains("(fiche.pdf)"));
+        assert!(page.contains("Camille Martin (2025). Scénario &lt;pythagore&gt;. Académie de Lyon. Vitrine test. https://www.ac-exemple.fr/vitrine/scenarios/pythagore/"));
+        assert!(page.contains("Scénarios proches"));
+        assert!(page.contains("href=\"../../scenarios/thales/\""));
+        assert!(page.contains("<span aria-current=\"page\">Scénario &lt;pythagore&gt;</span>"));
+        // A single heading in the body is not worth a table of contents.
+        let other = html(&files, "scenarios/thales/index.html");
+        assert!(!other.contains("aria-label=\"Sommaire\""));
+        assert!(!other.contains("Scénarios proches"));
+    }
+
+    #[test]
+    fn home_and_free_pages() {
+        let files = render(&Fixture::new());
+        let home = html(&files, "index.html");
+        assert!(home.contains("<title>Vitrine test</title>"));
+        assert!(home.contains("<p>PRESENTATION-ACCUEIL</p>"));
+        assert!(home.contains("action=\"recherche/\""));
+        assert_eq!(home.matches("class=\"carte\"").count(), 3);
+        assert!(home.contains("<a href=\"./\" aria-current=\"page\">Accueil</a>"));
+        let about = home.find("À propos").expect("about link");
+        let legal = home.find("Mentions légales").expect("legal link");
+        assert!(about < legal, "footer ordered by ordre");
+        let page = html(&files, "a-propos/index.html");
+        assert!(page.contains("<p>Qui sommes-nous</p>"));
+        assert!(page.contains("aria-current=\"page\">À propos</a>"));
+        let search = html(&files, "recherche/index.html");
+        assert!(search.contains("aria-live=\"polite\""));
+        assert!(search.contains("<label for=\"q\">"));
+        assert!(!home.contains("rel=\"canonical\""));
+    }
+
+    #[test]
+    fn facet_pages_count_values_and_subsets() {
+        let files = render(&Fixture::new());
+        let tools = html(&files, "outils/index.html");
+        // « GeoGebra », « Geogebra », « geogebra » once each: the tie goes to the smallest string.
+        assert!(
+            tools.contains(">GeoGebra</a> <span class=\"nombre\">(3)</span>"),
+            "{tools}"
+        );
+        let geogebra = tools.find(">GeoGebra<").expect("geogebra");
+        let tableur = tools.find(">Tableur<").expect("tableur");
+        assert!(geogebra < tableur);
+        let academy = html(&files, "academies/lyon/index.html");
+        assert!(academy.contains("Pôles de compétences"));
+        assert!(academy.contains(">Mathématiques</a> <span class=\"nombre\">(3)</span>"));
+        assert!(!academy.contains(">SVT</a>"));
+        let disciplines = html(&files, "disciplines/index.html");
+        let maths = disciplines.find("Mathématiques").expect("maths");
+        let svt = disciplines.find("SVT").expect("svt");
+        assert!(maths < svt, "vocabulary order");
+    }
+
+    #[test]
+    fn tool_label_is_the_most_frequent_spelling() {
+        let mut a = scenario("a", 1, "lyon", "svt", &["Scratch", "scratch"]);
+        a.meta.outils = vec!["scratch".to_string()];
+        let b = scenario("b", 2, "lyon", "svt", &["Scratch"]);
+        let c = scenario("c", 3, "lyon", "svt", &["Scratch"]);
+        let labels = tool_labels(&[a.clone(), b, c]);
+        assert_eq!(labels["scratch"], "Scratch");
+        let d = scenario("d", 4, "lyon", "svt", &["scratch"]);
+        let e = scenario("e", 4, "lyon", "svt", &["SCRATCH"]);
+        let labels = tool_labels(&[d, e]);
+        assert_eq!(labels["scratch"], "SCRATCH");
+    }
+
+    #[test]
+    fn site_template_override_replaces_the_default() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("templates/page.html");
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(
+            &path,
+            "{% extends \"base.html\" %}{% block contenu %}<h1>SURCHARGE {{ titre }}</h1>{% endblock contenu %}",
+        )
+        .expect("write");
+        let theme = Theme::load(dir.path(), "defaut").expect("theme");
+        let fixture = Fixture::new();
+        let files = render_pages(&fixture.input(), &theme).expect("pages");
+        assert!(html(&files, "a-propos/index.html").contains("<h1>SURCHARGE À propos</h1>"));
+        assert!(!html(&files, "index.html").contains("SURCHARGE"));
+    }
+
+    #[test]
+    fn template_errors_are_diagnostics_not_panics() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let path = dir.path().join("templates/page.html");
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&path, "{% extends \"base.html\" %}{% block contenu %}{{ titre.inconnu }}{% endblock contenu %}")
+            .expect("write");
+        let theme = Theme::load(dir.path(), "defaut").expect("theme");
+        let fixture = Fixture::new();
+        let errors = render_pages(&fixture.input(), &theme).unwrap_err();
+        // Two free pages hit the same error: reported once.
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].kind, ErrorKind::Template);
+        assert_eq!(errors[0].file, Path::new("templates/page.html"));
+
+        std::fs::write(&path, "{% block contenu %}{% endblok %}").expect("write");
+        let errors = Theme::load(dir.path(), "defaut")
+            .err()
+            .expect("syntax error");
+        assert_eq!(errors[0].kind, ErrorKind::Template);
+        assert_eq!(errors[0].file, Path::new("templates/page.html"));
+    }
+
+    #[test]
+    fn a_free_page_cannot_take_a_generated_address() {
+        let mut fixture = Fixture::new();
+        fixture
+            .content
+            .pages
+            .push(page("recherche", "Recherche", 3));
+        let errors = render_pages(&fixture.input(), &default_theme()).unwrap_err();
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].kind, ErrorKind::DuplicateSlug);
+        assert_eq!(errors[0].file, Path::new("content/pages/recherche.md"));
+    }
+
+    #[test]
+    fn empty_site_still_renders() {
+        let mut fixture = Fixture::new();
+        fixture.content.scenarios.clear();
+        fixture.content.pages.clear();
+        let files = render(&fixture);
+        assert!(html(&files, "index.html").contains("Aucun scénario"));
+        assert!(html(&files, "scenarios/index.html").contains("aucun scénario"));
+    }
+
+    #[test]
+    fn french_dates() {
+        assert_eq!(long_date(date(2025, 3, 12)), "12 mars 2025");
+        assert_eq!(long_date(date(2024, 8, 1)), "1er août 2024");
+        assert_eq!(long_date(date(2023, 12, 31)), "31 décembre 2023");
+    }
+
+    #[test]
+    fn licences_have_french_names_and_links() {
+        let (name, url) = licence("CC-BY-NC-SA-4.0");
+        assert_eq!(
+            name,
+            "Creative Commons Attribution – Pas d'utilisation commerciale – Partage dans les mêmes conditions 4.0 (CC BY-NC-SA 4.0)"
+        );
+        assert_eq!(
+            url.as_deref(),
+            Some("https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr")
+        );
+        assert_eq!(
+            licence("CC-BY-4.0").1.as_deref(),
+            Some("https://creativecommons.org/licenses/by/4.0/deed.fr")
+        );
+        assert_eq!(
+            licence("cc-by-sa-3.0").1.as_deref(),
+            Some("https://creativecommons.org/licenses/by-sa/3.0/deed.fr")
+        );
+        assert!(licence("Etalab-2.0").0.contains("Licence Ouverte 2.0"));
+        assert!(licence("LO-2.0").1.is_some());
+        assert!(licence("CC0-1.0").1.is_some());
+        assert_eq!(licence("Maison"), ("Maison".to_string(), None));
+        assert_eq!(licence("CC-BY-XX-4.0"), ("CC-BY-XX-4.0".to_string(), None));
+    }
+
+    #[test]
+    fn academy_names_elide_before_vowels() {
+        assert_eq!(academy_name("Lyon"), "Académie de Lyon");
+        assert_eq!(academy_name("Orléans-Tours"), "Académie d'Orléans-Tours");
+        assert_eq!(academy_name("Académie de Paris"), "Académie de Paris");
+    }
+
+    #[test]
+    fn absolute_urls_need_a_base_url() {
+        assert_eq!(absolute_url("", "scenarios/a/"), None);
+        assert_eq!(
+            absolute_url("https://x.fr/vitrine", "scenarios/a/").as_deref(),
+            Some("https://x.fr/vitrine/scenarios/a/")
+        );
+        assert_eq!(
+            absolute_url("https://x.fr", "").as_deref(),
+            Some("https://x.fr/")
+        );
+    }
 }
