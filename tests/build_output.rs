@@ -91,7 +91,10 @@ fn sub_path_base_url_uses_relative_links_and_absolute_canonical() {
         "canonical URL under the sub-path"
     );
     let not_found = fs::read_to_string(public.join("404.html")).expect("404");
-    assert!(not_found.contains("/vitrine/"), "404 links start with the sub-path");
+    assert!(
+        not_found.contains("/vitrine/"),
+        "404 links start with the sub-path"
+    );
 }
 
 #[test]
@@ -103,7 +106,11 @@ fn init_creates_a_site_that_builds() {
         .arg(&target)
         .output()
         .expect("run init");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let summary = build(&target).expect("the new site builds");
     assert_eq!(summary.scenarios, 1);
     assert!(target.join("public/index.html").is_file());
@@ -164,7 +171,10 @@ niveaux: [5e]
     assert!(!body.contains("onload"), "event handler removed");
     assert!(!body.contains("onclick"), "event handler removed");
     assert!(!body.contains("javascript:"), "javascript: URL removed");
-    assert!(!body.contains("evil.example.com"), "iframe from an unknown host removed");
+    assert!(
+        !body.contains("evil.example.com"),
+        "iframe from an unknown host removed"
+    );
     assert!(!body.contains("<style"), "style element removed");
     assert!(
         body.contains("tube-numerique-educatif.apps.education.fr/videos/embed/abc"),

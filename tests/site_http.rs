@@ -22,7 +22,11 @@ struct Server {
 
 impl Server {
     fn start(dir: &Path) -> Option<Server> {
-        let port = TcpListener::bind("127.0.0.1:0").ok()?.local_addr().ok()?.port();
+        let port = TcpListener::bind("127.0.0.1:0")
+            .ok()?
+            .local_addr()
+            .ok()?
+            .port();
         let child = Command::new("python3")
             .args(["-m", "http.server", "--bind", "127.0.0.1"])
             .arg(port.to_string())
@@ -93,7 +97,8 @@ fn demo_site_under_a_sub_path_is_fully_browsable() {
         .timeout_global(Some(Duration::from_secs(10)))
         .build()
         .into();
-    let links = Selector::parse("a[href], link[href], img[src], script[src], source[src]").expect("selector");
+    let links = Selector::parse("a[href], link[href], img[src], script[src], source[src]")
+        .expect("selector");
     let h1 = Selector::parse("h1").expect("selector");
     let main = Selector::parse("main#contenu").expect("selector");
     let skip = Selector::parse("a[href='#contenu']").expect("selector");
@@ -115,10 +120,18 @@ fn demo_site_under_a_sub_path_is_fully_browsable() {
         let doc = Html::parse_document(&body);
         assert!(body.contains("<html lang=\"fr\""), "{url}: lang=\"fr\"");
         assert_eq!(doc.select(&h1).count(), 1, "{url}: exactly one h1");
-        assert_eq!(doc.select(&main).count(), 1, "{url}: one main#contenu landmark");
+        assert_eq!(
+            doc.select(&main).count(),
+            1,
+            "{url}: one main#contenu landmark"
+        );
         assert!(doc.select(&skip).next().is_some(), "{url}: skip link");
         for element in doc.select(&links) {
-            let attr = element.value().attr("href").or(element.value().attr("src")).unwrap_or("");
+            let attr = element
+                .value()
+                .attr("href")
+                .or(element.value().attr("src"))
+                .unwrap_or("");
             let Ok(mut target) = url.join(attr) else {
                 broken.push(format!("{url}: unparsable link {attr}"));
                 continue;
@@ -143,12 +156,20 @@ fn demo_site_under_a_sub_path_is_fully_browsable() {
     let prepared = vitrine::site::prepare(&BuildOptions::new(site.path()), &vitrine::site::Silent)
         .expect("prepare");
     for s in &prepared.loaded.content.scenarios {
-        let url = start.join(&vitrine::site::urls::scenario(&s.slug)).expect("url");
-        assert!(seen.contains(url.as_str()), "scenario {} not reachable", s.slug);
+        let url = start.join(&vitrine::urls::scenario(&s.slug)).expect("url");
+        assert!(
+            seen.contains(url.as_str()),
+            "scenario {} not reachable",
+            s.slug
+        );
     }
     for facet in vitrine::content::Facet::ALL {
-        let url = start.join(&vitrine::site::urls::facet_index(facet)).expect("url");
-        assert!(seen.contains(url.as_str()), "facet index {} not reachable", facet.slug());
+        let url = start.join(&vitrine::urls::facet_index(facet)).expect("url");
+        assert!(
+            seen.contains(url.as_str()),
+            "facet index {} not reachable",
+            facet.slug()
+        );
     }
     assert!(pages > 60, "crawled {pages} pages");
 }

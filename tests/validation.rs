@@ -9,7 +9,11 @@ use common::{build_errors, fixture_site};
 use vitrine::diagnostics::{Diagnostic, ErrorKind};
 
 fn only(diagnostics: &[Diagnostic]) -> &Diagnostic {
-    assert_eq!(diagnostics.len(), 1, "expected one diagnostic: {diagnostics:#?}");
+    assert_eq!(
+        diagnostics.len(),
+        1,
+        "expected one diagnostic: {diagnostics:#?}"
+    );
     &diagnostics[0]
 }
 
@@ -106,7 +110,11 @@ fn duplicate_slug() {
     let d = only(&d);
     assert_eq!(d.kind, ErrorKind::DuplicateSlug);
     assert_eq!(d.file, PathBuf::from("content/scenarios/valide.md"));
-    assert!(d.message.contains("content/scenarios/autre/valide.md"), "{}", d.message);
+    assert!(
+        d.message.contains("content/scenarios/autre/valide.md"),
+        "{}",
+        d.message
+    );
 }
 
 #[test]
@@ -150,7 +158,10 @@ fn missing_alt_text() {
     let d = only(&d);
     assert_eq!(d.kind, ErrorKind::MissingAlt);
     assert_eq!(d.field.as_deref(), Some("vignette"));
-    assert_eq!(d.file, PathBuf::from("content/scenarios/avec-image/index.md"));
+    assert_eq!(
+        d.file,
+        PathBuf::from("content/scenarios/avec-image/index.md")
+    );
     assert_eq!(d.line, 9);
 }
 
@@ -212,6 +223,9 @@ fn cli_reports_errors_and_fails() {
         stderr.contains("content/scenarios/discipline-inconnue.md:7:5"),
         "{stderr}"
     );
-    assert!(stderr.contains("vouliez-vous dire « Physique-chimie » ?"), "{stderr}");
+    assert!(
+        stderr.contains("vouliez-vous dire « Physique-chimie » ?"),
+        "{stderr}"
+    );
     assert!(stderr.contains("rien n'a été publié"), "{stderr}");
 }

@@ -78,7 +78,11 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.expect("walk output");
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).expect("prefix").to_path_buf();
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_path_buf();
             files.push((rel, fs::read(entry.path()).expect("read")));
         }
     }

@@ -1,0 +1,562 @@
+//! Markdown: turns a scenario or page body into safe HTML, a table of contents and plain
+//! text, and reports what is wrong in it as located diagnostics.
+//!
+//! The dialect is CommonMark with tables, footnotes, strikethrough, task lists, definition
+//! lists, GitHub alerts (`> [!NOTE]`), heading attributes (`## Titre {#mon-id .classe}`),
+//! and some MkDocs habits: admonitions (`!!! note "Titre"`, `??? tip`), content tabs
+//! (`=== "Énoncé"`), both described in the `admonition` submodule, and attribute lists
+//! after a link or image (`{: .center}`, `{:target="_blank"}`), which are dropped.
+//! Punctuation is kept as the author typed it (no smart quotes).
+//!
+//! - Headings get ids: the French slug of their text (« Déroulement de la séance » →
+//!   `deroulement-de-la-seance`), numbered from `-2` when repeated; a custom `{#id}` is
+//!   kept. **An h1 in the body becomes an h2**: the page template owns the single h1 (the
+//!   title of the scenario). The table of contents lists h2 and h3 after that demotion.
+//! - Relative link and image destinations go to the [`LinkResolver`]; external ones
+//!   (`https:`, `mailto:`…) and anchors (`#…`) are left as written. A destination that
+//!   cannot be used becomes its text in `<span class="lien-casse">` (or
+//!   `<span class="image-cassee">` for an image) and a diagnostic.
+//! - Images must have an alternative text, and load lazily.
+//! - Tables are wrapped in `<div class="table-container">` so they can scroll on phones.
+//! - The whole HTML is sanitised once at the end (`sanitize` submodule), raw HTML included.
+//!
+//! This module depends on `diagnostics` and `text` only: the caller knows the site and
+//! gives what is needed through [`Source`], [`LinkResolver`] and [`Options`].
+
+mod admonition;
+mod sanitize;
+mod toc;
+
+#[cfg(test)]
+mod tests;
+
+use std::ops::Range;
+use std::path::Path;
+
+use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
+
+use crate::diagnostics::{Diagnostic, ErrorKind};
+
+use admonition::Prepared;
+use toc::HeadingIds;
+pub use toc::TocEntry;
+
+/// The Markdown to render and where it comes from.
+#[derive(Debug, Clone, Copy)]
+pub struct Source<'a> {
+    /// Relative to the site root, for diagnostics.
+    pub file: &'a Path,
+    /// Markdown text (front matter already removed).
+    pub body: &'a str,
+    /// 1-based line of `body` in the file, to report real line numbers.
+    pub first_line: usize,
+}
+
+/// What a destination is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LinkKind {
+    Link,
+    Image,
+}
+
+/// What to do with a relative destination.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// External or anchor link: leave as written.
+    Keep,
+    /// Internal: replace href/src with this (already relative to the output page).
+    Rewrite(String),
+    /// Nothing there. French message.
+    Broken {
+        message: String,
+        suggestion: Option<String>,
+    },
+    /// Link to a draft scenario.
+    Draft { message: String },
+    /// `..` outside content, absolute path…
+    Unsafe { message: String },
+}
+
+/// Decides what relative destinations point to; implemented by the caller, who knows
+/// the site.
+pub trait LinkResolver {
+    /// `target` is the destination exactly as written (may include `#fragment`).
+    fn resolve(&self, target: &str, kind: LinkKind) -> LinkTarget;
+}
+
+/// A resolver that keeps every destination as written (previews, tests).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct KeepLinks;
+
+impl LinkResolver for KeepLinks {
+    fn resolve(&self, _target: &str, _kind: LinkKind) -> LinkTarget {
+        LinkTarget::Keep
+    }
+}
+
+/// Settings from the site configuration.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options<'a> {
+    /// Hosts whose `<iframe>` are kept (`iframes_autorisees`).
+    pub iframe_hosts: &'a [String],
+}
+
+/// The result of [`render`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// Sanitised HTML, without h1.
+    pub html: String,
+    /// h2 and h3 only, in order.
+    pub toc: Vec<TocEntry>,
+    /// Text for the search index and excerpts: no markup, code kept, blocks on their own
+    /// lines. Not escaped: it is text, not HTML.
+    pub plain_text: String,
+    /// Words of `plain_text` (tokens with at least one letter or digit).
+    pub word_count: usize,
+    pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
+}
+
+/// Renders a body. Never fails: problems are in `diagnostics`, and the HTML is always
+/// usable.
+pub fn render(source: &Source, resolver: &dyn LinkResolver, options: &Options) -> Rendered {
+    let prepared = admonition::prepare(source.body);
+    let events = coalesce_text(Parser::new_ext(&prepared.text, cmark_options()).into_offset_iter());
+    let mut transformer = Transformer::new(source, &prepared, resolver, &events);
+    let output = transformer.run(&events);
+
+    let mut raw = String::with_capacity(prepared.text.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut raw, output.into_iter());
+    let html = sanitize::sanitize(&raw, options.iframe_hosts);
+    let plain_text = tidy(&transformer.plain);
+    let word_count = count_words(&plain_text);
+    Rendered {
+        html,
+        toc: transformer.toc,
+        plain_text,
+        word_count,
+        diagnostics: transformer.diagnostics,
+    }
+}
+
+fn cmark_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options as O;
+    O::ENABLE_TABLES
+        | O::ENABLE_FOOTNOTES
+        | O::ENABLE_STRIKETHROUGH
+        | O::ENABLE_TASKLISTS
+        | O::ENABLE_HEADING_ATTRIBUTES
+        | O::ENABLE_DEFINITION_LIST
+        | O::ENABLE_GFM
+}
+
+/// Footnote ids are prefixed so that they cannot take a heading's id.
+fn footnote_id(name: &str) -> String {
+    format!("fn-{name}")
+}
+
+/// What becomes of a link or image destination.
+enum Outcome {
+    Keep,
+    Rewrite(String),
+    /// Not usable: render the text without the link or image.
+    Drop,
+}
+
+/// Walks the parser events once, rewriting them and collecting the rest of [`Rendered`].
+struct Transformer<'s> {
+    source: &'s Source<'s>,
+    prepared: &'s Prepared,
+    resolver: &'s dyn LinkResolver,
+    ids: HeadingIds,
+    toc: Vec<TocEntry>,
+    plain: String,
+    diagnostics: Vec<Diagnostic>,
+    /// For each open link (image), whether it was replaced by a `<span>`.
+    links: Vec<bool>,
+    images: Vec<bool>,
+}
+
+impl<'s> Transformer<'s> {
+    fn new(
+        source: &'s Source<'s>,
+        prepared: &'s Prepared,
+        resolver: &'s dyn LinkResolver,
+        events: &[(Event, Range<usize>)],
+    ) -> Self {
+        let reserved = events.iter().filter_map(|(event, _)| match event {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+            Event::Start(Tag::FootnoteDefinition(name)) => Some(footnote_id(name)),
+            _ => None,
+        });
+        Transformer {
+            source,
+            prepared,
+            resolver,
+            ids: HeadingIds::new(reserved),
+            toc: Vec::new(),
+            plain: String::new(),
+            diagnostics: Vec::new(),
+            links: Vec::new(),
+            images: Vec::new(),
+        }
+    }
+
+    fn run<'e>(&mut self, events: &[(Event<'e>, Range<usize>)]) -> Vec<Event<'e>> {
+        let mut out = Vec::with_capacity(events.len() + 8);
+        let mut after_link = false;
+        for (index, (event, range)) in events.iter().enumerate() {
+            let stripped = match event {
+                Event::Text(text) if after_link => strip_attribute_list(text),
+                _ => None,
+            };
+            let event = match &stripped {
+                Some(rest) => &Event::Text(rest.to_string().into()),
+                None => event,
+            };
+            after_link = matches!(event, Event::End(TagEnd::Link | TagEnd::Image));
+            self.collect_plain_text(event, range);
+            match event {
+                Event::Start(tag) => self.start(tag, index, events, range.start, &mut out),
+                Event::End(end) => self.end(*end, &mut out),
+                Event::FootnoteReference(name) => {
+                    out.push(Event::FootnoteReference(footnote_id(name).into()));
+                }
+                other => out.push(other.clone()),
+            }
+        }
+        out
+    }
+
+    fn start<'e>(
+        &mut self,
+        tag: &Tag<'e>,
+        index: usize,
+        events: &[(Event<'e>, Range<usize>)],
+        offset: usize,
+        out: &mut Vec<Event<'e>>,
+    ) {
+        match tag {
+            Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            } => {
+                let title = inline_text(events, index);
+                let level = toc::demote(*level);
+                let id = match id {
+                    Some(id) if !id.trim().is_empty() => id.to_string(),
+                    _ => self.ids.generate(&title),
+                };
+                if let Some(toc_level) = toc::toc_level(level) {
+                    self.toc.push(TocEntry {
+                        level: toc_level,
+                        id: id.clone(),
+                        title: title.split_whitespace().collect::<Vec<_>>().join(" "),
+                    });
+                }
+                out.push(Event::Start(Tag::Heading {
+                    level,
+                    id: Some(id.into()),
+                    classes: classes.clone(),
+                    attrs: attrs.clone(),
+                }));
+            }
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                // An email autolink (`<a@b.fr>`) has no scheme yet: the renderer adds it.
+                let outcome = if *link_type == LinkType::Email {
+                    Outcome::Keep
+                } else {
+                    self.check_destination(dest_url, LinkKind::Link, offset)
+                };
+                let dest_url = match outcome {
+                    Outcome::Keep => dest_url.clone(),
+                    Outcome::Rewrite(url) => url.into(),
+                    Outcome::Drop => {
+                        self.links.push(true);
+                        out.push(Event::InlineHtml(r#"<span class="lien-casse">"#.into()));
+                        return;
+                    }
+                };
+                self.links.push(false);
+                out.push(Event::Start(Tag::Link {
+                    link_type: *link_type,
+                    dest_url,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
+                if inline_text(events, index).trim().is_empty() {
+                    self.report(
+                        ErrorKind::MissingAlt,
+                        offset,
+                        "image sans texte alternatif : décrivez-la entre les crochets ![…](…)"
+                            .to_string(),
+                        None,
+                    );
+                }
+                let dest_url = match self.check_destination(dest_url, LinkKind::Image, offset) {
+                    Outcome::Keep => dest_url.clone(),
+                    Outcome::Rewrite(url) => url.into(),
+                    Outcome::Drop => {
+                        self.images.push(true);
+                        out.push(Event::InlineHtml(r#"<span class="image-cassee">"#.into()));
+                        return;
+                    }
+                };
+                self.images.push(false);
+                out.push(Event::Start(Tag::Image {
+                    link_type: *link_type,
+                    dest_url,
+                    title: title.clone(),
+                    id: id.clone(),
+                }));
+            }
+            Tag::FootnoteDefinition(name) => {
+                out.push(Event::Start(Tag::FootnoteDefinition(
+                    footnote_id(name).into(),
+                )));
+            }
+            Tag::Table(_) => {
+                out.push(Event::Html(r#"<div class="table-container">"#.into()));
+                out.push(Event::Start(tag.clone()));
+            }
+            other => out.push(Event::Start(other.clone())),
+        }
+    }
+
+    fn end(&mut self, end: TagEnd, out: &mut Vec<Event>) {
+        let replaced = match end {
+            TagEnd::Link => self.links.pop().unwrap_or(false),
+            TagEnd::Image => self.images.pop().unwrap_or(false),
+            _ => false,
+        };
+        match end {
+            _ if replaced => out.push(Event::InlineHtml(CowStr::from("</span>"))),
+            TagEnd::Heading(level) => out.push(Event::End(TagEnd::Heading(toc::demote(level)))),
+            TagEnd::Table => {
+                out.push(Event::End(end));
+                out.push(Event::Html("</div>\n".into()));
+            }
+            _ => out.push(Event::End(end)),
+        }
+    }
+
+    /// Classifies a destination and reports why it cannot be used.
+    fn check_destination(&mut self, dest: &str, kind: LinkKind, offset: usize) -> Outcome {
+        if dest.trim().is_empty() {
+            let message = match kind {
+                LinkKind::Link => "lien sans destination : écrivez l'adresse entre les parenthèses [texte](adresse)",
+                LinkKind::Image => "image sans fichier : écrivez son chemin entre les parenthèses ![description](chemin)",
+            };
+            self.report(ErrorKind::BrokenLink, offset, message.to_string(), None);
+            return Outcome::Drop;
+        }
+        if dest.starts_with('#') || dest.starts_with("//") {
+            return Outcome::Keep;
+        }
+        if let Some(scheme) = url_scheme(dest) {
+            if sanitize::is_allowed_scheme(&scheme) {
+                return Outcome::Keep;
+            }
+            let message = format!(
+                "adresse refusée : « {scheme}: » n'est pas autorisé (seuls http, https, mailto et tel le sont)"
+            );
+            self.report(ErrorKind::UnsafePath, offset, message, None);
+            return Outcome::Drop;
+        }
+        match self.resolver.resolve(dest, kind) {
+            LinkTarget::Keep => Outcome::Keep,
+            LinkTarget::Rewrite(url) => Outcome::Rewrite(url),
+            LinkTarget::Broken {
+                message,
+                suggestion,
+            } => {
+                self.report(ErrorKind::BrokenLink, offset, message, suggestion);
+                Outcome::Drop
+            }
+            LinkTarget::Draft { message } => {
+                self.report(ErrorKind::DraftLinked, offset, message, None);
+                Outcome::Drop
+            }
+            LinkTarget::Unsafe { message } => {
+                self.report(ErrorKind::UnsafePath, offset, message, None);
+                Outcome::Drop
+            }
+        }
+    }
+
+    /// Records a diagnostic at a byte offset of the prepared text.
+    fn report(
+        &mut self,
+        kind: ErrorKind,
+        offset: usize,
+        message: String,
+        suggestion: Option<String>,
+    ) {
+        let (line, column) = self.prepared.locate(offset);
+        let line = line + self.source.first_line.max(1) - 1;
+        self.diagnostics.push(
+            Diagnostic::new(kind, self.source.file, message)
+                .at(line, column)
+                .suggest(suggestion),
+        );
+    }
+
+    fn collect_plain_text(&mut self, event: &Event, range: &Range<usize>) {
+        match event {
+            Event::Text(text) | Event::Code(text) => self.plain.push_str(text),
+            Event::SoftBreak | Event::End(TagEnd::TableCell) => self.plain.push(' '),
+            Event::HardBreak | Event::Rule => self.end_line(),
+            Event::Html(_) => {
+                // Raw HTML is not text, but the admonition titles we generated are.
+                if let Some((_, title)) = self
+                    .prepared
+                    .titles
+                    .iter()
+                    .find(|(at, _)| *at == range.start)
+                {
+                    self.plain.push_str(title);
+                    self.end_line();
+                }
+            }
+            Event::End(
+                TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::CodeBlock
+                | TagEnd::BlockQuote(_)
+                | TagEnd::TableHead
+                | TagEnd::TableRow
+                | TagEnd::FootnoteDefinition
+                | TagEnd::DefinitionListTitle
+                | TagEnd::DefinitionListDefinition,
+            ) => self.end_line(),
+            _ => {}
+        }
+    }
+
+    /// Ends the current line of the plain text; a code block's text already ends one.
+    fn end_line(&mut self) {
+        if !self.plain.ends_with('\n') {
+            self.plain.push('\n');
+        }
+    }
+}
+
+/// Merges consecutive text events: pulldown-cmark splits text at characters that might
+/// have been markup, and attribute lists must be seen whole.
+fn coalesce_text<'e>(
+    events: impl Iterator<Item = (Event<'e>, Range<usize>)>,
+) -> Vec<(Event<'e>, Range<usize>)> {
+    let mut out: Vec<(Event<'e>, Range<usize>)> = Vec::new();
+    // One growing buffer per run keeps a long run of fragments linear.
+    let mut run: Option<(String, Range<usize>)> = None;
+    for (event, range) in events {
+        if let Event::Text(text) = &event {
+            match &mut run {
+                Some((buffer, run_range)) => {
+                    buffer.push_str(text);
+                    run_range.end = range.end;
+                }
+                None => run = Some((text.to_string(), range)),
+            }
+            continue;
+        }
+        if let Some((buffer, run_range)) = run.take() {
+            out.push((Event::Text(buffer.into()), run_range));
+        }
+        out.push((event, range));
+    }
+    if let Some((buffer, run_range)) = run {
+        out.push((Event::Text(buffer.into()), run_range));
+    }
+    out
+}
+
+/// The text after an attribute list written right after a link or image:
+/// `{: .center width=40%}`, `{:target="_blank"}` (MkDocs attr_list), `{width=50%}`
+/// (Pandoc). They are dropped rather than shown as text.
+fn strip_attribute_list(text: &str) -> Option<&str> {
+    let rest = text.strip_prefix('{')?;
+    let end = rest.find('}')?;
+    let inner = &rest[..end];
+    let key_value = inner.split_once('=').is_some_and(|(key, _)| {
+        !key.is_empty() && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+    });
+    let looks_like_attributes = inner.starts_with([':', '.', '#']) || key_value;
+    (looks_like_attributes && !inner.contains(['{', '\n'])).then(|| &rest[end + 1..])
+}
+
+/// The text inside the element started at `events[start]` (heading text, image alt).
+fn inline_text(events: &[(Event, Range<usize>)], start: usize) -> String {
+    let mut text = String::new();
+    let mut depth = 0usize;
+    for (event, _) in events.iter().skip(start) {
+        match event {
+            Event::Start(_) => depth += 1,
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    break;
+                }
+            }
+            Event::Text(t) | Event::Code(t) => text.push_str(t),
+            Event::SoftBreak | Event::HardBreak => text.push(' '),
+            _ => {}
+        }
+    }
+    text
+}
+
+/// The lower-case scheme of an absolute URL (`https`, `javascript`…), `None` when relative.
+/// Tabs and newlines are ignored as browsers do (`java\tscript:`).
+fn url_scheme(dest: &str) -> Option<String> {
+    let cleaned: String = dest
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+        // `C:\…` is a Windows path, left to the resolver.
+        && scheme.len() > 1;
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// Trailing spaces removed, at most one blank line in a row, no blank start or end.
+fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank_run = 0;
+    for line in text.lines().map(str::trim_end) {
+        if line.is_empty() {
+            blank_run += 1;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank_run > 0 { "\n\n" } else { "\n" });
+        }
+        blank_run = 0;
+        out.push_str(line);
+    }
+    out
+}
+
+fn count_words(text: &str) -> usize {
+    text.split_whitespace()
+        .filter(|w| w.chars().any(char::is_alphanumeric))
+        .count()
+}
