@@ -100,7 +100,7 @@ fn unknown_vocabulary_value_with_suggestion() {
     let d = only(&d);
     assert_eq!(d.kind, ErrorKind::UnknownVocabulary);
     assert_eq!(d.field.as_deref(), Some("disciplines[1]"));
-    assert_eq!((d.line, d.column), (7, 5));
+    assert_eq!((d.line, d.column), (8, 5));
     assert_eq!(d.suggestion.as_deref(), Some("Physique-chimie"));
 }
 
@@ -123,7 +123,7 @@ fn draft_linked_from_a_published_page() {
     let d = only(&d);
     assert_eq!(d.kind, ErrorKind::DraftLinked);
     assert_eq!(d.file, PathBuf::from("content/scenarios/lien-brouillon.md"));
-    assert_eq!((d.line, d.column), (9, 10));
+    assert_eq!((d.line, d.column), (9, 12));
 }
 
 #[test]
@@ -148,7 +148,7 @@ fn broken_link_with_suggestion() {
     let d = errors_of("broken-link");
     let d = only(&d);
     assert_eq!(d.kind, ErrorKind::BrokenLink);
-    assert_eq!((d.line, d.column), (11, 5));
+    assert_eq!((d.line, d.column), (11, 6));
     assert_eq!(d.suggestion.as_deref(), Some("valide.md"));
 }
 
@@ -162,7 +162,7 @@ fn missing_alt_text() {
         d.file,
         PathBuf::from("content/scenarios/avec-image/index.md")
     );
-    assert_eq!(d.line, 9);
+    assert_eq!(d.line, 8);
 }
 
 #[test]
@@ -220,7 +220,7 @@ fn cli_reports_errors_and_fails() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("content/scenarios/discipline-inconnue.md:7:5"),
+        stderr.contains("content/scenarios/discipline-inconnue.md:8:5"),
         "{stderr}"
     );
     assert!(
