@@ -53,6 +53,9 @@ pub fn discover(root: &Path) -> Discovered {
 }
 
 fn discover_scenarios(root: &Path, dir: &Path, found: &mut Discovered) {
+    if !dir.is_dir() {
+        return;
+    }
     let mut walker = WalkDir::new(dir).sort_by_file_name().into_iter();
     while let Some(entry) = walker.next() {
         let entry = match entry {
@@ -121,6 +124,10 @@ fn bundle(root: &Path, dir: &Path, diagnostics: &mut Vec<Diagnostic>) -> Scenari
 }
 
 fn discover_pages(root: &Path, dir: &Path, found: &mut Discovered) {
+    // Free pages are optional.
+    if !dir.is_dir() {
+        return;
+    }
     for entry in WalkDir::new(dir)
         .min_depth(1)
         .max_depth(1)
