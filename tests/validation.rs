@@ -229,3 +229,40 @@ fn cli_reports_errors_and_fails() {
     );
     assert!(stderr.contains("rien n'a été publié"), "{stderr}");
 }
+
+/// A site extends a vocabulary in its configuration; a clash with a built-in spelling is an error.
+#[test]
+fn site_vocabulary_extension_and_clash() {
+    let site = fixture_site(&[]);
+    let config = site.path().join("vitrine.yaml");
+    std::fs::write(
+        &config,
+        "titre: T\nvocabulaires:\n  disciplines:\n    - cle: breton\n      libelle: Breton\n      alias: [langue bretonne]\n",
+    )
+    .expect("config");
+    let scenario = site.path().join("content/scenarios/valide.md");
+    let text = std::fs::read_to_string(&scenario).expect("scenario");
+    std::fs::write(
+        &scenario,
+        text.replace("[Mathématiques]", "[langue bretonne]"),
+    )
+    .expect("write");
+    common::build(site.path()).expect("extended vocabulary builds");
+    assert!(site
+        .path()
+        .join("public/disciplines/breton/index.html")
+        .is_file());
+
+    std::fs::write(
+        &config,
+        "titre: T\nvocabulaires:\n  disciplines:\n    - cle: breton\n      libelle: Breton\n      alias: [maths]\n",
+    )
+    .expect("config");
+    let errors = build_errors(site.path());
+    assert!(
+        errors
+            .iter()
+            .any(|d| d.kind == ErrorKind::Config && d.message.contains("maths")),
+        "{errors:#?}"
+    );
+}

@@ -90,8 +90,22 @@ pub fn prepare(
         config.check().map_err(|d| vec![d])?;
     }
     let mut vocabs = Vocabularies::builtin().map_err(|d| vec![d])?;
-    for (name, entries) in &config.vocabulaires {
-        vocabs.extend(*name, entries.clone());
+    if !config.vocabulaires.is_empty() {
+        for (name, entries) in &config.vocabulaires {
+            vocabs.extend(*name, entries.clone());
+        }
+        // Site overrides can make a spelling ambiguous or a level point to no cycle.
+        let problems: Vec<Diagnostic> = vocabs
+            .check()
+            .into_iter()
+            .map(|m| {
+                Diagnostic::new(ErrorKind::Config, crate::config::CONFIG_FILE, m)
+                    .field("vocabulaires")
+            })
+            .collect();
+        if !problems.is_empty() {
+            return Err(problems);
+        }
     }
     progress.stage("lecture et vérification des scénarios");
     let loaded = content::load(root, &config, &vocabs, options.drafts)?;

@@ -1125,7 +1125,10 @@ fn citation(site: &Site, scenario: &Scenario, path: &str) -> String {
         parts.push(sentence(&academy_name(&label)));
     }
     parts.push(sentence(&config.titre));
-    parts.push(absolute_url(&config.base_url, path).unwrap_or_else(|| path.to_string()));
+    // A site path means nothing outside the site: without base_url, no address.
+    if let Some(url) = absolute_url(&config.base_url, path) {
+        parts.push(url);
+    }
     parts.join(" ")
 }
 
