@@ -182,7 +182,6 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         .related(RELATED_COUNT)
         .map_err(|e| vec![index_error(&index_dir(&options.root), &e)])?;
 
-    progress.stage("rendu des pages");
     let theme = Theme::load(&options.root, &prepared.config.theme)?;
     let input = BuildInput {
         config: &prepared.config,
@@ -192,25 +191,31 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         pages_html: &prepared.pages_html,
         related: &related,
     };
-    let html = pages::render_pages(&input, &theme)?;
     let statics = theme.static_files()?;
 
-    progress.stage("écriture du site");
+    progress.stage("rendu et écriture des pages");
     let output = options.output_dir();
     let staging = Staging::create(&output).map_err(|d| vec![d])?;
-    let written = write_all(&staging, &options.root, content, &html, &statics);
-    if let Err(problems) = written {
-        staging.abandon();
-        return Err(problems);
-    }
-    let files = written.unwrap_or(0);
+    let written = pages::render_pages_to(&input, &theme, &|file| {
+        staging.write(&file.path, &file.contents)
+    })
+    .and_then(|html_pages| {
+        write_files(&staging, &options.root, content, &statics).map(|files| (html_pages, files))
+    });
+    let (html_pages, files) = match written {
+        Ok(counts) => counts,
+        Err(problems) => {
+            staging.abandon();
+            return Err(problems);
+        }
+    };
     staging.publish().map_err(|d| vec![d])?;
 
     Ok(Summary {
         scenarios: content.scenarios.len(),
         drafts_excluded: prepared.loaded.excluded_drafts.len(),
-        html_pages: html.len(),
-        files,
+        html_pages,
+        files: html_pages + files,
         elapsed: started.elapsed(),
     })
 }
@@ -232,35 +237,28 @@ pub fn search_index(root: &Path, prepared: &Prepared) -> Result<SearchIndex, Dia
     SearchIndex::build(&dir, &docs).map_err(|e| index_error(&dir, &e))
 }
 
-fn write_all(
+/// Writes the theme's static files and copies the bundles' files; returns how many.
+fn write_files(
     staging: &Staging,
     root: &Path,
     content: &content::SiteContent,
-    html: &[crate::site::OutputFile],
     statics: &[(String, Vec<u8>)],
 ) -> Result<usize, Vec<Diagnostic>> {
-    let mut jobs: Vec<Result<(), Diagnostic>> = html
+    let mut jobs: Vec<Result<(), Diagnostic>> = statics
         .par_iter()
-        .map(|f| staging.write(&f.path, &f.contents))
+        .map(|(path, bytes)| staging.write(path, bytes))
         .collect();
-    jobs.extend(
-        statics
-            .par_iter()
-            .map(|(path, bytes)| staging.write(path, bytes))
-            .collect::<Vec<_>>(),
-    );
-    let mut copies = 0;
     for s in &content.scenarios {
         let Some(dir) = &s.bundle_dir else { continue };
         for file in &s.bundle_files {
-            copies += 1;
             let target = urls::scenario_file(&s.slug, &slash_path(file));
             jobs.push(staging.copy(&target, &root.join(dir).join(file)));
         }
     }
+    let count = jobs.len();
     let mut problems: Vec<Diagnostic> = jobs.into_iter().filter_map(Result::err).collect();
     if problems.is_empty() {
-        Ok(html.len() + statics.len() + copies)
+        Ok(count)
     } else {
         diagnostics::sort(&mut problems);
         Err(problems)

@@ -18,6 +18,25 @@ use crate::urls;
 
 /// Renders every HTML page of the site, sorted by output path.
 pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    render_pages_to(input, theme, &|file| {
+        if let Ok(mut files) = files.lock() {
+            files.push(file);
+        }
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Renders every page and hands each one to `sink` as soon as it is ready, so a large site
+/// is never held in memory at once. Returns the number of pages.
+pub fn render_pages_to(
+    input: &BuildInput,
+    theme: &Theme,
+    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
     let site = Site::new(input);
     let mut jobs = vec![home_job(&site), search_job(&site), not_found_job(&site)];
     jobs.extend(listing_jobs(&site));
@@ -35,32 +54,25 @@ pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>
     );
     check_unique_paths(&jobs)?;
 
-    let results: Vec<Result<OutputFile, Diagnostic>> = jobs
+    let mut errors: Vec<Diagnostic> = jobs
         .par_iter()
-        .map(|job| {
-            let html = theme.render(job.template, &job.context)?;
-            Ok(OutputFile {
-                path: urls::output_file(&job.path),
-                contents: html.into_bytes(),
-            })
+        .filter_map(|job| {
+            let rendered = theme.render(job.template, &job.context).and_then(|html| {
+                sink(OutputFile {
+                    path: urls::output_file(&job.path),
+                    contents: html.into_bytes(),
+                })
+            });
+            rendered.err()
         })
         .collect();
-    let mut files = Vec::with_capacity(results.len());
-    let mut errors = Vec::new();
-    for result in results {
-        match result {
-            Ok(file) => files.push(file),
-            Err(diag) => errors.push(diag),
-        }
-    }
     if !errors.is_empty() {
         // The same template error shows on many pages: report it once.
         diagnostics::sort(&mut errors);
         errors.dedup();
         return Err(errors);
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    Ok(jobs.len())
 }
 
 /// One page to render: its site path, template and context, and the source it comes from.
