@@ -869,7 +869,7 @@ struct ScenarioView<'a> {
     brouillon: bool,
     vignette: Option<Vignette>,
     fiche: Vec<Line>,
-    sommaire: &'a [TocEntry],
+    sommaire: Vec<TocItem<'a>>,
     corps: &'a str,
     ressources: Vec<ResourceView>,
     citation: String,
@@ -934,6 +934,31 @@ struct ResourceView {
     externe: bool,
 }
 
+/// A table of contents entry with its sub-sections (h3 under h2), for nested lists.
+#[derive(Serialize)]
+struct TocItem<'a> {
+    id: &'a str,
+    title: &'a str,
+    enfants: Vec<TocItem<'a>>,
+}
+
+/// Nests h3 entries under the preceding h2; an h3 before any h2 stays at the top level.
+fn nest_toc(toc: &[TocEntry]) -> Vec<TocItem<'_>> {
+    let mut items: Vec<TocItem> = Vec::new();
+    for entry in toc {
+        let item = TocItem {
+            id: &entry.id,
+            title: &entry.title,
+            enfants: Vec::new(),
+        };
+        match items.last_mut() {
+            Some(parent) if entry.level > 2 => parent.enfants.push(item),
+            _ => items.push(item),
+        }
+    }
+    items
+}
+
 fn scenario_job(site: &Site, index: usize) -> Job {
     let scenario = &site.scenarios()[index];
     let meta = &scenario.meta;
@@ -956,7 +981,7 @@ fn scenario_job(site: &Site, index: usize) -> Job {
             alt: meta.vignette_alt.clone().unwrap_or_default(),
         }),
         fiche: metadata_lines(site, &linker, scenario),
-        sommaire: toc,
+        sommaire: nest_toc(toc),
         corps: rendered.map(|r| r.html.as_str()).unwrap_or(""),
         ressources: resources(&linker, scenario),
         citation: citation(site, scenario, &path),
