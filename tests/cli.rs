@@ -1,0 +1,91 @@
+//! The command line: French help, summary and quiet mode, check, exit codes.
+
+mod common;
+
+use std::process::{Command, Output};
+
+use common::fixture_site;
+
+fn vitrine(args: &[&str], root: Option<&std::path::Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_vitrine"));
+    cmd.args(args);
+    if let Some(root) = root {
+        cmd.arg("--root").arg(root);
+    }
+    cmd.output().expect("run vitrine")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn help_is_in_french_for_every_command() {
+    for args in [
+        vec!["--aide"],
+        vec!["--help"],
+        vec!["build", "--aide"],
+        vec!["check", "--aide"],
+        vec!["search", "--aide"],
+        vec!["init", "--aide"],
+    ] {
+        let out = vitrine(&args, None);
+        assert!(out.status.success(), "{args:?}");
+        let help = text(&out.stdout);
+        assert!(help.contains("Utilisation :"), "{args:?}: {help}");
+        assert!(help.contains("Affiche l'aide"), "{args:?}: {help}");
+        assert!(!help.contains("Print help"), "{args:?}: {help}");
+    }
+}
+
+#[test]
+fn unknown_command_gets_a_suggestion() {
+    let out = vitrine(&["biuld"], None);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("vouliez-vous dire « build » ?"));
+}
+
+#[test]
+fn build_prints_a_summary_and_quiet_prints_nothing() {
+    let site = fixture_site(&[]);
+    let out = vitrine(&["build"], Some(site.path()));
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("Site construit dans"), "{stdout}");
+    assert!(stdout.contains("1 scénario,"), "{stdout}");
+    assert!(stdout.contains("pages HTML"), "{stdout}");
+
+    let out = vitrine(&["build", "--quiet"], Some(site.path()));
+    assert!(out.status.success());
+    assert!(out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+#[test]
+fn check_writes_nothing_and_reports_errors() {
+    let site = fixture_site(&[]);
+    let out = vitrine(&["check"], Some(site.path()));
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("Tout est correct"));
+    assert!(!site.path().join("public").exists());
+
+    let broken = fixture_site(&["unknown-key"]);
+    let out = vitrine(&["check"], Some(broken.path()));
+    assert_eq!(out.status.code(), Some(1));
+    assert!(text(&out.stderr).contains("cle-inconnue.md:8:1"));
+}
+
+#[test]
+fn output_and_drafts_options() {
+    let site = fixture_site(&["draft-linked"]);
+    let target = site.path().join("ailleurs");
+    let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(["build", "--drafts", "--output"])
+        .arg(&target)
+        .arg("--root")
+        .arg(site.path())
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(target.join("scenarios/brouillon/index.html").is_file());
+    assert!(!site.path().join("public").exists());
+}
