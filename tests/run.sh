@@ -6,8 +6,13 @@ cd "$(dirname "$0")/.."
 
 # --- What the tests need beyond cargo -------------------------------------------------
 # python3: the independent static HTTP server (python3 -m http.server) the site is crawled through.
+# chromium, node/npm: the real browser and the pinned npm packages of tests/browser (axe-core,
+# playwright-core) for the accessibility audit.
 apt_packages=()
 command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
+[ -x /usr/bin/chromium ] || apt_packages+=(chromium)
+command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
+command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "==> Installation des paquets : ${apt_packages[*]}"
@@ -16,6 +21,9 @@ if [ "${#apt_packages[@]}" -gt 0 ]; then
   $sudo_cmd apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends "${apt_packages[@]}"
 fi
+
+echo "==> Paquets npm des tests navigateur (versions figées)"
+(cd tests/browser && npm ci --no-audit --no-fund --loglevel=error)
 
 # --- Checks and tests ------------------------------------------------------------------
 echo "==> cargo fmt --check"

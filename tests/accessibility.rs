@@ -1,0 +1,135 @@
+//! RGAA basics checked in a real browser: axe-core (WCAG 2.1 A and AA rules: contrast, labels,
+//! landmarks, names…) on one page of every kind of the demo site, and no horizontal scrolling
+//! at 320 px wide nor at 200 % zoom. Needs Node.js, Chromium and `npm ci` in tests/browser
+//! (installed by tests/run.sh); skipped with a visible message otherwise.
+
+mod common;
+
+use std::net::TcpListener;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+use vitrine::site::BuildOptions;
+
+struct Server(Child);
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn serve(dir: &Path) -> (Server, u16) {
+    let port = TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("free port")
+        .port();
+    let child = Command::new("python3")
+        .args(["-m", "http.server", "--bind", "127.0.0.1"])
+        .arg(port.to_string())
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 http.server");
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (Server(child), port)
+}
+
+fn browser_tools_ready(browser_dir: &Path) -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists()
+        && browser_dir.join("node_modules/axe-core").is_dir()
+        && browser_dir.join("node_modules/playwright-core").is_dir()
+        && Command::new("node").arg("--version").output().is_ok();
+    if !ready {
+        eprintln!(
+            "IGNORÉ : Chromium, Node.js ou les paquets npm de tests/browser manquent ; lancez ./tests/run.sh qui les installe"
+        );
+    }
+    ready
+}
+
+#[test]
+fn every_kind_of_page_passes_axe_and_reflows() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !browser_tools_ready(&browser_dir) {
+        return;
+    }
+    let site = common::demo_site();
+    let out = site.path().join("www");
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(out.clone());
+    common::build_with(options).expect("demo builds");
+    let (_server, port) = serve(&out);
+
+    let prepared = vitrine::site::prepare(&BuildOptions::new(site.path()), &vitrine::site::Silent)
+        .expect("prepare");
+    let bundle = prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .find(|s| s.bundle_dir.is_some())
+        .expect("a bundle scenario in the demo");
+    let paths = [
+        String::new(),
+        vitrine::urls::scenario(&bundle.slug),
+        vitrine::urls::scenarios_listing(1),
+        vitrine::urls::scenarios_listing(2),
+        vitrine::urls::facet_index(vitrine::content::Facet::Disciplines),
+        vitrine::urls::facet_value(vitrine::content::Facet::Academies, &bundle.meta.academie, 1),
+        vitrine::urls::facet_value(vitrine::content::Facet::Outils, "tableur", 1),
+        vitrine::urls::search(),
+        vitrine::urls::page("accessibilite"),
+        "404.html".to_string(),
+    ];
+    let urls: Vec<String> = paths
+        .iter()
+        .map(|p| format!("http://127.0.0.1:{port}/{p}"))
+        .collect();
+    let output = Command::new("node")
+        .arg("audit.mjs")
+        .args(&urls)
+        .current_dir(&browser_dir)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "audit failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let report: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON report");
+    let pages = report.as_array().expect("array");
+    assert_eq!(pages.len(), urls.len());
+    let mut problems = Vec::new();
+    for page in pages {
+        let url = page["url"].as_str().unwrap_or("?");
+        for v in page["violations"].as_array().into_iter().flatten() {
+            problems.push(format!(
+                "{url}: {} ({}) {}",
+                v["id"], v["help"], v["targets"]
+            ));
+        }
+        for width in ["320", "640"] {
+            let overflow = page["overflow"][width].as_i64().unwrap_or(i64::MAX);
+            if overflow > 0 {
+                problems.push(format!(
+                    "{url}: défilement horizontal de {overflow} px à {width} px"
+                ));
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "accessibility problems:\n{}",
+        problems.join("\n")
+    );
+}
