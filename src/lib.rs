@@ -13,6 +13,8 @@ pub mod init;
 pub mod markdown;
 pub mod render;
 pub mod site;
+#[cfg(test)]
+mod testing;
 pub mod text;
 pub mod urls;
 pub mod vocab;

@@ -50,6 +50,11 @@ fn browser_tools_ready(browser_dir: &Path) -> bool {
         && browser_dir.join("node_modules/playwright-core").is_dir()
         && Command::new("node").arg("--version").output().is_ok();
     if !ready {
+        // tests/run.sh installs everything: there, a missing tool is a failure, not a skip.
+        assert!(
+            std::env::var_os("VITRINE_TESTS_COMPLETS").is_none(),
+            "Chromium, Node.js ou les paquets npm de tests/browser manquent"
+        );
         eprintln!(
             "IGNORÉ : Chromium, Node.js ou les paquets npm de tests/browser manquent ; lancez ./tests/run.sh qui les installe"
         );

@@ -490,13 +490,11 @@ fn random_markdown_does_not_panic() {
 /// Every Markdown file of the shared corpora renders, with nothing dangerous left.
 #[test]
 fn corpora_render_safely() {
-    let root = Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/corpora"));
-    if !root.is_dir() {
-        eprintln!("{} absent : test ignoré", root.display());
+    let Some(root) = crate::testing::shared("corpora") else {
         return;
-    }
+    };
     let mut count = 0;
-    for entry in walkdir::WalkDir::new(root)
+    for entry in walkdir::WalkDir::new(&root)
         .sort_by_file_name()
         .into_iter()
         .filter_map(Result::ok)

@@ -713,7 +713,7 @@ mod tests {
 
     /// The concepts of every official table, by URI; `None` when the shared folder is absent.
     fn official_concepts() -> Option<HashMap<String, SourceConcept>> {
-        let dir = std::path::Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/scolomfr"));
+        let dir = crate::testing::shared("scolomfr")?;
         let listing = std::fs::read_dir(dir).ok()?;
         let mut concepts = HashMap::new();
         for file in listing.filter_map(Result::ok) {
@@ -734,7 +734,6 @@ mod tests {
     #[test]
     fn uris_are_current_official_concepts_of_the_same_meaning() {
         let Some(official) = official_concepts() else {
-            eprintln!("../shared/scolomfr absent: URIs not checked against ScoLOMFR");
             return;
         };
         assert!(!official.is_empty());

@@ -17,6 +17,10 @@ pub fn shared_dir() -> Option<PathBuf> {
     if dir.is_dir() {
         Some(dir)
     } else {
+        assert!(
+            std::env::var_os("VITRINE_TESTS_COMPLETS").is_none(),
+            "../shared/ est absent alors que tests/run.sh demande tous les tests"
+        );
         eprintln!("IGNORÉ : ../shared/ est absent, test sauté (il est présent en CI)");
         None
     }
