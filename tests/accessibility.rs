@@ -5,43 +5,10 @@
 
 mod common;
 
-use std::net::TcpListener;
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::process::Command;
 
 use vitrine::site::BuildOptions;
-
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn serve(dir: &Path) -> (Server, u16) {
-    let port = TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .expect("free port")
-        .port();
-    let child = Command::new("python3")
-        .args(["-m", "http.server", "--bind", "127.0.0.1"])
-        .arg(port.to_string())
-        .current_dir(dir)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 http.server");
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-    (Server(child), port)
-}
 
 fn browser_tools_ready(browser_dir: &Path) -> bool {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -73,7 +40,7 @@ fn every_kind_of_page_passes_axe_and_reflows() {
     let mut options = BuildOptions::new(site.path());
     options.output = Some(out.clone());
     common::build_with(options).expect("demo builds");
-    let (_server, port) = serve(&out);
+    let server = common::StaticServer::start(&out);
 
     let prepared = vitrine::site::prepare(&BuildOptions::new(site.path()), &vitrine::site::Silent)
         .expect("prepare");
@@ -96,10 +63,7 @@ fn every_kind_of_page_passes_axe_and_reflows() {
         vitrine::urls::page("accessibilite"),
         "404.html".to_string(),
     ];
-    let urls: Vec<String> = paths
-        .iter()
-        .map(|p| format!("http://127.0.0.1:{port}/{p}"))
-        .collect();
+    let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
     let output = Command::new("node")
         .arg("audit.mjs")
         .args(&urls)

@@ -5,53 +5,12 @@
 mod common;
 
 use std::collections::{BTreeSet, VecDeque};
-use std::net::TcpListener;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
 
 use scraper::{Html, Selector};
 use url::Url;
 use vitrine::site::BuildOptions;
-
-/// `python3 -m http.server`: an independent, real static server, as a webmaster would use.
-struct Server {
-    child: Child,
-    base: Url,
-}
-
-impl Server {
-    fn start(dir: &Path) -> Option<Server> {
-        let port = TcpListener::bind("127.0.0.1:0")
-            .ok()?
-            .local_addr()
-            .ok()?
-            .port();
-        let child = Command::new("python3")
-            .args(["-m", "http.server", "--bind", "127.0.0.1"])
-            .arg(port.to_string())
-            .current_dir(dir)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .ok()?;
-        let base = Url::parse(&format!("http://127.0.0.1:{port}/")).ok()?;
-        for _ in 0..100 {
-            if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-                return Some(Server { child, base });
-            }
-            std::thread::sleep(Duration::from_millis(100));
-        }
-        None
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 fn get(agent: &ureq::Agent, url: &Url) -> (u16, String, String) {
     match agent.get(url.as_str()).call() {
@@ -86,11 +45,9 @@ fn demo_site_under_a_sub_path_is_fully_browsable() {
     let www = site.path().join("www");
     let mut options = BuildOptions::new(site.path());
     options.output = Some(www.join("vitrine"));
-    let server_probe = TcpListener::bind("127.0.0.1:0").expect("bind");
-    drop(server_probe);
     common::build_with(options).expect("demo builds");
-    let server = Server::start(&www).expect("static server starts");
-    let start = server.base.join("vitrine/").expect("url");
+    let server = common::StaticServer::start(&www);
+    let start = Url::parse(&server.url("vitrine/")).expect("url");
 
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .http_status_as_error(true)

@@ -286,29 +286,14 @@ fn auteurs(r: &mut Reader) -> Vec<Auteur> {
         };
         match item {
             Value::Mapping(map) => {
-                let get = |k: &str| {
-                    map.get(k)
-                        .and_then(scalar_to_string)
-                        .map(|s| s.trim().to_string())
-                };
-                for key in map.keys() {
-                    let key = scalar_to_string(key).unwrap_or_default();
-                    if !["nom", "fonction", "etablissement"].contains(&key.as_str()) {
-                        let suggestion =
-                            crate::diagnostics::closest(&key, ["nom", "fonction", "etablissement"]);
-                        let (line, column) = r.fm.key_position(&format!("{path}.{key}"));
-                        r.diagnostics.push(
-                            Diagnostic::new(
-                                ErrorKind::UnknownKey,
-                                r.file,
-                                format!("clé inconnue « {key} » pour un auteur (nom, fonction, etablissement)"),
-                            )
-                            .at(line, column)
-                            .field(format!("{path}.{key}"))
-                            .suggest(suggestion),
-                        );
-                    }
-                }
+                let get = |k: &str| text_in(map, k);
+                reject_unknown_subkeys(
+                    r,
+                    &path,
+                    map,
+                    &["nom", "fonction", "etablissement"],
+                    "un auteur",
+                );
                 match get("nom").filter(|n| !n.is_empty()) {
                     Some(nom) => out.push(Auteur {
                         nom,
@@ -371,28 +356,8 @@ fn ressources(r: &mut Reader, at: &Location) -> Vec<Ressource> {
             );
             continue;
         };
-        let get = |k: &str| {
-            map.get(k)
-                .and_then(scalar_to_string)
-                .map(|s| s.trim().to_string())
-        };
-        for key in map.keys() {
-            let key = scalar_to_string(key).unwrap_or_default();
-            if !["titre", "url", "fichier"].contains(&key.as_str()) {
-                let suggestion = crate::diagnostics::closest(&key, ["titre", "url", "fichier"]);
-                let (line, column) = r.fm.key_position(&format!("{path}.{key}"));
-                r.diagnostics.push(
-                    Diagnostic::new(
-                        ErrorKind::UnknownKey,
-                        r.file,
-                        format!("clé inconnue « {key} » pour une ressource (titre, url, fichier)"),
-                    )
-                    .at(line, column)
-                    .field(format!("{path}.{key}"))
-                    .suggest(suggestion),
-                );
-            }
-        }
+        let get = |k: &str| text_in(map, k);
+        reject_unknown_subkeys(r, &path, map, &["titre", "url", "fichier"], "une ressource");
         let titre = get("titre");
         let url = get("url");
         let fichier = get("fichier");
@@ -431,6 +396,40 @@ fn ressources(r: &mut Reader, at: &Location) -> Vec<Ressource> {
         }
     }
     out
+}
+
+/// A trimmed text value of a nested mapping (an author, a resource).
+fn text_in(map: &serde_yaml::Mapping, key: &str) -> Option<String> {
+    map.get(key)
+        .and_then(scalar_to_string)
+        .map(|s| s.trim().to_string())
+}
+
+/// Unknown keys inside an author or a resource, with the closest known key.
+fn reject_unknown_subkeys(
+    r: &mut Reader,
+    path: &str,
+    map: &serde_yaml::Mapping,
+    known: &[&str],
+    what: &str,
+) {
+    for key in map.keys() {
+        let key = scalar_to_string(key).unwrap_or_default();
+        if known.contains(&key.as_str()) {
+            continue;
+        }
+        let (line, column) = r.fm.key_position(&format!("{path}.{key}"));
+        r.diagnostics.push(
+            Diagnostic::new(
+                ErrorKind::UnknownKey,
+                r.file,
+                format!("clé inconnue « {key} » pour {what} ({})", known.join(", ")),
+            )
+            .at(line, column)
+            .field(format!("{path}.{key}"))
+            .suggest(crate::diagnostics::closest(&key, known.iter().copied())),
+        );
+    }
 }
 
 /// A file named in the front matter must be inside the bundle and exist.
