@@ -1,0 +1,252 @@
+//! The French analyser shared by indexing, querying, snippets and (later) the browser search.
+//!
+//! Pipeline, in this order:
+//!
+//! 1. [`FrenchTokenizer`]: splits on anything that is not a letter or a digit; an apostrophe
+//!    (`'` or `’`) between two letters drops a leading elision (`l'`, `qu'`, `jusqu'`…) and is
+//!    otherwise removed inside the word (`aujourd'hui` → `aujourdhui`, one token).
+//! 2. [`RemoveLongFilter`]: drops pathological tokens (URLs glued together, base64…).
+//! 3. [`LowerCaser`].
+//! 4. [`AsciiFoldingFilter`]: `é` → `e`, `œ` → `oe`.
+//! 5. [`StopWordFilter`] with [`FRENCH_STOP_WORDS`], a folded copy of the Snowball list.
+//! 6. [`Stemmer`] (Snowball French).
+//!
+//! Folding comes *before* stemming on purpose: teachers often type without accents, and the
+//! Snowball French rules depend on accents (`université` → `univers` but `universite` →
+//! `universit`). Stemming the folded word makes the accented and unaccented spellings of a word
+//! produce the same term by construction, at the cost of a few accent-specific stemming rules.
+//! Stop words are therefore matched after folding too, hence our folded list.
+
+use tantivy::tokenizer::{
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
+    TextAnalyzer, Token, TokenStream, Tokenizer,
+};
+
+/// Name under which the analyser is registered in the index.
+pub const ANALYZER_NAME: &str = "fr";
+
+/// Tokens longer than this (in bytes) are dropped: no French word is that long.
+const MAX_TOKEN_BYTES: usize = 40;
+
+/// Elided words, as written before the apostrophe (compared in lower case).
+pub const ELISIONS: &[&str] = &[
+    "l", "d", "j", "m", "n", "s", "t", "c", "qu", "jusqu", "lorsqu", "puisqu", "quoiqu",
+];
+
+/// The Snowball French stop words (tantivy's `Language::French` list), accents folded so that
+/// they match tokens after [`AsciiFoldingFilter`].
+pub const FRENCH_STOP_WORDS: &[&str] = &[
+    "au", "aux", "avec", "ce", "ces", "dans", "de", "des", "du", "elle", "en", "et", "eux", "il",
+    "je", "la", "le", "leur", "lui", "ma", "mais", "me", "meme", "mes", "moi", "mon", "ne", "nos",
+    "notre", "nous", "on", "ou", "par", "pas", "pour", "qu", "que", "qui", "sa", "se", "ses",
+    "sur", "ta", "te", "tes", "toi", "ton", "tu", "un", "une", "vos", "votre", "vous", "c", "d",
+    "j", "l", "a", "m", "n", "s", "t", "y", "etee", "etees", "etant", "suis", "es", "etes", "sont",
+    "serai", "seras", "sera", "serons", "serez", "seront", "serais", "serait", "serions", "seriez",
+    "seraient", "etais", "etait", "etions", "etiez", "etaient", "fus", "fut", "fumes", "futes",
+    "furent", "sois", "soit", "soyons", "soyez", "soient", "fusse", "fusses", "fussions",
+    "fussiez", "fussent", "ayant", "eu", "eue", "eues", "eus", "ai", "avons", "avez", "ont",
+    "aurai", "aurons", "aurez", "auront", "aurais", "aurait", "aurions", "auriez", "auraient",
+    "avais", "avait", "aviez", "avaient", "eut", "eumes", "eutes", "eurent", "aie", "aies", "ait",
+    "ayons", "ayez", "aient", "eusse", "eusses", "eussions", "eussiez", "eussent", "ceci", "cela",
+    "cet", "cette", "ici", "ils", "les", "leurs", "quel", "quels", "quelle", "quelles", "sans",
+    "soi",
+];
+
+/// The French analyser (see the module documentation for the pipeline).
+pub fn french_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(FrenchTokenizer)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            FRENCH_STOP_WORDS.iter().map(|word| word.to_string()),
+        ))
+        .filter(Stemmer::new(Language::French))
+        .build()
+}
+
+/// The terms the French analyser produces for `text`, in order.
+pub fn analyze(text: &str) -> Vec<String> {
+    let mut analyzer = french_analyzer();
+    let mut stream = analyzer.token_stream(text);
+    let mut terms = Vec::new();
+    while stream.advance() {
+        terms.push(stream.token().text.clone());
+    }
+    terms
+}
+
+/// Splits text into words, handling French elisions (see the module documentation).
+#[derive(Clone, Default)]
+pub struct FrenchTokenizer;
+
+pub struct FrenchTokenStream<'a> {
+    text: &'a str,
+    cursor: usize,
+    token: Token,
+}
+
+impl Tokenizer for FrenchTokenizer {
+    type TokenStream<'a> = FrenchTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> FrenchTokenStream<'a> {
+        FrenchTokenStream {
+            text,
+            cursor: 0,
+            token: Token::default(),
+        }
+    }
+}
+
+impl TokenStream for FrenchTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        let Some((start, end)) = next_word(self.text, self.cursor) else {
+            self.cursor = self.text.len();
+            return false;
+        };
+        self.cursor = end;
+        let start = skip_elisions(self.text, start, end);
+        self.token.offset_from = start;
+        self.token.offset_to = end;
+        self.token.position = self.token.position.wrapping_add(1);
+        self.token.text.clear();
+        self.token
+            .text
+            .extend(self.text[start..end].chars().filter(|&c| !is_apostrophe(c)));
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
+}
+
+fn is_apostrophe(c: char) -> bool {
+    c == '\'' || c == '’'
+}
+
+/// Byte range of the next word at or after `from`: letters and digits, plus apostrophes that
+/// sit between two of them.
+fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
+    let rest = &text[from..];
+    let (offset, _) = rest.char_indices().find(|(_, c)| c.is_alphanumeric())?;
+    let start = from + offset;
+    let mut end = start;
+    let mut chars = text[start..].chars().peekable();
+    while let Some(c) = chars.next() {
+        let continues_word = c.is_alphanumeric()
+            || (is_apostrophe(c) && chars.peek().is_some_and(|next| next.is_alphanumeric()));
+        if !continues_word {
+            break;
+        }
+        end += c.len_utf8();
+    }
+    Some((start, end))
+}
+
+/// Start of the word once its leading elisions are dropped (`qu'aujourd'hui` → `aujourd'hui`).
+fn skip_elisions(text: &str, mut start: usize, end: usize) -> usize {
+    while let Some((offset, apostrophe)) = text[start..end]
+        .char_indices()
+        .find(|(_, c)| is_apostrophe(*c))
+    {
+        let prefix = text[start..start + offset].to_lowercase();
+        if !ELISIONS.contains(&prefix.as_str()) {
+            break;
+        }
+        start += offset + apostrophe.len_utf8();
+    }
+    start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn single(text: &str) -> String {
+        let terms = analyze(text);
+        assert_eq!(terms.len(), 1, "{text:?} gave {terms:?}");
+        terms[0].clone()
+    }
+
+    #[test]
+    fn accents_case_and_plural_give_one_term() {
+        let expected = single("élève");
+        for variant in ["eleve", "élèves", "Élèves", "ÉLÈVE", "eleves"] {
+            assert_eq!(single(variant), expected, "{variant}");
+        }
+        assert_eq!(single("numériques"), single("numérique"));
+        assert_eq!(single("numeriques"), single("numérique"));
+    }
+
+    #[test]
+    fn elisions_are_dropped_with_both_apostrophes() {
+        let evaluation = single("évaluation");
+        assert_eq!(single("l'évaluation"), evaluation);
+        assert_eq!(single("l’évaluation"), evaluation);
+        assert_eq!(single("L'Évaluation"), evaluation);
+        assert_eq!(single("évaluer"), evaluation);
+        assert_eq!(single("qu'évaluer"), evaluation);
+        assert_eq!(single("jusqu’à évaluer"), evaluation);
+        assert_eq!(analyze("d'un élève"), vec![single("élève")]);
+    }
+
+    #[test]
+    fn aujourd_hui_stays_one_word() {
+        let term = single("aujourd'hui");
+        assert!(term.starts_with("aujourd"), "{term}");
+        assert_eq!(single("aujourd’hui"), term);
+        assert_eq!(single("d'aujourd'hui"), term);
+    }
+
+    #[test]
+    fn ligature_is_folded() {
+        let term = single("œuvre");
+        assert!(term.starts_with("oeuvr"), "{term}");
+        assert_eq!(single("Œuvres"), term);
+    }
+
+    #[test]
+    fn stop_words_are_removed() {
+        assert_eq!(
+            analyze("le volcan, la lave et des cendres"),
+            analyze("volcan lave cendres")
+        );
+        assert!(analyze("le la des à même").is_empty());
+        assert_eq!(analyze("les volcans").len(), 1);
+    }
+
+    #[test]
+    fn school_codes_stay_searchable() {
+        assert_eq!(analyze("CM1, 6e et SVT"), vec!["cm1", "6e", "svt"]);
+        assert_eq!(analyze("cm1"), analyze("CM1"));
+    }
+
+    #[test]
+    fn punctuation_splits_words_and_lone_apostrophes_are_ignored() {
+        assert_eq!(analyze("volcans/séismes"), analyze("volcans séismes"));
+        assert_eq!(analyze("' l' 'volcan'"), analyze("volcan"));
+        assert!(analyze("\"\" : () AND").len() <= 1);
+    }
+
+    #[test]
+    fn offsets_point_to_the_word_without_its_elision() {
+        let text = "Avec l’évaluation";
+        let mut analyzer = french_analyzer();
+        let mut stream = analyzer.token_stream(text);
+        assert!(stream.advance());
+        let token = stream.token();
+        assert_eq!(&text[token.offset_from..token.offset_to], "évaluation");
+        assert!(!stream.advance());
+    }
+
+    #[test]
+    fn overlong_tokens_are_dropped() {
+        let long = "a".repeat(MAX_TOKEN_BYTES + 1);
+        assert!(analyze(&long).is_empty());
+    }
+}

@@ -1,0 +1,421 @@
+//! The tantivy index of all scenarios: full-text search, facet filters and related scenarios.
+//!
+//! The index only knows [`IndexDoc`]s, built by `site` from validated scenarios, so that it does
+//! not depend on rendering. Every text field uses the French analyser of [`analyzer`], registered
+//! under [`ANALYZER_NAME`].
+//!
+//! Facet values are indexed verbatim (raw tokenizer) in one field per facet, named by
+//! [`facet_field_name`], so that a filter is a plain term and the term dictionary of that field
+//! lists the facet values.
+
+pub mod analyzer;
+mod related;
+mod schema;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use serde::Serialize;
+use tantivy::collector::TopDocs;
+use tantivy::merge_policy::NoMergePolicy;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
+};
+use tantivy::schema::{IndexRecordOption, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::{
+    DateTime, DocAddress, Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+};
+
+use crate::content::Facet;
+
+pub use analyzer::{analyze, french_analyzer, ANALYZER_NAME};
+pub use schema::{facet_field_name, FIELD_BOOSTS};
+
+use schema::Fields;
+
+/// Memory budget of the (single-threaded) index writer.
+const WRITER_MEMORY_BYTES: usize = 50_000_000;
+
+/// Maximum length of a snippet, in characters.
+const SNIPPET_CHARS: usize = 180;
+
+/// One scenario as the index sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct IndexDoc {
+    pub slug: String,
+    pub titre: String,
+    pub resume: String,
+    /// Plain text of the rendered body.
+    pub body: String,
+    pub mots_cles: Vec<String>,
+    /// Tool names as written by the author.
+    pub outils: Vec<String>,
+    /// Author names.
+    pub auteurs: Vec<String>,
+    /// `(facet, value key)`, e.g. `(Facet::Disciplines, "mathematiques")`.
+    pub facets: Vec<(Facet, String)>,
+    pub date: NaiveDate,
+    pub duree_minutes: Option<u32>,
+}
+
+/// A search: free text (never interpreted as query syntax) and facet filters.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Query {
+    pub text: String,
+    /// OR between values of the same facet, AND across facets.
+    pub filters: Vec<(Facet, String)>,
+    pub limit: usize,
+}
+
+/// One search result.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub slug: String,
+    pub titre: String,
+    /// BM25 score; 0 when browsing without text.
+    pub score: f32,
+    /// HTML excerpt, escaped, with the matched words in `<mark>`.
+    pub snippet_html: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum IndexError {
+    #[error("impossible de préparer le dossier de l’index « {path} » : {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("impossible d’ouvrir l’index de recherche « {path} » : {source}")]
+    Open {
+        path: PathBuf,
+        source: tantivy::TantivyError,
+    },
+    #[error("l’index de recherche n’a pas le champ « {0} » : reconstruisez le site")]
+    MissingField(String),
+    #[error("lecture de l’index de recherche impossible : {0}")]
+    Read(#[from] std::io::Error),
+    #[error("erreur du moteur de recherche : {0}")]
+    Tantivy(#[from] tantivy::TantivyError),
+}
+
+/// What search and related need of each document without reading the document store.
+#[derive(Debug, Clone)]
+struct DocMeta {
+    slug: String,
+    titre: String,
+    date: i64,
+}
+
+/// An opened index and a fixed view (searcher) on it.
+pub struct SearchIndex {
+    searcher: Searcher,
+    fields: Fields,
+    docs: HashMap<DocAddress, DocMeta>,
+}
+
+impl SearchIndex {
+    /// Builds a fresh index in `dir` (deleting any previous content of `dir`), from `docs`.
+    ///
+    /// Documents are added in slug order by a single writer thread, and merged into one segment,
+    /// so that scores and related scenarios do not depend on the order of `docs`.
+    pub fn build(dir: &Path, docs: &[IndexDoc]) -> Result<SearchIndex, IndexError> {
+        reset_dir(dir)?;
+        let (tantivy_schema, fields) = schema::build_schema();
+        let index =
+            Index::create_in_dir(dir, tantivy_schema).map_err(|source| IndexError::Open {
+                path: dir.to_path_buf(),
+                source,
+            })?;
+        index
+            .tokenizers()
+            .register(ANALYZER_NAME, french_analyzer());
+
+        let mut sorted: Vec<&IndexDoc> = docs.iter().collect();
+        sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for doc in sorted {
+            writer.add_document(fields.document(doc))?;
+        }
+        writer.commit()?;
+        let segment_ids = index.searchable_segment_ids()?;
+        if segment_ids.len() > 1 {
+            writer.merge(&segment_ids).wait()?;
+        }
+        writer.wait_merging_threads()?;
+        SearchIndex::from_index(index, fields)
+    }
+
+    /// Opens an existing index (for `vitrine search` without rebuilding).
+    pub fn open(dir: &Path) -> Result<SearchIndex, IndexError> {
+        let index = Index::open_in_dir(dir).map_err(|source| IndexError::Open {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+        index
+            .tokenizers()
+            .register(ANALYZER_NAME, french_analyzer());
+        let fields = Fields::from_schema(&index.schema())?;
+        SearchIndex::from_index(index, fields)
+    }
+
+    fn from_index(index: Index, fields: Fields) -> Result<SearchIndex, IndexError> {
+        let reader = index
+            .reader_builder()
+            .reload_policy(ReloadPolicy::Manual)
+            .try_into()?;
+        let searcher = reader.searcher();
+        let docs = load_doc_meta(&searcher, &fields)?;
+        Ok(SearchIndex {
+            searcher,
+            fields,
+            docs,
+        })
+    }
+
+    pub fn doc_count(&self) -> u64 {
+        self.searcher.num_docs()
+    }
+
+    /// Runs a search. Every analysed term of the text must match (in any field); without terms
+    /// (empty text, or only stop words) the filtered scenarios are listed by date, newest first.
+    pub fn search(&self, query: &Query) -> Result<Vec<Hit>, IndexError> {
+        if query.limit == 0 {
+            return Ok(Vec::new());
+        }
+        let terms: BTreeSet<String> = analyze(&query.text).into_iter().collect();
+        let tantivy_query = self.build_query(&terms, &query.filters);
+        let mut matches = self.all_matches(tantivy_query.as_ref())?;
+        if terms.is_empty() {
+            matches.sort_by(|a, b| self.by_date_then_slug(a.1, b.1));
+            for matched in &mut matches {
+                matched.0 = 0.0;
+            }
+        } else {
+            matches.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| self.by_slug(a.1, b.1)));
+        }
+        matches.truncate(query.limit);
+        self.hits(&matches, tantivy_query.as_ref(), !terms.is_empty())
+    }
+
+    /// The `n` most similar scenarios to each scenario (slug → slugs), deterministic.
+    pub fn related(&self, n: usize) -> Result<BTreeMap<String, Vec<String>>, IndexError> {
+        related::related(&self.searcher, &self.fields, &self.docs, n)
+    }
+
+    fn build_query(
+        &self,
+        terms: &BTreeSet<String>,
+        filters: &[(Facet, String)],
+    ) -> Box<dyn TantivyQuery> {
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = terms
+            .iter()
+            .map(|term| (Occur::Must, self.term_in_any_field(term)))
+            .collect();
+        for (facet, values) in group_filters(filters) {
+            let field = self.fields.facet(facet);
+            let any_value: Vec<(Occur, Box<dyn TantivyQuery>)> = values
+                .into_iter()
+                .map(|value| {
+                    let term = Term::from_field_text(field, value);
+                    let query: Box<dyn TantivyQuery> =
+                        Box::new(TermQuery::new(term, IndexRecordOption::Basic));
+                    (Occur::Should, query)
+                })
+                .collect();
+            // Filters restrict the results without changing their ranking.
+            let filter = ConstScoreQuery::new(Box::new(BooleanQuery::new(any_value)), 0.0);
+            clauses.push((Occur::Must, Box::new(filter)));
+        }
+        if clauses.is_empty() {
+            Box::new(AllQuery)
+        } else {
+            Box::new(BooleanQuery::new(clauses))
+        }
+    }
+
+    /// One analysed term, searched in every text field with its boost.
+    fn term_in_any_field(&self, term: &str) -> Box<dyn TantivyQuery> {
+        let per_field: Vec<(Occur, Box<dyn TantivyQuery>)> = self
+            .fields
+            .boosted_text()
+            .into_iter()
+            .map(|(field, boost)| {
+                let term_query = TermQuery::new(
+                    Term::from_field_text(field, term),
+                    IndexRecordOption::WithFreqs,
+                );
+                let query: Box<dyn TantivyQuery> =
+                    Box::new(BoostQuery::new(Box::new(term_query), boost));
+                (Occur::Should, query)
+            })
+            .collect();
+        Box::new(BooleanQuery::new(per_field))
+    }
+
+    /// Every matching document with its score; the corpus is small enough to rank it all,
+    /// which makes tie-breaking by slug exact.
+    fn all_matches(&self, query: &dyn TantivyQuery) -> Result<Vec<(f32, DocAddress)>, IndexError> {
+        let limit = usize::try_from(self.searcher.num_docs())
+            .unwrap_or(usize::MAX)
+            .max(1);
+        Ok(self
+            .searcher
+            .search(query, &TopDocs::with_limit(limit).order_by_score())?)
+    }
+
+    fn by_slug(&self, a: DocAddress, b: DocAddress) -> std::cmp::Ordering {
+        let slug = |address: DocAddress| self.docs.get(&address).map(|meta| meta.slug.as_str());
+        slug(a).cmp(&slug(b)).then(a.cmp(&b))
+    }
+
+    fn by_date_then_slug(&self, a: DocAddress, b: DocAddress) -> std::cmp::Ordering {
+        let date = |address: DocAddress| self.docs.get(&address).map(|meta| meta.date);
+        date(b).cmp(&date(a)).then_with(|| self.by_slug(a, b))
+    }
+
+    fn hits(
+        &self,
+        matches: &[(f32, DocAddress)],
+        query: &dyn TantivyQuery,
+        highlight: bool,
+    ) -> Result<Vec<Hit>, IndexError> {
+        let snippets = if highlight {
+            Some(self.snippet_generators(query)?)
+        } else {
+            None
+        };
+        let mut hits = Vec::with_capacity(matches.len());
+        for &(score, address) in matches {
+            let doc: TantivyDocument = self.searcher.doc(address)?;
+            let snippet_html = match &snippets {
+                Some(generators) => highlighted_snippet(generators, &doc),
+                None => None,
+            }
+            .unwrap_or_else(|| self.plain_snippet(&doc));
+            let (slug, titre) = match self.docs.get(&address) {
+                Some(meta) => (meta.slug.clone(), meta.titre.clone()),
+                None => (String::new(), String::new()),
+            };
+            hits.push(Hit {
+                slug,
+                titre,
+                score,
+                snippet_html,
+            });
+        }
+        Ok(hits)
+    }
+
+    /// Snippet generators for the body first, then the summary.
+    fn snippet_generators(
+        &self,
+        query: &dyn TantivyQuery,
+    ) -> Result<Vec<SnippetGenerator>, IndexError> {
+        let mut generators = Vec::new();
+        for field in [self.fields.body, self.fields.resume] {
+            let mut generator = SnippetGenerator::create(&self.searcher, query, field)?;
+            generator.set_max_num_chars(SNIPPET_CHARS);
+            generators.push(generator);
+        }
+        Ok(generators)
+    }
+
+    /// The beginning of the summary, when nothing is highlighted.
+    fn plain_snippet(&self, doc: &TantivyDocument) -> String {
+        let resume = doc
+            .get_first(self.fields.resume)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default();
+        escape_html(&truncate_chars(resume, SNIPPET_CHARS))
+    }
+}
+
+fn highlighted_snippet(generators: &[SnippetGenerator], doc: &TantivyDocument) -> Option<String> {
+    generators.iter().find_map(|generator| {
+        let mut snippet = generator.snippet_from_doc(doc);
+        if snippet.is_empty() {
+            return None;
+        }
+        snippet.set_snippet_prefix_postfix("<mark>", "</mark>");
+        Some(snippet.to_html())
+    })
+}
+
+/// Filter values grouped by facet, in a stable order.
+fn group_filters(filters: &[(Facet, String)]) -> BTreeMap<Facet, BTreeSet<&str>> {
+    let mut grouped: BTreeMap<Facet, BTreeSet<&str>> = BTreeMap::new();
+    for (facet, value) in filters {
+        grouped.entry(*facet).or_default().insert(value.as_str());
+    }
+    grouped
+}
+
+fn load_doc_meta(
+    searcher: &Searcher,
+    fields: &Fields,
+) -> Result<HashMap<DocAddress, DocMeta>, IndexError> {
+    let mut docs = HashMap::new();
+    for (segment_ord, segment_reader) in searcher.segment_readers().iter().enumerate() {
+        for doc_id in segment_reader.doc_ids_alive() {
+            let address = DocAddress::new(segment_ord as u32, doc_id);
+            let doc: TantivyDocument = searcher.doc(address)?;
+            docs.insert(address, fields.meta(&doc));
+        }
+    }
+    Ok(docs)
+}
+
+fn reset_dir(dir: &Path) -> Result<(), IndexError> {
+    let io_error = |source| IndexError::Io {
+        path: dir.to_path_buf(),
+        source,
+    };
+    if dir.exists() {
+        std::fs::remove_dir_all(dir).map_err(io_error)?;
+    }
+    std::fs::create_dir_all(dir).map_err(io_error)
+}
+
+fn date_time(date: NaiveDate) -> DateTime {
+    let seconds = date
+        .and_hms_opt(0, 0, 0)
+        .map(|datetime| datetime.and_utc().timestamp())
+        .unwrap_or_default();
+    DateTime::from_timestamp_secs(seconds)
+}
+
+fn truncate_chars(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            // Cut at the last word boundary so that no word is mangled.
+            let head = head
+                .rsplit_once(char::is_whitespace)
+                .map_or(head, |(h, _)| h);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
+fn escape_html(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&#39;"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,213 @@
+//! Related scenarios, from the term vectors stored in the inverted index.
+//!
+//! tantivy's `MoreLikeThisQuery` picks its terms through a `HashMap` and breaks score ties
+//! arbitrarily, so its results could change from one build to the next. We compute an explicit
+//! TF-IDF similarity instead, iterating the term dictionaries in their (sorted) order:
+//!
+//! - each document is a vector of `(field, term)` weights `√boost × (1 + ln tf) × idf`: weights
+//!   multiply in the dot product, so a term shared in a field counts `boost` times;
+//! - the similarity of `b` to `a` is the cosine restricted to the [`QUERY_TERMS`] heaviest terms
+//!   of `a` that some other document shares (as `MoreLikeThis` does);
+//! - sharing a discipline or a level adds a small bonus;
+//! - ties are broken by slug.
+
+use std::collections::{BTreeMap, HashMap};
+
+use tantivy::postings::Postings;
+use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
+
+use super::schema::{Fields, BODY, MOTS_CLES, OUTILS, RESUME, TITRE};
+use super::{DocMeta, IndexError, FIELD_BOOSTS};
+use crate::content::Facet;
+
+/// Text fields that describe what a scenario is about (authors do not).
+const RELATED_FIELDS: &[&str] = &[TITRE, MOTS_CLES, RESUME, OUTILS, BODY];
+
+/// Bonus added per shared facet value; the text similarity is between 0 and 1.
+const FACET_BONUS: &[(Facet, f32)] = &[(Facet::Disciplines, 0.1), (Facet::Niveaux, 0.05)];
+
+/// Number of terms of a document used to look for similar ones.
+const QUERY_TERMS: usize = 64;
+
+/// Postings of one term: `(document index, weight)`.
+type TermPostings = Vec<(usize, f32)>;
+
+/// Term bytes → `(document index, term frequency)`, in dictionary order.
+type TermFrequencies = BTreeMap<Vec<u8>, Vec<(usize, u32)>>;
+
+pub(super) fn related(
+    searcher: &Searcher,
+    fields: &Fields,
+    docs: &HashMap<DocAddress, DocMeta>,
+    n: usize,
+) -> Result<BTreeMap<String, Vec<String>>, IndexError> {
+    let mut addresses: Vec<(&str, DocAddress)> = docs
+        .iter()
+        .map(|(address, meta)| (meta.slug.as_str(), *address))
+        .collect();
+    addresses.sort();
+    let position: HashMap<DocAddress, usize> = addresses
+        .iter()
+        .enumerate()
+        .map(|(index, (_, address))| (*address, index))
+        .collect();
+    let doc_count = addresses.len();
+
+    let vectors = TermVectors::collect(searcher, fields, &position, doc_count)?;
+    let facets = facet_postings(searcher, fields, &position)?;
+
+    let mut related = BTreeMap::new();
+    for (a, (slug, _)) in addresses.iter().enumerate() {
+        let mut scores = vectors.similarities(a);
+        for (bonus, postings) in &facets {
+            if postings.binary_search(&a).is_ok() {
+                for &b in postings {
+                    scores[b] += bonus;
+                }
+            }
+        }
+        let mut others: Vec<usize> = (0..doc_count).filter(|&b| b != a).collect();
+        others.sort_by(|&x, &y| {
+            scores[y]
+                .total_cmp(&scores[x])
+                .then_with(|| addresses[x].0.cmp(addresses[y].0))
+        });
+        let chosen = others
+            .into_iter()
+            .take(n)
+            .map(|b| addresses[b].0.to_string())
+            .collect();
+        related.insert(slug.to_string(), chosen);
+    }
+    Ok(related)
+}
+
+/// Weighted `(field, term)` vectors of every document, and the postings of shared terms.
+struct TermVectors {
+    /// Per document: `(term index, weight)`, by term index.
+    docs: Vec<Vec<(usize, f32)>>,
+    norms: Vec<f32>,
+    /// Per term index: the documents containing it, if at least two do.
+    shared: Vec<TermPostings>,
+}
+
+impl TermVectors {
+    fn collect(
+        searcher: &Searcher,
+        fields: &Fields,
+        position: &HashMap<DocAddress, usize>,
+        doc_count: usize,
+    ) -> Result<TermVectors, IndexError> {
+        let mut vectors = TermVectors {
+            docs: vec![Vec::new(); doc_count],
+            norms: vec![0.0; doc_count],
+            shared: Vec::new(),
+        };
+        for (name, boost) in FIELD_BOOSTS {
+            if !RELATED_FIELDS.contains(name) {
+                continue;
+            }
+            let Some(field) = fields.by_name(name) else {
+                continue;
+            };
+            for frequencies in term_frequencies(searcher, field, position)?.into_values() {
+                vectors.add_term(*boost, &frequencies, doc_count);
+            }
+        }
+        for norm in &mut vectors.norms {
+            *norm = norm.sqrt();
+        }
+        Ok(vectors)
+    }
+
+    fn add_term(&mut self, boost: f32, frequencies: &[(usize, u32)], doc_count: usize) {
+        let idf = ((doc_count + 1) as f32 / frequencies.len() as f32).ln();
+        let term = self.shared.len();
+        let mut postings = Vec::with_capacity(frequencies.len());
+        for &(doc, tf) in frequencies {
+            let weight = boost.sqrt() * (1.0 + (tf as f32).ln()) * idf;
+            self.docs[doc].push((term, weight));
+            self.norms[doc] += weight * weight;
+            postings.push((doc, weight));
+        }
+        if postings.len() < 2 {
+            postings.clear();
+        }
+        self.shared.push(postings);
+    }
+
+    /// Cosine similarity of every document to document `a`, over the heaviest shared terms of `a`.
+    fn similarities(&self, a: usize) -> Vec<f32> {
+        let mut query: Vec<(usize, f32)> = self.docs[a]
+            .iter()
+            .filter(|(term, _)| !self.shared[*term].is_empty())
+            .copied()
+            .collect();
+        query.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        query.truncate(QUERY_TERMS);
+        query.sort_by_key(|(term, _)| *term);
+
+        let mut scores = vec![0.0_f32; self.docs.len()];
+        for (term, weight_a) in query {
+            for &(b, weight_b) in &self.shared[term] {
+                scores[b] += weight_a * weight_b;
+            }
+        }
+        for (b, score) in scores.iter_mut().enumerate() {
+            let norm = self.norms[a] * self.norms[b];
+            *score = if norm > 0.0 { *score / norm } else { 0.0 };
+        }
+        scores
+    }
+}
+
+/// For every term of `field` (in dictionary order): `(document index, term frequency)`.
+fn term_frequencies(
+    searcher: &Searcher,
+    field: Field,
+    position: &HashMap<DocAddress, usize>,
+) -> Result<TermFrequencies, IndexError> {
+    let mut terms = TermFrequencies::new();
+    for (segment_ord, segment_reader) in searcher.segment_readers().iter().enumerate() {
+        let inverted_index = segment_reader.inverted_index(field)?;
+        let mut stream = inverted_index.terms().stream()?;
+        while stream.advance() {
+            let mut postings = inverted_index
+                .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+            let entry = terms.entry(stream.key().to_vec()).or_default();
+            while postings.doc() != TERMINATED {
+                let address = DocAddress::new(segment_ord as u32, postings.doc());
+                // Deleted documents have no position.
+                if let Some(&doc) = position.get(&address) {
+                    entry.push((doc, postings.term_freq()));
+                }
+                postings.advance();
+            }
+        }
+    }
+    terms.retain(|_, frequencies| !frequencies.is_empty());
+    for frequencies in terms.values_mut() {
+        frequencies.sort_by_key(|(doc, _)| *doc);
+    }
+    Ok(terms)
+}
+
+/// `(bonus, documents)` for every value of the facets in [`FACET_BONUS`].
+fn facet_postings(
+    searcher: &Searcher,
+    fields: &Fields,
+    position: &HashMap<DocAddress, usize>,
+) -> Result<Vec<(f32, Vec<usize>)>, IndexError> {
+    let mut postings = Vec::new();
+    for (facet, bonus) in FACET_BONUS {
+        let terms = term_frequencies(searcher, fields.facet(*facet), position)?;
+        for frequencies in terms.into_values() {
+            let docs: Vec<usize> = frequencies.into_iter().map(|(doc, _)| doc).collect();
+            if docs.len() > 1 {
+                postings.push((*bonus, docs));
+            }
+        }
+    }
+    Ok(postings)
+}

@@ -1,0 +1,446 @@
+use chrono::NaiveDate;
+use tempfile::TempDir;
+
+use super::*;
+
+fn doc(slug: &str, titre: &str, body: &str) -> IndexDoc {
+    IndexDoc {
+        slug: slug.to_string(),
+        titre: titre.to_string(),
+        resume: String::new(),
+        body: body.to_string(),
+        mots_cles: Vec::new(),
+        outils: Vec::new(),
+        auteurs: Vec::new(),
+        facets: Vec::new(),
+        date: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
+        duree_minutes: None,
+    }
+}
+
+fn dated(mut doc: IndexDoc, year: i32, month: u32, day: u32) -> IndexDoc {
+    doc.date = NaiveDate::from_ymd_opt(year, month, day).expect("valid date");
+    doc
+}
+
+fn with_facets(mut doc: IndexDoc, facets: &[(Facet, &str)]) -> IndexDoc {
+    doc.facets = facets
+        .iter()
+        .map(|(facet, key)| (*facet, key.to_string()))
+        .collect();
+    doc
+}
+
+fn build(docs: &[IndexDoc]) -> (TempDir, SearchIndex) {
+    let dir = TempDir::new().expect("temporary directory");
+    let index = SearchIndex::build(dir.path(), docs).expect("index builds");
+    (dir, index)
+}
+
+fn query(text: &str) -> Query {
+    Query {
+        text: text.to_string(),
+        filters: Vec::new(),
+        limit: 20,
+    }
+}
+
+fn slugs(index: &SearchIndex, query: &Query) -> Vec<String> {
+    index
+        .search(query)
+        .expect("search succeeds")
+        .into_iter()
+        .map(|hit| hit.slug)
+        .collect()
+}
+
+fn corpus() -> Vec<IndexDoc> {
+    vec![
+        doc(
+            "eleves",
+            "Travail de groupe",
+            "Les élèves travaillent en groupe sur des documents.",
+        ),
+        doc(
+            "numerique",
+            "Citoyenneté",
+            "Une séance sur la citoyenneté numérique au collège.",
+        ),
+        doc(
+            "evaluer",
+            "Autoévaluation",
+            "Comment évaluer les compétences orales ?",
+        ),
+        doc(
+            "volcans",
+            "Les volcans",
+            "Étude des volcans et des séismes.",
+        ),
+    ]
+}
+
+#[test]
+fn unaccented_query_finds_accented_plural() {
+    let (_dir, index) = build(&corpus());
+    assert_eq!(slugs(&index, &query("eleve")), vec!["eleves"]);
+    assert_eq!(slugs(&index, &query("ÉLÈVE")), vec!["eleves"]);
+}
+
+#[test]
+fn plural_query_finds_singular() {
+    let (_dir, index) = build(&corpus());
+    assert_eq!(slugs(&index, &query("numériques")), vec!["numerique"]);
+}
+
+#[test]
+fn elided_noun_finds_the_verb() {
+    let (_dir, index) = build(&corpus());
+    assert_eq!(slugs(&index, &query("l'évaluation")), vec!["evaluer"]);
+    assert_eq!(slugs(&index, &query("l’évaluation")), vec!["evaluer"]);
+}
+
+#[test]
+fn every_term_must_match() {
+    let docs = vec![
+        doc("both", "Volcans", "Les volcans et les séismes."),
+        doc("volcans-only", "Volcans", "Les volcans d'Auvergne."),
+        doc("seismes-only", "Séismes", "Les séismes du Japon."),
+    ];
+    let (_dir, index) = build(&docs);
+    assert_eq!(slugs(&index, &query("volcan séisme")), vec!["both"]);
+    assert_eq!(slugs(&index, &query("volcans")).len(), 2);
+    assert!(slugs(&index, &query("volcan licorne")).is_empty());
+}
+
+#[test]
+fn title_match_ranks_first_and_ties_break_by_slug() {
+    let docs = vec![
+        doc(
+            "b-body",
+            "Géographie",
+            "Une sortie pour observer un volcan.",
+        ),
+        doc("c-title", "Le volcan", "Une sortie pour observer."),
+        doc(
+            "a-body",
+            "Géographie",
+            "Une sortie pour observer un volcan.",
+        ),
+    ];
+    let (_dir, index) = build(&docs);
+    assert_eq!(
+        slugs(&index, &query("volcan")),
+        vec!["c-title", "a-body", "b-body"]
+    );
+}
+
+#[test]
+fn snippet_marks_matches_and_escapes_html() {
+    let docs = vec![doc(
+        "html",
+        "Balises",
+        "Écrire <script> puis observer les élèves & leurs réactions.",
+    )];
+    let (_dir, index) = build(&docs);
+    let hits = index.search(&query("eleve")).expect("search succeeds");
+    assert_eq!(hits.len(), 1);
+    let snippet = &hits[0].snippet_html;
+    assert!(snippet.contains("<mark>élèves</mark>"), "{snippet}");
+    assert!(snippet.contains("&lt;script&gt;"), "{snippet}");
+    assert!(!snippet.contains("<script>"), "{snippet}");
+    assert!(hits[0].score > 0.0);
+    assert_eq!(hits[0].titre, "Balises");
+}
+
+#[test]
+fn snippet_falls_back_to_the_escaped_summary() {
+    let mut titled = doc("titre-seul", "Les volcans", "Rien à signaler.");
+    titled.resume = "Sortie <terrain> & observation".to_string();
+    let (_dir, index) = build(&[titled]);
+    let hits = index.search(&query("volcan")).expect("search succeeds");
+    assert_eq!(hits.len(), 1);
+    assert_eq!(
+        hits[0].snippet_html,
+        "Sortie &lt;terrain&gt; &amp; observation"
+    );
+}
+
+fn faceted_corpus() -> Vec<IndexDoc> {
+    vec![
+        dated(
+            with_facets(
+                doc("maths-6e", "Fractions", "Les fractions."),
+                &[
+                    (Facet::Disciplines, "mathematiques"),
+                    (Facet::Niveaux, "6e"),
+                ],
+            ),
+            2023,
+            5,
+            1,
+        ),
+        dated(
+            with_facets(
+                doc("svt-6e", "Volcans", "Les volcans."),
+                &[(Facet::Disciplines, "svt"), (Facet::Niveaux, "6e")],
+            ),
+            2024,
+            3,
+            1,
+        ),
+        dated(
+            with_facets(
+                doc("maths-5e", "Fractions encore", "Les fractions."),
+                &[
+                    (Facet::Disciplines, "mathematiques"),
+                    (Facet::Niveaux, "5e"),
+                ],
+            ),
+            2022,
+            9,
+            1,
+        ),
+        dated(
+            with_facets(
+                doc("histoire-6e", "Rome", "Rome antique."),
+                &[
+                    (Facet::Disciplines, "histoire-geographie"),
+                    (Facet::Niveaux, "6e"),
+                ],
+            ),
+            2024,
+            3,
+            1,
+        ),
+    ]
+}
+
+fn filtered(text: &str, filters: &[(Facet, &str)]) -> Query {
+    Query {
+        text: text.to_string(),
+        filters: filters
+            .iter()
+            .map(|(facet, key)| (*facet, key.to_string()))
+            .collect(),
+        limit: 20,
+    }
+}
+
+#[test]
+fn filters_are_or_within_a_facet_and_and_across_facets() {
+    let (_dir, index) = build(&faceted_corpus());
+    let either = filtered(
+        "",
+        &[
+            (Facet::Disciplines, "mathematiques"),
+            (Facet::Disciplines, "svt"),
+        ],
+    );
+    let mut found = slugs(&index, &either);
+    found.sort();
+    assert_eq!(found, vec!["maths-5e", "maths-6e", "svt-6e"]);
+
+    let both = filtered(
+        "",
+        &[
+            (Facet::Disciplines, "mathematiques"),
+            (Facet::Niveaux, "6e"),
+        ],
+    );
+    assert_eq!(slugs(&index, &both), vec!["maths-6e"]);
+
+    let with_text = filtered("fraction", &[(Facet::Niveaux, "5e")]);
+    assert_eq!(slugs(&index, &with_text), vec!["maths-5e"]);
+
+    let hyphenated = filtered("", &[(Facet::Disciplines, "histoire-geographie")]);
+    assert_eq!(slugs(&index, &hyphenated), vec!["histoire-6e"]);
+
+    let unknown = filtered("", &[(Facet::Disciplines, "astrologie")]);
+    assert!(slugs(&index, &unknown).is_empty());
+}
+
+#[test]
+fn browsing_without_text_lists_by_date_then_slug() {
+    let (_dir, index) = build(&faceted_corpus());
+    let sixth = filtered("", &[(Facet::Niveaux, "6e")]);
+    assert_eq!(
+        slugs(&index, &sixth),
+        vec!["histoire-6e", "svt-6e", "maths-6e"]
+    );
+    let everything = slugs(&index, &query("  "));
+    assert_eq!(
+        everything,
+        vec!["histoire-6e", "svt-6e", "maths-6e", "maths-5e"]
+    );
+    let hits = index.search(&sixth).expect("search succeeds");
+    assert!(hits.iter().all(|hit| hit.score == 0.0));
+}
+
+#[test]
+fn limit_is_respected() {
+    let (_dir, index) = build(&faceted_corpus());
+    let mut limited = query("");
+    limited.limit = 2;
+    assert_eq!(slugs(&index, &limited), vec!["histoire-6e", "svt-6e"]);
+    limited.limit = 0;
+    assert!(slugs(&index, &limited).is_empty());
+}
+
+#[test]
+fn odd_queries_do_not_fail() {
+    let (_dir, index) = build(&corpus());
+    for text in [
+        "\"volcans",
+        "titre:volcans",
+        "volcans AND",
+        "(volcans",
+        "volcans)",
+        "*",
+        "-volcans",
+        "+",
+        "volcans~2",
+        "[a TO z]",
+        "l'",
+        "’",
+        "\u{0}",
+    ] {
+        assert!(index.search(&query(text)).is_ok(), "{text:?}");
+    }
+    // Syntax characters are plain punctuation: the words still match.
+    assert_eq!(slugs(&index, &query("volcans: séismes")), vec!["volcans"]);
+    assert_eq!(
+        slugs(&index, &query("\"volcans\" AND")),
+        Vec::<String>::new()
+    );
+    assert_eq!(slugs(&index, &query("(volcans")), vec!["volcans"]);
+}
+
+#[test]
+fn open_reads_back_a_built_index() {
+    let dir = TempDir::new().expect("temporary directory");
+    let built = SearchIndex::build(dir.path(), &corpus()).expect("index builds");
+    assert_eq!(built.doc_count(), 4);
+    drop(built);
+    let opened = SearchIndex::open(dir.path()).expect("index opens");
+    assert_eq!(opened.doc_count(), 4);
+    assert_eq!(slugs(&opened, &query("eleve")), vec!["eleves"]);
+}
+
+#[test]
+fn build_replaces_previous_content() {
+    let dir = TempDir::new().expect("temporary directory");
+    SearchIndex::build(dir.path(), &corpus()).expect("first build");
+    let index = SearchIndex::build(dir.path(), &corpus()[..1]).expect("second build");
+    assert_eq!(index.doc_count(), 1);
+}
+
+#[test]
+fn open_fails_cleanly_on_a_missing_index() {
+    let dir = TempDir::new().expect("temporary directory");
+    let error = SearchIndex::open(&dir.path().join("absent")).err();
+    assert!(matches!(error, Some(IndexError::Open { .. })), "{error:?}");
+}
+
+fn topical_corpus() -> Vec<IndexDoc> {
+    let fractions = |slug: &str, titre: &str, body: &str| {
+        with_facets(
+            doc(slug, titre, body),
+            &[(Facet::Disciplines, "mathematiques")],
+        )
+    };
+    let volcans = |slug: &str, titre: &str, body: &str| {
+        with_facets(doc(slug, titre, body), &[(Facet::Disciplines, "svt")])
+    };
+    vec![
+        fractions(
+            "fractions-pizza",
+            "Les fractions avec des pizzas",
+            "Partager une pizza pour comprendre les fractions, le numérateur et le dénominateur.",
+        ),
+        volcans(
+            "volcans-auvergne",
+            "Les volcans d'Auvergne",
+            "Observer les volcans, la lave et le magma en Auvergne.",
+        ),
+        fractions(
+            "fractions-droite",
+            "Fractions sur la droite graduée",
+            "Placer des fractions sur une droite graduée ; numérateur et dénominateur.",
+        ),
+        volcans(
+            "volcans-maquette",
+            "Maquette de volcan",
+            "Construire une maquette de volcan : éruption, lave et magma.",
+        ),
+        fractions(
+            "fractions-jeu",
+            "Jeu de fractions",
+            "Un jeu de cartes pour comparer des fractions.",
+        ),
+        volcans(
+            "volcans-seismes",
+            "Volcans et séismes",
+            "Relier les volcans et les séismes aux plaques tectoniques.",
+        ),
+    ]
+}
+
+#[test]
+fn related_prefers_the_same_topic_and_excludes_itself() {
+    let (_dir, index) = build(&topical_corpus());
+    let related = index.related(2).expect("related succeeds");
+    assert_eq!(related.len(), 6);
+    for (slug, others) in &related {
+        assert_eq!(others.len(), 2, "{slug}: {others:?}");
+        assert!(!others.contains(slug), "{slug}: {others:?}");
+        let topic = slug.split('-').next().unwrap_or_default();
+        for other in others {
+            assert!(other.starts_with(topic), "{slug}: {others:?}");
+        }
+    }
+    // Same title word, numerator and denominator: the closest of all.
+    assert_eq!(related["fractions-pizza"][0], "fractions-droite");
+    assert_eq!(related["volcans-auvergne"][0], "volcans-maquette");
+}
+
+#[test]
+fn related_returns_every_other_doc_when_n_is_large() {
+    let (_dir, index) = build(&topical_corpus());
+    let related = index.related(10).expect("related succeeds");
+    for (slug, others) in &related {
+        assert_eq!(others.len(), 5, "{slug}");
+        let mut unique = others.clone();
+        unique.sort();
+        unique.dedup();
+        assert_eq!(unique.len(), 5, "{slug}");
+    }
+    assert!(index.related(0).expect("related succeeds")["fractions-jeu"].is_empty());
+}
+
+#[test]
+fn related_is_deterministic_whatever_the_input_order() {
+    let docs = topical_corpus();
+    let (_dir, index) = build(&docs);
+    let mut reversed = docs.clone();
+    reversed.reverse();
+    let (_other_dir, other) = build(&reversed);
+    assert_eq!(
+        index.related(3).expect("related succeeds"),
+        other.related(3).expect("related succeeds")
+    );
+}
+
+#[test]
+fn empty_index_searches_and_relates_nothing() {
+    let (_dir, index) = build(&[]);
+    assert_eq!(index.doc_count(), 0);
+    assert!(slugs(&index, &query("volcan")).is_empty());
+    assert!(slugs(&index, &query("")).is_empty());
+    assert!(index.related(3).expect("related succeeds").is_empty());
+}
+
+#[test]
+fn truncate_cuts_at_a_word_boundary() {
+    assert_eq!(truncate_chars("court", 10), "court");
+    assert_eq!(truncate_chars("un deux trois", 9), "un deux…");
+}
