@@ -45,7 +45,10 @@ fn a_failed_build_keeps_the_published_site() {
     let stray: Vec<_> = fs::read_dir(site.path())
         .expect("list root")
         .filter_map(Result::ok)
-        .filter(|e| e.file_name().to_string_lossy().contains("vitrine-"))
+        .filter(|e| {
+            let name = e.file_name().to_string_lossy().into_owned();
+            name.ends_with(".vitrine-staging") || name.ends_with(".vitrine-previous")
+        })
         .collect();
     assert!(stray.is_empty(), "no staging folder left behind");
 }
