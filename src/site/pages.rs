@@ -2,7 +2,7 @@
 //! here: labels, dates, counts and links are prepared in Rust so that templates stay simple.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -40,7 +40,6 @@ pub fn render_pages_to(
     let site = Site::new(input);
     let mut jobs = vec![home_job(&site), search_job(&site), not_found_job(&site)];
     jobs.extend(listing_jobs(&site));
-    jobs.extend((0..site.scenarios().len()).map(|i| scenario_job(&site, i)));
     for (facet, values) in &site.facets {
         jobs.push(facet_index_job(&site, *facet, values));
         for value in values {
@@ -52,27 +51,44 @@ pub fn render_pages_to(
             .iter()
             .map(|page| free_page_job(&site, page)),
     );
-    check_unique_paths(&jobs)?;
+    // Scenario pages carry their whole body: their contexts are built one at a time while
+    // rendering instead of all up front, which keeps memory flat on large sites.
+    let scenario_paths: Vec<(String, &Path)> = site
+        .scenarios()
+        .iter()
+        .map(|s| (urls::scenario(&s.slug), s.source.as_path()))
+        .collect();
+    let all_paths = jobs
+        .iter()
+        .map(|j| (j.path.as_str(), j.source.as_path()))
+        .chain(scenario_paths.iter().map(|(p, s)| (p.as_str(), *s)));
+    check_unique_paths(all_paths)?;
 
-    let mut errors: Vec<Diagnostic> = jobs
-        .par_iter()
-        .filter_map(|job| {
-            let rendered = theme.render(job.template, &job.context).and_then(|html| {
+    let render = |job: &Job| -> Option<Diagnostic> {
+        theme
+            .render(job.template, &job.context)
+            .and_then(|html| {
                 sink(OutputFile {
                     path: urls::output_file(&job.path),
                     contents: html.into_bytes(),
                 })
-            });
-            rendered.err()
-        })
-        .collect();
+            })
+            .err()
+    };
+    let mut errors: Vec<Diagnostic> = jobs.par_iter().filter_map(render).collect();
+    errors.extend(
+        (0..site.scenarios().len())
+            .into_par_iter()
+            .filter_map(|i| render(&scenario_job(&site, i)))
+            .collect::<Vec<_>>(),
+    );
     if !errors.is_empty() {
         // The same template error shows on many pages: report it once.
         diagnostics::sort(&mut errors);
         errors.dedup();
         return Err(errors);
     }
-    Ok(jobs.len())
+    Ok(jobs.len() + scenario_paths.len())
 }
 
 /// One page to render: its site path, template and context, and the source it comes from.
@@ -86,27 +102,28 @@ struct Job {
 
 /// Two pages for the same path would silently overwrite each other (a free page named
 /// `scenarios`, for instance).
-fn check_unique_paths(jobs: &[Job]) -> Result<(), Vec<Diagnostic>> {
-    let mut seen: BTreeMap<&str, &Job> = BTreeMap::new();
+fn check_unique_paths<'a>(
+    pages: impl Iterator<Item = (&'a str, &'a Path)>,
+) -> Result<(), Vec<Diagnostic>> {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     let mut errors = Vec::new();
-    for job in jobs {
-        if let Some(first) = seen.insert(job.path.as_str(), job) {
-            let (culprit, other) = if job.source.as_os_str().is_empty() {
-                (first, job)
+    for (path, source) in pages {
+        if let Some(first) = seen.insert(path, source) {
+            let (culprit, other) = if source.as_os_str().is_empty() {
+                (first, source)
             } else {
-                (job, first)
+                (source, first)
             };
-            let with = if other.source.as_os_str().is_empty() {
+            let with = if other.as_os_str().is_empty() {
                 "une page générée par vitrine".to_string()
             } else {
-                format!("{}", other.source.display())
+                format!("{}", other.display())
             };
             errors.push(Diagnostic::new(
                 ErrorKind::DuplicateSlug,
-                &culprit.source,
+                culprit,
                 format!(
-                    "l'adresse « {} » est déjà utilisée par {with} : changez l'identifiant (nom du fichier) de cette page",
-                    job.path
+                    "l'adresse « {path} » est déjà utilisée par {with} : changez l'identifiant (nom du fichier) de cette page"
                 ),
             ));
         }
