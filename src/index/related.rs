@@ -8,10 +8,13 @@
 //!   multiply in the dot product, so a term shared in a field counts `boost` times;
 //! - the similarity of `b` to `a` is the cosine restricted to the [`QUERY_TERMS`] heaviest terms
 //!   of `a` that some other document shares (as `MoreLikeThis` does);
+//! - terms in more than a fifth of the documents (above a floor of 50) are not compared;
 //! - sharing a discipline or a level adds a small bonus;
 //! - ties are broken by slug.
 
 use std::collections::{BTreeMap, HashMap};
+
+use rayon::prelude::*;
 
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
@@ -26,6 +29,10 @@ const RELATED_FIELDS: &[&str] = &[TITRE, MOTS_CLES, RESUME, OUTILS, BODY];
 
 /// Bonus added per shared facet value; the text similarity is between 0 and 1.
 const FACET_BONUS: &[(Facet, f32)] = &[(Facet::Disciplines, 0.1), (Facet::Niveaux, 0.05)];
+
+/// Terms found in more than a fifth of the documents (and more than this many) are not used to
+/// look for similar documents.
+const MAX_DF_FLOOR: usize = 50;
 
 /// Number of terms of a document used to look for similar ones.
 const QUERY_TERMS: usize = 64;
@@ -57,29 +64,38 @@ pub(super) fn related(
     let vectors = TermVectors::collect(searcher, fields, &position, doc_count)?;
     let facets = facet_postings(searcher, fields, &position)?;
 
-    let mut related = BTreeMap::new();
-    for (a, (slug, _)) in addresses.iter().enumerate() {
-        let mut scores = vectors.similarities(a);
-        for (bonus, postings) in &facets {
-            if postings.binary_search(&a).is_ok() {
-                for &b in postings {
-                    scores[b] += bonus;
+    let related = addresses
+        .par_iter()
+        .enumerate()
+        .map(|(a, (slug, _))| {
+            let mut scores = vectors.similarities(a);
+            for (bonus, postings) in &facets {
+                if postings.binary_search(&a).is_ok() {
+                    for &b in postings {
+                        scores[b] += bonus;
+                    }
                 }
             }
-        }
-        let mut others: Vec<usize> = (0..doc_count).filter(|&b| b != a).collect();
-        others.sort_by(|&x, &y| {
-            scores[y]
-                .total_cmp(&scores[x])
-                .then_with(|| addresses[x].0.cmp(addresses[y].0))
-        });
-        let chosen = others
-            .into_iter()
-            .take(n)
-            .map(|b| addresses[b].0.to_string())
-            .collect();
-        related.insert(slug.to_string(), chosen);
-    }
+            let by_score = |x: &usize, y: &usize| {
+                scores[*y]
+                    .total_cmp(&scores[*x])
+                    .then_with(|| addresses[*x].0.cmp(addresses[*y].0))
+            };
+            let mut others: Vec<usize> = (0..doc_count).filter(|&b| b != a).collect();
+            // Only the best `n` are needed: select them, then sort just those.
+            if others.len() > n && n > 0 {
+                others.select_nth_unstable_by(n - 1, by_score);
+                others.truncate(n);
+            }
+            others.sort_by(by_score);
+            let chosen = others
+                .into_iter()
+                .take(n)
+                .map(|b| addresses[b].0.to_string())
+                .collect::<Vec<_>>();
+            (slug.to_string(), chosen)
+        })
+        .collect();
     Ok(related)
 }
 
@@ -123,6 +139,9 @@ impl TermVectors {
 
     fn add_term(&mut self, boost: f32, frequencies: &[(usize, u32)], doc_count: usize) {
         let idf = ((doc_count + 1) as f32 / frequencies.len() as f32).ln();
+        // A term in most documents says little about any of them, and its long postings would
+        // make the comparison quadratic in practice (as MoreLikeThis's max document frequency).
+        let too_common = frequencies.len() > (doc_count / 5).max(MAX_DF_FLOOR);
         let term = self.shared.len();
         let mut postings = Vec::with_capacity(frequencies.len());
         for &(doc, tf) in frequencies {
@@ -131,7 +150,7 @@ impl TermVectors {
             self.norms[doc] += weight * weight;
             postings.push((doc, weight));
         }
-        if postings.len() < 2 {
+        if postings.len() < 2 || too_common {
             postings.clear();
         }
         self.shared.push(postings);

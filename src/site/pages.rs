@@ -799,7 +799,8 @@ fn facet_value_jobs(site: &Site, facet: Facet, value: &FacetValue) -> Vec<Job> {
     let key = value.key.clone();
     let path_of = move |n: usize| urls::facet_value(facet, &key, n);
     let members = &value.members;
-    let sub_facets = |linker: &Linker| sub_facet_counts(site, linker, facet, members);
+    let counts = subset_counts(site, facet, members);
+    let sub_facets = |linker: &Linker| sub_facet_links(linker, facet, &counts);
     let is_academy = facet == Facet::Academies;
     let listing = Listing {
         titre: format!("{} : {}", facet.singular(), value.label),
@@ -816,35 +817,55 @@ fn facet_value_jobs(site: &Site, facet: Facet, value: &FacetValue) -> Vec<Job> {
     listing_pages(site, &listing)
 }
 
-/// Counts of the other facets' values among a subset of scenarios.
-fn sub_facet_counts(
-    site: &Site,
-    linker: &Linker,
-    except: Facet,
-    members: &[usize],
-) -> Vec<SubFacet> {
-    let subset: BTreeSet<usize> = members.iter().copied().collect();
+/// Counts of the other facets' values among a subset of scenarios, in facet and value order.
+type SubsetCounts<'s> = Vec<(Facet, Vec<(&'s FacetValue, usize)>)>;
+
+/// Computed once per listing (not per page): proportional to the subset's size.
+fn subset_counts<'s>(site: &'s Site, except: Facet, members: &[usize]) -> SubsetCounts<'s> {
+    let mut counts: BTreeMap<(Facet, String), usize> = BTreeMap::new();
+    for &i in members {
+        for (facet, _) in site.facets.iter().filter(|(f, _)| *f != except) {
+            for key in unique_keys(*facet, &site.scenarios()[i]) {
+                *counts.entry((*facet, key)).or_default() += 1;
+            }
+        }
+    }
     site.facets
         .iter()
         .filter(|(facet, _)| *facet != except)
-        .filter_map(|(facet, values)| {
-            let valeurs: Vec<ValueCount> = values
+        .map(|(facet, values)| {
+            let used = values
                 .iter()
                 .filter_map(|v| {
-                    let nombre = v.members.iter().filter(|i| subset.contains(i)).count();
-                    (nombre > 0).then(|| ValueCount {
-                        libelle: v.label.clone(),
-                        href: linker.href(&urls::facet_value(*facet, &v.key, 1)),
-                        nombre,
-                    })
+                    let n = counts.get(&(*facet, v.key.clone())).copied().unwrap_or(0);
+                    (n > 0).then_some((v, n))
                 })
                 .collect();
+            (*facet, used)
+        })
+        .filter(|(_, used): &(Facet, Vec<_>)| !used.is_empty())
+        .collect()
+}
+
+/// The subset counts as links from one page.
+fn sub_facet_links(linker: &Linker, except: Facet, counts: &SubsetCounts) -> Vec<SubFacet> {
+    counts
+        .iter()
+        .map(|(facet, used)| {
             let titre = if except == Facet::Academies && *facet == Facet::Disciplines {
                 "Pôles de compétences".to_string()
             } else {
                 facet.title().to_string()
             };
-            (!valeurs.is_empty()).then_some(SubFacet { titre, valeurs })
+            let valeurs = used
+                .iter()
+                .map(|(v, nombre)| ValueCount {
+                    libelle: v.label.clone(),
+                    href: linker.href(&urls::facet_value(*facet, &v.key, 1)),
+                    nombre: *nombre,
+                })
+                .collect();
+            SubFacet { titre, valeurs }
         })
         .collect()
 }
