@@ -803,7 +803,12 @@ fn facet_value_jobs(site: &Site, facet: Facet, value: &FacetValue) -> Vec<Job> {
     let sub_facets = |linker: &Linker| sub_facet_links(linker, facet, &counts);
     let is_academy = facet == Facet::Academies;
     let listing = Listing {
-        titre: format!("{} : {}", facet.singular(), value.label),
+        titre: if is_academy {
+            // « Académie de Lyon », « Académie d'Amiens », « Académie de La Réunion ».
+            academy_name(&value.label)
+        } else {
+            format!("{} : {}", facet.singular(), value.label)
+        },
         members,
         path_of: &path_of,
         fil: vec![(facet.title(), Some(urls::facet_index(facet)))],
