@@ -658,6 +658,9 @@
   };
 
   // --- Snowball French stemmer (frostem's french_stemmer.rs, translated mechanically) ------
+  // Names and structure are the Rust ones, for a line-by-line comparison: a `'labN: loop`
+  // that always leaves on its first pass is a labelled block, `match` is an if/else chain, the
+  // among tables and groupings are copied as they are.
 
   var A_0 = among([
     ["col", -1, -1], ["ni", -1, 1], ["par", -1, -1], ["tap", -1, -1]
