@@ -12,6 +12,7 @@ pub mod index;
 pub mod init;
 pub mod markdown;
 pub mod render;
+pub mod search_export;
 pub mod site;
 #[cfg(test)]
 mod testing;

@@ -26,6 +26,21 @@ pub fn slugify(input: &str) -> String {
     out
 }
 
+/// `text` cut to at most `max_chars` characters at a word boundary, with « … » when cut.
+pub fn truncate_words(text: &str, max_chars: usize) -> String {
+    match text.char_indices().nth(max_chars) {
+        None => text.to_string(),
+        Some((cut, _)) => {
+            let head = &text[..cut];
+            // Cut at the last word boundary so that no word is mangled.
+            let head = head
+                .rsplit_once(char::is_whitespace)
+                .map_or(head, |(h, _)| h);
+            format!("{}…", head.trim_end())
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -1,10 +1,12 @@
 //! Facets: the dimensions teachers browse by. Each facet is backed by a vocabulary, except
 //! `outils` (a free list grouped by slug).
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use serde::Serialize;
 
-use crate::content::Metadata;
-use crate::text::slugify;
+use crate::content::{Metadata, Scenario};
+use crate::text::{fold, slugify};
 use crate::vocab::{VocabName, Vocabularies};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
@@ -109,4 +111,117 @@ impl Facet {
             None => key.to_string(),
         }
     }
+}
+
+/// One used value of a facet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FacetValue {
+    pub key: String,
+    pub label: String,
+    /// Indices of the scenarios having the value, in the order of the scenarios.
+    pub members: Vec<usize>,
+}
+
+/// Every facet in [`Facet::ALL`] order with its used values, in presentation order.
+pub fn all_facet_values(
+    scenarios: &[Scenario],
+    vocabs: &Vocabularies,
+) -> Vec<(Facet, Vec<FacetValue>)> {
+    let tool_labels = tool_labels(scenarios);
+    Facet::ALL
+        .iter()
+        .map(|&facet| (facet, facet_values(scenarios, vocabs, facet, &tool_labels)))
+        .collect()
+}
+
+/// Label of a vocabulary value; CRCN competences show their code before the label.
+pub fn vocab_label(vocabs: &Vocabularies, facet: Facet, key: &str) -> String {
+    let label = facet.label(key, vocabs);
+    if facet == Facet::CompetencesNumeriques && label != key {
+        format!("{key} {label}")
+    } else {
+        label
+    }
+}
+
+/// Values of a scenario for a facet, without empty keys or repeats (two spellings of a tool).
+pub fn unique_keys(facet: Facet, scenario: &Scenario) -> Vec<String> {
+    let mut seen = BTreeSet::new();
+    facet
+        .keys(&scenario.meta)
+        .into_iter()
+        .filter(|k| !k.is_empty() && seen.insert(k.clone()))
+        .collect()
+}
+
+/// For each tool slug, the spelling most authors use; ties go to the smallest string.
+pub fn tool_labels(scenarios: &[Scenario]) -> BTreeMap<String, String> {
+    let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
+    for scenario in scenarios {
+        for tool in &scenario.meta.outils {
+            let slug = crate::text::slugify(tool);
+            *spellings
+                .entry(slug)
+                .or_default()
+                .entry(tool.as_str())
+                .or_default() += 1;
+        }
+    }
+    spellings
+        .into_iter()
+        .filter_map(|(slug, counts)| {
+            // BTreeMap iterates smallest string first, so `max_by_key` must not replace on ties.
+            let mut best: Option<(&str, usize)> = None;
+            for (spelling, count) in counts {
+                if best.is_none_or(|(_, c)| count > c) {
+                    best = Some((spelling, count));
+                }
+            }
+            best.map(|(spelling, _)| (slug, spelling.to_string()))
+        })
+        .collect()
+}
+
+/// The used values of a facet: vocabulary order (unknown keys last, sorted), or for tools
+/// alphabetical order of the folded label.
+fn facet_values(
+    scenarios: &[Scenario],
+    vocabs: &Vocabularies,
+    facet: Facet,
+    tool_labels: &BTreeMap<String, String>,
+) -> Vec<FacetValue> {
+    let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, scenario) in scenarios.iter().enumerate() {
+        for key in unique_keys(facet, scenario) {
+            members.entry(key).or_default().push(i);
+        }
+    }
+    let mut values = Vec::with_capacity(members.len());
+    if let Some(name) = facet.vocab() {
+        for entry in vocabs.get(name).entries() {
+            if let Some(m) = members.remove(&entry.cle) {
+                values.push(FacetValue {
+                    label: vocab_label(vocabs, facet, &entry.cle),
+                    key: entry.cle.clone(),
+                    members: m,
+                });
+            }
+        }
+    }
+    let mut rest: Vec<FacetValue> = members
+        .into_iter()
+        .map(|(key, m)| FacetValue {
+            label: match tool_labels.get(&key) {
+                Some(label) if facet == Facet::Outils => label.clone(),
+                _ => vocab_label(vocabs, facet, &key),
+            },
+            key,
+            members: m,
+        })
+        .collect();
+    rest.sort_by(|a, b| {
+        (fold(&a.label), &a.label, &a.key).cmp(&(fold(&b.label), &b.label, &b.key))
+    });
+    values.extend(rest);
+    values
 }

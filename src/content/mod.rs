@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
 
-pub use facet::Facet;
+pub use facet::{Facet, FacetValue};
 pub use model::{Auteur, Duree, Metadata, Page, Ressource, Scenario, SiteContent};
 
 use crate::config::Config;

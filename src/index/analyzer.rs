@@ -65,6 +65,50 @@ pub fn french_analyzer() -> TextAnalyzer {
         .build()
 }
 
+/// The analyser without its last step: lowercased, folded words, stop words removed.
+fn folding_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(FrenchTokenizer)
+        .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
+        .filter(StopWordFilter::remove(
+            FRENCH_STOP_WORDS.iter().map(|word| word.to_string()),
+        ))
+        .build()
+}
+
+/// One query word: what the reader typed, folded, and the index term it gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Word {
+    /// Lowercased, folded word before stemming (`evaluation`): prefixes are matched on it.
+    pub folded: String,
+    /// Its stem, as indexed (`evalu`).
+    pub term: String,
+}
+
+/// The words of a query, in order, with the same analysis as [`analyze`].
+pub fn analyze_words(text: &str) -> Vec<Word> {
+    let mut folding = folding_analyzer();
+    let mut stemming = TextAnalyzer::builder(tantivy::tokenizer::RawTokenizer::default())
+        .filter(Stemmer::new(Language::French))
+        .build();
+    let mut stream = folding.token_stream(text);
+    let mut words = Vec::new();
+    while stream.advance() {
+        let folded = stream.token().text.clone();
+        let term = {
+            let mut stems = stemming.token_stream(&folded);
+            if stems.advance() {
+                stems.token().text.clone()
+            } else {
+                folded.clone()
+            }
+        };
+        words.push(Word { folded, term });
+    }
+    words
+}
+
 /// The terms the French analyser produces for `text`, in order.
 pub fn analyze(text: &str) -> Vec<String> {
     let mut analyzer = french_analyzer();
@@ -242,6 +286,16 @@ mod tests {
         let token = stream.token();
         assert_eq!(&text[token.offset_from..token.offset_to], "évaluation");
         assert!(!stream.advance());
+    }
+
+    #[test]
+    fn query_words_keep_the_folded_form_and_match_the_indexed_terms() {
+        let text = "L’Évaluation des élèves, aujourd'hui en 6e";
+        let words = analyze_words(text);
+        let terms: Vec<String> = words.iter().map(|w| w.term.clone()).collect();
+        assert_eq!(terms, analyze(text));
+        let folded: Vec<&str> = words.iter().map(|w| w.folded.as_str()).collect();
+        assert_eq!(folded, ["evaluation", "eleves", "aujourdhui", "6e"]);
     }
 
     #[test]

@@ -9,6 +9,8 @@
 //! lists the facet values.
 
 pub mod analyzer;
+mod expand;
+mod export;
 mod related;
 mod schema;
 
@@ -30,7 +32,9 @@ use tantivy::{
 
 use crate::content::Facet;
 
-pub use analyzer::{analyze, french_analyzer, ANALYZER_NAME};
+pub use analyzer::{analyze, analyze_words, french_analyzer, Word, ANALYZER_NAME};
+pub use expand::{PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
+pub use export::ExportedTerm;
 pub use schema::{facet_field_name, FIELD_BOOSTS};
 
 use schema::Fields;
@@ -180,25 +184,63 @@ impl SearchIndex {
         self.searcher.num_docs()
     }
 
-    /// Runs a search. Every analysed term of the text must match (in any field); without terms
-    /// (empty text, or only stop words) the filtered scenarios are listed by date, newest first.
+    /// Runs a search. Every word of the text must match (in any field): by its term, the last
+    /// word also as a prefix, a long word with no match by a term one typo away (see
+    /// [`expand`]). Without words (empty text, or only stop words) the filtered scenarios are
+    /// listed by date, newest first; ties in score are listed by date too.
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>, IndexError> {
         if query.limit == 0 {
             return Ok(Vec::new());
         }
-        let terms: BTreeSet<String> = analyze(&query.text).into_iter().collect();
-        let tantivy_query = self.build_query(&terms, &query.filters);
+        let words = analyze_words(&query.text);
+        let Some(term_sets) = self.dictionary().expand(&words)? else {
+            return Ok(Vec::new());
+        };
+        let tantivy_query = self.build_query(&term_sets, &query.filters);
         let mut matches = self.all_matches(tantivy_query.as_ref())?;
-        if terms.is_empty() {
+        if term_sets.is_empty() {
             matches.sort_by(|a, b| self.by_date_then_slug(a.1, b.1));
             for matched in &mut matches {
                 matched.0 = 0.0;
             }
         } else {
-            matches.sort_by(|a, b| b.0.total_cmp(&a.0).then_with(|| self.by_slug(a.1, b.1)));
+            matches.sort_by(|a, b| {
+                b.0.total_cmp(&a.0)
+                    .then_with(|| self.by_date_then_slug(a.1, b.1))
+            });
         }
         matches.truncate(query.limit);
-        self.hits(&matches, tantivy_query.as_ref(), !terms.is_empty())
+        self.hits(&matches, tantivy_query.as_ref(), !term_sets.is_empty())
+    }
+
+    /// Slugs in the order of the browser bundle's ordinals: newest first, then by slug.
+    pub fn doc_order(&self) -> Vec<String> {
+        let mut addresses: Vec<DocAddress> = self.docs.keys().copied().collect();
+        addresses.sort_by(|a, b| self.by_date_then_slug(*a, *b));
+        addresses
+            .into_iter()
+            .filter_map(|address| self.docs.get(&address).map(|meta| meta.slug.clone()))
+            .collect()
+    }
+
+    /// Every term of the text fields with, for each document holding it, its boosted BM25
+    /// contribution (the score a one-word query gives), documents numbered as in
+    /// [`SearchIndex::doc_order`]. Sorted by term.
+    pub fn export_terms(&self) -> Result<Vec<ExportedTerm>, IndexError> {
+        let order = self.doc_order();
+        export::export_terms(&self.searcher, &self.fields, &self.docs, &order)
+    }
+
+    fn dictionary(&self) -> expand::Dictionary<'_> {
+        expand::Dictionary {
+            searcher: &self.searcher,
+            fields: self
+                .fields
+                .boosted_text()
+                .into_iter()
+                .map(|(f, _)| f)
+                .collect(),
+        }
     }
 
     /// The `n` most similar scenarios to each scenario (slug → slugs), deterministic.
@@ -208,12 +250,12 @@ impl SearchIndex {
 
     fn build_query(
         &self,
-        terms: &BTreeSet<String>,
+        term_sets: &[BTreeSet<String>],
         filters: &[(Facet, String)],
     ) -> Box<dyn TantivyQuery> {
-        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = terms
+        let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = term_sets
             .iter()
-            .map(|term| (Occur::Must, self.term_in_any_field(term)))
+            .map(|terms| (Occur::Must, self.any_term_in_any_field(terms)))
             .collect();
         for (facet, values) in group_filters(filters) {
             let field = self.fields.facet(facet);
@@ -235,6 +277,15 @@ impl SearchIndex {
         } else {
             Box::new(BooleanQuery::new(clauses))
         }
+    }
+
+    /// One query word: any of its terms, scores added up.
+    fn any_term_in_any_field(&self, terms: &BTreeSet<String>) -> Box<dyn TantivyQuery> {
+        let alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = terms
+            .iter()
+            .map(|term| (Occur::Should, self.term_in_any_field(term)))
+            .collect();
+        Box::new(BooleanQuery::new(alternatives))
     }
 
     /// One analysed term, searched in every text field with its boost.
@@ -330,7 +381,7 @@ impl SearchIndex {
             .get_first(self.fields.resume)
             .and_then(|value| value.as_str())
             .unwrap_or_default();
-        escape_html(&truncate_chars(resume, SNIPPET_CHARS))
+        escape_html(&crate::text::truncate_words(resume, SNIPPET_CHARS))
     }
 }
 
@@ -386,20 +437,6 @@ fn date_time(date: NaiveDate) -> DateTime {
         .map(|datetime| datetime.and_utc().timestamp())
         .unwrap_or_default();
     DateTime::from_timestamp_secs(seconds)
-}
-
-fn truncate_chars(text: &str, max_chars: usize) -> String {
-    match text.char_indices().nth(max_chars) {
-        None => text.to_string(),
-        Some((cut, _)) => {
-            let head = &text[..cut];
-            // Cut at the last word boundary so that no word is mangled.
-            let head = head
-                .rsplit_once(char::is_whitespace)
-                .map_or(head, |(h, _)| h);
-            format!("{}…", head.trim_end())
-        }
-    }
 }
 
 fn escape_html(text: &str) -> String {

@@ -441,6 +441,78 @@ fn empty_index_searches_and_relates_nothing() {
 
 #[test]
 fn truncate_cuts_at_a_word_boundary() {
-    assert_eq!(truncate_chars("court", 10), "court");
-    assert_eq!(truncate_chars("un deux trois", 9), "un deux…");
+    assert_eq!(crate::text::truncate_words("court", 10), "court");
+    assert_eq!(crate::text::truncate_words("un deux trois", 9), "un deux…");
+}
+
+#[test]
+fn ties_break_by_date_newest_first_then_slug() {
+    let body = "Une sortie pour observer un volcan.";
+    let docs = vec![
+        dated(doc("a-old", "Géographie", body), 2020, 1, 1),
+        dated(doc("b-new", "Géographie", body), 2025, 1, 1),
+        dated(doc("c-new", "Géographie", body), 2025, 1, 1),
+    ];
+    let (_dir, index) = build(&docs);
+    assert_eq!(
+        slugs(&index, &query("volcan")),
+        vec!["b-new", "c-new", "a-old"]
+    );
+    assert_eq!(index.doc_order(), vec!["b-new", "c-new", "a-old"]);
+}
+
+#[test]
+fn the_last_word_also_matches_as_a_prefix() {
+    let (_dir, index) = build(&corpus());
+    // « volc » is no term, but starts « volcan ».
+    assert_eq!(slugs(&index, &query("volc")), vec!["volcans"]);
+    assert_eq!(slugs(&index, &query("séismes volc")), vec!["volcans"]);
+    // Only the last word is a prefix.
+    assert!(slugs(&index, &query("volc séismes")).is_empty());
+    // Too short to be a prefix.
+    assert!(slugs(&index, &query("vo")).is_empty());
+}
+
+#[test]
+fn a_long_word_with_one_typo_falls_back_to_its_neighbours() {
+    let (_dir, index) = build(&corpus());
+    // « volcqns » (q for a) stems one substitution away from « volcan ».
+    assert_eq!(slugs(&index, &query("volcqns")), vec!["volcans"]);
+    assert_eq!(slugs(&index, &query("séismes vlocans")), vec!["volcans"]);
+    // Short words get no fallback.
+    assert!(slugs(&index, &query("volx")).is_empty());
+}
+
+#[test]
+fn exported_contributions_are_the_one_word_scores() {
+    let (_dir, index) = build(&faceted_corpus());
+    let order = index.doc_order();
+    let exported = index.export_terms().expect("export");
+    assert!(!exported.is_empty());
+    let mut checked = 0;
+    for term in exported.iter().filter(|t| t.term.len() > 5).take(12) {
+        let hits = index
+            .search(&Query {
+                text: term.term.clone(),
+                filters: Vec::new(),
+                limit: 100,
+            })
+            .expect("search");
+        // Searched as a word, a stem that starts other terms also matches them (prefix).
+        let alone = !exported
+            .iter()
+            .any(|other| other.term != term.term && other.term.starts_with(&term.term));
+        for (ordinal, contribution) in &term.postings {
+            let slug = &order[*ordinal as usize];
+            let hit = hits
+                .iter()
+                .find(|h| &h.slug == slug)
+                .expect("document found");
+            if alone && analyze(&term.term) == vec![term.term.clone()] {
+                assert!((hit.score - contribution).abs() < 1e-4, "{}", term.term);
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
 }

@@ -12,6 +12,7 @@ use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::index::{IndexDoc, SearchIndex};
 use crate::markdown::{self, Rendered};
 use crate::render::Theme;
+use crate::search_export;
 use crate::site::links::{slash_path, LinkTable};
 use crate::site::output::Staging;
 use crate::site::{pages, BuildInput};
@@ -181,6 +182,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let related = index
         .related(RELATED_COUNT)
         .map_err(|e| vec![index_error(&index_dir(&options.root), &e)])?;
+    progress.stage("export de la recherche pour le navigateur");
+    let search_files = search_export::export(&index, content, &prepared.vocabs)
+        .map_err(|e| vec![index_error(&index_dir(&options.root), &e)])?;
 
     let theme = Theme::load(&options.root, &prepared.config.theme)?;
     let input = BuildInput {
@@ -201,6 +205,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     })
     .and_then(|html_pages| {
         write_files(&staging, &options.root, content, &statics).map(|files| (html_pages, files))
+    })
+    .and_then(|(html_pages, files)| {
+        write_search_files(&staging, &search_files).map(|data| (html_pages, files + data))
     });
     let (html_pages, files) = match written {
         Ok(counts) => counts,
@@ -259,6 +266,23 @@ fn write_files(
     let mut problems: Vec<Diagnostic> = jobs.into_iter().filter_map(Result::err).collect();
     if problems.is_empty() {
         Ok(count)
+    } else {
+        diagnostics::sort(&mut problems);
+        Err(problems)
+    }
+}
+
+/// Writes the browser search bundle; returns how many files.
+fn write_search_files(
+    staging: &Staging,
+    files: &[search_export::DataFile],
+) -> Result<usize, Vec<Diagnostic>> {
+    let mut problems: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|file| staging.write(&file.path, file.contents.as_bytes()).err())
+        .collect();
+    if problems.is_empty() {
+        Ok(files.len())
     } else {
         diagnostics::sort(&mut problems);
         Err(problems)

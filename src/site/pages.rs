@@ -1,13 +1,14 @@
 //! The HTML pages of the site. Each page is a theme template filled with a context computed
 //! here: labels, dates, counts and links are prepared in Rust so that templates stay simple.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
+use crate::content::facet::{all_facet_values, unique_keys, vocab_label, FacetValue};
 use crate::content::{Facet, Page, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::markdown::TocEntry;
@@ -140,12 +141,6 @@ fn check_unique_paths<'a>(
 // Site-wide data computed once.
 
 /// One value of a facet with the scenarios that have it (indices, newest first).
-struct FacetValue {
-    key: String,
-    label: String,
-    members: Vec<usize>,
-}
-
 struct Site<'a> {
     input: &'a BuildInput<'a>,
     by_slug: BTreeMap<&'a str, usize>,
@@ -163,11 +158,7 @@ impl<'a> Site<'a> {
             .enumerate()
             .map(|(i, s)| (s.slug.as_str(), i))
             .collect();
-        let tool_labels = tool_labels(scenarios);
-        let facets = Facet::ALL
-            .iter()
-            .map(|&facet| (facet, facet_values(input, facet, &tool_labels)))
-            .collect();
+        let facets = all_facet_values(&input.content.scenarios, input.vocabs);
         let mut footer_pages: Vec<&Page> = input.content.pages.iter().collect();
         footer_pages
             .sort_by(|a, b| (a.ordre, &a.titre, &a.slug).cmp(&(b.ordre, &b.titre, &b.slug)));
@@ -195,100 +186,9 @@ impl<'a> Site<'a> {
     fn label(&self, facet: Facet, key: &str) -> String {
         match self.values(facet).iter().find(|v| v.key == key) {
             Some(value) => value.label.clone(),
-            None => vocab_label(self.input, facet, key),
+            None => vocab_label(self.input.vocabs, facet, key),
         }
     }
-}
-
-/// Label of a vocabulary value; CRCN competences show their code before the label.
-fn vocab_label(input: &BuildInput, facet: Facet, key: &str) -> String {
-    let label = facet.label(key, input.vocabs);
-    if facet == Facet::CompetencesNumeriques && label != key {
-        format!("{key} {label}")
-    } else {
-        label
-    }
-}
-
-/// Values of a scenario for a facet, without empty keys or repeats (two spellings of a tool).
-fn unique_keys(facet: Facet, scenario: &Scenario) -> Vec<String> {
-    let mut seen = BTreeSet::new();
-    facet
-        .keys(&scenario.meta)
-        .into_iter()
-        .filter(|k| !k.is_empty() && seen.insert(k.clone()))
-        .collect()
-}
-
-/// For each tool slug, the spelling most authors use; ties go to the smallest string.
-fn tool_labels(scenarios: &[Scenario]) -> BTreeMap<String, String> {
-    let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
-    for scenario in scenarios {
-        for tool in &scenario.meta.outils {
-            let slug = crate::text::slugify(tool);
-            *spellings
-                .entry(slug)
-                .or_default()
-                .entry(tool.as_str())
-                .or_default() += 1;
-        }
-    }
-    spellings
-        .into_iter()
-        .filter_map(|(slug, counts)| {
-            // BTreeMap iterates smallest string first, so `max_by_key` must not replace on ties.
-            let mut best: Option<(&str, usize)> = None;
-            for (spelling, count) in counts {
-                if best.is_none_or(|(_, c)| count > c) {
-                    best = Some((spelling, count));
-                }
-            }
-            best.map(|(spelling, _)| (slug, spelling.to_string()))
-        })
-        .collect()
-}
-
-/// The used values of a facet: vocabulary order (unknown keys last, sorted), or for tools
-/// alphabetical order of the folded label.
-fn facet_values(
-    input: &BuildInput,
-    facet: Facet,
-    tool_labels: &BTreeMap<String, String>,
-) -> Vec<FacetValue> {
-    let mut members: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (i, scenario) in input.content.scenarios.iter().enumerate() {
-        for key in unique_keys(facet, scenario) {
-            members.entry(key).or_default().push(i);
-        }
-    }
-    let mut values = Vec::with_capacity(members.len());
-    if let Some(name) = facet.vocab() {
-        for entry in input.vocabs.get(name).entries() {
-            if let Some(m) = members.remove(&entry.cle) {
-                values.push(FacetValue {
-                    label: vocab_label(input, facet, &entry.cle),
-                    key: entry.cle.clone(),
-                    members: m,
-                });
-            }
-        }
-    }
-    let mut rest: Vec<FacetValue> = members
-        .into_iter()
-        .map(|(key, m)| FacetValue {
-            label: match tool_labels.get(&key) {
-                Some(label) if facet == Facet::Outils => label.clone(),
-                _ => vocab_label(input, facet, &key),
-            },
-            key,
-            members: m,
-        })
-        .collect();
-    rest.sort_by(|a, b| {
-        (fold(&a.label), &a.label, &a.key).cmp(&(fold(&b.label), &b.label, &b.key))
-    });
-    values.extend(rest);
-    values
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1073,7 +973,7 @@ fn metadata_lines(site: &Site, linker: &Linker, scenario: &Scenario) -> Vec<Line
             .filter(|k| !k.is_empty())
             .map(|k| {
                 let href = linker.href(&urls::facet_value(facet, k, 1));
-                Value::link(vocab_label(site.input, facet, k), href)
+                Value::link(vocab_label(site.input.vocabs, facet, k), href)
             })
             .collect()
     };
@@ -1201,7 +1101,7 @@ fn citation(site: &Site, scenario: &Scenario, path: &str) -> String {
     }
     parts.push(sentence(&meta.titre));
     if !meta.academie.is_empty() {
-        let label = vocab_label(site.input, Facet::Academies, &meta.academie);
+        let label = vocab_label(site.input.vocabs, Facet::Academies, &meta.academie);
         parts.push(sentence(&academy_name(&label)));
     }
     parts.push(sentence(&config.titre));
@@ -1353,9 +1253,11 @@ fn capitalize(text: &str) -> String {
 mod tests {
     use super::*;
     use crate::config::Config;
+    use crate::content::facet::tool_labels;
     use crate::content::{Auteur, Duree, Metadata, Ressource, SiteContent};
     use crate::markdown::Rendered;
     use crate::vocab::{Entry, VocabName, Vocabularies};
+    use std::collections::BTreeSet;
     use std::path::Path;
 
     fn entry(cle: &str, libelle: &str) -> Entry {

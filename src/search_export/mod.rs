@@ -1,0 +1,175 @@
+//! The browser search bundle, exported from the tantivy index at the end of a build.
+//!
+//! Everything lives under `recherche/donnees/`, and every file is a script holding one call,
+//! `vitrineRecherche.recevoir("<name>", <JSON>)`: a `<script src>` element loads it from a web
+//! server, from `file://` (where `fetch` is refused) and under a strict Content Security Policy
+//! (`script-src 'self'`), without eval. The format is described in `docs/recherche.md`:
+//!
+//! - `manifest`: counts, term-file boundaries, facets with labels and counts;
+//! - `termes/<i>`: postings of a range of terms with each document's BM25 contribution;
+//! - `dictionnaires/<c>`: the terms starting with `c`, for the one-typo fallback;
+//! - `facettes/<facet>`: the documents of each value, for filters and live counts;
+//! - `fiches/<j>`: what a result shows (title, URL, summary, labels, date).
+//!
+//! Documents are numbered by ordinal: newest first, then by slug ([`SearchIndex::doc_order`]).
+//! The number of files grows by one per [`RECORDS_PER_FILE`] scenarios for records and at most
+//! as much for terms, plus a constant: see [`max_files`].
+
+mod records;
+mod terms;
+
+use serde::Serialize;
+
+use crate::content::facet::all_facet_values;
+use crate::content::{Facet, SiteContent};
+use crate::index::{IndexError, SearchIndex, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
+use crate::vocab::Vocabularies;
+
+/// Folder of the bundle in the output, from the site root.
+pub const DATA_DIR: &str = "recherche/donnees";
+/// Version of the bundle format, bumped on any incompatible change.
+pub const FORMAT_VERSION: u32 = 1;
+/// Records per `fiches/<j>` file.
+pub const RECORDS_PER_FILE: usize = 20;
+
+/// One file of the bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DataFile {
+    /// Path from the site root (`recherche/donnees/termes/3.js`).
+    pub path: String,
+    pub contents: String,
+}
+
+/// The upper bound on the number of files of a bundle for `documents` scenarios.
+pub fn max_files(documents: usize) -> usize {
+    // Records and term files each take at most one file per RECORDS_PER_FILE scenarios; the
+    // constant covers the manifest, the facets, the dictionaries (one per initial) and the
+    // small-site minimum of term files.
+    2 * documents.div_ceil(RECORDS_PER_FILE) + terms::MIN_TERM_FILES + Facet::ALL.len() + 38
+}
+
+#[derive(Serialize)]
+struct Manifest {
+    version: u32,
+    documents: usize,
+    fiches_par_fichier: usize,
+    termes: Vec<String>,
+    dictionnaires: Vec<String>,
+    prefixe: Prefix,
+    approche: Typo,
+    facettes: Vec<ManifestFacet>,
+}
+
+#[derive(Serialize)]
+struct Prefix {
+    longueur_min: usize,
+    max_termes: usize,
+}
+
+#[derive(Serialize)]
+struct Typo {
+    longueur_min: usize,
+}
+
+#[derive(Serialize)]
+struct ManifestFacet {
+    cle: &'static str,
+    titre: &'static str,
+    singulier: &'static str,
+    parametre: &'static str,
+    /// `[key, label, number of scenarios]`.
+    valeurs: Vec<(String, String, usize)>,
+}
+
+/// Builds every file of the bundle.
+pub fn export(
+    index: &SearchIndex,
+    content: &SiteContent,
+    vocabs: &Vocabularies,
+) -> Result<Vec<DataFile>, IndexError> {
+    let order = index.doc_order();
+    let exported = index.export_terms()?;
+    let facets = all_facet_values(&content.scenarios, vocabs);
+    let ordinals = records::Ordinals::new(&content.scenarios, &order);
+
+    let mut files = Vec::new();
+    let term_files = terms::term_files(&exported, order.len());
+    let dictionaries = terms::dictionaries(&exported);
+    let manifest = Manifest {
+        version: FORMAT_VERSION,
+        documents: order.len(),
+        fiches_par_fichier: RECORDS_PER_FILE,
+        termes: term_files.iter().map(|f| f.first_term.clone()).collect(),
+        dictionnaires: dictionaries.iter().map(|(c, _)| c.clone()).collect(),
+        prefixe: Prefix {
+            longueur_min: PREFIX_MIN_CHARS,
+            max_termes: PREFIX_MAX_TERMS,
+        },
+        approche: Typo {
+            longueur_min: TYPO_MIN_CHARS,
+        },
+        facettes: facets
+            .iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(facet, values)| ManifestFacet {
+                cle: facet.slug(),
+                titre: facet.title(),
+                singulier: facet.singular(),
+                parametre: parameter(*facet),
+                valeurs: values
+                    .iter()
+                    .map(|v| (v.key.clone(), v.label.clone(), v.members.len()))
+                    .collect(),
+            })
+            .collect(),
+    };
+    files.push(data_file("manifest", &manifest));
+    for (i, file) in term_files.iter().enumerate() {
+        files.push(raw_data_file(&format!("termes/{i}"), &file.json));
+    }
+    for (initial, words) in &dictionaries {
+        files.push(data_file(&format!("dictionnaires/{initial}"), words));
+    }
+    for (facet, values) in &facets {
+        if values.is_empty() {
+            continue;
+        }
+        let sets = records::facet_sets(values, &ordinals);
+        files.push(data_file(&format!("facettes/{}", facet.slug()), &sets));
+    }
+    for (j, chunk) in records::records(content, &facets, &order)
+        .chunks(RECORDS_PER_FILE)
+        .enumerate()
+    {
+        files.push(data_file(&format!("fiches/{j}"), &chunk));
+    }
+    Ok(files)
+}
+
+/// The URL parameter of a facet on the search page (`?discipline=…`).
+pub fn parameter(facet: Facet) -> &'static str {
+    match facet {
+        Facet::Disciplines => "discipline",
+        Facet::Niveaux => "niveau",
+        Facet::Cycles => "cycle",
+        Facet::Academies => "academie",
+        Facet::Types => "type",
+        Facet::Modalites => "modalite",
+        Facet::CompetencesNumeriques => "competence",
+        Facet::Outils => "outil",
+    }
+}
+
+fn data_file<T: Serialize + ?Sized>(name: &str, value: &T) -> DataFile {
+    // Serialising plain strings, numbers and vectors cannot fail.
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "null".to_string());
+    raw_data_file(name, &json)
+}
+
+fn raw_data_file(name: &str, json: &str) -> DataFile {
+    let quoted = serde_json::to_string(name).unwrap_or_default();
+    DataFile {
+        path: format!("{DATA_DIR}/{name}.js"),
+        contents: format!("vitrineRecherche.recevoir({quoted}, {json});\n"),
+    }
+}
