@@ -96,6 +96,9 @@ struct BuildArgs {
     /// N'affiche que les erreurs (alias --silencieux).
     #[arg(short = 'q', long = "quiet", alias = "silencieux")]
     quiet: bool,
+    /// Affiche la durée de chaque étape de la construction.
+    #[arg(long = "durees", alias = "durées")]
+    durees: bool,
 }
 
 #[derive(Debug, Args)]
@@ -253,6 +256,11 @@ fn build(args: BuildArgs) -> ExitCode {
                     summary.files,
                     summary.elapsed.as_secs_f64()
                 );
+                if args.durees {
+                    for (stage, duration) in &summary.stages {
+                        println!("  {stage} : {:.2} s", duration.as_secs_f64());
+                    }
+                }
                 if summary.drafts_excluded > 0 {
                     println!(
                         "{} brouillon{} non publié{} (option --drafts pour les inclure).",

@@ -67,6 +67,29 @@ pub struct Summary {
     pub html_pages: usize,
     pub files: usize,
     pub elapsed: Duration,
+    /// Duration of each stage, in order (French stage names, for `build --durees`).
+    pub stages: Vec<(&'static str, Duration)>,
+}
+
+/// Measures consecutive stages of the build.
+struct Stopwatch {
+    last: Instant,
+    stages: Vec<(&'static str, Duration)>,
+}
+
+impl Stopwatch {
+    fn start() -> Stopwatch {
+        Stopwatch {
+            last: Instant::now(),
+            stages: Vec::new(),
+        }
+    }
+
+    fn lap(&mut self, stage: &'static str) {
+        let now = Instant::now();
+        self.stages.push((stage, now - self.last));
+        self.last = now;
+    }
 }
 
 /// Everything validated and rendered to HTML fragments, before indexing and writing.
@@ -174,18 +197,22 @@ pub fn prepare(
 /// output stays as it was.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
+    let mut watch = Stopwatch::start();
     let prepared = prepare(options, progress)?;
     let content = &prepared.loaded.content;
+    watch.lap("lecture, vérification et Markdown");
 
     progress.stage("indexation (tantivy)");
     let index = search_index(&options.root, &prepared).map_err(|d| vec![d])?;
     let related = index
         .related(RELATED_COUNT)
         .map_err(|e| vec![index_error(&index_dir(&options.root), &e)])?;
+    watch.lap("index tantivy et scénarios proches");
     progress.stage("export de la recherche pour le navigateur");
     let search_files = search_export::export(&index, content, &prepared.vocabs)
         .map_err(|e| vec![index_error(&index_dir(&options.root), &e)])?;
 
+    watch.lap("export de la recherche");
     let theme = Theme::load(&options.root, &prepared.config.theme)?;
     let input = BuildInput {
         config: &prepared.config,
@@ -216,7 +243,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             return Err(problems);
         }
     };
+    watch.lap("rendu et écriture");
     staging.publish().map_err(|d| vec![d])?;
+    watch.lap("publication");
 
     Ok(Summary {
         scenarios: content.scenarios.len(),
@@ -224,6 +253,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         html_pages,
         files: html_pages + files,
         elapsed: started.elapsed(),
+        stages: watch.stages,
     })
 }
 
