@@ -38,7 +38,7 @@ numérique, avec un index de recherche en français.\n",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n\nAide d'une commande : vitrine COMMANDE --aide"
+    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n  vitrine new \"Mon scénario\" --discipline maths --niveau 6e\n                                crée un scénario à compléter\n\nAide d'une commande : vitrine COMMANDE --aide"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -65,6 +65,9 @@ enum Command {
     /// Crée un nouveau site prêt à construire dans le dossier DOSSIER.
     #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
     Init(InitArgs),
+    /// Crée un nouveau scénario à compléter (en brouillon), à partir de son titre.
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    New(NewArgs),
 }
 
 #[derive(Debug, Args)]
@@ -141,6 +144,34 @@ struct SearchArgs {
 }
 
 #[derive(Debug, Args)]
+struct NewArgs {
+    /// Le titre du scénario, entre guillemets ; il donne le nom du fichier.
+    #[arg(value_name = "TITRE")]
+    titre: String,
+    /// Dossier racine du site, celui qui contient vitrine.yaml (par défaut : le dossier courant ; alias --racine).
+    #[arg(
+        long = "root",
+        alias = "racine",
+        value_name = "DOSSIER",
+        default_value = ".",
+        hide_default_value = true
+    )]
+    root: PathBuf,
+    /// Discipline (répétable), par exemple --discipline maths.
+    #[arg(long = "discipline", value_name = "DISCIPLINE")]
+    disciplines: Vec<String>,
+    /// Niveau (répétable), par exemple --niveau 6e.
+    #[arg(long = "niveau", value_name = "NIVEAU")]
+    niveaux: Vec<String>,
+    /// Académie (par défaut : academie de vitrine.yaml).
+    #[arg(long = "academie", alias = "académie", value_name = "ACADÉMIE")]
+    academie: Option<String>,
+    /// Crée un dossier (avec index.md) pour ranger images et pièces jointes.
+    #[arg(long = "bundle", alias = "dossier")]
+    bundle: bool,
+}
+
+#[derive(Debug, Args)]
 struct InitArgs {
     /// Dossier du nouveau site (créé s'il n'existe pas ; il doit être vide).
     #[arg(value_name = "DOSSIER")]
@@ -162,6 +193,7 @@ pub fn run() -> ExitCode {
         Command::Check(args) => check(args),
         Command::Search(args) => search(args),
         Command::Init(args) => init(args),
+        Command::New(args) => new_scenario(args),
     }
 }
 
@@ -190,7 +222,9 @@ fn clap_error(err: clap::Error) -> ExitCode {
             let hint = suggest_command(&detail)
                 .map(|c| format!(" ; vouliez-vous dire « {c} » ?"))
                 .unwrap_or_default();
-            format!("commande inconnue {detail}{hint} (commandes : build, check, search, init)")
+            format!(
+                "commande inconnue {detail}{hint} (commandes : build, check, search, init, new)"
+            )
         }
         K::InvalidValue | K::ValueValidation => format!("valeur invalide pour {detail}"),
         K::MissingRequiredArgument => "argument obligatoire manquant".to_string(),
@@ -451,7 +485,54 @@ fn init(args: InitArgs) -> ExitCode {
     }
 }
 
+fn new_scenario(args: NewArgs) -> ExitCode {
+    let config = match crate::config::Config::load(&args.root) {
+        Ok(c) => c,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let mut vocabs = match crate::vocab::Vocabularies::builtin() {
+        Ok(v) => v,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    for (name, entries) in &config.vocabulaires {
+        vocabs.extend(*name, entries.clone());
+    }
+    let request = crate::new_scenario::NewScenario {
+        titre: args.titre,
+        disciplines: args.disciplines,
+        niveaux: args.niveaux,
+        academie: args.academie,
+        bundle: args.bundle,
+    };
+    let today = chrono::Local::now().date_naive();
+    match crate::new_scenario::create(&args.root, &request, &config, &vocabs, today) {
+        Ok(created) => {
+            println!("Scénario créé : {}", created.path.display());
+            if !created.to_fill.is_empty() {
+                println!(
+                    "À compléter avant de publier : {}.",
+                    created.to_fill.join(", ")
+                );
+            }
+            println!(
+                "Il est en brouillon (brouillon: true) : vitrine build --drafts le montre ; retirez la ligne pour le publier."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Suggests a sub-command for a typo (`vitrine biuld`).
 pub fn suggest_command(input: &str) -> Option<String> {
-    closest(input, ["build", "check", "search", "init"])
+    closest(input, ["build", "check", "search", "init", "new"])
 }

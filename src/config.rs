@@ -38,6 +38,9 @@ pub struct Config {
     /// Hosts whose `<iframe>` are kept in Markdown (videos from trusted platforms).
     #[serde(default)]
     pub iframes_autorisees: Vec<String>,
+    /// Académie written in the scenarios created by `vitrine new` (any spelling of the vocabulary).
+    #[serde(default)]
+    pub academie: Option<String>,
     /// Publisher of the site (the académie, the DRANE…), shown in the footer.
     #[serde(default)]
     pub editeur: Option<Editeur>,

@@ -11,6 +11,7 @@ pub mod diagnostics;
 pub mod index;
 pub mod init;
 pub mod markdown;
+pub mod new_scenario;
 pub mod render;
 pub mod search_export;
 pub mod site;

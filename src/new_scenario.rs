@@ -1,0 +1,248 @@
+//! `vitrine new`: a new scenario file, with every key present and French hints, so that a
+//! referent only fills in blanks.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::content::discover::BUNDLE_INDEX;
+use crate::diagnostics::{Diagnostic, ErrorKind};
+use crate::text::slugify;
+use crate::vocab::{VocabName, Vocabularies};
+
+/// What the referent asked for.
+#[derive(Debug, Clone, Default)]
+pub struct NewScenario {
+    pub titre: String,
+    /// As typed: keys, labels or aliases (`maths`, `Mathématiques`).
+    pub disciplines: Vec<String>,
+    pub niveaux: Vec<String>,
+    pub academie: Option<String>,
+    /// A folder with `index.md`, for images and attachments.
+    pub bundle: bool,
+}
+
+/// Where the file was written, and what is left to fill in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Created {
+    pub path: PathBuf,
+    /// Required keys left empty (French key names).
+    pub to_fill: Vec<&'static str>,
+}
+
+/// Writes the new scenario under `content/scenarios/` of `root`; never overwrites.
+pub fn create(
+    root: &Path,
+    request: &NewScenario,
+    config: &Config,
+    vocabs: &Vocabularies,
+    today: NaiveDate,
+) -> Result<Created, Diagnostic> {
+    let slug = slugify(&request.titre);
+    if slug.is_empty() {
+        return Err(error(
+            "titre",
+            "le titre ne contient aucune lettre ni aucun chiffre : donnez un titre au scénario, par exemple vitrine new \"Débattre en EMC avec un mur collaboratif\"",
+        ));
+    }
+    let disciplines = resolve_all(vocabs, VocabName::Disciplines, &request.disciplines)?;
+    let niveaux = resolve_all(vocabs, VocabName::Niveaux, &request.niveaux)?;
+    let academie = match request.academie.as_ref().or(config.academie.as_ref()) {
+        Some(written) => resolve_all(vocabs, VocabName::Academies, std::slice::from_ref(written))?
+            .into_iter()
+            .next()
+            .map(|(_, label)| label),
+        None => None,
+    };
+    let folder = root.join("content/scenarios");
+    // Scenarios are grouped by discipline folder, like the demo site.
+    let relative = match (disciplines.first().map(|(key, _)| key), request.bundle) {
+        (Some(discipline), true) => PathBuf::from(discipline).join(&slug).join(BUNDLE_INDEX),
+        (Some(discipline), false) => PathBuf::from(discipline).join(format!("{slug}.md")),
+        (None, true) => PathBuf::from(&slug).join(BUNDLE_INDEX),
+        (None, false) => PathBuf::from(format!("{slug}.md")),
+    };
+    let path = folder.join(&relative);
+    if let Some(existing) = existing_slug(&folder, &slug) {
+        return Err(Diagnostic::new(
+            ErrorKind::DuplicateSlug,
+            existing,
+            format!("un scénario « {slug} » existe déjà : rien n'a été écrit ; choisissez un autre titre"),
+        ));
+    }
+    let mut to_fill = Vec::new();
+    if disciplines.is_empty() {
+        to_fill.push("disciplines");
+    }
+    if niveaux.is_empty() {
+        to_fill.push("niveaux");
+    }
+    if academie.is_none() {
+        to_fill.push("academie");
+    }
+    let labels = |pairs: &[(String, String)]| -> Vec<String> {
+        pairs.iter().map(|(_, label)| label.clone()).collect()
+    };
+    let text = template(
+        request,
+        config,
+        today,
+        &labels(&disciplines),
+        &labels(&niveaux),
+        academie.as_deref(),
+    );
+    write_new(&path, &text)?;
+    Ok(Created { path, to_fill })
+}
+
+fn error(field: &str, message: &str) -> Diagnostic {
+    Diagnostic::new(ErrorKind::InvalidValue, "vitrine new", message.to_string()).field(field)
+}
+
+/// `(key, label)` of what the referent typed, or an error with the closest value.
+fn resolve_all(
+    vocabs: &Vocabularies,
+    name: VocabName,
+    written: &[String],
+) -> Result<Vec<(String, String)>, Diagnostic> {
+    let vocab = vocabs.get(name);
+    written
+        .iter()
+        .map(|value| match vocab.resolve(value) {
+            Some(entry) => Ok((entry.cle.clone(), entry.libelle.clone())),
+            None => {
+                let hint = vocab
+                    .suggest(value)
+                    .map(|s| format!(" ; vouliez-vous dire « {s} » ?"))
+                    .unwrap_or_default();
+                Err(error(
+                    name.file_stem(),
+                    &format!(
+                        "valeur inconnue « {value} » pour {}{hint}",
+                        name.file_stem()
+                    ),
+                ))
+            }
+        })
+        .collect()
+}
+
+/// A scenario file or bundle folder already named `slug`, anywhere under `folder`.
+fn existing_slug(folder: &Path, slug: &str) -> Option<PathBuf> {
+    walkdir::WalkDir::new(folder)
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|entry| {
+            let name = entry.file_name().to_string_lossy();
+            let stem = name.strip_suffix(".md").unwrap_or(&name);
+            stem == slug && (entry.file_type().is_dir() || name.ends_with(".md"))
+        })
+        .map(|entry| entry.path().to_path_buf())
+}
+
+fn write_new(path: &Path, text: &str) -> Result<(), Diagnostic> {
+    let io_error = |e: std::io::Error| {
+        Diagnostic::new(
+            ErrorKind::Io,
+            path,
+            format!("impossible d'écrire le nouveau scénario : {e}"),
+        )
+    };
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).map_err(io_error)?;
+    }
+    // `create_new` refuses an existing file even if it appeared since the check above.
+    let mut file = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(io_error)?;
+    std::io::Write::write_all(&mut file, text.as_bytes()).map_err(io_error)
+}
+
+/// A YAML list on one line, each value quoted.
+fn yaml_list(values: &[String]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| yaml_string(v)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+fn yaml_string(value: &str) -> String {
+    serde_json::to_string(value).unwrap_or_default()
+}
+
+fn template(
+    request: &NewScenario,
+    config: &Config,
+    today: NaiveDate,
+    disciplines: &[String],
+    niveaux: &[String],
+    academie: Option<&str>,
+) -> String {
+    let academie_line = match academie {
+        Some(a) => format!("academie: {}", yaml_string(a)),
+        None => "academie: \"\"   # À COMPLÉTER : votre académie, par exemple Lyon".to_string(),
+    };
+    let list_or_todo = |values: &[String], example: &str| {
+        if values.is_empty() {
+            format!("[]   # À COMPLÉTER, par exemple {example}")
+        } else {
+            yaml_list(values)
+        }
+    };
+    let bundle_hint = if request.bundle {
+        "# Les images et les pièces jointes se rangent dans ce dossier, à côté de index.md.\n"
+    } else {
+        ""
+    };
+    format!(
+        r#"---
+titre: {titre}
+resume: "À compléter : en deux ou trois phrases, ce que font les élèves et ce qu'ils apprennent (500 caractères au plus)."
+date: {today}
+auteurs:
+  - nom: "À compléter : Prénom Nom"
+    # fonction: professeure de mathématiques
+    # etablissement: Collège …
+{academie_line}
+disciplines: {disciplines}
+niveaux: {niveaux}
+# cycles: se déduisent des niveaux ; à écrire seulement pour les préciser.
+# types: [séquence]                # séance, séquence, projet, activité…
+# modalites: [en groupe]           # en classe entière, en groupe, en autonomie, à distance…
+# duree: "2 x 55 min"              # ou « 1 h 30 »
+# outils: [Tableur, ENT]           # les outils numériques utilisés, librement
+# competences_numeriques: ["1.1"]  # compétences du CRCN (1.1 à 5.2)
+# mots_cles: [débat, oral]
+# licence: {licence}               # par défaut, celle du site
+# vignette: image.png              # une image du dossier du scénario…
+# vignette_alt: "Ce que montre l'image"   # …et sa description, obligatoire
+# ressources:
+#   - titre: Fiche élève
+#     fichier: fiche-eleve.pdf
+# url_source: https://…
+# Tant que brouillon vaut true, le scénario n'est pas publié (vitrine serve --drafts le montre).
+brouillon: true
+---
+{bundle_hint}
+## Objectifs
+
+- À compléter.
+
+## Déroulement
+
+### Séance 1
+
+À compléter.
+
+## Évaluation
+
+À compléter.
+"#,
+        titre = yaml_string(&request.titre),
+        disciplines = list_or_todo(disciplines, "[Mathématiques]"),
+        niveaux = list_or_todo(niveaux, "[6e]"),
+        licence = config.licence,
+    )
+}
