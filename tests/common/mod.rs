@@ -135,3 +135,21 @@ impl Drop for StaticServer {
         let _ = self.child.wait();
     }
 }
+
+/// The `node` command, or `None` (with a visible message) when Node.js is absent outside the
+/// full test run (`tests/run.sh` installs it, and then its absence is an error).
+pub fn node() -> Option<&'static str> {
+    let available = std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if available {
+        return Some("node");
+    }
+    assert!(
+        std::env::var_os("VITRINE_TESTS_COMPLETS").is_none(),
+        "node est absent alors que tests/run.sh demande tous les tests"
+    );
+    eprintln!("IGNORÉ : node est absent, test sauté (tests/run.sh l'installe)");
+    None
+}

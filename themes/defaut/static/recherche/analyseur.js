@@ -338,7 +338,7 @@
         end += width(c);
       }
       index = end;
-      emit(text.slice(skipElisions(text, start, end), end).replace(/['\u2019]/g, ''));
+      emit(text.slice(skipElisions(text, start, end), end).replace(/['\u2019]/g, ''), start, end);
     }
   }
 
@@ -1281,7 +1281,36 @@
     return terms;
   }
 
-  var api = { analyser: analyser, raciniser: raciniser };
+  // The words of a query, in order: `forme` is the lowercased, folded word (prefixes are
+  // matched on it), `terme` its stem; as `vitrine::index::analyze_words`.
+  function analyserMots(texte) {
+    var words = [];
+    if (typeof texte !== 'string') return words;
+    forEachWord(texte, function (word) {
+      if (utf8Length(word) >= MAX_TOKEN_BYTES) return;
+      var form = fold(lowercase(word));
+      if (STOP_WORDS.has(form)) return;
+      words.push({ forme: form, terme: raciniser(form) });
+    });
+    return words;
+  }
+
+  // Where the words of `texte` are, for highlighting: [{debut, fin, terme}] (UTF-16 offsets,
+  // elision included; `terme` is null for stop words and over-long words).
+  function reperer(texte) {
+    var spans = [];
+    if (typeof texte !== 'string') return spans;
+    forEachWord(texte, function (word, start, end) {
+      var form = fold(lowercase(word));
+      var keep = utf8Length(word) < MAX_TOKEN_BYTES && !STOP_WORDS.has(form);
+      spans.push({ debut: start, fin: end, terme: keep ? raciniser(form) : null });
+    });
+    return spans;
+  }
+
+  var api = {
+    analyser: analyser, analyserMots: analyserMots, raciniser: raciniser, reperer: reperer
+  };
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
   if (root) root.VitrineAnalyseur = api;
 })(typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : null);

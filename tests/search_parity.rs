@@ -1,0 +1,210 @@
+//! The browser engine (moteur.js, run by Node over the exported bundle) and `vitrine search`
+//! (tantivy) give the same results: same number, same top 10 in the same order, ties excepted.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use serde_json::{json, Value};
+
+/// `(text, filters)`: single words, several words, missing accents, elisions, plurals,
+/// prefixes typed as you go, typos, stop words only, with and without facet filters.
+fn queries() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
+    vec![
+        ("tableur", vec![]),
+        ("Tableur", vec![]),
+        ("élèves", vec![]),
+        ("eleve", vec![]),
+        ("numérique", vec![]),
+        ("numeriques", vec![]),
+        ("l'évaluation", vec![]),
+        ("l’évaluer", vec![]),
+        ("carte sonore", vec![]),
+        ("enregistrer un conte", vec![]),
+        ("micro:bit tableur", vec![]),
+        ("python données", vec![]),
+        ("python donnees", vec![]),
+        ("mesurer vitesse son", vec![]),
+        ("œuvre", vec![]),
+        ("oeuvre", vec![]),
+        ("CM1", vec![]),
+        ("6e", vec![]),
+        ("SVT", vec![]),
+        ("aujourd'hui", vec![]),
+        ("pédag", vec![]),
+        ("tabl", vec![]),
+        ("programmes de calc", vec![]),
+        ("enre", vec![]),
+        ("podcst", vec![]),
+        ("tabluer", vec![]),
+        ("baladodifusion", vec![]),
+        ("le la des", vec![]),
+        ("", vec![("disciplines", "mathematiques")]),
+        ("", vec![("niveaux", "6e"), ("niveaux", "5e")]),
+        ("tableur", vec![("disciplines", "mathematiques")]),
+        ("numérique", vec![("cycles", "cycle-3")]),
+        ("carte", vec![("academies", "ac-toulouse")]),
+        (
+            "élèves",
+            vec![("disciplines", "mathematiques"), ("niveaux", "4e")],
+        ),
+        (
+            "enregistrer",
+            vec![("cycles", "cycle-2"), ("cycles", "cycle-1")],
+        ),
+        ("introuvablissime", vec![]),
+        ("xylophone tableur", vec![]),
+    ]
+}
+
+/// The CLI option of a facet filter.
+fn option(facet: &str) -> &'static str {
+    match facet {
+        "disciplines" => "--discipline",
+        "niveaux" => "--niveau",
+        "cycles" => "--cycle",
+        "academies" => "--academie",
+        other => panic!("no CLI filter for {other}"),
+    }
+}
+
+/// Results of `vitrine search --json`: (slug, score), all of them.
+fn rust_results(site: &Path, text: &str, filters: &[(&str, &str)]) -> Vec<(String, f64)> {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_vitrine"));
+    command
+        .current_dir(site)
+        .args(["search", "--json", "--limit", "10000"]);
+    for (facet, value) in filters {
+        command.args([option(facet), value]);
+    }
+    // After `--`, a query starting with a dash stays a query.
+    command.args(["--", text]);
+    let output = command.output().expect("vitrine search runs");
+    assert!(
+        output.status.success(),
+        "vitrine search {text:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let hits: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
+    hits.as_array()
+        .expect("array")
+        .iter()
+        .map(|h| {
+            (
+                h["slug"].as_str().expect("slug").to_string(),
+                h["score"].as_f64().expect("score"),
+            )
+        })
+        .collect()
+}
+
+/// Filters as the JS engine takes them: {facet: [values]}.
+fn js_filters(filters: &[(&str, &str)]) -> Value {
+    let mut object = serde_json::Map::new();
+    for (facet, value) in filters {
+        object
+            .entry(facet.to_string())
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+            .expect("array")
+            .push(json!(value));
+    }
+    Value::Object(object)
+}
+
+/// True when `js` (a top n) is the top n of `rust` up to swaps of results whose Rust scores
+/// differ by less than 0.01 (ties: the bundle stores contributions in thousandths).
+fn same_order_ties_excepted(rust: &[(String, f64)], js: &[String]) -> bool {
+    if js.len() != rust.len().min(10) {
+        return false;
+    }
+    let mut expected: Vec<(String, f64)> = rust.to_vec();
+    for (i, slug) in js.iter().enumerate() {
+        if &expected[i].0 == slug {
+            continue;
+        }
+        let Some(j) = (i + 1..expected.len()).find(|&j| &expected[j].0 == slug) else {
+            return false;
+        };
+        if (expected[i].1 - expected[j].1).abs() >= 0.01 {
+            return false;
+        }
+        let moved = expected.remove(j);
+        expected.insert(i, moved);
+    }
+    true
+}
+
+#[test]
+fn the_browser_engine_ranks_like_vitrine_search() {
+    let Some(node) = common::node() else { return };
+    let site = common::demo_site();
+    common::build(site.path()).expect("demo builds");
+    let queries = queries();
+    assert!(queries.len() >= 30);
+
+    let requests: Vec<Value> = queries
+        .iter()
+        .map(|(text, filters)| json!({"texte": text, "filtres": js_filters(filters)}))
+        .collect();
+    let requests_file = site.path().join("requetes.json");
+    std::fs::write(&requests_file, serde_json::to_vec(&requests).expect("JSON")).expect("write");
+    let script = common::repo_root().join("tests/browser/moteur.mjs");
+    let output = Command::new(node)
+        .arg(&script)
+        .arg(site.path().join("public/recherche/donnees"))
+        .arg(&requests_file)
+        .output()
+        .expect("node runs");
+    assert!(
+        output.status.success(),
+        "moteur.mjs: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let answers: Value = serde_json::from_slice(&output.stdout).expect("JSON answers");
+    let answers = answers.as_array().expect("array");
+
+    let mut failures = Vec::new();
+    let mut non_empty = 0;
+    for ((text, filters), answer) in queries.iter().zip(answers) {
+        let rust = rust_results(site.path(), text, filters);
+        let total = answer["total"].as_u64().expect("total") as usize;
+        let js: Vec<String> = answer["resultats"]
+            .as_array()
+            .expect("resultats")
+            .iter()
+            .map(|r| r["slug"].as_str().expect("slug").to_string())
+            .collect();
+        let top: Vec<(String, f64)> = rust.iter().take(10).cloned().collect();
+        if total != rust.len() || !same_order_ties_excepted(&rust, &js) {
+            failures.push(format!(
+                "{text:?} {filters:?}\n  vitrine search ({}) : {top:?}\n  moteur.js ({total}) : {js:?}",
+                rust.len()
+            ));
+        }
+        if !rust.is_empty() {
+            non_empty += 1;
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "différences :\n{}",
+        failures.join("\n")
+    );
+    // The queries must exercise the ranking, not only agree on empty answers.
+    assert!(non_empty >= 28, "{non_empty} queries with results");
+}
+
+#[test]
+fn tie_tolerance_is_strict_enough() {
+    let rust = vec![
+        ("a".to_string(), 2.0),
+        ("b".to_string(), 1.995),
+        ("c".to_string(), 1.0),
+    ];
+    let swapped = ["b", "a", "c"].map(String::from);
+    assert!(same_order_ties_excepted(&rust, &swapped));
+    let wrong = ["a", "c", "b"].map(String::from);
+    assert!(!same_order_ties_excepted(&rust, &wrong));
+}

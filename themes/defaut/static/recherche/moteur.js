@@ -1,0 +1,404 @@
+/*
+ * vitrine: the search engine of the browser, over the bundle that `vitrine build` exports from
+ * the tantivy index (format and rules: docs/recherche.md).
+ *
+ *   window.vitrineRecherche.recevoir(nom, donnees)  called by every data file
+ *   VitrineMoteur.chargeurScripts(base)             nom -> Promise, loads base + nom + '.js'
+ *   new VitrineMoteur.Moteur(chargeur, VitrineAnalyseur)
+ *   moteur.chercher({texte, filtres: {cle: [valeurs]}, tri: 'pertinence'|'date',
+ *                    debut, nombre, compter: [cles]})
+ *     -> Promise<{total, resultats: [{ordinal, score, fiche}], comptes: {cle: {valeur: n}},
+ *                 termes: [index terms matched]}>
+ *   VitrineMoteur.surligner(texte, termes, analyseur) -> [{texte, marque}]
+ *
+ * Data files are scripts, not JSON fetched: `fetch` is refused from file:// and a script
+ * element needs no eval, so the engine works from a USB key and under script-src 'self'.
+ * The query rules are those of `vitrine search` (src/index/expand.rs); tests/search_parity.rs
+ * compares both on the demo site.
+ */
+(function (root) {
+  'use strict';
+
+  // --- Loading ---------------------------------------------------------------------------
+
+  var pending = {};
+
+  var receiver = {
+    recevoir: function (name, data) {
+      var waiting = pending[name];
+      if (waiting) {
+        delete pending[name];
+        waiting(data);
+      }
+    }
+  };
+  if (root && !root.vitrineRecherche) root.vitrineRecherche = receiver;
+
+  function chargeurScripts(base, delaiMs) {
+    var cache = {};
+    return function (name) {
+      if (!cache[name]) {
+        cache[name] = new Promise(function (resolve, reject) {
+          var url = base + name + '.js';
+          var done = false;
+          var script = document.createElement('script');
+          function fail(reason) {
+            if (done) return;
+            done = true;
+            clearTimeout(timer);
+            delete pending[name];
+            delete cache[name];
+            reject(new Error('Chargement impossible de ' + url + ' : ' + reason));
+          }
+          var timer = setTimeout(function () { fail('délai dépassé'); }, delaiMs || 30000);
+          pending[name] = function (data) {
+            done = true;
+            clearTimeout(timer);
+            resolve(data);
+          };
+          script.onerror = function () { fail('fichier absent ou illisible'); };
+          script.onload = function () {
+            // A file that loads without calling recevoir is not a data file.
+            setTimeout(function () { fail('contenu inattendu'); }, 0);
+          };
+          script.src = url;
+          document.head.appendChild(script);
+        });
+      }
+      return cache[name];
+    };
+  }
+
+  // --- Small helpers ----------------------------------------------------------------------
+
+  function codePoints(text) {
+    return Array.from(text);
+  }
+
+  // Optimal string alignment distance, as strsim::osa_distance (on code points).
+  function osaDistance(a, b) {
+    var s = codePoints(a);
+    var t = codePoints(b);
+    var rows = [];
+    for (var i = 0; i <= s.length; i++) {
+      rows.push([i]);
+      for (var j = 1; j <= t.length; j++) rows[i].push(i === 0 ? j : 0);
+    }
+    for (i = 1; i <= s.length; i++) {
+      for (j = 1; j <= t.length; j++) {
+        var cost = s[i - 1] === t[j - 1] ? 0 : 1;
+        var best = Math.min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost);
+        if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) {
+          best = Math.min(best, rows[i - 2][j - 2] + 1);
+        }
+        rows[i][j] = best;
+      }
+    }
+    return rows[s.length][t.length];
+  }
+
+  function initial(term) {
+    var c = term.charAt(0);
+    return /[a-z0-9]/.test(c) ? c : '_';
+  }
+
+  function startsWith(text, prefix) {
+    return text.slice(0, prefix.length) === prefix;
+  }
+
+  // --- The engine -------------------------------------------------------------------------
+
+  function Moteur(chargeur, analyseur) {
+    this.charger = chargeur;
+    this.analyseur = analyseur;
+    this.manifeste = null;
+  }
+
+  Moteur.prototype.manifest = function () {
+    if (!this.manifeste) this.manifeste = this.charger('manifest');
+    return this.manifeste;
+  };
+
+  // Index of the term file that would hold `term` (-1 when before the first).
+  function fileOf(manifest, term) {
+    var low = 0;
+    var high = manifest.termes.length - 1;
+    var found = -1;
+    while (low <= high) {
+      var mid = (low + high) >> 1;
+      if (manifest.termes[mid] <= term) {
+        found = mid;
+        low = mid + 1;
+      } else {
+        high = mid - 1;
+      }
+    }
+    return found;
+  }
+
+  Moteur.prototype.termFile = function (index) {
+    return this.charger('termes/' + index);
+  };
+
+  // Postings of one term (flat [delta, contribution, ...]), or undefined.
+  Moteur.prototype.postings = function (manifest, term) {
+    var index = fileOf(manifest, term);
+    if (index < 0) return Promise.resolve(undefined);
+    return this.termFile(index).then(function (file) {
+      return Object.prototype.hasOwnProperty.call(file, term) ? file[term] : undefined;
+    });
+  };
+
+  // Every index term starting with `prefix`, with its postings.
+  Moteur.prototype.withPrefix = function (manifest, prefix) {
+    var first = Math.max(fileOf(manifest, prefix), 0);
+    var last = first;
+    while (last + 1 < manifest.termes.length && startsWith(manifest.termes[last + 1], prefix)) {
+      last++;
+    }
+    var loads = [];
+    for (var i = first; i <= last && manifest.termes.length > 0; i++) loads.push(this.termFile(i));
+    return Promise.all(loads).then(function (files) {
+      var found = {};
+      files.forEach(function (file) {
+        Object.keys(file).forEach(function (term) {
+          if (startsWith(term, prefix)) found[term] = file[term];
+        });
+      });
+      return found;
+    });
+  };
+
+  // Terms one typo away from `term`, with the same first character (from the dictionaries).
+  Moteur.prototype.oneTypoAway = function (manifest, term) {
+    var self = this;
+    var name = initial(term);
+    if (manifest.dictionnaires.indexOf(name) < 0) return Promise.resolve({});
+    var first = codePoints(term)[0];
+    return this.charger('dictionnaires/' + name).then(function (words) {
+      var near = words.filter(function (word) {
+        return codePoints(word)[0] === first && osaDistance(word, term) === 1;
+      });
+      return Promise.all(near.map(function (word) { return self.postings(manifest, word); }))
+        .then(function (lists) {
+          var found = {};
+          near.forEach(function (word, i) { if (lists[i]) found[word] = lists[i]; });
+          return found;
+        });
+    });
+  };
+
+  // The index terms one query word matches, with their postings: {term: postings}.
+  Moteur.prototype.matchingTerms = function (manifest, word, isLast) {
+    var self = this;
+    var length = codePoints(word.forme).length;
+    return this.postings(manifest, word.terme).then(function (own) {
+      var set = {};
+      if (own) set[word.terme] = own;
+      if (!isLast || length < manifest.prefixe.longueur_min) return set;
+      return self.withPrefix(manifest, word.forme).then(function (found) {
+        var others = Object.keys(found).filter(function (t) { return t !== word.terme; });
+        if (others.length > manifest.prefixe.max_termes) {
+          others.sort(function (a, b) {
+            return found[b].length - found[a].length || (a < b ? -1 : a > b ? 1 : 0);
+          });
+          others = others.slice(0, manifest.prefixe.max_termes);
+        }
+        others.forEach(function (t) { set[t] = found[t]; });
+        return set;
+      });
+    }).then(function (set) {
+      if (Object.keys(set).length > 0 || length < manifest.approche.longueur_min) return set;
+      return self.oneTypoAway(manifest, word.terme);
+    });
+  };
+
+  // Documents matching every word, and their scores (sums of contributions).
+  function scoreWords(sets, documents) {
+    var scores = new Float64Array(documents);
+    var matched = new Uint16Array(documents);
+    sets.forEach(function (set) {
+      var seen = new Uint8Array(documents);
+      Object.keys(set).forEach(function (term) {
+        var postings = set[term];
+        var ordinal = 0;
+        for (var i = 0; i < postings.length; i += 2) {
+          ordinal += postings[i];
+          scores[ordinal] += postings[i + 1];
+          if (!seen[ordinal]) {
+            seen[ordinal] = 1;
+            matched[ordinal]++;
+          }
+        }
+      });
+    });
+    var text = new Uint8Array(documents);
+    for (var d = 0; d < documents; d++) text[d] = matched[d] === sets.length ? 1 : 0;
+    return { text: text, scores: scores };
+  }
+
+  function decode(deltas, into) {
+    var ordinal = 0;
+    for (var i = 0; i < deltas.length; i++) {
+      ordinal += deltas[i];
+      into[ordinal] = 1;
+    }
+    return into;
+  }
+
+  // Uint8Array of the documents having one of `values` in the facet file `sets`.
+  function anyValue(sets, values, documents) {
+    var flags = new Uint8Array(documents);
+    values.forEach(function (value) {
+      if (Object.prototype.hasOwnProperty.call(sets, value)) decode(sets[value], flags);
+    });
+    return flags;
+  }
+
+  function activeFilters(filtres) {
+    var active = {};
+    Object.keys(filtres || {}).forEach(function (key) {
+      var values = (filtres[key] || []).filter(function (v) { return v; });
+      if (values.length > 0) active[key] = values;
+    });
+    return active;
+  }
+
+  Moteur.prototype.chercher = function (requete) {
+    var self = this;
+    var query = requete || {};
+    var words = this.analyseur.analyserMots(query.texte || '');
+    var filters = activeFilters(query.filtres);
+    var counted = (query.compter || []).slice();
+    return this.manifest().then(function (manifest) {
+      var documents = manifest.documents;
+      var known = {};
+      manifest.facettes.forEach(function (f) { known[f.cle] = true; });
+      var facetKeys = Object.keys(filters).concat(counted).filter(function (key, i, all) {
+        return known[key] && all.indexOf(key) === i;
+      });
+      var termSets = Promise.all(words.map(function (word, i) {
+        return self.matchingTerms(manifest, word, i === words.length - 1);
+      }));
+      var facetFiles = Promise.all(facetKeys.map(function (key) {
+        return self.charger('facettes/' + key);
+      }));
+      return Promise.all([termSets, facetFiles]).then(function (loaded) {
+        var facetSets = {};
+        facetKeys.forEach(function (key, i) { facetSets[key] = loaded[1][i]; });
+        return self.rank(manifest, words.length, loaded[0], filters, facetSets, query);
+      });
+    });
+  };
+
+  Moteur.prototype.rank = function (manifest, wordCount, rawSets, filters, facetSets, query) {
+    var documents = manifest.documents;
+    // Words whose term sets are identical count once.
+    var sets = [];
+    var signatures = {};
+    var empty = false;
+    rawSets.forEach(function (set) {
+      var terms = Object.keys(set).sort();
+      if (terms.length === 0) empty = true;
+      var signature = terms.join(' ');
+      if (!signatures[signature]) {
+        signatures[signature] = true;
+        sets.push(set);
+      }
+    });
+    var matches;
+    var scores;
+    if (wordCount === 0) {
+      matches = new Uint8Array(documents).fill(1);
+      scores = new Float64Array(documents);
+    } else if (empty) {
+      matches = new Uint8Array(documents);
+      scores = new Float64Array(documents);
+    } else {
+      var scored = scoreWords(sets, documents);
+      matches = scored.text;
+      scores = scored.scores;
+    }
+    var filterFlags = {};
+    Object.keys(filters).forEach(function (key) {
+      if (facetSets[key]) filterFlags[key] = anyValue(facetSets[key], filters[key], documents);
+    });
+    var filterKeys = Object.keys(filterFlags);
+    function passes(ordinal, except) {
+      if (!matches[ordinal]) return false;
+      for (var i = 0; i < filterKeys.length; i++) {
+        if (filterKeys[i] !== except && !filterFlags[filterKeys[i]][ordinal]) return false;
+      }
+      return true;
+    }
+    var results = [];
+    for (var d = 0; d < documents; d++) if (passes(d, null)) results.push(d);
+    if (wordCount > 0 && query.tri !== 'date') {
+      results.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    }
+    var counts = {};
+    (query.compter || []).forEach(function (key) {
+      var sets = facetSets[key];
+      if (!sets) return;
+      counts[key] = {};
+      Object.keys(sets).forEach(function (value) {
+        var flags = decode(sets[value], new Uint8Array(documents));
+        var n = 0;
+        for (var o = 0; o < documents; o++) if (flags[o] && passes(o, key)) n++;
+        counts[key][value] = n;
+      });
+    });
+    var terms = [];
+    sets.forEach(function (set) { terms = terms.concat(Object.keys(set)); });
+    var start = Math.max(query.debut || 0, 0);
+    var page = results.slice(start, start + (query.nombre === undefined ? 10 : query.nombre));
+    return this.records(manifest, page).then(function (records) {
+      return {
+        total: results.length,
+        resultats: page.map(function (ordinal, i) {
+          return { ordinal: ordinal, score: scores[ordinal] / 1000, fiche: records[i] };
+        }),
+        comptes: counts,
+        termes: terms
+      };
+    });
+  };
+
+  Moteur.prototype.records = function (manifest, ordinals) {
+    var self = this;
+    var perFile = manifest.fiches_par_fichier;
+    return Promise.all(ordinals.map(function (ordinal) {
+      return self.charger('fiches/' + Math.floor(ordinal / perFile)).then(function (records) {
+        return records[ordinal % perFile];
+      });
+    }));
+  };
+
+  // --- Highlighting -----------------------------------------------------------------------
+
+  // `texte` cut into segments, the words whose term is in `termes` marked.
+  function surligner(texte, termes, analyseur) {
+    var wanted = {};
+    (termes || []).forEach(function (t) { wanted[t] = true; });
+    var segments = [];
+    var cursor = 0;
+    analyseur.reperer(texte || '').forEach(function (span) {
+      if (!span.terme || !wanted[span.terme]) return;
+      if (span.debut > cursor) segments.push({ texte: texte.slice(cursor, span.debut), marque: false });
+      segments.push({ texte: texte.slice(span.debut, span.fin), marque: true });
+      cursor = span.fin;
+    });
+    if (cursor < (texte || '').length) segments.push({ texte: texte.slice(cursor), marque: false });
+    return segments;
+  }
+
+  var api = {
+    Moteur: Moteur,
+    chargeurScripts: chargeurScripts,
+    surligner: surligner,
+    recepteur: receiver,
+    distance: osaDistance
+  };
+  if (typeof module !== 'undefined' && module.exports) module.exports = api;
+  if (root) root.VitrineMoteur = api;
+})(typeof window !== 'undefined' ? window : typeof self !== 'undefined' ? self : null);
