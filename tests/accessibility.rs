@@ -5,34 +5,14 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 use vitrine::site::BuildOptions;
 
-fn browser_tools_ready(browser_dir: &Path) -> bool {
-    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
-    let ready = Path::new(&chromium).exists()
-        && browser_dir.join("node_modules/axe-core").is_dir()
-        && browser_dir.join("node_modules/playwright-core").is_dir()
-        && Command::new("node").arg("--version").output().is_ok();
-    if !ready {
-        // tests/run.sh installs everything: there, a missing tool is a failure, not a skip.
-        assert!(
-            std::env::var_os("VITRINE_TESTS_COMPLETS").is_none(),
-            "Chromium, Node.js ou les paquets npm de tests/browser manquent"
-        );
-        eprintln!(
-            "IGNORÉ : Chromium, Node.js ou les paquets npm de tests/browser manquent ; lancez ./tests/run.sh qui les installe"
-        );
-    }
-    ready
-}
-
 #[test]
 fn every_kind_of_page_passes_axe_and_reflows() {
     let browser_dir = common::repo_root().join("tests/browser");
-    if !browser_tools_ready(&browser_dir) {
+    if !common::browser_tools_ready(&browser_dir) {
         return;
     }
     let site = common::demo_site();

@@ -153,3 +153,26 @@ pub fn node() -> Option<&'static str> {
     eprintln!("IGNORÉ : node est absent, test sauté (tests/run.sh l'installe)");
     None
 }
+
+/// Chromium, Node.js and the npm packages of tests/browser are there; otherwise `false` with a
+/// visible message (and a failure under tests/run.sh, which installs them).
+pub fn browser_tools_ready(browser_dir: &Path) -> bool {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    let ready = Path::new(&chromium).exists()
+        && browser_dir.join("node_modules/axe-core").is_dir()
+        && browser_dir.join("node_modules/playwright-core").is_dir()
+        && std::process::Command::new("node")
+            .arg("--version")
+            .output()
+            .is_ok();
+    if !ready {
+        assert!(
+            std::env::var_os("VITRINE_TESTS_COMPLETS").is_none(),
+            "Chromium, Node.js ou les paquets npm de tests/browser manquent"
+        );
+        eprintln!(
+            "IGNORÉ : Chromium, Node.js ou les paquets npm de tests/browser manquent ; lancez ./tests/run.sh qui les installe"
+        );
+    }
+    ready
+}

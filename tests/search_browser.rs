@@ -1,0 +1,56 @@
+//! The search page in a real headless Chromium (tests/browser/recherche-e2e.mjs): over HTTP
+//! under a sub-path with `Content-Security-Policy: script-src 'self'`, and from `file://`.
+//! Typing with and without accents, ticking a facet, counts, address, reload, back button,
+//! sort, typo, prefix, the header search box, axe-core on the results, no console error.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use vitrine::site::BuildOptions;
+
+fn run_journey(browser_dir: &Path, args: &[&str]) -> serde_json::Value {
+    let output = Command::new("node")
+        .arg("recherche-e2e.mjs")
+        .args(args)
+        .current_dir(browser_dir)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "parcours de recherche {args:?} en échec :\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON summary")
+}
+
+#[test]
+fn search_works_over_http_under_csp_and_from_disk() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !common::browser_tools_ready(&browser_dir) {
+        return;
+    }
+    let site = common::demo_site();
+    let served = site.path().join("srv");
+    let out = served.join("vitrine");
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(out.clone());
+    options.base_url = Some("https://www.ac-exemple.fr/vitrine/".to_string());
+    common::build_with(options).expect("demo builds");
+    let scenarios = vitrine::site::prepare(&BuildOptions::new(site.path()), &vitrine::site::Silent)
+        .expect("prepare")
+        .loaded
+        .content
+        .scenarios
+        .len();
+
+    let server = common::StaticServer::start(&served);
+    let http = run_journey(&browser_dir, &[&server.url("vitrine/"), "csp", "axe"]);
+    assert_eq!(http["tous"].as_u64(), Some(scenarios as u64));
+
+    let file_url = format!("file://{}/", out.display());
+    let disk = run_journey(&browser_dir, &[&file_url]);
+    assert_eq!(disk["tous"], http["tous"]);
+    assert_eq!(disk["eleves_tableur"], http["eleves_tableur"]);
+}

@@ -1,0 +1,268 @@
+/*
+ * vitrine: the search page. Search as you type, facet filters with live counts, sort, results
+ * with the matched words marked; the query and filters live in the address
+ * (?q=…&discipline=…&tri=date), so results can be shared and the back button works.
+ * Without JavaScript the page offers the facet listings instead (progressive enhancement).
+ * Needs analyseur.js and moteur.js before it; no framework, no innerHTML with data.
+ */
+(function () {
+  'use strict';
+
+  var script = document.currentScript;
+  var form = document.getElementById('formulaire-recherche');
+  var zone = document.getElementById('recherche-interactive');
+  if (!script || !form || !zone || !window.VitrineMoteur || !window.VitrineAnalyseur) return;
+
+  var root = script.getAttribute('data-racine') || '';
+  var engine = new window.VitrineMoteur.Moteur(
+    window.VitrineMoteur.chargeurScripts(script.getAttribute('data-donnees') || ''),
+    window.VitrineAnalyseur
+  );
+  var input = document.getElementById('q');
+  var sort = document.getElementById('tri');
+  var filtersBox = document.getElementById('filtres');
+  var status = document.getElementById('etat');
+  var list = document.getElementById('resultats');
+  var more = document.getElementById('plus');
+  var PAGE = 10;
+  var facets = [];
+  var shown = PAGE;
+  var generation = 0;
+  var typingTimer = null;
+
+  zone.hidden = false;
+
+  // --- State <-> address -----------------------------------------------------------------
+
+  function stateFromAddress() {
+    var params = new URLSearchParams(window.location.search);
+    var state = { q: params.get('q') || '', tri: params.get('tri') === 'date' ? 'date' : 'pertinence', filtres: {} };
+    facets.forEach(function (facet) {
+      var values = params.getAll(facet.parametre).filter(function (v) { return v; });
+      if (values.length) state.filtres[facet.cle] = values;
+    });
+    return state;
+  }
+
+  function stateFromForm() {
+    var state = { q: input.value, tri: sort.value === 'date' ? 'date' : 'pertinence', filtres: {} };
+    facets.forEach(function (facet) {
+      var values = [];
+      facet.cases.forEach(function (box) { if (box.checked) values.push(box.value); });
+      if (values.length) state.filtres[facet.cle] = values;
+    });
+    return state;
+  }
+
+  function address(state) {
+    var params = new URLSearchParams();
+    if (state.q) params.append('q', state.q);
+    facets.forEach(function (facet) {
+      (state.filtres[facet.cle] || []).forEach(function (v) { params.append(facet.parametre, v); });
+    });
+    if (state.tri === 'date') params.append('tri', 'date');
+    var query = params.toString();
+    return window.location.pathname + (query ? '?' + query : '');
+  }
+
+  function showState(state) {
+    input.value = state.q;
+    sort.value = state.tri;
+    facets.forEach(function (facet) {
+      var active = state.filtres[facet.cle] || [];
+      facet.cases.forEach(function (box) { box.checked = active.indexOf(box.value) >= 0; });
+      if (active.length) facet.details.open = true;
+    });
+  }
+
+  // --- Building the filters --------------------------------------------------------------
+
+  function element(tag, className, text) {
+    var node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text !== undefined) node.textContent = text;
+    return node;
+  }
+
+  function buildFilters(manifest) {
+    manifest.facettes.forEach(function (facet) {
+      var details = element('details', 'filtre');
+      var summary = element('summary', null, facet.titre);
+      var fieldset = element('fieldset');
+      var legend = element('legend', 'visuellement-cache', facet.titre);
+      var values = element('ul', 'filtre-valeurs');
+      var entry = { cle: facet.cle, parametre: facet.parametre, details: details, cases: [], nombres: {} };
+      fieldset.appendChild(legend);
+      facet.valeurs.forEach(function (value, i) {
+        var item = element('li');
+        var box = element('input');
+        var id = 'filtre-' + facet.parametre + '-' + i;
+        box.type = 'checkbox';
+        box.id = id;
+        box.name = facet.parametre;
+        box.value = value[0];
+        var label = element('label', null, value[1] + ' ');
+        label.htmlFor = id;
+        var count = element('span', 'nombre');
+        label.appendChild(count);
+        item.appendChild(box);
+        item.appendChild(label);
+        values.appendChild(item);
+        entry.cases.push(box);
+        entry.nombres[value[0]] = count;
+        box.addEventListener('change', function () { run(true); });
+      });
+      fieldset.appendChild(values);
+      details.appendChild(summary);
+      details.appendChild(fieldset);
+      // Counts are computed for open groups only: a closed group loads no data.
+      details.addEventListener('toggle', function () { if (details.open) run(false, true); });
+      filtersBox.appendChild(details);
+      facets.push(entry);
+    });
+  }
+
+  // --- Searching and showing -------------------------------------------------------------
+
+  function counted(state) {
+    return facets.filter(function (facet) {
+      return facet.details.open || state.filtres[facet.cle];
+    }).map(function (facet) { return facet.cle; });
+  }
+
+  function plural(n, one, many) {
+    return n + ' ' + (n > 1 ? many : one);
+  }
+
+  function frenchDate(iso) {
+    var date = new Date(iso + 'T00:00:00Z');
+    if (isNaN(date.getTime())) return iso;
+    return date.toLocaleDateString('fr-FR', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+  }
+
+  function marked(parent, text, terms) {
+    window.VitrineMoteur.surligner(text, terms, window.VitrineAnalyseur).forEach(function (part) {
+      parent.appendChild(part.marque ? element('mark', null, part.texte) : document.createTextNode(part.texte));
+    });
+  }
+
+  function resultItem(result, terms) {
+    var record = result.fiche;
+    var item = element('li', 'resultat');
+    var title = element('h3', 'resultat-titre');
+    var link = element('a');
+    link.href = root + record.url;
+    marked(link, record.titre, terms);
+    title.appendChild(link);
+    item.appendChild(title);
+    if (record.resume) {
+      var excerpt = element('p', 'resultat-extrait');
+      marked(excerpt, record.resume, terms);
+      item.appendChild(excerpt);
+    }
+    var meta = element('p', 'resultat-meta');
+    var parts = [];
+    if (record.academies.length) parts.push('Académie : ' + record.academies.join(', '));
+    if (record.disciplines.length) parts.push(record.disciplines.join(', '));
+    if (record.niveaux.length) parts.push(record.niveaux.join(', '));
+    meta.appendChild(document.createTextNode(parts.join(' · ') + (parts.length ? ' · ' : '')));
+    var time = element('time', null, frenchDate(record.date));
+    time.setAttribute('datetime', record.date);
+    meta.appendChild(time);
+    item.appendChild(meta);
+    return item;
+  }
+
+  function showCounts(answer) {
+    facets.forEach(function (facet) {
+      var counts = answer.comptes[facet.cle];
+      Object.keys(facet.nombres).forEach(function (value) {
+        facet.nombres[value].textContent = counts ? '(' + (counts[value] || 0) + ')' : '';
+      });
+    });
+  }
+
+  function describe(state, total) {
+    var filtered = Object.keys(state.filtres).length > 0;
+    if (total === 0) {
+      return state.q.trim()
+        ? 'Aucun scénario ne correspond à « ' + state.q.trim() + ' »' + (filtered ? ' avec ces filtres.' : '.') +
+          ' Essayez un autre mot ou retirez un filtre.'
+        : 'Aucun scénario ne correspond à ces filtres.';
+    }
+    var found = total > 1 ? 'trouvés' : 'trouvé';
+    return plural(total, 'scénario', 'scénarios') + ' ' + found +
+      (state.q.trim() ? ' pour « ' + state.q.trim() + ' »' : '') + (filtered ? ' avec les filtres choisis.' : '.');
+  }
+
+  // Runs the search of the form; `remember` pushes a history entry, `keep` keeps the page size.
+  function run(remember, keep, focusFrom) {
+    var state = stateFromForm();
+    if (!keep) shown = PAGE;
+    var url = address(state);
+    if (url !== window.location.pathname + window.location.search) {
+      if (remember) window.history.pushState(null, '', url);
+      else window.history.replaceState(null, '', url);
+    }
+    var mine = ++generation;
+    var started = window.performance ? performance.now() : 0;
+    return engine.chercher({
+      texte: state.q,
+      filtres: state.filtres,
+      tri: state.tri,
+      debut: 0,
+      nombre: shown,
+      compter: counted(state)
+    }).then(function (answer) {
+      if (mine !== generation) return;
+      list.textContent = '';
+      answer.resultats.forEach(function (result) { list.appendChild(resultItem(result, answer.termes)); });
+      showCounts(answer);
+      status.textContent = describe(state, answer.total);
+      more.hidden = answer.resultats.length >= answer.total;
+      if (focusFrom !== undefined && list.children[focusFrom]) {
+        list.children[focusFrom].querySelector('a').focus();
+      }
+      if (window.performance && performance.mark) {
+        performance.mark('vitrine-resultats');
+        document.documentElement.setAttribute('data-recherche-ms', String(performance.now() - started));
+      }
+      document.documentElement.setAttribute('data-recherche', 'prete');
+    }, failed);
+  }
+
+  function failed(error) {
+    status.textContent = 'La recherche n’a pas pu se charger. Vous pouvez parcourir les scénarios par rubrique ci-dessous. (' +
+      (error && error.message ? error.message : 'erreur inconnue') + ')';
+    document.documentElement.setAttribute('data-recherche', 'erreur');
+  }
+
+  // --- Events ------------------------------------------------------------------------------
+
+  form.addEventListener('submit', function (event) {
+    event.preventDefault();
+    window.clearTimeout(typingTimer);
+    run(true);
+  });
+  input.addEventListener('input', function () {
+    window.clearTimeout(typingTimer);
+    typingTimer = window.setTimeout(function () { run(false); }, 200);
+  });
+  sort.addEventListener('change', function () { run(true); });
+  more.addEventListener('click', function () {
+    var from = shown;
+    shown += PAGE;
+    run(false, true, from);
+  });
+  window.addEventListener('popstate', function () {
+    showState(stateFromAddress());
+    run(false);
+  });
+
+  status.textContent = 'Chargement de la recherche…';
+  engine.manifest().then(function (manifest) {
+    buildFilters(manifest);
+    showState(stateFromAddress());
+    return run(false);
+  }).catch(failed);
+})();
