@@ -134,15 +134,24 @@ fn the_demo_bundle_is_consistent_with_the_site_and_the_search_command() {
         .map(|r| r["date"].as_str().expect("date"))
         .collect();
     assert!(dates.windows(2).all(|w| w[0] >= w[1]), "{dates:?}");
+    let address = bundle.manifest["adresse"].as_str().expect("adresse");
+    let academies = bundle.manifest["facettes"]
+        .as_array()
+        .expect("facettes")
+        .iter()
+        .find(|f| f["cle"] == "academies")
+        .expect("academies")["valeurs"]
+        .as_array()
+        .expect("valeurs")
+        .len() as u64;
     for record in &bundle.records {
-        let url = record["url"].as_str().expect("url");
-        assert!(site
-            .path()
-            .join("public")
-            .join(url)
-            .join("index.html")
-            .is_file());
+        let url = address.replace("{slug}", record["slug"].as_str().expect("slug"));
+        let page = site.path().join("public").join(url).join("index.html");
+        assert!(page.is_file());
         assert!(!record["titre"].as_str().expect("titre").is_empty());
+        let positions = record["academies"].as_array().expect("academies");
+        assert_eq!(positions.len(), 1);
+        assert!(positions[0].as_u64().expect("position") < academies);
     }
 
     // Terms: every ordinal valid, strictly increasing; dictionaries list exactly the terms.

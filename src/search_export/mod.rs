@@ -53,6 +53,8 @@ struct Manifest {
     version: u32,
     documents: usize,
     fiches_par_fichier: usize,
+    /// Page of a scenario from the site root, `{slug}` replaced by its slug.
+    adresse: String,
     termes: Vec<String>,
     dictionnaires: Vec<String>,
     prefixe: Prefix,
@@ -99,6 +101,7 @@ pub fn export(
         version: FORMAT_VERSION,
         documents: order.len(),
         fiches_par_fichier: RECORDS_PER_FILE,
+        adresse: crate::urls::scenario("{slug}"),
         termes: term_files.iter().map(|f| f.first_term.clone()).collect(),
         dictionnaires: dictionaries.iter().map(|(c, _)| c.clone()).collect(),
         prefixe: Prefix {

@@ -4,26 +4,27 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::Serialize;
 
+use crate::content::facet::unique_keys;
 use crate::content::{Facet, FacetValue, Scenario, SiteContent};
 use crate::text::truncate_words;
-use crate::urls;
 
 /// Length of the summary kept in a record: enough for a two-line excerpt.
 pub const SUMMARY_CHARS: usize = 220;
 
-/// What the result list shows of one scenario.
+/// What the result list shows of one scenario. Facet values are positions in the manifest's
+/// `valeurs` of the facet (labels are there once, not repeated in every record), and the page
+/// address is the manifest's `adresse` with the slug: small records, since the first results
+/// of a query are spread over as many record files.
 #[derive(Debug, Serialize)]
 pub struct Record {
     pub slug: String,
     pub titre: String,
-    /// Page of the scenario, from the site root (`scenarios/<slug>/`).
-    pub url: String,
     /// ISO date (`2025-03-14`).
     pub date: String,
     pub resume: String,
-    pub academies: Vec<String>,
-    pub disciplines: Vec<String>,
-    pub niveaux: Vec<String>,
+    pub academies: Vec<usize>,
+    pub disciplines: Vec<usize>,
+    pub niveaux: Vec<usize>,
 }
 
 /// Scenario index (in `SiteContent::scenarios`) → ordinal.
@@ -86,12 +87,13 @@ pub fn records(
     facets: &[(Facet, Vec<FacetValue>)],
     order: &[String],
 ) -> Vec<Record> {
-    let labels: HashMap<(Facet, &str), &str> = facets
+    let positions: HashMap<(Facet, &str), usize> = facets
         .iter()
         .flat_map(|(facet, values)| {
             values
                 .iter()
-                .map(move |v| ((*facet, v.key.as_str()), v.label.as_str()))
+                .enumerate()
+                .map(move |(i, v)| ((*facet, v.key.as_str()), i))
         })
         .collect();
     let by_slug: HashMap<&str, &Scenario> = content
@@ -102,32 +104,26 @@ pub fn records(
     order
         .iter()
         .filter_map(|slug| by_slug.get(slug.as_str()))
-        .map(|s| record(s, &labels))
+        .map(|s| record(s, &positions))
         .collect()
 }
 
-fn record(scenario: &Scenario, labels: &HashMap<(Facet, &str), &str>) -> Record {
+fn record(scenario: &Scenario, positions: &HashMap<(Facet, &str), usize>) -> Record {
     let meta = &scenario.meta;
-    let label_all = |facet: Facet| -> Vec<String> {
-        facet
-            .keys(meta)
+    let values = |facet: Facet| -> Vec<usize> {
+        unique_keys(facet, scenario)
             .iter()
-            .map(|key| {
-                labels
-                    .get(&(facet, key.as_str()))
-                    .map_or_else(|| key.clone(), |label| label.to_string())
-            })
+            .filter_map(|key| positions.get(&(facet, key.as_str())).copied())
             .collect()
     };
     Record {
         slug: scenario.slug.clone(),
         titre: meta.titre.clone(),
-        url: urls::scenario(&scenario.slug),
         date: meta.date.format("%Y-%m-%d").to_string(),
         resume: truncate_words(&meta.resume, SUMMARY_CHARS),
-        academies: label_all(Facet::Academies),
-        disciplines: label_all(Facet::Disciplines),
-        niveaux: label_all(Facet::Niveaux),
+        academies: values(Facet::Academies),
+        disciplines: values(Facet::Disciplines),
+        niveaux: values(Facet::Niveaux),
     }
 }
 

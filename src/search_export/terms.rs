@@ -52,7 +52,36 @@ pub fn term_files(terms: &[ExportedTerm], documents: usize) -> Vec<TermFile> {
         last.json.push('}');
         files.push(last);
     }
+    shorten_boundaries(&mut files, &sorted);
     files
+}
+
+/// Replaces the first term of each file (but the first) by the shortest string that still
+/// separates it from the last term of the previous file: the manifest, loaded by every query,
+/// gets smaller, and lookups are unchanged (`boundary <= term < next boundary`).
+fn shorten_boundaries(files: &mut [TermFile], sorted: &[&ExportedTerm]) {
+    let mut position = 0;
+    let mut previous_last: Option<&str> = None;
+    for file in files.iter_mut() {
+        let first = file.first_term.clone();
+        while position < sorted.len() && sorted[position].term != first {
+            previous_last = Some(&sorted[position].term);
+            position += 1;
+        }
+        if let Some(before) = previous_last {
+            file.first_term = separator(before, &first);
+        }
+    }
+}
+
+/// The shortest prefix of `after` that is greater than `before` (`before < after`).
+fn separator(before: &str, after: &str) -> String {
+    let common = before
+        .chars()
+        .zip(after.chars())
+        .take_while(|(a, b)| a == b)
+        .count();
+    after.chars().take(common + 1).collect()
 }
 
 /// `"term":[first ordinal, contribution, delta, contribution, …]`, contributions in
@@ -133,13 +162,20 @@ mod tests {
             let object: serde_json::Map<String, serde_json::Value> =
                 serde_json::from_str(&file.json).expect("JSON");
             let keys: Vec<&String> = object.keys().collect();
-            assert_eq!(keys[0], &file.first_term);
+            assert!(keys.iter().all(|k| **k >= file.first_term));
             if let Some(next) = files.get(i + 1) {
                 assert!(keys.iter().all(|k| **k < next.first_term));
             }
             seen += keys.len();
         }
         assert_eq!(seen, 400);
+    }
+
+    #[test]
+    fn boundaries_are_the_shortest_separators() {
+        assert_eq!(separator("tab", "table"), "tabl");
+        assert_eq!(separator("eleve", "evalu"), "ev");
+        assert_eq!(separator("a", "b"), "b");
     }
 
     #[test]

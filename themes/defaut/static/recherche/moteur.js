@@ -364,12 +364,29 @@
     });
   };
 
+  // Labels of facet values given by position in the manifest.
+  function labels(manifest, key, positions) {
+    var facet = manifest.facettes.filter(function (f) { return f.cle === key; })[0];
+    return (positions || []).map(function (i) { return facet && facet.valeurs[i] ? facet.valeurs[i][1] : ''; });
+  }
+
+  // The records of `ordinals`, with their page address and facet labels.
   Moteur.prototype.records = function (manifest, ordinals) {
     var self = this;
     var perFile = manifest.fiches_par_fichier;
     return Promise.all(ordinals.map(function (ordinal) {
       return self.charger('fiches/' + Math.floor(ordinal / perFile)).then(function (records) {
-        return records[ordinal % perFile];
+        var record = records[ordinal % perFile];
+        return {
+          slug: record.slug,
+          titre: record.titre,
+          date: record.date,
+          resume: record.resume,
+          url: manifest.adresse.replace('{slug}', record.slug),
+          academies: labels(manifest, 'academies', record.academies),
+          disciplines: labels(manifest, 'disciplines', record.disciplines),
+          niveaux: labels(manifest, 'niveaux', record.niveaux)
+        };
       });
     }));
   };
