@@ -8,6 +8,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod exports;
 pub mod index;
 pub mod init;
 pub mod markdown;

@@ -235,6 +235,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     })
     .and_then(|(html_pages, files)| {
         write_search_files(&staging, &search_files).map(|data| (html_pages, files + data))
+    })
+    .and_then(|(html_pages, files)| {
+        write_exports(&staging, &input).map(|exported| (html_pages, files + exported))
     });
     let (html_pages, files) = match written {
         Ok(counts) => counts,
@@ -310,6 +313,21 @@ fn write_search_files(
     let mut problems: Vec<Diagnostic> = files
         .par_iter()
         .filter_map(|file| staging.write(&file.path, file.contents.as_bytes()).err())
+        .collect();
+    if problems.is_empty() {
+        Ok(files.len())
+    } else {
+        diagnostics::sort(&mut problems);
+        Err(problems)
+    }
+}
+
+/// Writes the exports (feeds, sitemap, catalogue, LOM records…); returns how many files.
+fn write_exports(staging: &Staging, input: &BuildInput) -> Result<usize, Vec<Diagnostic>> {
+    let files = crate::exports::files(input)?;
+    let mut problems: Vec<Diagnostic> = files
+        .par_iter()
+        .filter_map(|file| staging.write(&file.path, &file.contents).err())
         .collect();
     if problems.is_empty() {
         Ok(files.len())
