@@ -2,6 +2,7 @@
 //! `outils` (a free list grouped by slug).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -124,7 +125,7 @@ pub struct FacetValue {
 
 /// Every facet in [`Facet::ALL`] order with its used values, in presentation order.
 pub fn all_facet_values(
-    scenarios: &[Scenario],
+    scenarios: &[Arc<Scenario>],
     vocabs: &Vocabularies,
 ) -> Vec<(Facet, Vec<FacetValue>)> {
     let tool_labels = tool_labels(scenarios);
@@ -155,7 +156,7 @@ pub fn unique_keys(facet: Facet, scenario: &Scenario) -> Vec<String> {
 }
 
 /// For each tool slug, the spelling most authors use; ties go to the smallest string.
-pub fn tool_labels(scenarios: &[Scenario]) -> BTreeMap<String, String> {
+pub fn tool_labels(scenarios: &[Arc<Scenario>]) -> BTreeMap<String, String> {
     let mut spellings: BTreeMap<String, BTreeMap<&str, usize>> = BTreeMap::new();
     for scenario in scenarios {
         for tool in &scenario.meta.outils {
@@ -185,7 +186,7 @@ pub fn tool_labels(scenarios: &[Scenario]) -> BTreeMap<String, String> {
 /// The used values of a facet: vocabulary order (unknown keys last, sorted), or for tools
 /// alphabetical order of the folded label.
 fn facet_values(
-    scenarios: &[Scenario],
+    scenarios: &[Arc<Scenario>],
     vocabs: &Vocabularies,
     facet: Facet,
     tool_labels: &BTreeMap<String, String>,

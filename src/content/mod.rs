@@ -9,8 +9,10 @@ pub mod model;
 pub mod page;
 pub mod scenario;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -31,6 +33,51 @@ pub struct Loaded {
     pub excluded_drafts: Vec<PathBuf>,
 }
 
+/// Parsed scenarios kept between two loads (`vitrine serve`): a source is read and validated
+/// again only when its file (size, modification time) or its bundle's file list changed, or
+/// when the watcher said so with [`SourceCache::forget`].
+#[derive(Default)]
+pub struct SourceCache {
+    scenarios: HashMap<PathBuf, CachedScenario>,
+    /// How many scenario sources the last load read and validated.
+    pub last_parsed: usize,
+}
+
+struct CachedScenario {
+    source: ScenarioSource,
+    stamp: Option<Stamp>,
+    result: Result<Arc<Scenario>, Vec<Diagnostic>>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Stamp {
+    len: u64,
+    modified: Option<SystemTime>,
+}
+
+impl Stamp {
+    fn of(path: &Path) -> Option<Stamp> {
+        let meta = std::fs::metadata(path).ok()?;
+        Some(Stamp {
+            len: meta.len(),
+            modified: meta.modified().ok(),
+        })
+    }
+}
+
+impl SourceCache {
+    /// Makes the next load read `file` (relative to the site root) again.
+    pub fn forget(&mut self, file: &Path) {
+        self.scenarios.remove(file);
+    }
+
+    fn lookup(&self, source: &ScenarioSource, stamp: Option<Stamp>) -> Option<&CachedScenario> {
+        self.scenarios
+            .get(&source.file)
+            .filter(|c| stamp.is_some() && c.stamp == stamp && c.source == *source)
+    }
+}
+
 /// Reads and validates everything under `content/`, reporting every problem in one pass.
 pub fn load(
     root: &Path,
@@ -38,21 +85,61 @@ pub fn load(
     vocabs: &Vocabularies,
     include_drafts: bool,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    load_cached(
+        root,
+        config,
+        vocabs,
+        include_drafts,
+        &mut SourceCache::default(),
+    )
+}
+
+/// [`load`], reusing the scenarios of `cache` whose source did not change. The cache must be
+/// emptied when the configuration or the vocabularies change (they affect validation).
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    vocabs: &Vocabularies,
+    include_drafts: bool,
+    cache: &mut SourceCache,
+) -> Result<Loaded, Vec<Diagnostic>> {
     let found = discover::discover(root);
     let mut problems = found.diagnostics;
 
-    let results: Vec<Result<Scenario, Vec<Diagnostic>>> = found
+    let entries: Vec<CachedScenario> = found
         .scenarios
         .par_iter()
-        .map(|source| load_scenario(root, source, config, vocabs))
+        .map(|source| {
+            let stamp = Stamp::of(&root.join(&source.file));
+            match cache.lookup(source, stamp) {
+                Some(cached) => CachedScenario {
+                    source: source.clone(),
+                    stamp,
+                    result: cached.result.clone(),
+                },
+                None => CachedScenario {
+                    source: source.clone(),
+                    stamp,
+                    result: load_scenario(root, source, config, vocabs).map(Arc::new),
+                },
+            }
+        })
         .collect();
+    cache.last_parsed = entries
+        .iter()
+        .filter(|e| cache.lookup(&e.source, e.stamp).is_none())
+        .count();
     let mut scenarios = Vec::new();
-    for result in results {
-        match result {
-            Ok(s) => scenarios.push(s),
-            Err(d) => problems.extend(d),
+    for entry in &entries {
+        match &entry.result {
+            Ok(s) => scenarios.push(Arc::clone(s)),
+            Err(d) => problems.extend(d.iter().cloned()),
         }
     }
+    cache.scenarios = entries
+        .into_iter()
+        .map(|e| (e.source.file.clone(), e))
+        .collect();
     problems.extend(duplicate_slugs(&scenarios));
 
     let mut pages = Vec::new();
@@ -71,7 +158,7 @@ pub fn load(
         diagnostics::sort(&mut problems);
         return Err(problems);
     }
-    let (kept, drafts): (Vec<Scenario>, Vec<Scenario>) = scenarios
+    let (kept, drafts): (Vec<Arc<Scenario>>, Vec<Arc<Scenario>>) = scenarios
         .into_iter()
         .partition(|s| include_drafts || !s.meta.brouillon);
     let mut kept = kept;
@@ -88,7 +175,7 @@ pub fn load(
             pages,
             scenarios: kept,
         },
-        excluded_drafts: drafts.into_iter().map(|s| s.source).collect(),
+        excluded_drafts: drafts.into_iter().map(|s| s.source.clone()).collect(),
     })
 }
 
@@ -141,7 +228,7 @@ fn scenario_slug(source: &ScenarioSource) -> String {
     slugify(&name.map(|n| n.to_string_lossy()).unwrap_or_default())
 }
 
-fn duplicate_slugs(scenarios: &[Scenario]) -> Vec<Diagnostic> {
+fn duplicate_slugs(scenarios: &[Arc<Scenario>]) -> Vec<Diagnostic> {
     let mut by_slug: BTreeMap<&str, Vec<&Path>> = BTreeMap::new();
     for s in scenarios {
         by_slug.entry(&s.slug).or_default().push(&s.source);

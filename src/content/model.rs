@@ -3,6 +3,7 @@
 //! `vocab::Vocabularies` at render time.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use chrono::NaiveDate;
 use serde::Serialize;
@@ -104,5 +105,6 @@ pub struct SiteContent {
     pub home: Page,
     pub pages: Vec<Page>,
     /// Sorted newest first, then by slug: the order of every listing.
-    pub scenarios: Vec<Scenario>,
+    /// Shared, so an incremental rebuild (`vitrine serve`) reuses unchanged scenarios.
+    pub scenarios: Vec<Arc<Scenario>>,
 }

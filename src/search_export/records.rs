@@ -33,7 +33,7 @@ pub struct Ordinals {
 }
 
 impl Ordinals {
-    pub fn new(scenarios: &[Scenario], order: &[String]) -> Ordinals {
+    pub fn new(scenarios: &[std::sync::Arc<Scenario>], order: &[String]) -> Ordinals {
         let by_slug: HashMap<&str, u32> = order
             .iter()
             .enumerate()
@@ -99,7 +99,7 @@ pub fn records(
     let by_slug: HashMap<&str, &Scenario> = content
         .scenarios
         .iter()
-        .map(|s| (s.slug.as_str(), s))
+        .map(|s| (s.slug.as_str(), s.as_ref()))
         .collect();
     order
         .iter()

@@ -1,7 +1,8 @@
 //! The build pipeline: discover → validate → markdown → index → render → write.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -97,8 +98,31 @@ pub struct Prepared {
     pub config: Config,
     pub vocabs: Vocabularies,
     pub loaded: Loaded,
-    pub scenarios_html: BTreeMap<String, Rendered>,
+    pub scenarios_html: BTreeMap<String, Arc<Rendered>>,
     pub pages_html: BTreeMap<String, Rendered>,
+}
+
+/// What a build can reuse from the previous one (`vitrine serve`): parsed scenarios, and
+/// rendered Markdown of scenarios whose source and link targets did not change.
+#[derive(Default)]
+pub struct Caches {
+    pub sources: content::SourceCache,
+    markdown: HashMap<String, CachedMarkdown>,
+    /// How many scenario bodies the last preparation rendered.
+    pub last_rendered: usize,
+}
+
+struct CachedMarkdown {
+    scenario: Arc<Scenario>,
+    links: u64,
+    rendered: Arc<Rendered>,
+}
+
+impl Caches {
+    /// Forgets everything (the configuration, vocabularies or theme changed).
+    pub fn clear(&mut self) {
+        *self = Caches::default();
+    }
 }
 
 /// Loads and validates the whole site, and renders every Markdown body. Used by `build` and
@@ -107,8 +131,49 @@ pub fn prepare(
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<Prepared, Vec<Diagnostic>> {
+    prepare_cached(options, progress, &mut Caches::default())
+}
+
+/// [`prepare`], reusing what `caches` holds from the previous preparation.
+pub fn prepare_cached(
+    options: &BuildOptions,
+    progress: &dyn Progress,
+    caches: &mut Caches,
+) -> Result<Prepared, Vec<Diagnostic>> {
     let root = &options.root;
-    let mut config = Config::load(root).map_err(|d| vec![d])?;
+    let (config, vocabs) = load_settings(options)?;
+    progress.stage("lecture et vérification des scénarios");
+    let loaded = content::load_cached(root, &config, &vocabs, options.drafts, &mut caches.sources)?;
+
+    progress.stage("mise en forme du Markdown");
+    let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts);
+    let md_options = markdown::Options {
+        iframe_hosts: &config.iframes_autorisees,
+    };
+    let scenarios_html = render_scenarios(&loaded.content, &links, &md_options, caches);
+    let pages_html = render_pages_markdown(&loaded.content, &links, &md_options);
+    let mut problems: Vec<Diagnostic> = scenarios_html
+        .values()
+        .map(|r| r.as_ref())
+        .chain(pages_html.values())
+        .flat_map(|r| r.diagnostics.iter().cloned())
+        .collect();
+    if !problems.is_empty() {
+        diagnostics::sort(&mut problems);
+        return Err(problems);
+    }
+    Ok(Prepared {
+        config,
+        vocabs,
+        loaded,
+        scenarios_html,
+        pages_html,
+    })
+}
+
+/// The configuration (with the command line's overrides) and the vocabularies it extends.
+fn load_settings(options: &BuildOptions) -> Result<(Config, Vocabularies), Vec<Diagnostic>> {
+    let mut config = Config::load(&options.root).map_err(|d| vec![d])?;
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.clone();
         config.check().map_err(|d| vec![d])?;
@@ -131,32 +196,64 @@ pub fn prepare(
             return Err(problems);
         }
     }
-    progress.stage("lecture et vérification des scénarios");
-    let loaded = content::load(root, &config, &vocabs, options.drafts)?;
+    Ok((config, vocabs))
+}
 
-    progress.stage("mise en forme du Markdown");
-    let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts);
-    let md_options = markdown::Options {
-        iframe_hosts: &config.iframes_autorisees,
-    };
-    let scenarios_html: BTreeMap<String, Rendered> = loaded
-        .content
+/// Renders the scenario bodies, reusing the cached ones whose scenario and link targets are
+/// unchanged.
+fn render_scenarios(
+    content: &content::SiteContent,
+    links: &LinkTable,
+    md_options: &markdown::Options,
+    caches: &mut Caches,
+) -> BTreeMap<String, Arc<Rendered>> {
+    let fingerprint = links.fingerprint();
+    let cached = &caches.markdown;
+    let rendered: Vec<(Arc<Scenario>, Arc<Rendered>, bool)> = content
         .scenarios
         .par_iter()
         .map(|s| {
+            if let Some(hit) = cached
+                .get(&s.slug)
+                .filter(|c| c.links == fingerprint && Arc::ptr_eq(&c.scenario, s))
+            {
+                return (Arc::clone(s), Arc::clone(&hit.rendered), false);
+            }
             let page = urls::scenario(&s.slug);
             let source = markdown::Source {
                 file: &s.source,
                 body: &s.body,
                 first_line: s.body_line,
             };
-            let rendered =
-                markdown::render(&source, &links.resolver(&s.source, &page), &md_options);
-            (s.slug.clone(), rendered)
+            let html = markdown::render(&source, &links.resolver(&s.source, &page), md_options);
+            (Arc::clone(s), Arc::new(html), true)
         })
         .collect();
+    caches.last_rendered = rendered.iter().filter(|(_, _, fresh)| *fresh).count();
+    caches.markdown = rendered
+        .iter()
+        .map(|(s, html, _)| {
+            let entry = CachedMarkdown {
+                scenario: Arc::clone(s),
+                links: fingerprint,
+                rendered: Arc::clone(html),
+            };
+            (s.slug.clone(), entry)
+        })
+        .collect();
+    rendered
+        .into_iter()
+        .map(|(s, html, _)| (s.slug.clone(), html))
+        .collect()
+}
+
+/// Renders the free pages and the home text (few: never cached).
+fn render_pages_markdown(
+    content: &content::SiteContent,
+    links: &LinkTable,
+    md_options: &markdown::Options,
+) -> BTreeMap<String, Rendered> {
     let mut pages_html = BTreeMap::new();
-    let content = &loaded.content;
     for page in content.pages.iter().chain(std::iter::once(&content.home)) {
         let site_path = if page.slug.is_empty() {
             urls::home()
@@ -171,26 +268,11 @@ pub fn prepare(
         let rendered = markdown::render(
             &source,
             &links.resolver(&page.source, &site_path),
-            &md_options,
+            md_options,
         );
         pages_html.insert(page.slug.clone(), rendered);
     }
-    let mut problems: Vec<Diagnostic> = scenarios_html
-        .values()
-        .chain(pages_html.values())
-        .flat_map(|r| r.diagnostics.iter().cloned())
-        .collect();
-    if !problems.is_empty() {
-        diagnostics::sort(&mut problems);
-        return Err(problems);
-    }
-    Ok(Prepared {
-        config,
-        vocabs,
-        loaded,
-        scenarios_html,
-        pages_html,
-    })
+    pages_html
 }
 
 /// Builds the site into the output folder. On any error nothing is written and the previous
@@ -337,7 +419,7 @@ fn write_exports(staging: &Staging, input: &BuildInput) -> Result<usize, Vec<Dia
     }
 }
 
-fn index_doc(s: &Scenario, html: &BTreeMap<String, Rendered>) -> IndexDoc {
+fn index_doc(s: &Scenario, html: &BTreeMap<String, Arc<Rendered>>) -> IndexDoc {
     let meta = &s.meta;
     IndexDoc {
         slug: s.slug.clone(),

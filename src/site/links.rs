@@ -45,6 +45,16 @@ impl LinkTable {
         }
     }
 
+    /// Changes whenever a link could resolve differently (a page added, renamed or removed).
+    pub fn fingerprint(&self) -> u64 {
+        use std::hash::{Hash, Hasher};
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        self.pages.hash(&mut hasher);
+        self.files.hash(&mut hasher);
+        self.drafts.hash(&mut hasher);
+        hasher.finish()
+    }
+
     /// A resolver for links in `source`, whose page lives at `page_path`.
     pub fn resolver<'a>(&'a self, source: &'a Path, page_path: &'a str) -> PageLinks<'a> {
         PageLinks {

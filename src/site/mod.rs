@@ -6,6 +6,7 @@ pub mod output;
 pub mod pages;
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::SiteContent;
@@ -21,7 +22,7 @@ pub struct BuildInput<'a> {
     pub content: &'a SiteContent,
     /// Rendered Markdown of each scenario, by slug. The links inside are relative to the
     /// scenario page (`scenarios/<slug>/`).
-    pub scenarios_html: &'a BTreeMap<String, Rendered>,
+    pub scenarios_html: &'a BTreeMap<String, Arc<Rendered>>,
     /// Rendered Markdown of each free page, by slug, relative to `<slug>/`; the home text under `""`
     /// (relative to the root).
     pub pages_html: &'a BTreeMap<String, Rendered>,

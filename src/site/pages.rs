@@ -170,7 +170,7 @@ impl<'a> Site<'a> {
         }
     }
 
-    fn scenarios(&self) -> &'a [Scenario] {
+    fn scenarios(&self) -> &'a [std::sync::Arc<Scenario>] {
         &self.input.content.scenarios
     }
 
@@ -1387,7 +1387,7 @@ mod tests {
         config: Config,
         vocabs: Vocabularies,
         content: SiteContent,
-        scenarios_html: BTreeMap<String, Rendered>,
+        scenarios_html: BTreeMap<String, std::sync::Arc<Rendered>>,
         pages_html: BTreeMap<String, Rendered>,
         related: BTreeMap<String, Vec<String>>,
     }
@@ -1431,7 +1431,10 @@ mod tests {
                 scenario("cellule", 10, "orleans-tours", "svt", &["geogebra"]),
                 scenario("volcans", 5, "orleans-tours", "svt", &["Tableur"]),
                 scenario("fractions", 2, "lyon", "mathematiques", &[]),
-            ];
+            ]
+            .into_iter()
+            .map(std::sync::Arc::new)
+            .collect();
             let home = page("", "Accueil", 0);
             let content = SiteContent {
                 home,
@@ -1444,7 +1447,10 @@ mod tests {
             let body = "<h2 id=\"intro\">Intro</h2><p>Texte <strong>gras</strong></p><h2 id=\"suite\">Suite</h2>";
             let toc = vec![toc_entry("intro", "Intro"), toc_entry("suite", "Suite")];
             let mut scenarios_html = BTreeMap::new();
-            scenarios_html.insert("pythagore".to_string(), rendered(body, toc));
+            scenarios_html.insert(
+                "pythagore".to_string(),
+                std::sync::Arc::new(rendered(body, toc)),
+            );
             let mut pages_html = BTreeMap::new();
             pages_html.insert(
                 String::new(),
@@ -1798,11 +1804,11 @@ mod tests {
         a.meta.outils = vec!["scratch".to_string()];
         let b = scenario("b", 2, "lyon", "svt", &["Scratch"]);
         let c = scenario("c", 3, "lyon", "svt", &["Scratch"]);
-        let labels = tool_labels(&[a.clone(), b, c]);
+        let labels = tool_labels(&[a.clone(), b, c].map(std::sync::Arc::new));
         assert_eq!(labels["scratch"], "Scratch");
         let d = scenario("d", 4, "lyon", "svt", &["scratch"]);
         let e = scenario("e", 4, "lyon", "svt", &["SCRATCH"]);
-        let labels = tool_labels(&[d, e]);
+        let labels = tool_labels(&[d, e].map(std::sync::Arc::new));
         assert_eq!(labels["scratch"], "SCRATCH");
     }
 
