@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
@@ -38,67 +39,192 @@ pub fn render_pages_to(
     theme: &Theme,
     sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
-    let site = Site::new(input);
-    let mut jobs = vec![home_job(&site), search_job(&site), not_found_job(&site)];
-    jobs.extend(listing_jobs(&site));
-    for (facet, values) in &site.facets {
-        jobs.push(facet_index_job(&site, *facet, values));
-        for value in values {
-            jobs.extend(facet_value_jobs(&site, *facet, value));
-        }
-    }
-    jobs.extend(
-        site.footer_pages
-            .iter()
-            .map(|page| free_page_job(&site, page)),
-    );
-    // Scenario pages carry their whole body: their contexts are built one at a time while
-    // rendering instead of all up front, which keeps memory flat on large sites.
-    let scenario_paths: Vec<(String, &Path)> = site
-        .scenarios()
-        .iter()
-        .map(|s| (urls::scenario(&s.slug), s.source.as_path()))
+    let pages = SitePages::plan(input)?;
+    let mut errors: Vec<Diagnostic> = pages
+        .specs
+        .par_iter()
+        .filter_map(|planned| {
+            pages
+                .render_spec(theme, planned)
+                .and_then(|file| sink(file))
+                .err()
+        })
         .collect();
-    let all_paths = jobs
-        .iter()
-        .map(|j| (j.path.as_str(), j.source.as_path()))
-        .chain(scenario_paths.iter().map(|(p, s)| (p.as_str(), *s)));
-    check_unique_paths(all_paths)?;
-
-    let render = |job: &Job| -> Option<Diagnostic> {
-        theme
-            .render(job.template, &job.context)
-            .and_then(|html| {
-                sink(OutputFile {
-                    path: urls::output_file(&job.path),
-                    contents: html.into_bytes(),
-                })
-            })
-            .err()
-    };
-    let mut errors: Vec<Diagnostic> = jobs.par_iter().filter_map(render).collect();
-    errors.extend(
-        (0..site.scenarios().len())
-            .into_par_iter()
-            .filter_map(|i| render(&scenario_job(&site, i)))
-            .collect::<Vec<_>>(),
-    );
     if !errors.is_empty() {
         // The same template error shows on many pages: report it once.
         diagnostics::sort(&mut errors);
         errors.dedup();
         return Err(errors);
     }
-    Ok(jobs.len() + scenario_paths.len())
+    Ok(pages.specs.len())
 }
+
+/// Every page of a site, planned but not rendered: a page's context is built only when the
+/// page is rendered, so memory stays flat and `vitrine serve` renders only the pages asked for.
+pub struct SitePages<'a> {
+    site: Site<'a>,
+    specs: Vec<Planned>,
+    by_path: BTreeMap<String, usize>,
+    /// Sub-facet counts of each facet value's listing, computed on first use (shared by the
+    /// pages of the listing).
+    subsets: Vec<Vec<OnceLock<SubsetCounts>>>,
+}
+
+/// One planned page: where it goes, what it shows, and the source that asked for it.
+struct Planned {
+    path: String,
+    spec: PageSpec,
+    source: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum PageSpec {
+    Home,
+    Search,
+    NotFound,
+    AllScenarios {
+        page: usize,
+    },
+    FacetIndex {
+        facet: usize,
+    },
+    FacetValue {
+        facet: usize,
+        value: usize,
+        page: usize,
+    },
+    Free {
+        index: usize,
+    },
+    Scenario {
+        index: usize,
+    },
+}
+
+impl<'a> SitePages<'a> {
+    /// Plans every page; two pages with the same address are an error.
+    pub fn plan(input: &'a BuildInput<'a>) -> Result<SitePages<'a>, Vec<Diagnostic>> {
+        let site = Site::new(input);
+        let mut specs = Vec::new();
+        let mut add = |path: String, spec: PageSpec, source: PathBuf| {
+            specs.push(Planned { path, spec, source });
+        };
+        add(urls::home(), PageSpec::Home, PathBuf::new());
+        add(urls::search(), PageSpec::Search, PathBuf::new());
+        add(
+            NOT_FOUND_PATH.to_string(),
+            PageSpec::NotFound,
+            PathBuf::new(),
+        );
+        let per_page = site.per_page();
+        for page in 1..=page_count(site.scenarios().len(), per_page) {
+            let path = urls::scenarios_listing(page);
+            add(path, PageSpec::AllScenarios { page }, PathBuf::new());
+        }
+        for (f, (facet, values)) in site.facets.iter().enumerate() {
+            add(
+                urls::facet_index(*facet),
+                PageSpec::FacetIndex { facet: f },
+                PathBuf::new(),
+            );
+            for (v, value) in values.iter().enumerate() {
+                for page in 1..=page_count(value.members.len(), per_page) {
+                    let spec = PageSpec::FacetValue {
+                        facet: f,
+                        value: v,
+                        page,
+                    };
+                    add(
+                        urls::facet_value(*facet, &value.key, page),
+                        spec,
+                        PathBuf::new(),
+                    );
+                }
+            }
+        }
+        for (index, page) in site.footer_pages.iter().enumerate() {
+            add(
+                urls::page(&page.slug),
+                PageSpec::Free { index },
+                page.source.clone(),
+            );
+        }
+        for (index, scenario) in site.scenarios().iter().enumerate() {
+            let spec = PageSpec::Scenario { index };
+            add(
+                urls::scenario(&scenario.slug),
+                spec,
+                scenario.source.clone(),
+            );
+        }
+        check_unique_paths(specs.iter().map(|p| (p.path.as_str(), p.source.as_path())))?;
+        let by_path = specs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.path.clone(), i))
+            .collect();
+        let subsets = site
+            .facets
+            .iter()
+            .map(|(_, values)| values.iter().map(|_| OnceLock::new()).collect())
+            .collect();
+        Ok(SitePages {
+            site,
+            specs,
+            by_path,
+            subsets,
+        })
+    }
+
+    /// Site paths of every page (`""` for the home page, `scenarios/x/`, `404.html`).
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.specs.iter().map(|p| p.path.as_str())
+    }
+
+    /// Renders the page at a site path, if there is one.
+    pub fn render_path(&self, theme: &Theme, path: &str) -> Option<Result<OutputFile, Diagnostic>> {
+        let planned = &self.specs[*self.by_path.get(path)?];
+        Some(self.render_spec(theme, planned))
+    }
+
+    fn render_spec(&self, theme: &Theme, planned: &Planned) -> Result<OutputFile, Diagnostic> {
+        let job = self.job(planned);
+        theme
+            .render(job.template, &job.context)
+            .map(|html| OutputFile {
+                path: urls::output_file(&planned.path),
+                contents: html.into_bytes(),
+            })
+    }
+
+    fn job(&self, planned: &Planned) -> Job {
+        let site = &self.site;
+        match planned.spec {
+            PageSpec::Home => home_job(site),
+            PageSpec::Search => search_job(site),
+            PageSpec::NotFound => not_found_job(site),
+            PageSpec::AllScenarios { page } => all_scenarios_job(site, page),
+            PageSpec::FacetIndex { facet } => {
+                let (facet, values) = &site.facets[facet];
+                facet_index_job(site, *facet, values)
+            }
+            PageSpec::FacetValue { facet, value, page } => {
+                let counts = self.subsets[facet][value]
+                    .get_or_init(|| subset_counts(site, facet, &site.facets[facet].1[value]));
+                facet_value_job(site, facet, value, page, counts)
+            }
+            PageSpec::Free { index } => free_page_job(site, site.footer_pages[index]),
+            PageSpec::Scenario { index } => scenario_job(site, index),
+        }
+    }
+}
+
+const NOT_FOUND_PATH: &str = "404.html";
 
 /// One page to render: its site path, template and context, and the source it comes from.
 struct Job {
-    path: String,
     template: &'static str,
     context: tera::Context,
-    /// Source file that asked for this page (empty for generated pages), for conflicts.
-    source: PathBuf,
 }
 
 /// Two pages for the same path would silently overwrite each other (a free page named
@@ -168,6 +294,10 @@ impl<'a> Site<'a> {
             facets,
             footer_pages,
         }
+    }
+
+    fn per_page(&self) -> usize {
+        self.input.config.scenarios_par_page.max(1)
     }
 
     fn scenarios(&self) -> &'a [std::sync::Arc<Scenario>] {
@@ -491,18 +621,9 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
     ctx
 }
 
-fn job(site: &Site, frame: Frame, template: &'static str, source: PathBuf) -> (Job, Linker) {
+fn job(site: &Site, frame: Frame, template: &'static str) -> (Job, Linker) {
     let context = base_context(site, &frame);
-    let Frame { path, linker, .. } = frame;
-    (
-        Job {
-            path,
-            template,
-            context,
-            source,
-        },
-        linker,
-    )
+    (Job { template, context }, frame.linker)
 }
 
 fn card(site: &Site, linker: &Linker, index: usize) -> Card {
@@ -558,7 +679,7 @@ fn facet_links(site: &Site, linker: &Linker) -> Vec<FacetLink> {
 
 fn home_job(site: &Site) -> Job {
     let frame = Frame::new(urls::home(), site.input.config.titre.clone());
-    let (mut job, linker) = job(site, frame, "accueil.html", PathBuf::new());
+    let (mut job, linker) = job(site, frame, "accueil.html");
     let count = site
         .input
         .config
@@ -581,7 +702,7 @@ fn home_job(site: &Site) -> Job {
 
 fn search_job(site: &Site) -> Job {
     let frame = Frame::new(urls::search(), "Rechercher un scénario".to_string());
-    let (mut job, linker) = job(site, frame, "recherche.html", PathBuf::new());
+    let (mut job, linker) = job(site, frame, "recherche.html");
     job.context.insert("facettes", &facet_links(site, &linker));
     job.context
         .insert("detail_scenarios", &scenario_count(site.scenarios().len()));
@@ -589,15 +710,15 @@ fn search_job(site: &Site) -> Job {
 }
 
 fn not_found_job(site: &Site) -> Job {
-    let mut frame = Frame::new("404.html".to_string(), "Page introuvable".to_string());
+    let mut frame = Frame::new(NOT_FOUND_PATH.to_string(), "Page introuvable".to_string());
     frame.linker = Linker::absolute(site.input.config.base_path());
-    job(site, frame, "404.html", PathBuf::new()).0
+    job(site, frame, "404.html").0
 }
 
 fn free_page_job(site: &Site, page: &Page) -> Job {
     let frame = Frame::new(urls::page(&page.slug), page.titre.clone())
         .description(page.description.clone());
-    let (mut job, _) = job(site, frame, "page.html", page.source.clone());
+    let (mut job, _) = job(site, frame, "page.html");
     let body = site
         .input
         .pages_html
@@ -609,72 +730,72 @@ fn free_page_job(site: &Site, page: &Page) -> Job {
     job
 }
 
-/// A paginated list of scenarios (all of them, or those of one facet value).
+/// One page of a paginated list of scenarios (all of them, or those of one facet value).
 struct Listing<'s> {
     titre: String,
+    /// Every scenario of the list (indices), newest first.
     members: &'s [usize],
+    number: usize,
     path_of: &'s dyn Fn(usize) -> String,
     fil: Vec<(&'s str, Option<String>)>,
     sub_facets_title: Option<String>,
     sub_facets: &'s dyn Fn(&Linker) -> Vec<SubFacet>,
 }
 
-fn listing_pages(site: &Site, listing: &Listing) -> Vec<Job> {
-    let per_page = site.input.config.scenarios_par_page.max(1);
+fn listing_job(site: &Site, listing: &Listing) -> Job {
+    let per_page = site.per_page();
     let pages = page_count(listing.members.len(), per_page);
-    (1..=pages)
-        .map(|number| {
-            let titre = if number == 1 {
-                listing.titre.clone()
-            } else {
-                format!("{} (page {number})", listing.titre)
-            };
-            let mut frame = Frame::new((listing.path_of)(number), titre);
-            for (label, target) in &listing.fil {
-                frame = frame.crumb(label, target.clone());
-            }
-            let (mut job, linker) = job(site, frame, "liste.html", PathBuf::new());
-            let start = (number - 1) * per_page;
-            let end = (start + per_page).min(listing.members.len());
-            let mut decompte = scenario_count(listing.members.len());
-            if pages > 1 {
-                decompte.push_str(&format!(" — page {number} sur {pages}"));
-            }
-            let ctx = &mut job.context;
-            ctx.insert("titre", &listing.titre);
-            ctx.insert("intro", &None::<String>);
-            ctx.insert("decompte", &decompte);
-            ctx.insert(
-                "cartes",
-                &cards(site, &linker, &listing.members[start..end]),
-            );
-            ctx.insert(
-                "pagination",
-                &pagination(&linker, number, pages, listing.path_of),
-            );
-            ctx.insert("titre_sous_facettes", &listing.sub_facets_title);
-            ctx.insert("sous_facettes", &(listing.sub_facets)(&linker));
-            job
-        })
-        .collect()
+    let number = listing.number;
+    let titre = if number == 1 {
+        listing.titre.clone()
+    } else {
+        format!("{} (page {number})", listing.titre)
+    };
+    let mut frame = Frame::new((listing.path_of)(number), titre);
+    for (label, target) in &listing.fil {
+        frame = frame.crumb(label, target.clone());
+    }
+    let (mut job, linker) = job(site, frame, "liste.html");
+    let start = ((number - 1) * per_page).min(listing.members.len());
+    let end = (start + per_page).min(listing.members.len());
+    let mut decompte = scenario_count(listing.members.len());
+    if pages > 1 {
+        decompte.push_str(&format!(" — page {number} sur {pages}"));
+    }
+    let ctx = &mut job.context;
+    ctx.insert("titre", &listing.titre);
+    ctx.insert("intro", &None::<String>);
+    ctx.insert("decompte", &decompte);
+    ctx.insert(
+        "cartes",
+        &cards(site, &linker, &listing.members[start..end]),
+    );
+    ctx.insert(
+        "pagination",
+        &pagination(&linker, number, pages, listing.path_of),
+    );
+    ctx.insert("titre_sous_facettes", &listing.sub_facets_title);
+    ctx.insert("sous_facettes", &(listing.sub_facets)(&linker));
+    job
 }
 
-fn listing_jobs(site: &Site) -> Vec<Job> {
+fn all_scenarios_job(site: &Site, number: usize) -> Job {
     let all: Vec<usize> = (0..site.scenarios().len()).collect();
     let listing = Listing {
         titre: "Tous les scénarios".to_string(),
         members: &all,
+        number,
         path_of: &urls::scenarios_listing,
         fil: Vec::new(),
         sub_facets_title: None,
         sub_facets: &|_| Vec::new(),
     };
-    listing_pages(site, &listing)
+    listing_job(site, &listing)
 }
 
 fn facet_index_job(site: &Site, facet: Facet, values: &[FacetValue]) -> Job {
     let frame = Frame::new(urls::facet_index(facet), facet.title().to_string());
-    let (mut job, linker) = job(site, frame, "facette.html", PathBuf::new());
+    let (mut job, linker) = job(site, frame, "facette.html");
     let counts: Vec<ValueCount> = values
         .iter()
         .map(|v| ValueCount {
@@ -695,12 +816,20 @@ fn facet_index_job(site: &Site, facet: Facet, values: &[FacetValue]) -> Job {
     job
 }
 
-fn facet_value_jobs(site: &Site, facet: Facet, value: &FacetValue) -> Vec<Job> {
+/// Page `number` of the listing of one facet value (`facet` and `value` index `site.facets`).
+fn facet_value_job(
+    site: &Site,
+    facet_index: usize,
+    value_index: usize,
+    number: usize,
+    counts: &SubsetCounts,
+) -> Job {
+    let (facet, values) = &site.facets[facet_index];
+    let facet = *facet;
+    let value = &values[value_index];
     let key = value.key.clone();
     let path_of = move |n: usize| urls::facet_value(facet, &key, n);
-    let members = &value.members;
-    let counts = subset_counts(site, facet, members);
-    let sub_facets = |linker: &Linker| sub_facet_links(linker, facet, &counts);
+    let sub_facets = |linker: &Linker| sub_facet_links(site, linker, facet, counts);
     let is_academy = facet == Facet::Academies;
     let listing = Listing {
         titre: if is_academy {
@@ -709,7 +838,8 @@ fn facet_value_jobs(site: &Site, facet: Facet, value: &FacetValue) -> Vec<Job> {
         } else {
             format!("{} : {}", facet.singular(), value.label)
         },
-        members,
+        members: &value.members,
+        number,
         path_of: &path_of,
         fil: vec![(facet.title(), Some(urls::facet_index(facet)))],
         sub_facets_title: Some(if is_academy {
@@ -719,44 +849,56 @@ fn facet_value_jobs(site: &Site, facet: Facet, value: &FacetValue) -> Vec<Job> {
         }),
         sub_facets: &sub_facets,
     };
-    listing_pages(site, &listing)
+    listing_job(site, &listing)
 }
 
-/// Counts of the other facets' values among a subset of scenarios, in facet and value order.
-type SubsetCounts<'s> = Vec<(Facet, Vec<(&'s FacetValue, usize)>)>;
+/// Counts of the other facets' values among a subset of scenarios, in facet and value order:
+/// (index in `site.facets`, [(value index, count)]).
+type SubsetCounts = Vec<(usize, Vec<(usize, usize)>)>;
 
 /// Computed once per listing (not per page): proportional to the subset's size.
-fn subset_counts<'s>(site: &'s Site, except: Facet, members: &[usize]) -> SubsetCounts<'s> {
-    let mut counts: BTreeMap<(Facet, String), usize> = BTreeMap::new();
-    for &i in members {
-        for (facet, _) in site.facets.iter().filter(|(f, _)| *f != except) {
+fn subset_counts(site: &Site, except_index: usize, value: &FacetValue) -> SubsetCounts {
+    let mut counts: BTreeMap<(usize, String), usize> = BTreeMap::new();
+    for &i in &value.members {
+        for (f, (facet, _)) in site.facets.iter().enumerate() {
+            if f == except_index {
+                continue;
+            }
             for key in unique_keys(*facet, &site.scenarios()[i]) {
-                *counts.entry((*facet, key)).or_default() += 1;
+                *counts.entry((f, key)).or_default() += 1;
             }
         }
     }
     site.facets
         .iter()
-        .filter(|(facet, _)| *facet != except)
-        .map(|(facet, values)| {
+        .enumerate()
+        .filter(|(f, _)| *f != except_index)
+        .map(|(f, (_, values))| {
             let used = values
                 .iter()
-                .filter_map(|v| {
-                    let n = counts.get(&(*facet, v.key.clone())).copied().unwrap_or(0);
+                .enumerate()
+                .filter_map(|(v, value)| {
+                    let n = counts.get(&(f, value.key.clone())).copied().unwrap_or(0);
                     (n > 0).then_some((v, n))
                 })
                 .collect();
-            (*facet, used)
+            (f, used)
         })
-        .filter(|(_, used): &(Facet, Vec<_>)| !used.is_empty())
+        .filter(|(_, used): &(usize, Vec<_>)| !used.is_empty())
         .collect()
 }
 
 /// The subset counts as links from one page.
-fn sub_facet_links(linker: &Linker, except: Facet, counts: &SubsetCounts) -> Vec<SubFacet> {
+fn sub_facet_links(
+    site: &Site,
+    linker: &Linker,
+    except: Facet,
+    counts: &SubsetCounts,
+) -> Vec<SubFacet> {
     counts
         .iter()
-        .map(|(facet, used)| {
+        .map(|(f, used)| {
+            let (facet, values) = &site.facets[*f];
             let titre = if except == Facet::Academies && *facet == Facet::Disciplines {
                 "Pôles de compétences".to_string()
             } else {
@@ -765,8 +907,8 @@ fn sub_facet_links(linker: &Linker, except: Facet, counts: &SubsetCounts) -> Vec
             let valeurs = used
                 .iter()
                 .map(|(v, nombre)| ValueCount {
-                    libelle: v.label.clone(),
-                    href: linker.href(&urls::facet_value(*facet, &v.key, 1)),
+                    libelle: values[*v].label.clone(),
+                    href: linker.href(&urls::facet_value(*facet, &values[*v].key, 1)),
                     nombre: *nombre,
                 })
                 .collect();
@@ -909,7 +1051,7 @@ fn scenario_job(site: &Site, index: usize) -> Job {
     let frame = Frame::new(path.clone(), meta.titre.clone())
         .crumb("Scénarios", Some(urls::scenarios_listing(1)))
         .description(Some(meta.resume.clone()));
-    let (mut job, linker) = job(site, frame, "scenario.html", scenario.source.clone());
+    let (mut job, linker) = job(site, frame, "scenario.html");
     let rendered = site.input.scenarios_html.get(&scenario.slug);
     let toc: &[TocEntry] = match rendered {
         Some(r) if r.toc.len() >= 2 => &r.toc,
