@@ -46,7 +46,7 @@ pub fn render_pages_to(
         .filter_map(|planned| {
             pages
                 .render_spec(theme, planned)
-                .and_then(|file| sink(file))
+                .and_then(sink)
                 .err()
         })
         .collect();
