@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use crate::content::Facet;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::index::Query;
+use crate::serve;
 use crate::site::{self, BuildOptions, Progress, Silent};
 use crate::vocab::VocabName;
 
@@ -38,7 +39,7 @@ numérique, avec un index de recherche en français.\n",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n  vitrine new \"Mon scénario\" --discipline maths --niveau 6e\n                                crée un scénario à compléter\n\nAide d'une commande : vitrine COMMANDE --aide"
+    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine serve --open          aperçu en direct dans le navigateur\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n  vitrine new \"Mon scénario\" --discipline maths --niveau 6e\n                                crée un scénario à compléter\n\nAide d'une commande : vitrine COMMANDE --aide"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -56,6 +57,9 @@ enum Command {
     /// Construit le site statique dans le dossier de publication (public/ par défaut).
     #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
     Build(BuildArgs),
+    /// Aperçu en direct : construit le site en mémoire, le sert sur http://127.0.0.1:1111/ et le met à jour à chaque enregistrement.
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Serve(ServeArgs),
     /// Vérifie tous les scénarios et pages sans rien écrire (erreurs avec fichier, ligne et colonne).
     #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
     Check(CheckArgs),
@@ -102,6 +106,21 @@ struct BuildArgs {
     /// Affiche la durée de chaque étape de la construction.
     #[arg(long = "durees", alias = "durées")]
     durees: bool,
+}
+
+#[derive(Debug, Args)]
+struct ServeArgs {
+    #[command(flatten)]
+    site: SiteArgs,
+    /// Port d'écoute (1111 par défaut ; 0 pour un port libre).
+    #[arg(long = "port", value_name = "N", default_value_t = 1111, hide_default_value = true)]
+    port: u16,
+    /// Adresse d'écoute (127.0.0.1 par défaut : seul cet ordinateur voit l'aperçu ; 0.0.0.0 l'ouvre au réseau ; alias --adresse).
+    #[arg(long = "bind", alias = "adresse", value_name = "ADRESSE", default_value = "127.0.0.1", hide_default_value = true)]
+    bind: std::net::IpAddr,
+    /// Ouvre l'aperçu dans le navigateur (alias --ouvrir).
+    #[arg(long = "open", alias = "ouvrir")]
+    open: bool,
 }
 
 #[derive(Debug, Args)]
@@ -190,6 +209,7 @@ pub fn run() -> ExitCode {
     };
     match cli.command {
         Command::Build(args) => build(args),
+        Command::Serve(args) => serve(args),
         Command::Check(args) => check(args),
         Command::Search(args) => search(args),
         Command::Init(args) => init(args),
@@ -223,7 +243,7 @@ fn clap_error(err: clap::Error) -> ExitCode {
                 .map(|c| format!(" ; vouliez-vous dire « {c} » ?"))
                 .unwrap_or_default();
             format!(
-                "commande inconnue {detail}{hint} (commandes : build, check, search, init, new)"
+                "commande inconnue {detail}{hint} (commandes : build, serve, check, search, init, new)"
             )
         }
         K::InvalidValue | K::ValueValidation => format!("valeur invalide pour {detail}"),
@@ -308,6 +328,67 @@ fn build(args: BuildArgs) -> ExitCode {
         }
         Err(problems) => {
             print_diagnostics(&problems);
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Prints what the preview server does, in French.
+struct Terminal;
+
+impl serve::Reporter for Terminal {
+    fn listening(&self, url: &str) {
+        println!("Aperçu en direct sur {url} (Ctrl+C pour arrêter).");
+        println!("Enregistrez un fichier de content/ : la page se met à jour d'elle-même.");
+    }
+
+    fn rebuilt(&self, message: &str) {
+        println!("{}", capitalize_first(message));
+    }
+
+    fn failed(&self, problems: &[Diagnostic]) {
+        for d in problems {
+            eprintln!("{d}");
+        }
+        let n = problems.len();
+        eprintln!(
+            "{n} erreur{} : l'aperçu garde la dernière version correcte.",
+            plural(n)
+        );
+    }
+}
+
+fn capitalize_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+fn serve(args: ServeArgs) -> ExitCode {
+    let mut options = serve::ServeOptions::new(args.site.root);
+    options.drafts = args.site.drafts;
+    options.port = args.port;
+    options.bind = args.bind;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "attention : l'aperçu est visible depuis le réseau sur {} (brouillons compris avec --drafts).",
+            options.bind
+        );
+    }
+    match serve::start(options, std::sync::Arc::new(Terminal)) {
+        Ok(server) => {
+            if args.open && open::that_detached(&server.url).is_err() {
+                eprintln!("impossible d'ouvrir le navigateur : ouvrez {} vous-même.", server.url);
+            }
+            // The server and the watcher run in their own threads until Ctrl+C.
+            loop {
+                std::thread::park();
+            }
+        }
+        Err(problem) => {
+            eprintln!("{problem}");
             ExitCode::FAILURE
         }
     }
@@ -534,5 +615,5 @@ fn new_scenario(args: NewArgs) -> ExitCode {
 
 /// Suggests a sub-command for a typo (`vitrine biuld`).
 pub fn suggest_command(input: &str) -> Option<String> {
-    closest(input, ["build", "check", "search", "init", "new"])
+    closest(input, ["build", "serve", "check", "search", "init", "new"])
 }

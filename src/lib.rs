@@ -15,6 +15,7 @@ pub mod markdown;
 pub mod new_scenario;
 pub mod render;
 pub mod search_export;
+pub mod serve;
 pub mod site;
 #[cfg(test)]
 mod testing;

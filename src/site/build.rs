@@ -286,13 +286,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
 
     progress.stage("indexation (tantivy)");
     let index = search_index(&options.root, &prepared).map_err(|d| vec![d])?;
-    let related = index
-        .related(RELATED_COUNT)
-        .map_err(|e| vec![index_error(&index_dir(&options.root), &e)])?;
+    let related = related_of(&options.root, &index)?;
     watch.lap("index tantivy et scénarios proches");
     progress.stage("export de la recherche pour le navigateur");
     let search_files = search_export::export(&index, content, &prepared.vocabs)
-        .map_err(|e| vec![index_error(&index_dir(&options.root), &e)])?;
+        .map_err(|e| vec![index_error(&options.root, &e)])?;
 
     watch.lap("export de la recherche");
     let theme = Theme::load(&options.root, &prepared.config.theme)?;
@@ -356,7 +354,7 @@ pub fn search_index(root: &Path, prepared: &Prepared) -> Result<SearchIndex, Dia
         .iter()
         .map(|s| index_doc(s, &prepared.scenarios_html))
         .collect();
-    SearchIndex::build(&dir, &docs).map_err(|e| index_error(&dir, &e))
+    SearchIndex::build(&dir, &docs).map_err(|e| index_error(root, &e))
 }
 
 /// Writes the theme's static files and copies the bundles' files; returns how many.
@@ -441,6 +439,21 @@ fn index_doc(s: &Scenario, html: &BTreeMap<String, Arc<Rendered>>) -> IndexDoc {
     }
 }
 
-fn index_error(dir: &Path, err: &crate::index::IndexError) -> Diagnostic {
-    Diagnostic::new(ErrorKind::Io, dir, format!("index de recherche : {err}"))
+/// A problem of the index kept under `root`.
+pub fn index_error(root: &Path, err: &crate::index::IndexError) -> Diagnostic {
+    Diagnostic::new(
+        ErrorKind::Io,
+        index_dir(root),
+        format!("index de recherche : {err}"),
+    )
+}
+
+/// The related scenarios of every scenario.
+pub fn related_of(
+    root: &Path,
+    index: &SearchIndex,
+) -> Result<BTreeMap<String, Vec<String>>, Vec<Diagnostic>> {
+    index
+        .related(RELATED_COUNT)
+        .map_err(|e| vec![index_error(root, &e)])
 }

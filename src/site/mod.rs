@@ -4,6 +4,7 @@ pub mod build;
 pub mod links;
 pub mod output;
 pub mod pages;
+pub mod session;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

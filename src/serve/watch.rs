@@ -1,0 +1,147 @@
+//! Watching the sources with notify (debounced) and rebuilding on change.
+
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use notify::{EventKind, RecursiveMode};
+use notify_debouncer_full::{new_debouncer, DebounceEventResult};
+
+use super::live::{Event, Live};
+use super::Reporter;
+use crate::config::CONFIG_FILE;
+use crate::diagnostics::{Diagnostic, ErrorKind};
+use crate::site::session::{change_kind, ChangeKind, Session};
+
+/// Editors write a file in several steps (temporary file, rename): changes closer than this
+/// are handled as one.
+const DEBOUNCE: Duration = Duration::from_millis(50);
+
+/// Folders watched recursively, when they exist. The site root itself is watched without
+/// recursion (for the configuration file): `public/` and the cache must not trigger rebuilds.
+const WATCHED_DIRS: &[&str] = &["content", "themes", "templates", "static"];
+
+pub fn spawn(
+    session: Session,
+    live: Arc<Live>,
+    reporter: Arc<dyn Reporter>,
+) -> Result<(), Diagnostic> {
+    let root = session.root().to_path_buf();
+    let (tx, rx) = mpsc::channel::<DebounceEventResult>();
+    let mut debouncer = new_debouncer(DEBOUNCE, None, tx).map_err(|e| watch_error(&root, &e))?;
+    debouncer
+        .watch(&root, RecursiveMode::NonRecursive)
+        .map_err(|e| watch_error(&root, &e))?;
+    for dir in WATCHED_DIRS {
+        let path = root.join(dir);
+        if path.is_dir() {
+            debouncer
+                .watch(&path, RecursiveMode::Recursive)
+                .map_err(|e| watch_error(&path, &e))?;
+        }
+    }
+    std::thread::spawn(move || {
+        // The debouncer lives as long as the loop: dropping it stops watching.
+        let _debouncer = debouncer;
+        rebuild_loop(session, &rx, &live, reporter.as_ref());
+    });
+    Ok(())
+}
+
+fn rebuild_loop(
+    mut session: Session,
+    rx: &mpsc::Receiver<DebounceEventResult>,
+    live: &Live,
+    reporter: &dyn Reporter,
+) {
+    while let Ok(first) = rx.recv() {
+        let mut paths = event_paths(first);
+        // Changes that arrived while the previous rebuild ran are handled together.
+        while let Ok(more) = rx.try_recv() {
+            paths.extend(event_paths(more));
+        }
+        let root = session.root().to_path_buf();
+        let kinds: Vec<ChangeKind> = paths
+            .iter()
+            .filter_map(|p| change_kind(&root, p))
+            .collect();
+        if kinds.is_empty() {
+            continue;
+        }
+        let kind = if kinds.contains(&ChangeKind::Settings) {
+            ChangeKind::Settings
+        } else {
+            ChangeKind::Content
+        };
+        live.set_busy(true);
+        rebuild(&mut session, kind, &paths, live, reporter);
+        live.set_busy(false);
+    }
+}
+
+fn rebuild(
+    session: &mut Session,
+    kind: ChangeKind,
+    paths: &[PathBuf],
+    live: &Live,
+    reporter: &dyn Reporter,
+) {
+    let started = Instant::now();
+    let before = session.current();
+    let snapshot = match session.update(kind, paths) {
+        Ok(snapshot) => snapshot,
+        Err(problems) => {
+            reporter.failed(&problems);
+            live.publish(None, problems, Event::reload_all());
+            return;
+        }
+    };
+    live.publish(Some(snapshot), Vec::new(), Event::reload_all());
+    let work = session.last_work;
+    reporter.rebuilt(&format!(
+        "site mis à jour en {} ms ({} fichier(s) relu(s), {} scénario(s) remis en forme)",
+        started.elapsed().as_millis(),
+        work.parsed,
+        work.rendered
+    ));
+    let step_one = session.current();
+    match session.update_index() {
+        Ok(indexed) => {
+            let changed = match step_one.as_ref().or(before.as_ref()) {
+                Some(previous) => indexed.index_changes(previous),
+                None => vec!["*".to_string()],
+            };
+            let event = Event {
+                generation: 0,
+                chemins: changed,
+            };
+            live.publish(Some(indexed), Vec::new(), event);
+        }
+        Err(problems) => {
+            reporter.failed(&problems);
+            live.publish(None, problems, Event::reload_all());
+        }
+    }
+}
+
+fn event_paths(result: DebounceEventResult) -> Vec<PathBuf> {
+    match result {
+        // Reading a file is an event too (the build reads every source): only changes count.
+        Ok(events) => events
+            .into_iter()
+            .filter(|e| !matches!(e.kind, EventKind::Access(_)))
+            .flat_map(|e| e.event.paths)
+            .collect(),
+        // A watcher error (too many files…) is worth a full rebuild.
+        Err(_) => vec![PathBuf::from(CONFIG_FILE)],
+    }
+}
+
+fn watch_error(path: &Path, err: &notify::Error) -> Diagnostic {
+    Diagnostic::new(
+        ErrorKind::Io,
+        path,
+        format!("impossible de surveiller les modifications : {err}"),
+    )
+}

@@ -1,0 +1,361 @@
+//! An incremental build kept in memory, for `vitrine serve`.
+//!
+//! A [`Session`] keeps the parsed scenarios and rendered Markdown of the last build and, on each
+//! change, reads and renders again only the sources that changed. The result is a
+//! [`Snapshot`]: everything needed to answer a request, from which pages are rendered on demand
+//! by the same code as `build` (so a page served is the page `build` writes).
+//!
+//! An update has two steps, so the page being edited shows up fast:
+//! 1. [`Session::update`]: sources, validation, Markdown, pages (related scenarios and search
+//!    data of the previous snapshot are kept meanwhile);
+//! 2. [`Session::update_index`]: the tantivy index, related scenarios and the browser search
+//!    bundle, rebuilt from scratch (deleting documents in place would change the BM25
+//!    statistics until a merge, and the bundle must equal what `build` writes).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock};
+
+use crate::config::CONFIG_FILE;
+use crate::diagnostics::Diagnostic;
+use crate::render::Theme;
+use crate::search_export;
+use crate::site::build::{self, BuildOptions, Caches, Prepared, Silent};
+use crate::site::links::slash_path;
+use crate::site::pages::SitePages;
+use crate::site::{BuildInput, OutputFile};
+use crate::urls;
+
+/// A file the server can answer with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Served {
+    /// Generated in memory (page, static file of the theme, search data, export).
+    Bytes(Arc<Vec<u8>>),
+    /// A file of a scenario bundle, read from the sources.
+    Source(PathBuf),
+}
+
+/// What a request can be answered from: one consistent state of the site.
+pub struct Snapshot {
+    pub generation: u64,
+    prepared: Prepared,
+    related: BTreeMap<String, Vec<String>>,
+    theme: Arc<Theme>,
+    statics: Arc<BTreeMap<String, Arc<Vec<u8>>>>,
+    search: Arc<BTreeMap<String, Arc<Vec<u8>>>>,
+    /// Output path → bundle file in the sources.
+    bundle_files: BTreeMap<String, PathBuf>,
+    /// Output path → site path of each page (`scenarios/x/index.html` → `scenarios/x/`).
+    pages: BTreeMap<String, String>,
+    rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
+    exports: OnceLock<BTreeMap<String, Arc<Vec<u8>>>>,
+}
+
+impl Snapshot {
+    fn input(&self) -> BuildInput<'_> {
+        let prepared = &self.prepared;
+        BuildInput {
+            config: &prepared.config,
+            vocabs: &prepared.vocabs,
+            content: &prepared.loaded.content,
+            scenarios_html: &prepared.scenarios_html,
+            pages_html: &prepared.pages_html,
+            related: &self.related,
+        }
+    }
+
+    /// The file at an output path (`scenarios/x/index.html`, `style.css`…), rendering a page
+    /// on first request.
+    pub fn file(&self, output_path: &str) -> Result<Option<Served>, Diagnostic> {
+        if let Some(site_path) = self.pages.get(output_path) {
+            return self.page(site_path).map(|bytes| Some(Served::Bytes(bytes)));
+        }
+        if let Some(bytes) = self
+            .statics
+            .get(output_path)
+            .or_else(|| self.search.get(output_path))
+            .or_else(|| self.exports().get(output_path))
+        {
+            return Ok(Some(Served::Bytes(Arc::clone(bytes))));
+        }
+        Ok(self
+            .bundle_files
+            .get(output_path)
+            .map(|source| Served::Source(source.clone())))
+    }
+
+    /// Every output path, sorted (what `build` would write, without the exports).
+    pub fn output_paths(&self) -> BTreeSet<String> {
+        self.pages
+            .keys()
+            .chain(self.statics.keys())
+            .chain(self.search.keys())
+            .chain(self.bundle_files.keys())
+            .chain(self.exports().keys())
+            .cloned()
+            .collect()
+    }
+
+    pub fn scenario_count(&self) -> usize {
+        self.prepared.loaded.content.scenarios.len()
+    }
+
+    fn page(&self, site_path: &str) -> Result<Arc<Vec<u8>>, Diagnostic> {
+        if let Some(bytes) = self.cached_page(site_path) {
+            return Ok(bytes);
+        }
+        let input = self.input();
+        let pages = SitePages::plan(&input).map_err(first_problem)?;
+        let file = pages
+            .render_path(&self.theme, site_path)
+            .unwrap_or_else(|| Ok(empty_file(site_path)))?;
+        let bytes = Arc::new(file.contents);
+        if let Ok(mut cache) = self.rendered.lock() {
+            cache.insert(site_path.to_string(), Arc::clone(&bytes));
+        }
+        Ok(bytes)
+    }
+
+    fn cached_page(&self, site_path: &str) -> Option<Arc<Vec<u8>>> {
+        self.rendered.lock().ok()?.get(site_path).cloned()
+    }
+
+    fn exports(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
+        self.exports.get_or_init(|| {
+            // Export problems are reported by `build`; the preview shows what it can.
+            crate::exports::files(&self.input())
+                .map(|files| into_map(files.into_iter().map(|f| (f.path, f.contents))))
+                .unwrap_or_default()
+        })
+    }
+}
+
+fn empty_file(site_path: &str) -> OutputFile {
+    OutputFile {
+        path: urls::output_file(site_path),
+        contents: Vec::new(),
+    }
+}
+
+fn first_problem(mut problems: Vec<Diagnostic>) -> Diagnostic {
+    problems.remove(0)
+}
+
+fn into_map(files: impl Iterator<Item = (String, Vec<u8>)>) -> BTreeMap<String, Arc<Vec<u8>>> {
+    files.map(|(path, bytes)| (path, Arc::new(bytes))).collect()
+}
+
+/// What kind of change the watcher reported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChangeKind {
+    /// Only sources under `content/`.
+    Content,
+    /// The configuration, a theme, the site's templates or static files: everything is
+    /// rebuilt (still without writing anything).
+    Settings,
+}
+
+/// Classifies a changed path (absolute or relative to the site root).
+pub fn change_kind(root: &Path, path: &Path) -> Option<ChangeKind> {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    let first = rel.components().next()?.as_os_str().to_str()?;
+    match first {
+        "content" => Some(ChangeKind::Content),
+        "themes" | "templates" | "static" => Some(ChangeKind::Settings),
+        _ if rel == Path::new(CONFIG_FILE) => Some(ChangeKind::Settings),
+        _ => None,
+    }
+}
+
+/// Work done by the last update, for tests and the terminal.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Work {
+    /// Scenario sources read and validated.
+    pub parsed: usize,
+    /// Scenario bodies rendered from Markdown.
+    pub rendered: usize,
+}
+
+pub struct Session {
+    options: BuildOptions,
+    caches: Caches,
+    theme: Option<Arc<Theme>>,
+    statics: Arc<BTreeMap<String, Arc<Vec<u8>>>>,
+    current: Option<Arc<Snapshot>>,
+    generation: u64,
+    pub last_work: Work,
+}
+
+impl Session {
+    pub fn new(options: BuildOptions) -> Session {
+        Session {
+            options,
+            caches: Caches::default(),
+            theme: None,
+            statics: Arc::new(BTreeMap::new()),
+            current: None,
+            generation: 0,
+            last_work: Work::default(),
+        }
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.options.root
+    }
+
+    /// The last good snapshot, if any build succeeded.
+    pub fn current(&self) -> Option<Arc<Snapshot>> {
+        self.current.clone()
+    }
+
+    /// Builds everything (first start): both steps.
+    pub fn start(&mut self) -> Result<Arc<Snapshot>, Vec<Diagnostic>> {
+        self.update(ChangeKind::Settings, &[])?;
+        self.update_index()
+    }
+
+    /// Step 1 of an update: reads the changed sources, validates, renders their Markdown.
+    /// On error the previous snapshot stays current.
+    pub fn update(
+        &mut self,
+        kind: ChangeKind,
+        changed: &[PathBuf],
+    ) -> Result<Arc<Snapshot>, Vec<Diagnostic>> {
+        if kind == ChangeKind::Settings || self.theme.is_none() {
+            self.caches.clear();
+            self.theme = None;
+        }
+        for path in changed {
+            let rel = path.strip_prefix(&self.options.root).unwrap_or(path);
+            self.caches.sources.forget(rel);
+        }
+        let prepared = build::prepare_cached(&self.options, &Silent, &mut self.caches)?;
+        self.last_work = Work {
+            parsed: self.caches.sources.last_parsed,
+            rendered: self.caches.last_rendered,
+        };
+        let theme = match &self.theme {
+            Some(theme) => Arc::clone(theme),
+            None => {
+                let theme = Arc::new(Theme::load(&self.options.root, &prepared.config.theme)?);
+                let statics = theme.static_files()?;
+                self.statics = Arc::new(into_map(statics.into_iter()));
+                self.theme = Some(Arc::clone(&theme));
+                theme
+            }
+        };
+        let (related, search) = match &self.current {
+            Some(previous) => (
+                previous.related.clone(),
+                Arc::clone(&previous.search),
+            ),
+            None => (BTreeMap::new(), Arc::new(BTreeMap::new())),
+        };
+        let snapshot = self.snapshot(prepared, related, theme, search)?;
+        Ok(self.publish(snapshot))
+    }
+
+    /// Step 2 of an update: the tantivy index, related scenarios and search data. Returns the
+    /// new snapshot and the site paths of the pages this step changed.
+    pub fn update_index(&mut self) -> Result<Arc<Snapshot>, Vec<Diagnostic>> {
+        let Some(current) = self.current.clone() else {
+            return Err(Vec::new());
+        };
+        let prepared = &current.prepared;
+        let index = build::search_index(&self.options.root, prepared).map_err(|d| vec![d])?;
+        let related = build::related_of(&self.options.root, &index)?;
+        let files = search_export::export(&index, &prepared.loaded.content, &prepared.vocabs)
+            .map_err(|e| vec![build::index_error(&self.options.root, &e)])?;
+        let search = Arc::new(into_map(
+            files.into_iter().map(|f| (f.path, f.contents.into_bytes())),
+        ));
+        let prepared = clone_prepared(prepared);
+        let snapshot = self.snapshot(prepared, related, Arc::clone(&current.theme), search)?;
+        Ok(self.publish(snapshot))
+    }
+
+    fn snapshot(
+        &mut self,
+        prepared: Prepared,
+        related: BTreeMap<String, Vec<String>>,
+        theme: Arc<Theme>,
+        search: Arc<BTreeMap<String, Arc<Vec<u8>>>>,
+    ) -> Result<Snapshot, Vec<Diagnostic>> {
+        let mut snapshot = Snapshot {
+            generation: self.generation + 1,
+            prepared,
+            related,
+            theme,
+            statics: Arc::clone(&self.statics),
+            search,
+            bundle_files: BTreeMap::new(),
+            pages: BTreeMap::new(),
+            rendered: Mutex::new(HashMap::new()),
+            exports: OnceLock::new(),
+        };
+        snapshot.pages = {
+            let input = snapshot.input();
+            let pages = SitePages::plan(&input)?;
+            pages
+                .paths()
+                .map(|p| (urls::output_file(p), p.to_string()))
+                .collect()
+        };
+        snapshot.bundle_files = bundle_files(&self.options.root, &snapshot.prepared);
+        Ok(snapshot)
+    }
+
+    fn publish(&mut self, snapshot: Snapshot) -> Arc<Snapshot> {
+        self.generation = snapshot.generation;
+        let snapshot = Arc::new(snapshot);
+        self.current = Some(Arc::clone(&snapshot));
+        snapshot
+    }
+}
+
+fn bundle_files(root: &Path, prepared: &Prepared) -> BTreeMap<String, PathBuf> {
+    let mut files = BTreeMap::new();
+    for s in &prepared.loaded.content.scenarios {
+        let Some(dir) = &s.bundle_dir else { continue };
+        for file in &s.bundle_files {
+            let target = urls::scenario_file(&s.slug, &slash_path(file));
+            files.insert(target, root.join(dir).join(file));
+        }
+    }
+    files
+}
+
+/// A snapshot keeps its own copy; scenarios and rendered bodies are shared.
+fn clone_prepared(prepared: &Prepared) -> Prepared {
+    Prepared {
+        config: prepared.config.clone(),
+        vocabs: prepared.vocabs.clone(),
+        loaded: crate::content::Loaded {
+            content: prepared.loaded.content.clone(),
+            excluded_drafts: prepared.loaded.excluded_drafts.clone(),
+        },
+        scenarios_html: prepared.scenarios_html.clone(),
+        pages_html: prepared.pages_html.clone(),
+    }
+}
+
+impl Snapshot {
+    /// Site paths of the pages that differ between `before` and `self` because of step 2:
+    /// scenario pages whose related scenarios changed, and the search page when the search
+    /// data changed.
+    pub fn index_changes(&self, before: &Snapshot) -> Vec<String> {
+        let mut paths: Vec<String> = self
+            .prepared
+            .loaded
+            .content
+            .scenarios
+            .iter()
+            .filter(|s| self.related.get(&s.slug) != before.related.get(&s.slug))
+            .map(|s| urls::scenario(&s.slug))
+            .collect();
+        if self.search != before.search {
+            paths.push(urls::search());
+        }
+        paths
+    }
+}
