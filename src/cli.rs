@@ -113,10 +113,21 @@ struct ServeArgs {
     #[command(flatten)]
     site: SiteArgs,
     /// Port d'écoute (1111 par défaut ; 0 pour un port libre).
-    #[arg(long = "port", value_name = "N", default_value_t = 1111, hide_default_value = true)]
+    #[arg(
+        long = "port",
+        value_name = "N",
+        default_value_t = 1111,
+        hide_default_value = true
+    )]
     port: u16,
     /// Adresse d'écoute (127.0.0.1 par défaut : seul cet ordinateur voit l'aperçu ; 0.0.0.0 l'ouvre au réseau ; alias --adresse).
-    #[arg(long = "bind", alias = "adresse", value_name = "ADRESSE", default_value = "127.0.0.1", hide_default_value = true)]
+    #[arg(
+        long = "bind",
+        alias = "adresse",
+        value_name = "ADRESSE",
+        default_value = "127.0.0.1",
+        hide_default_value = true
+    )]
     bind: std::net::IpAddr,
     /// Ouvre l'aperçu dans le navigateur (alias --ouvrir).
     #[arg(long = "open", alias = "ouvrir")]
@@ -380,7 +391,10 @@ fn serve(args: ServeArgs) -> ExitCode {
     match serve::start(options, std::sync::Arc::new(Terminal)) {
         Ok(server) => {
             if args.open && open::that_detached(&server.url).is_err() {
-                eprintln!("impossible d'ouvrir le navigateur : ouvrez {} vous-même.", server.url);
+                eprintln!(
+                    "impossible d'ouvrir le navigateur : ouvrez {} vous-même.",
+                    server.url
+                );
             }
             // The server and the watcher run in their own threads until Ctrl+C.
             loop {

@@ -81,7 +81,10 @@ async fn events(
 }
 
 async fn script() -> Response {
-    with_type(RELOAD_SCRIPT.as_bytes().to_vec(), "text/javascript; charset=utf-8")
+    with_type(
+        RELOAD_SCRIPT.as_bytes().to_vec(),
+        "text/javascript; charset=utf-8",
+    )
 }
 
 #[derive(Serialize)]
@@ -89,6 +92,12 @@ struct StateView {
     generation: u64,
     occupe: bool,
     scenarios: Option<usize>,
+    /// Scenario sources read again by the last update.
+    relus: usize,
+    /// Scenario bodies rendered again from Markdown by the last update.
+    remis_en_forme: usize,
+    /// Pages of the current version rendered so far (pages are rendered when asked for).
+    pages_rendues: usize,
     erreurs: Vec<ErrorView>,
 }
 
@@ -117,6 +126,9 @@ async fn state(Extract(live): Extract<Arc<Live>>) -> Json<StateView> {
         generation: state.generation,
         occupe: state.busy,
         scenarios: state.snapshot.as_ref().map(|s| s.scenario_count()),
+        relus: state.work.parsed,
+        remis_en_forme: state.work.rendered,
+        pages_rendues: state.snapshot.as_ref().map_or(0, |s| s.rendered_pages()),
         erreurs: state.errors.iter().map(error_view).collect(),
     })
 }
@@ -156,7 +168,7 @@ pub fn target(uri_path: &str) -> Target {
 async fn file(Extract(live): Extract<Arc<Live>>, uri: Uri) -> Response {
     let state = live.state();
     let Some(snapshot) = state.snapshot.clone() else {
-        return html_response(StatusCode::OK, failed_page(&state), &state);
+        return html_response(StatusCode::SERVICE_UNAVAILABLE, failed_page(&state), &state);
     };
     let Target::File(path) = target(uri.path()) else {
         return not_found(&state);
@@ -331,7 +343,10 @@ mod tests {
     #[test]
     fn the_script_goes_before_the_end_of_body() {
         assert_eq!(
-            inject("<html><body><p>x</p></body></html>".into(), "<script></script>"),
+            inject(
+                "<html><body><p>x</p></body></html>".into(),
+                "<script></script>"
+            ),
             "<html><body><p>x</p><script></script></body></html>"
         );
         assert_eq!(inject("<p>x".into(), "<s>"), "<p>x<s>");
@@ -339,9 +354,13 @@ mod tests {
 
     #[test]
     fn the_overlay_escapes_and_locates() {
-        let d = Diagnostic::new(ErrorKind::UnknownVocabulary, "content/scenarios/a.md", "niveau « <b> » inconnu")
-            .at(4, 12)
-            .suggest(Some("6e".into()));
+        let d = Diagnostic::new(
+            ErrorKind::UnknownVocabulary,
+            "content/scenarios/a.md",
+            "niveau « <b> » inconnu",
+        )
+        .at(4, 12)
+        .suggest(Some("6e".into()));
         let html = overlay(&[d]);
         assert!(html.contains("content/scenarios/a.md, ligne 4, colonne 12"));
         assert!(html.contains("&lt;b&gt;"));

@@ -7,7 +7,7 @@ use serde::Serialize;
 use tokio::sync::broadcast;
 
 use crate::diagnostics::Diagnostic;
-use crate::site::session::Snapshot;
+use crate::site::session::{Snapshot, Work};
 
 /// Sent to the pages after each rebuild step.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -37,6 +37,8 @@ pub struct State {
     pub generation: u64,
     /// A rebuild is under way.
     pub busy: bool,
+    /// What the last successful update read and rendered again.
+    pub work: Work,
 }
 
 pub struct Live {
@@ -65,6 +67,12 @@ impl Live {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Event> {
         self.events.subscribe()
+    }
+
+    pub fn set_work(&self, work: Work) {
+        if let Ok(mut state) = self.state.write() {
+            state.work = work;
+        }
     }
 
     pub fn set_busy(&self, busy: bool) {

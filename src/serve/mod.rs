@@ -57,7 +57,9 @@ pub struct Server {
 pub fn start(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<Server, Diagnostic> {
     let listener = std::net::TcpListener::bind(SocketAddr::new(options.bind, options.port))
         .map_err(|e| bind_error(&options, &e))?;
-    let address = listener.local_addr().map_err(|e| bind_error(&options, &e))?;
+    let address = listener
+        .local_addr()
+        .map_err(|e| bind_error(&options, &e))?;
     let url = format!("http://{}/", display_host(address));
 
     // Watched paths come back absolute: the root must be too, to tell what changed.

@@ -62,10 +62,7 @@ fn rebuild_loop(
             paths.extend(event_paths(more));
         }
         let root = session.root().to_path_buf();
-        let kinds: Vec<ChangeKind> = paths
-            .iter()
-            .filter_map(|p| change_kind(&root, p))
-            .collect();
+        let kinds: Vec<ChangeKind> = paths.iter().filter_map(|p| change_kind(&root, p)).collect();
         if kinds.is_empty() {
             continue;
         }
@@ -97,8 +94,9 @@ fn rebuild(
             return;
         }
     };
-    live.publish(Some(snapshot), Vec::new(), Event::reload_all());
     let work = session.last_work;
+    live.set_work(work);
+    live.publish(Some(snapshot), Vec::new(), Event::reload_all());
     reporter.rebuilt(&format!(
         "site mis à jour en {} ms ({} fichier(s) relu(s), {} scénario(s) remis en forme)",
         started.elapsed().as_millis(),

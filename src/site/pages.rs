@@ -43,12 +43,7 @@ pub fn render_pages_to(
     let mut errors: Vec<Diagnostic> = pages
         .specs
         .par_iter()
-        .filter_map(|planned| {
-            pages
-                .render_spec(theme, planned)
-                .and_then(sink)
-                .err()
-        })
+        .filter_map(|planned| pages.render_spec(theme, planned).and_then(sink).err())
         .collect();
     if !errors.is_empty() {
         // The same template error shows on many pages: report it once.

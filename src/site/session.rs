@@ -96,6 +96,11 @@ impl Snapshot {
             .collect()
     }
 
+    /// How many pages were rendered (on request) from this snapshot.
+    pub fn rendered_pages(&self) -> usize {
+        self.rendered.lock().map_or(0, |cache| cache.len())
+    }
+
     pub fn scenario_count(&self) -> usize {
         self.prepared.loaded.content.scenarios.len()
     }
@@ -245,10 +250,7 @@ impl Session {
             }
         };
         let (related, search) = match &self.current {
-            Some(previous) => (
-                previous.related.clone(),
-                Arc::clone(&previous.search),
-            ),
+            Some(previous) => (previous.related.clone(), Arc::clone(&previous.search)),
             None => (BTreeMap::new(), Arc::new(BTreeMap::new())),
         };
         let snapshot = self.snapshot(prepared, related, theme, search)?;

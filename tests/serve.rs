@@ -1,0 +1,438 @@
+//! `vitrine serve` over real HTTP on loopback: after each kind of change (edit, add, rename,
+//! delete, new facet value, template, configuration, error and fix), every file served equals
+//! what a clean `vitrine build` of the same sources writes; errors show an overlay and keep the
+//! last good site; requests cannot leave the site; pages get a reload event.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+use vitrine::diagnostics::Diagnostic;
+use vitrine::serve::{self, Reporter, ServeOptions};
+use vitrine::site::BuildOptions;
+
+const INJECTED: &str = "<script src=\"/_vitrine/direct.js\"></script>";
+
+struct Quiet;
+impl Reporter for Quiet {
+    fn listening(&self, _url: &str) {}
+    fn rebuilt(&self, _message: &str) {}
+    fn failed(&self, _problems: &[Diagnostic]) {}
+}
+
+struct Preview {
+    site: tempfile::TempDir,
+    server: serve::Server,
+    agent: ureq::Agent,
+}
+
+impl Preview {
+    fn start(site: tempfile::TempDir) -> Preview {
+        let mut options = ServeOptions::new(site.path());
+        options.port = 0;
+        let server = serve::start(options, Arc::new(Quiet)).expect("serve starts");
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .timeout_global(Some(Duration::from_secs(20)))
+            .build()
+            .into();
+        let preview = Preview {
+            site,
+            server,
+            agent,
+        };
+        preview.wait_idle(0);
+        preview
+    }
+
+    fn root(&self) -> &Path {
+        self.site.path()
+    }
+
+    fn get(&self, path: &str) -> (u16, Vec<u8>) {
+        let url = format!("{}{}", self.server.url, path.trim_start_matches('/'));
+        let mut response = self.agent.get(&url).call().expect("GET");
+        let status = response.status().as_u16();
+        let body = response
+            .body_mut()
+            .with_config()
+            .limit(100 * 1024 * 1024)
+            .read_to_vec()
+            .expect("body");
+        (status, body)
+    }
+
+    fn text(&self, path: &str) -> String {
+        String::from_utf8(self.get(path).1).expect("UTF-8")
+    }
+
+    fn state(&self) -> Value {
+        serde_json::from_slice(&self.get("_vitrine/etat").1).expect("state JSON")
+    }
+
+    /// Waits until a rebuild after `generation` is finished and nothing else follows.
+    fn wait_idle(&self, generation: u64) -> Value {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        loop {
+            let state = self.state();
+            let current = state["generation"].as_u64().unwrap_or(0);
+            if current > generation && state["occupe"] == false {
+                // Editors and renames can produce a second batch of events: let it settle.
+                std::thread::sleep(Duration::from_millis(400));
+                let again = self.state();
+                if again["generation"] == state["generation"] && again["occupe"] == false {
+                    return again;
+                }
+                continue;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no rebuild after a change: {state}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    /// Applies a change to the sources and waits for the rebuild.
+    fn change(&self, edit: impl FnOnce(&Path)) -> Value {
+        let generation = self.state()["generation"].as_u64().unwrap_or(0);
+        edit(self.root());
+        self.wait_idle(generation)
+    }
+
+    /// Every file of a clean build of the same sources is served with the same bytes, and
+    /// nothing else is served.
+    fn assert_same_as_build(&self, case: &str) {
+        let reference = tempfile::tempdir().expect("temp dir");
+        for name in ["content", "themes", "templates", "static"] {
+            if self.root().join(name).is_dir() {
+                common::copy_dir(&self.root().join(name), &reference.path().join(name));
+            }
+        }
+        fs::copy(
+            self.root().join("vitrine.yaml"),
+            reference.path().join("vitrine.yaml"),
+        )
+        .expect("config");
+        let mut options = BuildOptions::new(reference.path());
+        options.base_url = Some(self.server.url.clone());
+        common::build_with(options).unwrap_or_else(|e| panic!("{case}: build fails: {e:?}"));
+        let built: Vec<(PathBuf, Vec<u8>)> = common::snapshot(&reference.path().join("public"))
+            .into_iter()
+            .filter(|(p, _)| p != Path::new(".gitkeep"))
+            .collect();
+        let built_paths: BTreeSet<String> = built
+            .iter()
+            .map(|(p, _)| p.to_string_lossy().replace('\\', "/"))
+            .collect();
+        let state = self.server.live.state();
+        let snapshot = state.snapshot.expect("a snapshot");
+        assert_eq!(
+            snapshot.output_paths(),
+            built_paths,
+            "{case}: served files differ from built files"
+        );
+        for (path, bytes) in &built {
+            let path = path.to_string_lossy().replace('\\', "/");
+            let (status, served) = self.get(&percent_path(&path));
+            assert_eq!(status, 200, "{case}: {path}");
+            let served = if path.ends_with(".html") {
+                let text = String::from_utf8(served).expect("UTF-8");
+                assert!(
+                    text.contains(INJECTED),
+                    "{case}: no reload script in {path}"
+                );
+                text.replacen(INJECTED, "", 1).into_bytes()
+            } else {
+                served
+            };
+            if &served != bytes {
+                panic!(
+                    "{case}: {path} served differs from the build:\n{}",
+                    first_difference(bytes, &served)
+                );
+            }
+        }
+        let home = fs::read_to_string(reference.path().join("public/index.html")).expect("home");
+        assert!(
+            !home.contains("_vitrine"),
+            "build output must not have the script"
+        );
+    }
+}
+
+fn percent_path(path: &str) -> String {
+    path.split('/')
+        .map(|segment| {
+            percent_encoding::utf8_percent_encode(segment, percent_encoding::NON_ALPHANUMERIC)
+                .to_string()
+                .replace("%2E", ".")
+                .replace("%2D", "-")
+                .replace("%5F", "_")
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn first_difference(expected: &[u8], served: &[u8]) -> String {
+    let expected = String::from_utf8_lossy(expected);
+    let served = String::from_utf8_lossy(served);
+    for (i, (a, b)) in expected.lines().zip(served.lines()).enumerate() {
+        if a != b {
+            return format!("line {}:\n  build: {a}\n  serve: {b}", i + 1);
+        }
+    }
+    format!(
+        "lengths {} / {}",
+        expected.lines().count(),
+        served.lines().count()
+    )
+}
+
+fn scenario_file(root: &Path, name: &str) -> PathBuf {
+    walkdir::WalkDir::new(root.join("content/scenarios"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.into_path())
+        .find(|p| p.file_name().is_some_and(|n| n == name))
+        .unwrap_or_else(|| panic!("no {name}"))
+}
+
+fn edit(path: &Path, from: &str, to: &str) {
+    let text = fs::read_to_string(path).expect("read");
+    assert!(text.contains(from), "{} has no {from:?}", path.display());
+    fs::write(path, text.replacen(from, to, 1)).expect("write");
+}
+
+#[test]
+fn editing_a_scenario_reads_only_it_and_serves_what_build_writes() {
+    let preview = Preview::start(common::demo_site());
+    preview.assert_same_as_build("start");
+    let file = scenario_file(preview.root(), "tribune-collaborative-digipad-3e.md");
+    let state = preview.change(|_| {
+        let text = fs::read_to_string(&file).expect("read");
+        fs::write(
+            &file,
+            format!("{text}\n## Prolongement ajouté\n\nUn paragraphe neuf.\n"),
+        )
+        .expect("write");
+    });
+    assert_eq!(state["relus"], 1, "{state}");
+    assert_eq!(state["remis_en_forme"], 1, "{state}");
+    assert!(preview
+        .text("scenarios/tribune-collaborative-digipad-3e/")
+        .contains("Prolongement ajouté"));
+    // Pages are rendered when asked for: the update itself rendered none.
+    preview.assert_same_as_build("body edited");
+
+    let state = preview.change(|_| edit(&file, "titre: \"", "titre: \"Nouveau titre — "));
+    assert_eq!(state["relus"], 1, "{state}");
+    preview.assert_same_as_build("title edited");
+}
+
+#[test]
+fn adding_renaming_and_deleting_scenarios_serve_what_build_writes() {
+    let preview = Preview::start(common::demo_site());
+    let source = scenario_file(preview.root(), "enquete-information-virale.md");
+    let added = source.with_file_name("copie-enquete.md");
+    preview.change(|_| {
+        let text = fs::read_to_string(&source).expect("read");
+        let text = text.replacen("titre: \"", "titre: \"Copie — ", 1);
+        fs::write(&added, text).expect("write");
+    });
+    assert!(preview.text("scenarios/copie-enquete/").contains("Copie —"));
+    preview.assert_same_as_build("added");
+
+    let renamed = source.with_file_name("enquete-renommee.md");
+    preview.change(|_| fs::rename(&added, &renamed).expect("rename"));
+    assert_eq!(preview.get("scenarios/copie-enquete/").0, 404);
+    assert_eq!(preview.get("scenarios/enquete-renommee/").0, 200);
+    preview.assert_same_as_build("renamed");
+
+    preview.change(|_| fs::remove_file(&renamed).expect("delete"));
+    assert_eq!(preview.get("scenarios/enquete-renommee/").0, 404);
+    preview.assert_same_as_build("deleted");
+}
+
+#[test]
+fn facet_template_and_configuration_changes_serve_what_build_writes() {
+    let preview = Preview::start(common::demo_site());
+    let file = scenario_file(preview.root(), "bee-bot-marche-creole-ms.md");
+    assert_eq!(preview.get("niveaux/ps/").0, 404);
+    preview.change(|_| edit(&file, "niveaux: [MS]", "niveaux: [MS, PS]"));
+    assert_eq!(preview.get("niveaux/ps/").0, 200);
+    preview.assert_same_as_build("new facet value");
+
+    preview.change(|root| {
+        let theme = root.join("themes/defaut/templates/accueil.html");
+        let text = fs::read_to_string(&theme).expect("template");
+        let text = text.replacen(
+            "{% block contenu %}",
+            "{% block contenu %}<p>Gabarit du site</p>",
+            1,
+        );
+        fs::create_dir_all(root.join("templates")).expect("dir");
+        fs::write(root.join("templates/accueil.html"), text).expect("write");
+    });
+    assert!(preview.text("").contains("Gabarit du site"));
+    preview.assert_same_as_build("template");
+
+    preview.change(|root| {
+        edit(
+            &root.join("vitrine.yaml"),
+            "titre:",
+            "titre: Vitrine modifiée —",
+        )
+    });
+    assert!(preview.text("scenarios/").contains("Vitrine modifiée"));
+    preview.assert_same_as_build("configuration");
+}
+
+#[test]
+fn an_error_keeps_the_last_good_site_with_an_overlay_until_fixed() {
+    let preview = Preview::start(common::demo_site());
+    let file = scenario_file(preview.root(), "bee-bot-marche-creole-ms.md");
+    let before = preview.text("scenarios/bee-bot-marche-creole-ms/");
+    assert!(!before.contains("vitrine-erreurs"));
+
+    let state = preview.change(|_| edit(&file, "niveaux: [MS]", "niveaux: [moyenne sectoin]"));
+    let errors = state["erreurs"].as_array().expect("errors");
+    assert_eq!(errors.len(), 1, "{state}");
+    let error = &errors[0];
+    assert!(error["fichier"]
+        .as_str()
+        .is_some_and(|f| f.ends_with("bee-bot-marche-creole-ms.md")));
+    assert!(error["ligne"].as_u64().is_some_and(|l| l > 1), "{error}");
+    assert!(error["colonne"].as_u64().is_some_and(|c| c > 0), "{error}");
+    assert!(error["suggestion"].is_string(), "{error}");
+
+    // Every page shows the overlay; the content is the last good version.
+    for path in [
+        "",
+        "scenarios/",
+        "scenarios/bee-bot-marche-creole-ms/",
+        "page-inconnue/",
+    ] {
+        let page = preview.text(path);
+        assert!(page.contains("id=\"vitrine-erreurs\""), "{path}");
+        assert!(
+            page.contains("bee-bot-marche-creole-ms.md, ligne"),
+            "{path}"
+        );
+    }
+    let during = preview.text("scenarios/bee-bot-marche-creole-ms/");
+    assert_eq!(
+        during.split("<section id=\"vitrine-erreurs\"").next(),
+        before.split(INJECTED).next(),
+        "the last good page stays served"
+    );
+
+    let state = preview.change(|_| edit(&file, "niveaux: [moyenne sectoin]", "niveaux: [MS]"));
+    assert_eq!(state["erreurs"].as_array().map(Vec::len), Some(0));
+    assert!(!preview.text("").contains("vitrine-erreurs"));
+    preview.assert_same_as_build("fixed");
+}
+
+/// Sends a raw request line, so that `..` reaches the server as written.
+fn raw_status(url: &str, path: &str) -> u16 {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(address).expect("connect");
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .expect("write");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0)
+}
+
+#[test]
+fn requests_cannot_leave_the_site() {
+    let preview = Preview::start(common::demo_site());
+    let url = preview.server.url.clone();
+    assert_eq!(raw_status(&url, "/"), 200);
+    let hostile = [
+        "/../vitrine.yaml",
+        "/scenarios/../../vitrine.yaml",
+        "/%2e%2e/vitrine.yaml",
+        "/%2E%2E%2Fvitrine.yaml",
+        "/scenarios/%2e%2e%2f%2e%2e%2fvitrine.yaml",
+        "/..%5cvitrine.yaml",
+        "/.vitrine-cache/index/meta.json",
+        "/content/scenarios/emc/enquete-information-virale.md",
+        "/scenarios/webradio-musiques-de-film/fuite.yaml",
+    ];
+    for path in hostile {
+        assert_eq!(raw_status(&url, path), 404, "{path}");
+    }
+
+    // A link in a bundle to a file outside the site is refused by the build, and not served.
+    #[cfg(unix)]
+    {
+        let state = preview.change(|root| {
+            let bundle =
+                root.join("content/scenarios/education-musicale/webradio-musiques-de-film");
+            std::os::unix::fs::symlink(root.join("vitrine.yaml"), bundle.join("fuite.yaml"))
+                .expect("symlink");
+        });
+        let errors = state["erreurs"].to_string();
+        assert!(errors.contains("fuite.yaml"), "{state}");
+        for path in hostile {
+            assert_eq!(raw_status(&url, path), 404, "{path}");
+        }
+    }
+}
+
+#[test]
+fn open_pages_get_a_reload_event_after_a_rebuild() {
+    let preview = Preview::start(common::demo_site());
+    let address = preview
+        .server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let mut stream = TcpStream::connect(&address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    write!(
+        stream,
+        "GET /_vitrine/evenements HTTP/1.1\r\nHost: {address}\r\nAccept: text/event-stream\r\n\r\n"
+    )
+    .expect("write");
+    let mut reader = BufReader::new(stream);
+    let mut line = String::new();
+    reader.read_line(&mut line).expect("status line");
+    assert!(line.contains("200"), "{line}");
+
+    let file = scenario_file(preview.root(), "enquete-information-virale.md");
+    preview.change(|_| edit(&file, "titre: \"", "titre: \"Rechargé — "));
+    let mut seen = String::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !seen.contains("event: rechargement") || !seen.contains("\"chemins\":[\"*\"]") {
+        assert!(Instant::now() < deadline, "no reload event: {seen}");
+        line.clear();
+        if reader.read_line(&mut line).unwrap_or(0) == 0 {
+            break;
+        }
+        seen.push_str(&line);
+    }
+    assert!(seen.contains("event: rechargement"), "{seen}");
+    assert!(seen.contains("\"chemins\":[\"*\"]"), "{seen}");
+    let script = preview.text("_vitrine/direct.js");
+    assert!(script.contains("location.reload()"));
+}
