@@ -22,7 +22,7 @@ pub struct ScenarioSource {
     pub bundle_files: Vec<PathBuf>,
 }
 
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Discovered {
     pub scenarios: Vec<ScenarioSource>,
     pub pages: Vec<PathBuf>,

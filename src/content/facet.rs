@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::{Metadata, Scenario};
@@ -130,7 +131,7 @@ pub fn all_facet_values(
 ) -> Vec<(Facet, Vec<FacetValue>)> {
     let tool_labels = tool_labels(scenarios);
     Facet::ALL
-        .iter()
+        .par_iter()
         .map(|&facet| (facet, facet_values(scenarios, vocabs, facet, &tool_labels)))
         .collect()
 }

@@ -39,6 +39,10 @@ pub struct Loaded {
 #[derive(Default)]
 pub struct SourceCache {
     scenarios: HashMap<PathBuf, CachedScenario>,
+    /// What the last load found on disk.
+    discovered: Option<discover::Discovered>,
+    /// Files the watcher reported since the last load (relative to the site root).
+    changed: Vec<PathBuf>,
     /// How many scenario sources the last load read and validated.
     pub last_parsed: usize,
 }
@@ -69,6 +73,18 @@ impl SourceCache {
     /// Makes the next load read `file` (relative to the site root) again.
     pub fn forget(&mut self, file: &Path) {
         self.scenarios.remove(file);
+        self.changed.push(file.to_path_buf());
+    }
+
+    /// When every change the watcher reported is an edit of a known scenario file, the list of
+    /// sources is the same as last time: no need to walk the folders and look at every file.
+    fn reusable_discovery(&self, root: &Path) -> Option<discover::Discovered> {
+        let discovered = self.discovered.as_ref()?;
+        let all_known_edits = !self.changed.is_empty()
+            && self.changed.iter().all(|file| {
+                root.join(file).is_file() && discovered.scenarios.iter().any(|s| s.file == *file)
+            });
+        all_known_edits.then(|| discovered.clone())
     }
 
     fn lookup(&self, source: &ScenarioSource, stamp: Option<Stamp>) -> Option<&CachedScenario> {
@@ -103,14 +119,23 @@ pub fn load_cached(
     include_drafts: bool,
     cache: &mut SourceCache,
 ) -> Result<Loaded, Vec<Diagnostic>> {
-    let found = discover::discover(root);
+    let fast = cache.reusable_discovery(root);
+    let trust_stamps = fast.is_some();
+    let found = fast.unwrap_or_else(|| discover::discover(root));
+    cache.discovered = Some(found.clone());
+    cache.changed.clear();
     let mut problems = found.diagnostics;
 
     let entries: Vec<CachedScenario> = found
         .scenarios
         .par_iter()
         .map(|source| {
-            let stamp = Stamp::of(&root.join(&source.file));
+            // After known edits only, unchanged files keep their stamp (no file system call).
+            let cached = cache.scenarios.get(&source.file);
+            let stamp = match cached {
+                Some(c) if trust_stamps => c.stamp,
+                _ => Stamp::of(&root.join(&source.file)),
+            };
             match cache.lookup(source, stamp) {
                 Some(cached) => CachedScenario {
                     source: source.clone(),

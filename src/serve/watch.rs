@@ -16,7 +16,7 @@ use crate::site::session::{change_kind, ChangeKind, Session};
 
 /// Editors write a file in several steps (temporary file, rename): changes closer than this
 /// are handled as one.
-const DEBOUNCE: Duration = Duration::from_millis(50);
+const DEBOUNCE: Duration = Duration::from_millis(30);
 
 /// Folders watched recursively, when they exist. The site root itself is watched without
 /// recursion (for the configuration file): `public/` and the cache must not trigger rebuilds.

@@ -39,8 +39,9 @@ pub fn render_pages_to(
     theme: &Theme,
     sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
-    let pages = SitePages::plan(input)?;
-    let mut errors: Vec<Diagnostic> = pages
+    let plan = Plan::new(input)?;
+    let pages = SitePages::new(input, &plan);
+    let mut errors: Vec<Diagnostic> = plan
         .specs
         .par_iter()
         .filter_map(|planned| pages.render_spec(theme, planned).and_then(sink).err())
@@ -51,15 +52,14 @@ pub fn render_pages_to(
         errors.dedup();
         return Err(errors);
     }
-    Ok(pages.specs.len())
+    Ok(plan.specs.len())
 }
 
 /// Every page of a site, planned but not rendered: a page's context is built only when the
 /// page is rendered, so memory stays flat and `vitrine serve` renders only the pages asked for.
 pub struct SitePages<'a> {
     site: Site<'a>,
-    specs: Vec<Planned>,
-    by_path: BTreeMap<String, usize>,
+    plan: &'a Plan,
     /// Sub-facet counts of each facet value's listing, computed on first use (shared by the
     /// pages of the listing).
     subsets: Vec<Vec<OnceLock<SubsetCounts>>>,
@@ -96,78 +96,29 @@ enum PageSpec {
     },
 }
 
-impl<'a> SitePages<'a> {
+/// The list of pages of a site, with the facet values they are made of. Owns its data, so
+/// `vitrine serve` keeps it between requests.
+pub struct Plan {
+    facets: Vec<(Facet, Vec<FacetValue>)>,
+    specs: Vec<Planned>,
+    by_path: BTreeMap<String, usize>,
+}
+
+impl Plan {
     /// Plans every page; two pages with the same address are an error.
-    pub fn plan(input: &'a BuildInput<'a>) -> Result<SitePages<'a>, Vec<Diagnostic>> {
-        let site = Site::new(input);
-        let mut specs = Vec::new();
-        let mut add = |path: String, spec: PageSpec, source: PathBuf| {
-            specs.push(Planned { path, spec, source });
-        };
-        add(urls::home(), PageSpec::Home, PathBuf::new());
-        add(urls::search(), PageSpec::Search, PathBuf::new());
-        add(
-            NOT_FOUND_PATH.to_string(),
-            PageSpec::NotFound,
-            PathBuf::new(),
-        );
-        let per_page = site.per_page();
-        for page in 1..=page_count(site.scenarios().len(), per_page) {
-            let path = urls::scenarios_listing(page);
-            add(path, PageSpec::AllScenarios { page }, PathBuf::new());
-        }
-        for (f, (facet, values)) in site.facets.iter().enumerate() {
-            add(
-                urls::facet_index(*facet),
-                PageSpec::FacetIndex { facet: f },
-                PathBuf::new(),
-            );
-            for (v, value) in values.iter().enumerate() {
-                for page in 1..=page_count(value.members.len(), per_page) {
-                    let spec = PageSpec::FacetValue {
-                        facet: f,
-                        value: v,
-                        page,
-                    };
-                    add(
-                        urls::facet_value(*facet, &value.key, page),
-                        spec,
-                        PathBuf::new(),
-                    );
-                }
-            }
-        }
-        for (index, page) in site.footer_pages.iter().enumerate() {
-            add(
-                urls::page(&page.slug),
-                PageSpec::Free { index },
-                page.source.clone(),
-            );
-        }
-        for (index, scenario) in site.scenarios().iter().enumerate() {
-            let spec = PageSpec::Scenario { index };
-            add(
-                urls::scenario(&scenario.slug),
-                spec,
-                scenario.source.clone(),
-            );
-        }
+    pub fn new(input: &BuildInput) -> Result<Plan, Vec<Diagnostic>> {
+        let facets = all_facet_values(&input.content.scenarios, input.vocabs);
+        let specs = plan_specs(&Site::new(input, &facets));
         check_unique_paths(specs.iter().map(|p| (p.path.as_str(), p.source.as_path())))?;
         let by_path = specs
             .iter()
             .enumerate()
             .map(|(i, p)| (p.path.clone(), i))
             .collect();
-        let subsets = site
-            .facets
-            .iter()
-            .map(|(_, values)| values.iter().map(|_| OnceLock::new()).collect())
-            .collect();
-        Ok(SitePages {
-            site,
+        Ok(Plan {
+            facets,
             specs,
             by_path,
-            subsets,
         })
     }
 
@@ -175,10 +126,83 @@ impl<'a> SitePages<'a> {
     pub fn paths(&self) -> impl Iterator<Item = &str> {
         self.specs.iter().map(|p| p.path.as_str())
     }
+}
+
+fn plan_specs(site: &Site) -> Vec<Planned> {
+    let mut specs = Vec::new();
+    let mut add = |path: String, spec: PageSpec, source: PathBuf| {
+        specs.push(Planned { path, spec, source });
+    };
+    add(urls::home(), PageSpec::Home, PathBuf::new());
+    add(urls::search(), PageSpec::Search, PathBuf::new());
+    add(
+        NOT_FOUND_PATH.to_string(),
+        PageSpec::NotFound,
+        PathBuf::new(),
+    );
+    let per_page = site.per_page();
+    for page in 1..=page_count(site.scenarios().len(), per_page) {
+        let path = urls::scenarios_listing(page);
+        add(path, PageSpec::AllScenarios { page }, PathBuf::new());
+    }
+    for (f, (facet, values)) in site.facets.iter().enumerate() {
+        add(
+            urls::facet_index(*facet),
+            PageSpec::FacetIndex { facet: f },
+            PathBuf::new(),
+        );
+        for (v, value) in values.iter().enumerate() {
+            for page in 1..=page_count(value.members.len(), per_page) {
+                let spec = PageSpec::FacetValue {
+                    facet: f,
+                    value: v,
+                    page,
+                };
+                add(
+                    urls::facet_value(*facet, &value.key, page),
+                    spec,
+                    PathBuf::new(),
+                );
+            }
+        }
+    }
+    for (index, page) in site.footer_pages.iter().enumerate() {
+        add(
+            urls::page(&page.slug),
+            PageSpec::Free { index },
+            page.source.clone(),
+        );
+    }
+    for (index, scenario) in site.scenarios().iter().enumerate() {
+        let spec = PageSpec::Scenario { index };
+        add(
+            urls::scenario(&scenario.slug),
+            spec,
+            scenario.source.clone(),
+        );
+    }
+    specs
+}
+
+impl<'a> SitePages<'a> {
+    /// Ready to render the pages of `plan`, which must have been made from `input`.
+    pub fn new(input: &'a BuildInput<'a>, plan: &'a Plan) -> SitePages<'a> {
+        let site = Site::new(input, &plan.facets);
+        let subsets = plan
+            .facets
+            .iter()
+            .map(|(_, values)| values.iter().map(|_| OnceLock::new()).collect())
+            .collect();
+        SitePages {
+            site,
+            plan,
+            subsets,
+        }
+    }
 
     /// Renders the page at a site path, if there is one.
     pub fn render_path(&self, theme: &Theme, path: &str) -> Option<Result<OutputFile, Diagnostic>> {
-        let planned = &self.specs[*self.by_path.get(path)?];
+        let planned = &self.plan.specs[*self.plan.by_path.get(path)?];
         Some(self.render_spec(theme, planned))
     }
 
@@ -266,20 +290,19 @@ struct Site<'a> {
     input: &'a BuildInput<'a>,
     by_slug: BTreeMap<&'a str, usize>,
     /// Every facet in `Facet::ALL` order with its used values, in presentation order.
-    facets: Vec<(Facet, Vec<FacetValue>)>,
+    facets: &'a [(Facet, Vec<FacetValue>)],
     /// Free pages in footer order: (ordre, titre).
     footer_pages: Vec<&'a Page>,
 }
 
 impl<'a> Site<'a> {
-    fn new(input: &'a BuildInput<'a>) -> Site<'a> {
+    fn new(input: &'a BuildInput<'a>, facets: &'a [(Facet, Vec<FacetValue>)]) -> Site<'a> {
         let scenarios = &input.content.scenarios;
         let by_slug = scenarios
             .iter()
             .enumerate()
             .map(|(i, s)| (s.slug.as_str(), i))
             .collect();
-        let facets = all_facet_values(&input.content.scenarios, input.vocabs);
         let mut footer_pages: Vec<&Page> = input.content.pages.iter().collect();
         footer_pages
             .sort_by(|a, b| (a.ordre, &a.titre, &a.slug).cmp(&(b.ordre, &b.titre, &b.slug)));

@@ -22,7 +22,7 @@ use crate::render::Theme;
 use crate::search_export;
 use crate::site::build::{self, BuildOptions, Caches, Prepared, Silent};
 use crate::site::links::slash_path;
-use crate::site::pages::SitePages;
+use crate::site::pages::{Plan, SitePages};
 use crate::site::{BuildInput, OutputFile};
 use crate::urls;
 
@@ -45,6 +45,8 @@ pub struct Snapshot {
     search: Arc<BTreeMap<String, Arc<Vec<u8>>>>,
     /// Output path → bundle file in the sources.
     bundle_files: BTreeMap<String, PathBuf>,
+    /// The pages of the site, planned once per snapshot.
+    plan: Plan,
     /// Output path → site path of each page (`scenarios/x/index.html` → `scenarios/x/`).
     pages: BTreeMap<String, String>,
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
@@ -110,7 +112,7 @@ impl Snapshot {
             return Ok(bytes);
         }
         let input = self.input();
-        let pages = SitePages::plan(&input).map_err(first_problem)?;
+        let pages = SitePages::new(&input, &self.plan);
         let file = pages
             .render_path(&self.theme, site_path)
             .unwrap_or_else(|| Ok(empty_file(site_path)))?;
@@ -140,10 +142,6 @@ fn empty_file(site_path: &str) -> OutputFile {
         path: urls::output_file(site_path),
         contents: Vec::new(),
     }
-}
-
-fn first_problem(mut problems: Vec<Diagnostic>) -> Diagnostic {
-    problems.remove(0)
 }
 
 fn into_map(files: impl Iterator<Item = (String, Vec<u8>)>) -> BTreeMap<String, Arc<Vec<u8>>> {
@@ -283,28 +281,35 @@ impl Session {
         theme: Arc<Theme>,
         search: Arc<BTreeMap<String, Arc<Vec<u8>>>>,
     ) -> Result<Snapshot, Vec<Diagnostic>> {
-        let mut snapshot = Snapshot {
+        let plan = {
+            let prepared = &prepared;
+            Plan::new(&BuildInput {
+                config: &prepared.config,
+                vocabs: &prepared.vocabs,
+                content: &prepared.loaded.content,
+                scenarios_html: &prepared.scenarios_html,
+                pages_html: &prepared.pages_html,
+                related: &related,
+            })?
+        };
+        let pages = plan
+            .paths()
+            .map(|p| (urls::output_file(p), p.to_string()))
+            .collect();
+        let bundle_files = bundle_files(&self.options.root, &prepared);
+        Ok(Snapshot {
             generation: self.generation + 1,
             prepared,
             related,
             theme,
             statics: Arc::clone(&self.statics),
             search,
-            bundle_files: BTreeMap::new(),
-            pages: BTreeMap::new(),
+            bundle_files,
+            plan,
+            pages,
             rendered: Mutex::new(HashMap::new()),
             exports: OnceLock::new(),
-        };
-        snapshot.pages = {
-            let input = snapshot.input();
-            let pages = SitePages::plan(&input)?;
-            pages
-                .paths()
-                .map(|p| (urls::output_file(p), p.to_string()))
-                .collect()
-        };
-        snapshot.bundle_files = bundle_files(&self.options.root, &snapshot.prepared);
-        Ok(snapshot)
+        })
     }
 
     fn publish(&mut self, snapshot: Snapshot) -> Arc<Snapshot> {
