@@ -4,7 +4,7 @@
 //! Atom identifiers and links must be absolute: without `base_url` no feed is written, and the
 //! pages do not announce any (see [`enabled`]).
 
-use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text};
+use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text, WriteConfig};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
 use crate::config::Config;
@@ -92,7 +92,11 @@ pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     let mut problems = Vec::new();
     for (path, title, page, members) in feeds {
         let feed = feed(input, &path, title, &page, &members);
-        match feed.write_to(Vec::new()) {
+        let config = WriteConfig {
+            write_document_declaration: true,
+            indent_size: Some(1),
+        };
+        match feed.write_with_config(Vec::new(), config) {
             Ok(contents) => files.push(OutputFile { path, contents }),
             Err(e) => problems.push(Diagnostic::new(
                 ErrorKind::Io,

@@ -58,7 +58,25 @@ pub fn scenario(input: &BuildInput, scenario: &Scenario) -> String {
     );
     put("learningResourceType", defined(Facet::Types));
     put("about", defined(Facet::Disciplines));
-    put("teaches", defined(Facet::CompetencesNumeriques));
+    let crcn = json!({
+        "@type": "DefinedTermSet",
+        "name": "Cadre de référence des compétences numériques (CRCN)",
+    });
+    put(
+        "teaches",
+        Value::Array(
+            terms(vocabs, Facet::CompetencesNumeriques, scenario)
+                .into_iter()
+                .map(|t| {
+                    let mut term = defined_term(t);
+                    if let Value::Object(map) = &mut term {
+                        map.insert("inDefinedTermSet".into(), crcn.clone());
+                    }
+                    term
+                })
+                .collect(),
+        ),
+    );
     put(
         "timeRequired",
         json!(meta.duree.as_ref().map(|d| d.iso.as_str())),
