@@ -535,3 +535,25 @@ fn without_base_url_the_site_builds_without_sitemap_nor_feeds() {
     assert_eq!(ld["@type"], "LearningResource");
     assert!(ld.get("url").is_none());
 }
+
+/// Cuts `start … end` (inclusive) out of `text`.
+fn cut(text: &str, start: &str, end: &str) -> String {
+    let from = text.find(start).expect("start marker");
+    let to = from + text[from..].find(end).expect("end marker") + end.len();
+    format!("{}{}", &text[..from], &text[to..])
+}
+
+#[test]
+fn a_site_base_template_from_before_the_exports_still_builds() {
+    let site = common::demo_site();
+    let base = read(&common::repo_root().join("themes/defaut/templates/base.html"));
+    let old = cut(&base, "{%- for f in flux %}", "{%- endfor %}");
+    let old = cut(&old, "{%- if jsonld %}", "{%- endif %}");
+    assert!(!old.contains("flux") && !old.contains("jsonld"));
+    fs::create_dir_all(site.path().join("templates")).expect("templates");
+    fs::write(site.path().join("templates/base.html"), old).expect("base.html");
+    let mut options = BuildOptions::new(site.path());
+    options.base_url = Some(BASE.to_string());
+    common::build_with(options).expect("builds with an older base.html");
+    assert!(site.path().join("public/flux.xml").is_file());
+}

@@ -471,6 +471,8 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
         }
     }
     ctx.insert("flux", &flux);
+    // Structured data (JSON-LD) of the page: set by the scenario pages.
+    ctx.insert("jsonld", &None::<String>);
     ctx.insert(
         "liens",
         &MainLinks {
@@ -977,7 +979,7 @@ fn scenario_job(site: &Site, index: usize) -> Job {
         .unwrap_or_default();
     job.context.insert("scenario", &view);
     job.context
-        .insert("jsonld", &jsonld::scenario(site.input, scenario));
+        .insert("jsonld", &Some(jsonld::scenario(site.input, scenario)));
     job.context
         .insert("proches", &cards(site, &linker, &related));
     job
