@@ -12,6 +12,7 @@ use serde::Serialize;
 use crate::content::facet::{all_facet_values, unique_keys, vocab_label, FacetValue};
 use crate::content::{Facet, Page, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
+use crate::exports::{feeds, jsonld};
 use crate::markdown::TocEntry;
 use crate::render::Theme;
 use crate::site::{BuildInput, OutputFile};
@@ -381,7 +382,7 @@ impl Linker {
 }
 
 /// Absolute address of a site path, when the site declares its public address.
-fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
+pub(crate) fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
     if base_url.is_empty() {
         return None;
     }
@@ -422,6 +423,15 @@ struct PageInfo {
     description: Option<String>,
     /// Absolute address, only when `base_url` is set.
     canonique: Option<String>,
+    /// Open Graph type: `article` for scenarios, `website` otherwise.
+    type_og: &'static str,
+}
+
+/// An Atom feed announced in the page head (`<link rel="alternate">`).
+#[derive(Serialize)]
+struct FeedLink {
+    titre: String,
+    href: String,
 }
 
 #[derive(Serialize)]
@@ -501,6 +511,9 @@ struct Frame<'s> {
     titre: String,
     description: Option<String>,
     fil: Vec<(&'s str, Option<String>)>,
+    type_og: &'static str,
+    /// Feed of the page besides the site feed: (title, site path).
+    flux: Option<(String, String)>,
 }
 
 impl<'s> Frame<'s> {
@@ -512,6 +525,8 @@ impl<'s> Frame<'s> {
             titre,
             description: None,
             fil: Vec::new(),
+            type_og: "website",
+            flux: None,
         }
     }
 
@@ -586,8 +601,26 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
             } else {
                 absolute_url(&config.base_url, &frame.path)
             },
+            type_og: frame.type_og,
         },
     );
+    // Feeds exist only with a public address (see `exports::feeds`).
+    let mut flux = Vec::new();
+    if feeds::enabled(config) {
+        flux.push(FeedLink {
+            titre: format!("{} (flux Atom)", config.titre),
+            href: link(feeds::SITE_FEED),
+        });
+        if let Some((titre, path)) = &frame.flux {
+            flux.push(FeedLink {
+                titre: format!("{titre} (flux Atom)"),
+                href: link(path),
+            });
+        }
+    }
+    ctx.insert("flux", &flux);
+    // Structured data (JSON-LD) of the page: set by the scenario pages.
+    ctx.insert("jsonld", &None::<String>);
     ctx.insert(
         "liens",
         &MainLinks {
@@ -758,6 +791,8 @@ struct Listing<'s> {
     fil: Vec<(&'s str, Option<String>)>,
     sub_facets_title: Option<String>,
     sub_facets: &'s dyn Fn(&Linker) -> Vec<SubFacet>,
+    /// Atom feed of the listing (title, site path), besides the site feed.
+    flux: Option<(String, String)>,
 }
 
 fn listing_job(site: &Site, listing: &Listing) -> Job {
@@ -773,6 +808,7 @@ fn listing_job(site: &Site, listing: &Listing) -> Job {
     for (label, target) in &listing.fil {
         frame = frame.crumb(label, target.clone());
     }
+    frame.flux = listing.flux.clone();
     let (mut job, linker) = job(site, frame, "liste.html");
     let start = ((number - 1) * per_page).min(listing.members.len());
     let end = (start + per_page).min(listing.members.len());
@@ -807,6 +843,7 @@ fn all_scenarios_job(site: &Site, number: usize) -> Job {
         fil: Vec::new(),
         sub_facets_title: None,
         sub_facets: &|_| Vec::new(),
+        flux: None,
     };
     listing_job(site, &listing)
 }
@@ -849,13 +886,11 @@ fn facet_value_job(
     let path_of = move |n: usize| urls::facet_value(facet, &key, n);
     let sub_facets = |linker: &Linker| sub_facet_links(site, linker, facet, counts);
     let is_academy = facet == Facet::Academies;
+    // « Académie de Lyon », « Académie d'Amiens », « Discipline : Mathématiques ».
+    let titre = feeds::facet_value_title(facet, &value.label);
     let listing = Listing {
-        titre: if is_academy {
-            // « Académie de Lyon », « Académie d'Amiens », « Académie de La Réunion ».
-            academy_name(&value.label)
-        } else {
-            format!("{} : {}", facet.singular(), value.label)
-        },
+        flux: feeds::facet_feed(facet, &value.key).map(|path| (titre.clone(), path)),
+        titre,
         members: &value.members,
         number,
         path_of: &path_of,
@@ -1066,9 +1101,10 @@ fn scenario_job(site: &Site, index: usize) -> Job {
     let scenario = &site.scenarios()[index];
     let meta = &scenario.meta;
     let path = urls::scenario(&scenario.slug);
-    let frame = Frame::new(path.clone(), meta.titre.clone())
+    let mut frame = Frame::new(path.clone(), meta.titre.clone())
         .crumb("Scénarios", Some(urls::scenarios_listing(1)))
         .description(Some(meta.resume.clone()));
+    frame.type_og = "article";
     let (mut job, linker) = job(site, frame, "scenario.html");
     let rendered = site.input.scenarios_html.get(&scenario.slug);
     let toc: &[TocEntry] = match rendered {
@@ -1102,6 +1138,8 @@ fn scenario_job(site: &Site, index: usize) -> Job {
         })
         .unwrap_or_default();
     job.context.insert("scenario", &view);
+    job.context
+        .insert("jsonld", &Some(jsonld::scenario(site.input, scenario)));
     job.context
         .insert("proches", &cards(site, &linker, &related));
     job
@@ -1283,7 +1321,7 @@ fn sentence(text: &str) -> String {
 }
 
 /// « Académie de Lyon », « Académie d'Orléans-Tours », or the label if it already says so.
-fn academy_name(label: &str) -> String {
+pub(crate) fn academy_name(label: &str) -> String {
     let folded = fold(label);
     if folded.starts_with("academie") || folded.starts_with("region academique") {
         label.to_string()
@@ -1803,6 +1841,10 @@ mod tests {
         let mut known: BTreeSet<String> = files.iter().map(|f| f.path.clone()).collect();
         for (path, _) in theme.static_files().expect("statics") {
             known.insert(path);
+        }
+        // Feeds announced in the page heads are exports.
+        for file in crate::exports::files(&fixture.input()).expect("exports") {
+            known.insert(file.path);
         }
         for s in &fixture.content.scenarios {
             for f in &s.bundle_files {

@@ -1,0 +1,246 @@
+//! Atom feeds (RFC 4287) of the newest scenarios: the whole site (`flux.xml`) and each value of
+//! the disciplines, académies and niveaux facets (`disciplines/<cle>/flux.xml`…).
+//!
+//! Atom identifiers and links must be absolute: without `base_url` no feed is written, and the
+//! pages do not announce any (see [`enabled`]).
+
+use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text, WriteConfig};
+use chrono::{DateTime, FixedOffset, NaiveDate};
+
+use crate::config::Config;
+use crate::content::facet::{all_facet_values, unique_keys, vocab_label};
+use crate::content::{Facet, Scenario};
+use crate::diagnostics::{Diagnostic, ErrorKind};
+use crate::exports::sitemap::scenario_lastmod;
+use crate::site::pages::{absolute_url, academy_name, licence};
+use crate::site::{BuildInput, OutputFile};
+use crate::urls;
+
+/// Most entries in a feed: the newest scenarios.
+pub const MAX_ENTRIES: usize = 50;
+
+/// Site path of the whole-site feed.
+pub const SITE_FEED: &str = "flux.xml";
+
+/// Facets that get one feed per value.
+pub const FEED_FACETS: [Facet; 3] = [Facet::Disciplines, Facet::Academies, Facet::Niveaux];
+
+/// Facets whose values become the categories of an entry.
+const CATEGORY_FACETS: [Facet; 6] = [
+    Facet::Disciplines,
+    Facet::Niveaux,
+    Facet::Cycles,
+    Facet::Academies,
+    Facet::Types,
+    Facet::Modalites,
+];
+
+/// Whether the site has feeds: only with a public address.
+pub fn enabled(config: &Config) -> bool {
+    !config.base_url.is_empty()
+}
+
+/// Site path of the feed of a facet value, for the facets that have feeds.
+pub fn facet_feed(facet: Facet, key: &str) -> Option<String> {
+    FEED_FACETS
+        .contains(&facet)
+        .then(|| format!("{}flux.xml", urls::facet_value(facet, key, 1)))
+}
+
+/// Title of the listing of a facet value, as on its page: « Discipline : Mathématiques »,
+/// « Académie de Lyon ».
+pub fn facet_value_title(facet: Facet, label: &str) -> String {
+    if facet == Facet::Academies {
+        academy_name(label)
+    } else {
+        format!("{} : {label}", facet.singular())
+    }
+}
+
+/// Every feed of the site, site feed first, then facets in [`FEED_FACETS`] order.
+pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    if !enabled(input.config) {
+        return Ok(Vec::new());
+    }
+    let scenarios = &input.content.scenarios;
+    let all: Vec<usize> = (0..scenarios.len()).collect();
+    let mut feeds = vec![(
+        SITE_FEED.to_string(),
+        input.config.titre.clone(),
+        urls::home(),
+        all,
+    )];
+    for (facet, values) in all_facet_values(scenarios, input.vocabs) {
+        for value in values {
+            let Some(path) = facet_feed(facet, &value.key) else {
+                continue;
+            };
+            let title = format!(
+                "{} – {}",
+                facet_value_title(facet, &value.label),
+                input.config.titre
+            );
+            feeds.push((
+                path,
+                title,
+                urls::facet_value(facet, &value.key, 1),
+                value.members,
+            ));
+        }
+    }
+    let mut files = Vec::with_capacity(feeds.len());
+    let mut problems = Vec::new();
+    for (path, title, page, members) in feeds {
+        let feed = feed(input, &path, title, &page, &members);
+        let config = WriteConfig {
+            write_document_declaration: true,
+            indent_size: Some(1),
+        };
+        match feed.write_with_config(Vec::new(), config) {
+            Ok(contents) => files.push(OutputFile { path, contents }),
+            Err(e) => problems.push(Diagnostic::new(
+                ErrorKind::Io,
+                path.as_str(),
+                format!("flux Atom impossible à écrire : {e}"),
+            )),
+        }
+    }
+    if problems.is_empty() {
+        Ok(files)
+    } else {
+        Err(problems)
+    }
+}
+
+/// Midnight UTC of a date, the only precision the front matter gives.
+fn datetime(date: NaiveDate) -> DateTime<FixedOffset> {
+    date.and_hms_opt(0, 0, 0)
+        .unwrap_or_default()
+        .and_utc()
+        .fixed_offset()
+}
+
+fn link(rel: &str, href: String, mime_type: &str) -> Link {
+    Link {
+        href,
+        rel: rel.to_string(),
+        mime_type: Some(mime_type.to_string()),
+        ..Default::default()
+    }
+}
+
+fn person(name: &str) -> Person {
+    Person {
+        name: name.to_string(),
+        ..Default::default()
+    }
+}
+
+fn feed(input: &BuildInput, path: &str, title: String, page: &str, members: &[usize]) -> Feed {
+    let config = input.config;
+    let base = &config.base_url;
+    let entries: Vec<Entry> = members
+        .iter()
+        .take(MAX_ENTRIES)
+        .filter_map(|&i| input.content.scenarios.get(i))
+        .map(|s| entry(input, s))
+        .collect();
+    let updated = members
+        .iter()
+        .filter_map(|&i| input.content.scenarios.get(i))
+        .map(|s| scenario_lastmod(s))
+        .max()
+        .map(datetime)
+        .unwrap_or_else(|| datetime(NaiveDate::default()));
+    let feed_url = absolute_url(base, path).unwrap_or_default();
+    let publisher = config
+        .editeur
+        .as_ref()
+        .map(|e| e.nom.as_str())
+        .unwrap_or(config.titre.as_str());
+    Feed {
+        title: Text::plain(title),
+        id: feed_url.clone(),
+        updated,
+        authors: vec![person(publisher)],
+        generator: Some(Generator {
+            value: "vitrine".to_string(),
+            uri: None,
+            version: Some(env!("CARGO_PKG_VERSION").to_string()),
+        }),
+        links: vec![
+            link("self", feed_url, "application/atom+xml"),
+            link(
+                "alternate",
+                absolute_url(base, page).unwrap_or_default(),
+                "text/html",
+            ),
+        ],
+        subtitle: Some(config.description.clone())
+            .filter(|d| !d.is_empty())
+            .map(Text::plain),
+        entries,
+        lang: Some("fr".to_string()),
+        ..Default::default()
+    }
+}
+
+fn entry(input: &BuildInput, scenario: &Scenario) -> Entry {
+    let meta = &scenario.meta;
+    let base = &input.config.base_url;
+    let url = absolute_url(base, &urls::scenario(&scenario.slug)).unwrap_or_default();
+    let categories = CATEGORY_FACETS
+        .iter()
+        .flat_map(|&facet| {
+            let scheme = absolute_url(base, &urls::facet_index(facet));
+            unique_keys(facet, scenario)
+                .into_iter()
+                .map(move |key| Category {
+                    label: Some(vocab_label(input.vocabs, facet, &key)),
+                    term: key,
+                    scheme: scheme.clone(),
+                })
+        })
+        .collect();
+    let licence_id = if meta.licence.is_empty() {
+        &input.config.licence
+    } else {
+        &meta.licence
+    };
+    Entry {
+        title: Text::plain(meta.titre.clone()),
+        id: url.clone(),
+        updated: datetime(scenario_lastmod(scenario)),
+        published: Some(datetime(meta.date)),
+        authors: meta.auteurs.iter().map(|a| person(&a.nom)).collect(),
+        categories,
+        links: vec![link("alternate", url, "text/html")],
+        summary: Some(Text::plain(meta.resume.clone())),
+        rights: Some(Text::plain(licence(licence_id).0)),
+        ..Default::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_three_facets_have_feeds() {
+        assert_eq!(
+            facet_feed(Facet::Disciplines, "svt").as_deref(),
+            Some("disciplines/svt/flux.xml")
+        );
+        assert_eq!(
+            facet_feed(Facet::Academies, "ac-lyon").as_deref(),
+            Some("academies/ac-lyon/flux.xml")
+        );
+        assert!(facet_feed(Facet::Outils, "geogebra").is_none());
+    }
+
+    #[test]
+    fn dates_are_midnight_utc() {
+        let d = NaiveDate::from_ymd_opt(2025, 3, 12).unwrap();
+        assert_eq!(datetime(d).to_rfc3339(), "2025-03-12T00:00:00+00:00");
+    }
+}

@@ -1,0 +1,253 @@
+//! `sitemap.xml` (sitemaps.org protocol 0.9) listing every HTML page, and `robots.txt`.
+//!
+//! A sitemap holds absolute addresses only: without `base_url` no sitemap is written and
+//! `robots.txt` does not mention one. Past [`MAX_URLS`] addresses the list is split into
+//! `sitemap-1.xml`, `sitemap-2.xml`… and `sitemap.xml` becomes a sitemap index.
+
+use chrono::NaiveDate;
+
+use crate::content::facet::all_facet_values;
+use crate::content::Scenario;
+use crate::site::pages::absolute_url;
+use crate::site::{BuildInput, OutputFile};
+use crate::urls;
+
+/// Most addresses a single sitemap file may hold (sitemaps.org).
+pub const MAX_URLS: usize = 50_000;
+
+const SITEMAP: &str = "sitemap.xml";
+const XMLNS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+
+/// One HTML page of the site: its site path and the date its content last changed, if known.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageEntry {
+    pub path: String,
+    pub lastmod: Option<NaiveDate>,
+}
+
+/// The sitemap file(s) and `robots.txt`.
+pub fn files(input: &BuildInput) -> Vec<OutputFile> {
+    let base_url = &input.config.base_url;
+    let mut files = Vec::new();
+    if !base_url.is_empty() {
+        files.extend(sitemap_files(base_url, &html_pages(input), MAX_URLS));
+    }
+    files.push(robots(base_url));
+    files
+}
+
+/// Last change of a scenario: its update date, or its publication date.
+pub fn scenario_lastmod(scenario: &Scenario) -> NaiveDate {
+    scenario.meta.mise_a_jour.unwrap_or(scenario.meta.date)
+}
+
+/// Every HTML page the renderer produces (except the 404 page), in a fixed order. Listings
+/// are dated by the newest change among their scenarios; free pages and the search page have
+/// no date.
+pub fn html_pages(input: &BuildInput) -> Vec<PageEntry> {
+    let scenarios = &input.content.scenarios;
+    let newest = |members: &mut dyn Iterator<Item = &Scenario>| members.map(scenario_lastmod).max();
+    let per_page = input.config.scenarios_par_page.max(1);
+    let mut pages = Vec::new();
+    let site_lastmod = newest(&mut scenarios.iter().map(|s| s.as_ref()));
+    pages.push(PageEntry {
+        path: urls::home(),
+        lastmod: site_lastmod,
+    });
+    let listing_count = scenarios.len().div_ceil(per_page).max(1);
+    for number in 1..=listing_count {
+        pages.push(PageEntry {
+            path: urls::scenarios_listing(number),
+            lastmod: site_lastmod,
+        });
+    }
+    for (facet, values) in all_facet_values(scenarios, input.vocabs) {
+        let facet_lastmod = values
+            .iter()
+            .flat_map(|v| v.members.iter())
+            .filter_map(|&i| scenarios.get(i))
+            .map(|s| scenario_lastmod(s))
+            .max();
+        pages.push(PageEntry {
+            path: urls::facet_index(facet),
+            lastmod: facet_lastmod,
+        });
+        for value in &values {
+            let lastmod = newest(
+                &mut value
+                    .members
+                    .iter()
+                    .filter_map(|&i| scenarios.get(i).map(|s| s.as_ref())),
+            );
+            let count = value.members.len().div_ceil(per_page).max(1);
+            for number in 1..=count {
+                pages.push(PageEntry {
+                    path: urls::facet_value(facet, &value.key, number),
+                    lastmod,
+                });
+            }
+        }
+    }
+    pages.push(PageEntry {
+        path: urls::search(),
+        lastmod: None,
+    });
+    for page in &input.content.pages {
+        pages.push(PageEntry {
+            path: urls::page(&page.slug),
+            lastmod: None,
+        });
+    }
+    for scenario in scenarios {
+        pages.push(PageEntry {
+            path: urls::scenario(&scenario.slug),
+            lastmod: Some(scenario_lastmod(scenario)),
+        });
+    }
+    pages
+}
+
+/// `sitemap.xml` alone, or past `limit` addresses the numbered sitemaps and their index.
+pub fn sitemap_files(base_url: &str, pages: &[PageEntry], limit: usize) -> Vec<OutputFile> {
+    let limit = limit.max(1);
+    let urls: Vec<(String, Option<NaiveDate>)> = pages
+        .iter()
+        .filter_map(|p| absolute_url(base_url, &p.path).map(|url| (url, p.lastmod)))
+        .collect();
+    if urls.len() <= limit {
+        return vec![OutputFile {
+            path: SITEMAP.to_string(),
+            contents: urlset(&urls).into_bytes(),
+        }];
+    }
+    let mut files = Vec::new();
+    let mut index = Vec::new();
+    for (n, chunk) in urls.chunks(limit).enumerate() {
+        let path = format!("sitemap-{}.xml", n + 1);
+        if let Some(url) = absolute_url(base_url, &path) {
+            index.push((url, chunk.iter().filter_map(|(_, d)| *d).max()));
+        }
+        files.push(OutputFile {
+            path,
+            contents: urlset(chunk).into_bytes(),
+        });
+    }
+    files.push(OutputFile {
+        path: SITEMAP.to_string(),
+        contents: document("sitemapindex", "sitemap", &index).into_bytes(),
+    });
+    files
+}
+
+fn urlset(urls: &[(String, Option<NaiveDate>)]) -> String {
+    document("urlset", "url", urls)
+}
+
+fn document(root: &str, item: &str, entries: &[(String, Option<NaiveDate>)]) -> String {
+    let mut xml =
+        format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"{XMLNS}\">\n");
+    for (loc, lastmod) in entries {
+        xml.push_str(&format!("  <{item}>\n    <loc>{}</loc>\n", escape(loc)));
+        if let Some(date) = lastmod {
+            xml.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
+        }
+        xml.push_str(&format!("  </{item}>\n"));
+    }
+    xml.push_str(&format!("</{root}>\n"));
+    xml
+}
+
+/// Escapes text for XML element content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// `robots.txt`: everything may be crawled; the sitemap address when it is known.
+fn robots(base_url: &str) -> OutputFile {
+    let mut text = String::from("# robots.txt généré par vitrine\nUser-agent: *\nDisallow:\n");
+    if let Some(url) = absolute_url(base_url, SITEMAP) {
+        text.push_str(&format!("\nSitemap: {url}\n"));
+    }
+    OutputFile {
+        path: "robots.txt".to_string(),
+        contents: text.into_bytes(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entries(n: usize) -> Vec<PageEntry> {
+        (0..n)
+            .map(|i| PageEntry {
+                path: urls::scenario(&format!("s{i}")),
+                lastmod: NaiveDate::from_ymd_opt(2024, 1, 1 + (i as u32 % 28)),
+            })
+            .collect()
+    }
+
+    fn text(file: &OutputFile) -> &str {
+        std::str::from_utf8(&file.contents).unwrap()
+    }
+
+    #[test]
+    fn a_small_site_has_one_sitemap() {
+        let files = sitemap_files("https://x.fr/vitrine", &entries(3), 3);
+        assert_eq!(files.len(), 1);
+        assert_eq!(files[0].path, "sitemap.xml");
+        let xml = text(&files[0]);
+        assert!(xml.contains("<urlset"));
+        assert_eq!(xml.matches("<url>").count(), 3);
+        assert!(xml.contains("<loc>https://x.fr/vitrine/scenarios/s0/</loc>"));
+        assert!(xml.contains("<lastmod>2024-01-01</lastmod>"));
+    }
+
+    #[test]
+    fn past_the_limit_sitemaps_are_split_under_an_index() {
+        let files = sitemap_files("https://x.fr/", &entries(7), 3);
+        let paths: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml",
+                "sitemap.xml"
+            ]
+        );
+        let counts: Vec<usize> = files[..3]
+            .iter()
+            .map(|f| text(f).matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [3, 3, 1]);
+        let index = text(&files[3]);
+        assert!(index.contains("<sitemapindex"));
+        assert_eq!(index.matches("<sitemap>").count(), 3);
+        assert!(index.contains("<loc>https://x.fr/sitemap-3.xml</loc>"));
+        // The newest date of the second chunk (entries 3..6 → days 4..6).
+        assert!(index.contains("<lastmod>2024-01-06</lastmod>"));
+    }
+
+    #[test]
+    fn robots_points_to_the_sitemap_only_with_a_base_url() {
+        assert!(text(&robots("https://x.fr/v/")).contains("Sitemap: https://x.fr/v/sitemap.xml"));
+        assert!(!text(&robots("")).contains("Sitemap"));
+    }
+
+    #[test]
+    fn escaping_covers_markup_characters() {
+        assert_eq!(escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&apos;");
+    }
+}
