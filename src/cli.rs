@@ -138,6 +138,12 @@ struct ServeArgs {
 struct CheckArgs {
     #[command(flatten)]
     site: SiteArgs,
+    /// Format du rapport : text (par défaut) ou json (stable, pour l'intégration continue).
+    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, value_parser = ["text", "json", "texte"])]
+    format: String,
+    /// Échoue aussi sur les avertissements (alias --strict).
+    #[arg(long = "strict", alias = "strict")]
+    strict: bool,
 }
 
 #[derive(Debug, Args)]
@@ -417,22 +423,21 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let mut options = BuildOptions::new(args.site.root);
-    options.drafts = true;
-    match site::prepare(&options, &Silent) {
-        Ok(prepared) => {
-            let n = prepared.loaded.content.scenarios.len();
-            println!(
-                "Tout est correct : {n} scénario{} vérifié{}.",
-                plural(n),
-                plural(n)
-            );
-            ExitCode::SUCCESS
+    let report = crate::check::check(&BuildOptions::new(args.site.root));
+    if args.format == "json" {
+        println!("{}", report.to_json());
+    } else {
+        let text = report.to_text();
+        if report.findings.is_empty() {
+            print!("Tout est correct : {text}");
+        } else {
+            eprint!("{text}");
         }
-        Err(problems) => {
-            print_diagnostics(&problems);
-            ExitCode::FAILURE
-        }
+    }
+    if report.passes(args.strict) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
     }
 }
 

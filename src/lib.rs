@@ -4,6 +4,7 @@
 //! and `vocab`), `markdown` turns bodies into HTML, `index` builds the tantivy index,
 //! `render` applies the theme, and `site` orchestrates the build and writes the output.
 
+pub mod check;
 pub mod cli;
 pub mod config;
 pub mod content;

@@ -114,6 +114,29 @@ pub struct Rendered {
     /// Words of `plain_text` (tokens with at least one letter or digit).
     pub word_count: usize,
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
+    /// Links with a `#fragment` to a page of the site (or to the page itself), as written, for
+    /// `vitrine check` to verify the anchors once every page is rendered.
+    pub anchor_links: Vec<AnchorLink>,
+}
+
+/// A link to a heading anchor, located in its source file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AnchorLink {
+    pub target: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+impl Rendered {
+    /// The `id` attributes of the rendered HTML (heading anchors, footnotes).
+    pub fn ids(&self) -> Vec<String> {
+        self.html
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .map(str::to_string)
+            .collect()
+    }
 }
 
 /// Renders a body. Never fails: problems are in `diagnostics`, and the HTML is always
@@ -135,6 +158,7 @@ pub fn render(source: &Source, resolver: &dyn LinkResolver, options: &Options) -
         plain_text,
         word_count,
         diagnostics: transformer.diagnostics,
+        anchor_links: transformer.anchor_links,
     }
 }
 
@@ -171,6 +195,7 @@ struct Transformer<'s> {
     toc: Vec<TocEntry>,
     plain: String,
     diagnostics: Vec<Diagnostic>,
+    anchor_links: Vec<AnchorLink>,
     /// For each open link (image), whether it was replaced by a `<span>`.
     links: Vec<bool>,
     images: Vec<bool>,
@@ -196,6 +221,7 @@ impl<'s> Transformer<'s> {
             toc: Vec::new(),
             plain: String::new(),
             diagnostics: Vec::new(),
+            anchor_links: Vec::new(),
             links: Vec::new(),
             images: Vec::new(),
         }
@@ -363,6 +389,18 @@ impl<'s> Transformer<'s> {
             self.report(ErrorKind::BrokenLink, offset, message.to_string(), None);
             return Outcome::Drop;
         }
+        if kind == LinkKind::Link
+            && dest.contains('#')
+            && !dest.starts_with("//")
+            && url_scheme(dest).is_none()
+        {
+            let (line, column) = self.locate(offset);
+            self.anchor_links.push(AnchorLink {
+                target: dest.to_string(),
+                line,
+                column,
+            });
+        }
         if dest.starts_with('#') || dest.starts_with("//") {
             return Outcome::Keep;
         }
@@ -397,6 +435,12 @@ impl<'s> Transformer<'s> {
         }
     }
 
+    /// Line and column in the source file of a byte offset of the prepared text.
+    fn locate(&self, offset: usize) -> (usize, usize) {
+        let (line, column) = self.prepared.locate(offset);
+        (line + self.source.first_line.max(1) - 1, column)
+    }
+
     /// Records a diagnostic at a byte offset of the prepared text.
     fn report(
         &mut self,
@@ -405,8 +449,7 @@ impl<'s> Transformer<'s> {
         message: String,
         suggestion: Option<String>,
     ) {
-        let (line, column) = self.prepared.locate(offset);
-        let line = line + self.source.first_line.max(1) - 1;
+        let (line, column) = self.locate(offset);
         self.diagnostics.push(
             Diagnostic::new(kind, self.source.file, message)
                 .at(line, column)

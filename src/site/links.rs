@@ -55,6 +55,15 @@ impl LinkTable {
         hasher.finish()
     }
 
+    /// The Markdown source (relative to the site root) that a relative link written in `from`
+    /// points to, when it is a page of the site; `written_path` has no `#fragment`.
+    pub fn target_source(&self, from: &Path, written_path: &str) -> Option<PathBuf> {
+        let decoded = percent_decode_str(written_path).decode_utf8_lossy();
+        let base = from.parent().unwrap_or(Path::new(""));
+        let resolved = normalize(&base.join(&*decoded))?;
+        self.pages.contains_key(&resolved).then_some(resolved)
+    }
+
     /// A resolver for links in `source`, whose page lives at `page_path`.
     pub fn resolver<'a>(&'a self, source: &'a Path, page_path: &'a str) -> PageLinks<'a> {
         PageLinks {

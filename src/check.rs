@@ -1,0 +1,395 @@
+//! `vitrine check`: everything `build` validates, without writing anything, plus what a
+//! build lets through but a reader would trip on: links to heading anchors that do not exist
+//! (errors), long summaries, scenarios without CRCN competence, duplicate titles (warnings).
+//!
+//! The JSON report ([`Report::to_json`]) is a stable interface for académies' CI: its fields
+//! and problem codes only change with `version`.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use percent_encoding::percent_decode_str;
+use serde::Serialize;
+
+use crate::diagnostics::{self, closest, Diagnostic, ErrorKind};
+use crate::site::build::{prepare, BuildOptions, Prepared, Silent};
+use crate::site::links::LinkTable;
+use crate::text::fold;
+
+/// Version of the JSON report.
+pub const REPORT_VERSION: u32 = 1;
+
+/// Beyond this many characters a summary is long to read on cards (search results cut it at
+/// 220 already; the hard limit is 500).
+pub const SUMMARY_ADVISED_CHARS: usize = 350;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Erreur,
+    Avertissement,
+}
+
+/// One problem found, with a stable code.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub severity: Severity,
+    pub code: &'static str,
+    pub diagnostic: Diagnostic,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    pub scenarios: usize,
+    pub pages: usize,
+    pub findings: Vec<Finding>,
+}
+
+impl Report {
+    pub fn errors(&self) -> usize {
+        self.count(Severity::Erreur)
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.count(Severity::Avertissement)
+    }
+
+    fn count(&self, severity: Severity) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == severity)
+            .count()
+    }
+
+    /// `true` when the site may be published (no error; no warning either when `strict`).
+    pub fn passes(&self, strict: bool) -> bool {
+        self.errors() == 0 && (!strict || self.warnings() == 0)
+    }
+
+    /// The report as the documented JSON object.
+    pub fn to_json(&self) -> String {
+        let report = JsonReport {
+            version: REPORT_VERSION,
+            scenarios: self.scenarios,
+            pages: self.pages,
+            erreurs: self.errors(),
+            avertissements: self.warnings(),
+            problemes: self.findings.iter().map(JsonFinding::from).collect(),
+        };
+        serde_json::to_string_pretty(&report).unwrap_or_default()
+    }
+
+    /// The report as text, one problem per line like a compiler, then a summary.
+    pub fn to_text(&self) -> String {
+        let mut out = String::new();
+        for f in &self.findings {
+            let d = &f.diagnostic;
+            let mut place = d.file.display().to_string();
+            if d.line > 0 {
+                place.push_str(&format!(":{}", d.line));
+                if d.column > 0 {
+                    place.push_str(&format!(":{}", d.column));
+                }
+            }
+            let severity = match f.severity {
+                Severity::Erreur => "erreur",
+                Severity::Avertissement => "avertissement",
+            };
+            let field = d
+                .field
+                .as_ref()
+                .map(|f| format!(" [{f}]"))
+                .unwrap_or_default();
+            out.push_str(&format!("{place} : {severity}{field} : {}\n", d.message));
+            if let Some(s) = &d.suggestion {
+                out.push_str(&format!("    vouliez-vous dire « {s} » ?\n"));
+            }
+        }
+        out.push_str(&format!(
+            "{} scénario(s) et {} page(s) vérifiés : {} erreur(s), {} avertissement(s).\n",
+            self.scenarios,
+            self.pages,
+            self.errors(),
+            self.warnings()
+        ));
+        out
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    version: u32,
+    scenarios: usize,
+    pages: usize,
+    erreurs: usize,
+    avertissements: usize,
+    problemes: Vec<JsonFinding<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    gravite: Severity,
+    code: &'static str,
+    fichier: String,
+    ligne: usize,
+    colonne: usize,
+    champ: Option<&'a str>,
+    message: &'a str,
+    suggestion: Option<&'a str>,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        let d = &f.diagnostic;
+        JsonFinding {
+            gravite: f.severity,
+            code: f.code,
+            fichier: d.file.display().to_string().replace('\\', "/"),
+            ligne: d.line,
+            colonne: d.column,
+            champ: d.field.as_deref(),
+            message: &d.message,
+            suggestion: d.suggestion.as_deref(),
+        }
+    }
+}
+
+/// The stable code of each class of error.
+pub fn error_code(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Io => "lecture-ecriture",
+        ErrorKind::Config => "configuration",
+        ErrorKind::MissingFrontMatter => "entete-absente",
+        ErrorKind::InvalidYaml => "yaml-invalide",
+        ErrorKind::UnknownKey => "cle-inconnue",
+        ErrorKind::MissingField => "champ-manquant",
+        ErrorKind::WrongType => "type-incorrect",
+        ErrorKind::InvalidValue => "valeur-invalide",
+        ErrorKind::UnknownVocabulary => "valeur-hors-vocabulaire",
+        ErrorKind::DuplicateSlug => "identifiant-en-double",
+        ErrorKind::DraftLinked => "lien-vers-brouillon",
+        ErrorKind::UnsafePath => "chemin-refuse",
+        ErrorKind::BrokenLink => "lien-casse",
+        ErrorKind::MissingAlt => "texte-alternatif-manquant",
+        ErrorKind::Template => "gabarit",
+        ErrorKind::Vocabulary => "vocabulaire",
+    }
+}
+
+pub const ANCHOR_CODE: &str = "ancre-introuvable";
+pub const LONG_SUMMARY_CODE: &str = "resume-long";
+pub const NO_CRCN_CODE: &str = "sans-competence-numerique";
+pub const DUPLICATE_TITLE_CODE: &str = "titre-en-double";
+
+/// Checks the site at `options.root` (drafts included: they will be published one day).
+pub fn check(options: &BuildOptions) -> Report {
+    let mut options = options.clone();
+    options.drafts = true;
+    let prepared = match prepare(&options, &Silent) {
+        Ok(prepared) => prepared,
+        Err(problems) => {
+            return Report {
+                findings: problems.into_iter().map(error).collect(),
+                ..Report::default()
+            }
+        }
+    };
+    let mut findings: Vec<Finding> = anchor_problems(&prepared)
+        .into_iter()
+        .map(|diagnostic| Finding {
+            severity: Severity::Erreur,
+            code: ANCHOR_CODE,
+            diagnostic,
+        })
+        .collect();
+    let mut warnings = summary_warnings(&prepared);
+    warnings.extend(crcn_warnings(&prepared));
+    warnings.extend(duplicate_title_warnings(&prepared));
+    for w in &mut warnings {
+        locate_field(&options.root, &mut w.diagnostic);
+    }
+    findings.extend(warnings);
+    findings.sort_by(|a, b| {
+        let (x, y) = (&a.diagnostic, &b.diagnostic);
+        (&x.file, x.line, x.column, a.severity, a.code)
+            .cmp(&(&y.file, y.line, y.column, b.severity, b.code))
+    });
+    let content = &prepared.loaded.content;
+    Report {
+        scenarios: content.scenarios.len(),
+        pages: content.pages.len() + 1,
+        findings,
+    }
+}
+
+/// Points a warning about a front matter key at the line of that key (or at the front
+/// matter's first line when the key is absent).
+fn locate_field(root: &Path, diagnostic: &mut Diagnostic) {
+    let Some(field) = diagnostic.field.clone() else {
+        return;
+    };
+    let Ok(text) = std::fs::read_to_string(root.join(&diagnostic.file)) else {
+        return;
+    };
+    let prefix = format!("{field}:");
+    let line = text
+        .lines()
+        .position(|l| l.starts_with(&prefix))
+        .map_or(1, |i| i + 1);
+    *diagnostic = diagnostic.clone().at(line, 1);
+}
+
+fn error(diagnostic: Diagnostic) -> Finding {
+    Finding {
+        severity: Severity::Erreur,
+        code: error_code(diagnostic.kind),
+        diagnostic,
+    }
+}
+
+fn warning(code: &'static str, diagnostic: Diagnostic) -> Finding {
+    Finding {
+        severity: Severity::Avertissement,
+        code,
+        diagnostic,
+    }
+}
+
+/// Ids of the theme's own page structure, valid on every page.
+const TEMPLATE_IDS: &[&str] = &["contenu", "sommaire"];
+
+/// Links to `#fragment`s that are not ids of the target page.
+fn anchor_problems(prepared: &Prepared) -> Vec<Diagnostic> {
+    let content = &prepared.loaded.content;
+    let links = LinkTable::new(content, &prepared.loaded.excluded_drafts);
+    let mut ids: BTreeMap<&Path, BTreeSet<String>> = BTreeMap::new();
+    let mut sources = Vec::new();
+    for s in &content.scenarios {
+        if let Some(r) = prepared.scenarios_html.get(&s.slug) {
+            ids.insert(&s.source, r.ids().into_iter().collect());
+            sources.push((s.source.as_path(), r.as_ref()));
+        }
+    }
+    for page in content.pages.iter().chain(std::iter::once(&content.home)) {
+        if let Some(r) = prepared.pages_html.get(&page.slug) {
+            ids.insert(&page.source, r.ids().into_iter().collect());
+            sources.push((page.source.as_path(), r));
+        }
+    }
+    let mut problems = Vec::new();
+    for (source, rendered) in sources {
+        for link in &rendered.anchor_links {
+            let Some((path, fragment)) = link.target.split_once('#') else {
+                continue;
+            };
+            let fragment = percent_decode_str(fragment).decode_utf8_lossy();
+            if fragment.is_empty() || TEMPLATE_IDS.contains(&&*fragment) {
+                continue;
+            }
+            let target: PathBuf = if path.is_empty() {
+                source.to_path_buf()
+            } else {
+                // Links to files or nowhere are reported by the Markdown stage.
+                let Some(target) = links.target_source(source, path) else {
+                    continue;
+                };
+                target
+            };
+            let Some(known) = ids.get(target.as_path()) else {
+                continue;
+            };
+            if !known.contains(&*fragment) {
+                let place = if path.is_empty() {
+                    "dans cette page".to_string()
+                } else {
+                    format!("dans {}", target.display())
+                };
+                problems.push(
+                    Diagnostic::new(
+                        ErrorKind::BrokenLink,
+                        source,
+                        format!("ancre « #{fragment} » introuvable {place} : aucun titre n'a cet identifiant"),
+                    )
+                    .at(link.line, link.column)
+                    .suggest(closest(&fragment, known.iter().map(String::as_str))),
+                );
+            }
+        }
+    }
+    diagnostics::sort(&mut problems);
+    problems
+}
+
+fn summary_warnings(prepared: &Prepared) -> Vec<Finding> {
+    prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .filter_map(|s| {
+            let count = s.meta.resume.chars().count();
+            (count > SUMMARY_ADVISED_CHARS).then(|| {
+                warning(
+                    LONG_SUMMARY_CODE,
+                    Diagnostic::new(
+                        ErrorKind::InvalidValue,
+                        &s.source,
+                        format!("résumé long : {count} caractères ; au-delà de {SUMMARY_ADVISED_CHARS} il devient long à lire sur les cartes et il est coupé dans les résultats de recherche"),
+                    )
+                    .field("resume"),
+                )
+            })
+        })
+        .collect()
+}
+
+fn crcn_warnings(prepared: &Prepared) -> Vec<Finding> {
+    prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .filter(|s| s.meta.competences_numeriques.is_empty())
+        .map(|s| {
+            warning(
+                NO_CRCN_CODE,
+                Diagnostic::new(
+                    ErrorKind::MissingField,
+                    &s.source,
+                    "aucune compétence numérique (CRCN) : ajoutez competences_numeriques, par exemple [1.1, 3.1], pour que le scénario apparaisse dans cette facette",
+                )
+                .field("competences_numeriques"),
+            )
+        })
+        .collect()
+}
+
+fn duplicate_title_warnings(prepared: &Prepared) -> Vec<Finding> {
+    let mut by_title: BTreeMap<String, Vec<&Path>> = BTreeMap::new();
+    for s in &prepared.loaded.content.scenarios {
+        by_title
+            .entry(fold(s.meta.titre.trim()))
+            .or_default()
+            .push(&s.source);
+    }
+    let mut findings = Vec::new();
+    for files in by_title.values().filter(|f| f.len() > 1) {
+        let mut files = files.clone();
+        files.sort();
+        for file in &files[1..] {
+            findings.push(warning(
+                DUPLICATE_TITLE_CODE,
+                Diagnostic::new(
+                    ErrorKind::InvalidValue,
+                    *file,
+                    format!(
+                        "même titre que {} : les enseignants ne sauront pas les distinguer dans les listes",
+                        files[0].display()
+                    ),
+                )
+                .field("titre"),
+            ));
+        }
+    }
+    findings
+}

@@ -1,0 +1,148 @@
+//! `vitrine check`: its stable JSON report on fixtures with each kind of problem, its text
+//! output and exit codes (errors fail; warnings only with --strict).
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn check(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .arg("check")
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .expect("run vitrine check")
+}
+
+fn json_report(root: &Path, args: &[&str]) -> (Value, Option<i32>) {
+    let mut all = vec!["--format", "json"];
+    all.extend_from_slice(args);
+    let output = check(root, &all);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not JSON ({e}): {}",
+            String::from_utf8_lossy(&output.stdout)
+        )
+    });
+    (report, output.status.code())
+}
+
+fn problems<'a>(report: &'a Value, code: &str) -> Vec<&'a Value> {
+    report["problemes"]
+        .as_array()
+        .expect("problemes")
+        .iter()
+        .filter(|p| p["code"] == code)
+        .collect()
+}
+
+#[test]
+fn a_clean_site_passes_even_strictly() {
+    let site = common::fixture_site(&[]);
+    let (report, code) = json_report(site.path(), &["--strict"]);
+    assert_eq!(code, Some(0), "{report}");
+    assert_eq!(report["version"], 1);
+    assert_eq!(report["erreurs"], 0);
+    assert_eq!(report["avertissements"], 0);
+    assert_eq!(report["scenarios"], 1);
+    let text = check(site.path(), &[]);
+    assert!(String::from_utf8_lossy(&text.stdout).starts_with("Tout est correct"));
+}
+
+#[test]
+fn missing_heading_anchors_are_errors_with_their_place() {
+    let site = common::fixture_site(&["check-ancres"]);
+    let (report, code) = json_report(site.path(), &[]);
+    assert_eq!(code, Some(1), "{report}");
+    let anchors = problems(&report, "ancre-introuvable");
+    let messages: Vec<&str> = anchors
+        .iter()
+        .filter_map(|p| p["message"].as_str())
+        .collect();
+    assert_eq!(anchors.len(), 2, "{report}");
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("#bilan-final") && m.contains("cette page")));
+    assert!(messages
+        .iter()
+        .any(|m| m.contains("#evaluation") && m.contains("valide.md")));
+    for p in &anchors {
+        assert_eq!(p["gravite"], "erreur");
+        assert_eq!(p["fichier"], "content/scenarios/ancres.md");
+        assert!(p["ligne"].as_u64().is_some_and(|l| l >= 14), "{p}");
+        assert!(p["colonne"].as_u64().is_some_and(|c| c > 1), "{p}");
+    }
+    // « #evaluation » is close to no id of valide.md but « objectifs » exists: no bad guess,
+    // and the valid anchors (#deroulement, valide.md#objectifs) are not reported.
+    assert!(!messages
+        .iter()
+        .any(|m| m.contains("#deroulement") || m.contains("#objectifs")));
+}
+
+#[test]
+fn warnings_name_the_key_and_fail_only_when_strict() {
+    let site = common::fixture_site(&["check-avertissements"]);
+    let (report, code) = json_report(site.path(), &[]);
+    assert_eq!(code, Some(0), "warnings alone pass: {report}");
+    assert_eq!(report["erreurs"], 0);
+
+    let long = problems(&report, "resume-long");
+    assert_eq!(long.len(), 1, "{report}");
+    assert_eq!(long[0]["champ"], "resume");
+    assert_eq!(long[0]["ligne"], 3);
+    assert_eq!(long[0]["fichier"], "content/scenarios/sans-crcn.md");
+
+    let crcn = problems(&report, "sans-competence-numerique");
+    assert_eq!(crcn.len(), 1, "{report}");
+    assert_eq!(crcn[0]["fichier"], "content/scenarios/sans-crcn.md");
+    assert_eq!(crcn[0]["gravite"], "avertissement");
+
+    let titles = problems(&report, "titre-en-double");
+    assert_eq!(titles.len(), 1, "{report}");
+    assert_eq!(titles[0]["fichier"], "content/scenarios/valide.md");
+    assert_eq!(titles[0]["ligne"], 2);
+    assert!(titles[0]["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("sans-crcn.md")));
+
+    let (_, strict) = json_report(site.path(), &["--strict"]);
+    assert_eq!(strict, Some(1));
+    let text = check(site.path(), &[]);
+    let stderr = String::from_utf8_lossy(&text.stderr);
+    assert!(stderr.contains("content/scenarios/sans-crcn.md:3:1 : avertissement [resume]"));
+    assert!(stderr.contains("3 avertissement(s)"), "{stderr}");
+}
+
+#[test]
+fn every_build_error_class_has_a_stable_code() {
+    for (fixture, code) in [
+        ("broken-link", "lien-casse"),
+        ("missing-alt", "texte-alternatif-manquant"),
+        ("invalid-yaml", "yaml-invalide"),
+        ("unknown-key", "cle-inconnue"),
+        ("unknown-vocabulary", "valeur-hors-vocabulaire"),
+        ("duplicate-slug", "identifiant-en-double"),
+        ("missing-front-matter", "entete-absente"),
+        ("unsafe-path", "chemin-refuse"),
+    ] {
+        let site = common::fixture_site(&[fixture]);
+        let (report, exit) = json_report(site.path(), &[]);
+        assert_eq!(exit, Some(1), "{fixture}: {report}");
+        let found = problems(&report, code);
+        assert!(!found.is_empty(), "{fixture}: no {code} in {report}");
+        for p in found {
+            assert_eq!(p["gravite"], "erreur");
+            assert!(
+                p["fichier"]
+                    .as_str()
+                    .is_some_and(|f| f.ends_with(".md") || f.ends_with(".yaml")),
+                "{p}"
+            );
+            assert!(p["message"].as_str().is_some_and(|m| !m.is_empty()));
+        }
+    }
+}
