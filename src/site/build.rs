@@ -346,7 +346,15 @@ fn index_dir(root: &Path) -> PathBuf {
 
 /// (Re)builds the tantivy index of the prepared scenarios in the cache folder.
 pub fn search_index(root: &Path, prepared: &Prepared) -> Result<SearchIndex, Diagnostic> {
-    let dir = index_dir(root);
+    search_index_in(root, &index_dir(root), prepared)
+}
+
+/// [`search_index`] in another folder (the preview keeps its own index, drafts included).
+pub fn search_index_in(
+    root: &Path,
+    dir: &Path,
+    prepared: &Prepared,
+) -> Result<SearchIndex, Diagnostic> {
     let docs: Vec<IndexDoc> = prepared
         .loaded
         .content
@@ -354,7 +362,7 @@ pub fn search_index(root: &Path, prepared: &Prepared) -> Result<SearchIndex, Dia
         .iter()
         .map(|s| index_doc(s, &prepared.scenarios_html))
         .collect();
-    SearchIndex::build(&dir, &docs).map_err(|e| index_error(root, &e))
+    SearchIndex::build(dir, &docs).map_err(|e| index_error(root, &e))
 }
 
 /// Writes the theme's static files and copies the bundles' files; returns how many.

@@ -26,6 +26,9 @@ use crate::site::pages::{Plan, SitePages};
 use crate::site::{BuildInput, OutputFile};
 use crate::urls;
 
+/// Folder of the preview's index, under the cache folder.
+const PREVIEW_INDEX_DIR: &str = "index-apercu";
+
 /// A file the server can answer with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Served {
@@ -262,7 +265,14 @@ impl Session {
             return Err(Vec::new());
         };
         let prepared = &current.prepared;
-        let index = build::search_index(&self.options.root, prepared).map_err(|d| vec![d])?;
+        // Not build's index: `vitrine search` must keep searching the published content.
+        let dir = self
+            .options
+            .root
+            .join(build::CACHE_DIR)
+            .join(PREVIEW_INDEX_DIR);
+        let index =
+            build::search_index_in(&self.options.root, &dir, prepared).map_err(|d| vec![d])?;
         let related = build::related_of(&self.options.root, &index)?;
         let files = search_export::export(&index, &prepared.loaded.content, &prepared.vocabs)
             .map_err(|e| vec![build::index_error(&self.options.root, &e)])?;
