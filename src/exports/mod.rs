@@ -2,13 +2,19 @@
 //! ScoLOMFR/LOM records, OAI-PMH, CSV. Each sub-module turns the build input into output
 //! files; none of them reads the sources or writes to disk itself.
 
+pub mod csv;
+pub mod lom;
+pub mod oai;
+
 use crate::diagnostics::Diagnostic;
 use crate::site::{BuildInput, OutputFile};
 
 /// Every export file of the site, paths relative to the output root.
 pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let files: Vec<OutputFile> = Vec::new();
+    let mut files: Vec<OutputFile> = Vec::new();
     // Sub-modules append their files here, in a fixed order (deterministic output).
-    let _ = input;
+    files.extend(lom::files(input)?);
+    files.extend(oai::files(input));
+    files.extend(csv::files(input)?);
     Ok(files)
 }

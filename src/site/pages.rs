@@ -233,7 +233,7 @@ impl Linker {
 }
 
 /// Absolute address of a site path, when the site declares its public address.
-fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
+pub(crate) fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
     if base_url.is_empty() {
         return None;
     }
