@@ -130,33 +130,36 @@ pub fn write_record(
     w.close();
 
     // 2. Life cycle: the authors, then the publisher of the site.
-    w.open("lom:lifeCycle", &[]);
     let authors: Vec<&Auteur> = meta
         .auteurs
         .iter()
         .filter(|a| !a.nom.trim().is_empty())
         .collect();
-    if !authors.is_empty() {
-        w.open("lom:contribute", &[]);
-        vocab_value(w, "lom:role", "auteur", &concept("author"));
-        for author in &authors {
-            w.element("lom:entity", &[], &author_vcard(author));
+    let editeur = config.editeur.as_ref().filter(|e| !e.nom.trim().is_empty());
+    if !authors.is_empty() || editeur.is_some() {
+        w.open("lom:lifeCycle", &[]);
+        if !authors.is_empty() {
+            w.open("lom:contribute", &[]);
+            vocab_value(w, "lom:role", "auteur", &concept("author"));
+            for author in &authors {
+                w.element("lom:entity", &[], &author_vcard(author));
+            }
+            date(w, meta.date);
+            w.close();
         }
-        date(w, meta.date);
+        if let Some(editeur) = editeur {
+            w.open("lom:contribute", &[]);
+            vocab_value(w, "lom:role", "éditeur", &concept("publisher"));
+            w.element(
+                "lom:entity",
+                &[],
+                &org_vcard(&editeur.nom, editeur.url.as_deref()),
+            );
+            date(w, meta.date);
+            w.close();
+        }
         w.close();
     }
-    if let Some(editeur) = config.editeur.as_ref().filter(|e| !e.nom.trim().is_empty()) {
-        w.open("lom:contribute", &[]);
-        vocab_value(w, "lom:role", "éditeur", &concept("publisher"));
-        w.element(
-            "lom:entity",
-            &[],
-            &org_vcard(&editeur.nom, editeur.url.as_deref()),
-        );
-        date(w, meta.date);
-        w.close();
-    }
-    w.close();
 
     // 3. Meta-metadata: who wrote this record (the site), when (last change of the scenario).
     w.open("lom:metaMetadata", &[]);
@@ -699,8 +702,9 @@ pub(crate) mod tests {
         }
         // Only the licence is described (no résumé, no duration).
         assert_eq!(texts_of(&xml, "lom:description").len(), 1, "{xml}");
-        assert_eq!(texts_of(&xml, "lom:contribute").len(), 0);
-        assert!(xml.contains("<lom:lifeCycle>"));
+        // No author, no publisher: no life cycle; the record's own creator remains.
+        assert!(!xml.contains("<lom:lifeCycle>"), "{xml}");
+        assert_eq!(texts_of(&xml, "lom:contribute").len(), 1);
     }
 
     #[test]
