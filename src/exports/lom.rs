@@ -436,20 +436,24 @@ fn org_vcard(name: &str, url: Option<&str>) -> String {
 // A small XML writer: element names come from this code, every text and attribute value goes
 // through `escape`.
 
-/// Escapes text for XML content and attribute values (`&`, `<`, `>`, `"`, `'`), and drops the
-/// characters XML 1.0 forbids (most control characters, lone surrogates cannot occur in a
-/// `str`, U+FFFE and U+FFFF).
+/// Escapes text for XML content and attribute values (`&`, `<`, `>`, `"`, `'`), writes line
+/// breaks as `\n` (a parser would turn a raw `\r` into one anyway), and drops the characters
+/// XML 1.0 forbids (control characters other than tab and line feed, U+FFFE, U+FFFF).
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
         match c {
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            // Carriage returns would be normalised away by parsers: keep them as references.
-            '\r' => out.push_str("&#13;"),
+            '\r' => {
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
             '\t' | '\n' => out.push(c),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
             c => out.push(c),
@@ -634,7 +638,7 @@ pub(crate) mod tests {
             escape("<script>&\"'</script>"),
             "&lt;script&gt;&amp;&quot;&apos;&lt;/script&gt;"
         );
-        assert_eq!(escape("a\u{0}b\u{1B}c\td\r\ne"), "abc\td&#13;\ne");
+        assert_eq!(escape("a\u{0}b\u{1B}c\td\r\ne\rf"), "abc\td\ne\nf");
         assert_eq!(escape("Élève « ok »"), "Élève « ok »");
     }
 
