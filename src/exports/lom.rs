@@ -553,7 +553,7 @@ pub(crate) mod tests {
                     current.clear();
                 }
                 Ok(Event::Text(t)) if inside => {
-                    current.push_str(&t.decode().expect("decode").to_string());
+                    current.push_str(t.decode().expect("decode").as_ref());
                 }
                 Ok(Event::GeneralRef(r)) if inside => {
                     let name = r.decode().expect("decode").to_string();
@@ -730,6 +730,39 @@ pub(crate) mod tests {
             ["enseignement primaire", "enseignement secondaire"]
         );
         assert!(contexts(&keys(&["inconnu"]), &[]).is_empty());
+    }
+
+    #[test]
+    fn a_bundle_file_named_lom_xml_is_an_error() {
+        let mut s = scenario("Titre");
+        s.bundle_files = vec![PathBuf::from(FILE_NAME)];
+        let vocabs = Vocabularies::builtin().expect("vocabularies");
+        let content = crate::content::SiteContent {
+            home: crate::content::Page {
+                slug: String::new(),
+                source: "content/_index.md".into(),
+                titre: "Accueil".to_string(),
+                description: None,
+                ordre: 0,
+                body: String::new(),
+                body_line: 1,
+            },
+            pages: Vec::new(),
+            scenarios: vec![s],
+        };
+        let empty = std::collections::BTreeMap::new();
+        let config = config();
+        let input = BuildInput {
+            config: &config,
+            vocabs: &vocabs,
+            content: &content,
+            scenarios_html: &empty,
+            pages_html: &empty,
+            related: &std::collections::BTreeMap::new(),
+        };
+        let problems = files(&input).expect_err("reserved name");
+        assert_eq!(problems.len(), 1);
+        assert!(problems[0].message.contains("lom.xml"));
     }
 
     #[test]
