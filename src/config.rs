@@ -55,6 +55,9 @@ pub struct Editeur {
     pub nom: String,
     #[serde(default)]
     pub url: Option<String>,
+    /// Contact address of the publisher: the `adminEmail` of the OAI-PMH static repository.
+    #[serde(default)]
+    pub courriel: Option<String>,
 }
 
 fn default_theme() -> String {

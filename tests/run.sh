@@ -8,11 +8,13 @@ cd "$(dirname "$0")/.."
 # python3: the independent static HTTP server (python3 -m http.server) the site is crawled through.
 # chromium, node/npm: the real browser and the pinned npm packages of tests/browser (axe-core,
 # playwright-core) for the accessibility audit.
+# xmllint (libxml2-utils): validation of the ScoLOMFR/LOM records against the official XSD.
 apt_packages=()
 command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
 [ -x /usr/bin/chromium ] || apt_packages+=(chromium)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
+command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
 
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "==> Installation des paquets : ${apt_packages[*]}"

@@ -3,8 +3,11 @@
 //! files; none of them reads the sources or writes to disk itself.
 
 pub mod catalogue;
+pub mod csv;
 pub mod feeds;
 pub mod jsonld;
+pub mod lom;
+pub mod oai;
 pub mod sitemap;
 
 use crate::diagnostics::Diagnostic;
@@ -17,5 +20,8 @@ pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     files.extend(sitemap::files(input));
     files.extend(feeds::files(input)?);
     files.extend(catalogue::files(input)?);
+    files.extend(lom::files(input)?);
+    files.extend(oai::files(input));
+    files.extend(csv::files(input)?);
     Ok(files)
 }

@@ -1,0 +1,301 @@
+//! `oai.xml`: an OAI-PMH 2.0 Static Repository
+//! (<http://www.openarchives.org/OAI/2.0/guidelines-static-repository.htm>), the one-file form
+//! of OAI-PMH a static site can publish. A Static Repository Gateway answers harvesters' OAI-PMH
+//! requests from it.
+//!
+//! Two metadata formats, each with every published scenario: `oai_dc` (Dublin Core) and `lom`
+//! (the ScoLOMFR 3.1 records of `exports::lom`). The file needs the public address of the
+//! site (`base_url`) and a contact address (`editeur.courriel`, the mandatory `adminEmail`);
+//! without them it is not written.
+
+use crate::config::Config;
+use crate::content::facet::vocab_label;
+use crate::content::{Facet, Scenario};
+use crate::exports::lom::{self, XmlWriter};
+use crate::site::pages::{absolute_url, licence};
+use crate::site::{BuildInput, OutputFile};
+use crate::urls;
+
+pub const FILE_NAME: &str = "oai.xml";
+
+const NS_STATIC: &str = "http://www.openarchives.org/OAI/2.0/static-repository";
+const NS_OAI: &str = "http://www.openarchives.org/OAI/2.0/";
+const NS_OAI_DC: &str = "http://www.openarchives.org/OAI/2.0/oai_dc/";
+const NS_DC: &str = "http://purl.org/dc/elements/1.1/";
+const NS_XSI: &str = "http://www.w3.org/2001/XMLSchema-instance";
+const SCHEMA_STATIC: &str = "http://www.openarchives.org/OAI/2.0/static-repository.xsd";
+const SCHEMA_OAI_DC: &str = "http://www.openarchives.org/OAI/2.0/oai_dc.xsd";
+const SCHEMA_LOM: &str = "http://ltsc.ieee.org/xsd/lomv1.0/lom.xsd";
+
+/// Whether `oai.xml` is written: it needs `base_url` and `editeur.courriel`.
+pub fn enabled(config: &Config) -> bool {
+    lom::enabled(config) && contact(config).is_some()
+}
+
+fn contact(config: &Config) -> Option<&str> {
+    config
+        .editeur
+        .as_ref()
+        .and_then(|e| e.courriel.as_deref())
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+}
+
+pub fn files(input: &BuildInput) -> Vec<OutputFile> {
+    match repository(input) {
+        Some(xml) => vec![OutputFile {
+            path: FILE_NAME.to_string(),
+            contents: xml.into_bytes(),
+        }],
+        None => Vec::new(),
+    }
+}
+
+/// The OAI identifier of a scenario: `oai:<host>:<path of the page>`, e.g.
+/// `oai:www.ac-exemple.fr:vitrine/scenarios/pythagore`.
+pub fn identifier(base_url: &str, slug: &str) -> Option<String> {
+    let page = absolute_url(base_url, &urls::scenario(slug))?;
+    let url = url::Url::parse(&page).ok()?;
+    let host = url.host_str()?;
+    let local = url.path().trim_matches('/');
+    Some(format!("oai:{host}:{local}"))
+}
+
+/// The static repository document, or `None` when it cannot be written (see [`enabled`]).
+pub fn repository(input: &BuildInput) -> Option<String> {
+    let config = input.config;
+    let admin = contact(config)?;
+    let base = absolute_url(&config.base_url, FILE_NAME)?;
+    let scenarios: Vec<&Scenario> = lom::published(input).collect();
+    let earliest = scenarios
+        .iter()
+        .map(|s| lom::last_change(s))
+        .min()
+        .map(|d| d.format("%Y-%m-%d").to_string())
+        .unwrap_or_else(|| "1970-01-01".to_string());
+
+    let mut w = XmlWriter::new();
+    let location = format!("{NS_STATIC} {SCHEMA_STATIC}");
+    w.open(
+        "Repository",
+        &[
+            ("xmlns", NS_STATIC),
+            ("xmlns:oai", NS_OAI),
+            ("xmlns:xsi", NS_XSI),
+            ("xsi:schemaLocation", &location),
+        ],
+    );
+    w.open("Identify", &[]);
+    w.element("oai:repositoryName", &[], &config.titre);
+    w.element("oai:baseURL", &[], &base);
+    w.element("oai:protocolVersion", &[], "2.0");
+    w.element("oai:adminEmail", &[], admin);
+    w.element("oai:earliestDatestamp", &[], &earliest);
+    w.element("oai:deletedRecord", &[], "no");
+    w.element("oai:granularity", &[], "YYYY-MM-DD");
+    w.close();
+
+    w.open("ListMetadataFormats", &[]);
+    for (prefix, schema, namespace) in [
+        ("oai_dc", SCHEMA_OAI_DC, NS_OAI_DC),
+        ("lom", SCHEMA_LOM, lom::NS_LOM),
+    ] {
+        w.open("oai:metadataFormat", &[]);
+        w.element("oai:metadataPrefix", &[], prefix);
+        w.element("oai:schema", &[], schema);
+        w.element("oai:metadataNamespace", &[], namespace);
+        w.close();
+    }
+    w.close();
+
+    w.open("ListRecords", &[("metadataPrefix", "oai_dc")]);
+    for s in &scenarios {
+        record(&mut w, input, s, |w| dublin_core(w, input, s));
+    }
+    w.close();
+    w.open("ListRecords", &[("metadataPrefix", "lom")]);
+    for s in &scenarios {
+        record(&mut w, input, s, |w| {
+            lom::write_record(w, config, input.vocabs, s, false)
+        });
+    }
+    w.close();
+    Some(w.finish())
+}
+
+fn record(
+    w: &mut XmlWriter,
+    input: &BuildInput,
+    scenario: &Scenario,
+    metadata: impl FnOnce(&mut XmlWriter),
+) {
+    w.open("oai:record", &[]);
+    w.open("oai:header", &[]);
+    w.element(
+        "oai:identifier",
+        &[],
+        &identifier(&input.config.base_url, &scenario.slug).unwrap_or_default(),
+    );
+    w.element(
+        "oai:datestamp",
+        &[],
+        &lom::last_change(scenario).format("%Y-%m-%d").to_string(),
+    );
+    w.close();
+    w.open("oai:metadata", &[]);
+    metadata(w);
+    w.close();
+    w.close();
+}
+
+/// Simple Dublin Core (`oai_dc`) description of a scenario.
+fn dublin_core(w: &mut XmlWriter, input: &BuildInput, scenario: &Scenario) {
+    let meta = &scenario.meta;
+    let config = input.config;
+    w.open(
+        "oai_dc:dc",
+        &[
+            ("xmlns:oai_dc", NS_OAI_DC),
+            ("xmlns:dc", NS_DC),
+            (
+                "xsi:schemaLocation",
+                &format!("{NS_OAI_DC} {SCHEMA_OAI_DC}"),
+            ),
+        ],
+    );
+    w.element("dc:title", &[], &meta.titre);
+    for author in meta.auteurs.iter().filter(|a| !a.nom.trim().is_empty()) {
+        w.element("dc:creator", &[], author.nom.trim());
+    }
+    for facet in [Facet::Disciplines, Facet::Niveaux] {
+        for key in facet.keys(meta) {
+            w.element("dc:subject", &[], &vocab_label(input.vocabs, facet, &key));
+        }
+    }
+    for keyword in meta.mots_cles.iter().filter(|k| !k.trim().is_empty()) {
+        w.element("dc:subject", &[], keyword.trim());
+    }
+    if !meta.resume.trim().is_empty() {
+        w.element("dc:description", &[], meta.resume.trim());
+    }
+    if let Some(editeur) = config.editeur.as_ref().filter(|e| !e.nom.trim().is_empty()) {
+        w.element("dc:publisher", &[], editeur.nom.trim());
+    }
+    w.element("dc:date", &[], &meta.date.format("%Y-%m-%d").to_string());
+    w.element("dc:type", &[], "Text");
+    for key in &meta.types {
+        w.element(
+            "dc:type",
+            &[],
+            &vocab_label(input.vocabs, Facet::Types, key),
+        );
+    }
+    w.element("dc:format", &[], "text/html");
+    if let Some(url) = absolute_url(&config.base_url, &urls::scenario(&scenario.slug)) {
+        w.element("dc:identifier", &[], &url);
+    }
+    w.element("dc:language", &[], "fre");
+    let (name, url) = licence(&meta.licence);
+    w.element("dc:rights", &[], &name);
+    if let Some(url) = url {
+        w.element("dc:rights", &[], &url);
+    }
+    w.close();
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::content::{Page, SiteContent};
+    use crate::exports::lom::tests::{config, scenario, texts_of};
+    use crate::vocab::Vocabularies;
+
+    fn content(scenarios: Vec<Scenario>) -> SiteContent {
+        let home = Page {
+            slug: String::new(),
+            source: "content/_index.md".into(),
+            titre: "Accueil".to_string(),
+            description: None,
+            ordre: 0,
+            body: String::new(),
+            body_line: 1,
+        };
+        SiteContent {
+            home,
+            pages: Vec::new(),
+            scenarios: scenarios.into_iter().map(std::sync::Arc::new).collect(),
+        }
+    }
+
+    fn build(config: &Config, content: &SiteContent) -> Option<String> {
+        let vocabs = Vocabularies::builtin().expect("vocabularies");
+        let empty = BTreeMap::new();
+        let no_pages = BTreeMap::new();
+        let input = BuildInput {
+            config,
+            vocabs: &vocabs,
+            content,
+            scenarios_html: &empty,
+            pages_html: &no_pages,
+            related: &BTreeMap::new(),
+        };
+        repository(&input)
+    }
+
+    fn config_with_contact() -> Config {
+        Config::parse(
+            "titre: Vitrine <&>\nbase_url: https://x.fr/vitrine/\nediteur:\n  nom: DRANE\n  courriel: drane@ac-x.fr\n",
+        )
+        .expect("config")
+    }
+
+    #[test]
+    fn needs_base_url_and_contact() {
+        let site = content(vec![scenario("Titre")]);
+        assert!(build(&config(), &site).is_none());
+        let xml = build(&config_with_contact(), &site).expect("repository");
+        assert_eq!(texts_of(&xml, "oai:repositoryName"), ["Vitrine <&>"]);
+        assert_eq!(
+            texts_of(&xml, "oai:baseURL"),
+            ["https://x.fr/vitrine/oai.xml"]
+        );
+        assert_eq!(texts_of(&xml, "oai:adminEmail"), ["drane@ac-x.fr"]);
+    }
+
+    #[test]
+    fn every_scenario_in_both_formats_drafts_left_out() {
+        let mut draft = scenario("Brouillon");
+        draft.slug = "brouillon".to_string();
+        draft.meta.brouillon = true;
+        let site = content(vec![scenario("<script>&\"'"), draft]);
+        let xml = build(&config_with_contact(), &site).expect("repository");
+        assert_eq!(
+            texts_of(&xml, "oai:identifier"),
+            [
+                "oai:x.fr:vitrine/scenarios/hostile",
+                "oai:x.fr:vitrine/scenarios/hostile"
+            ]
+        );
+        assert_eq!(texts_of(&xml, "dc:title"), ["<script>&\"'"]);
+        assert_eq!(texts_of(&xml, "lom:lom").len(), 1);
+        assert_eq!(
+            texts_of(&xml, "oai:datestamp"),
+            ["2024-03-01", "2024-03-01"]
+        );
+        assert_eq!(texts_of(&xml, "oai:earliestDatestamp"), ["2024-03-01"]);
+        let subjects = texts_of(&xml, "dc:subject");
+        assert!(
+            subjects.contains(&"Mathématiques".to_string()),
+            "{subjects:?}"
+        );
+    }
+
+    #[test]
+    fn empty_repository_is_still_valid() {
+        let xml = build(&config_with_contact(), &content(Vec::new())).expect("repository");
+        assert_eq!(texts_of(&xml, "oai:earliestDatestamp"), ["1970-01-01"]);
+        assert!(texts_of(&xml, "oai:record").is_empty());
+    }
+}
