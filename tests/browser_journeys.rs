@@ -7,8 +7,10 @@
 //! e. with JavaScript disabled.
 //!
 //! What the pages show (titles, counts) is compared with what `vitrine::site::prepare` says.
-//! Every visited page must have `lang="fr"`, a title of its own, no skipped heading level and
-//! a label on every field; no console error nor failed request is tolerated. Screenshots of
+//! Every visited page must have `lang="fr"`, a title of its own, no skipped heading level,
+//! a label on every field, no axe-core violation at 320 px (known ones, listed in
+//! tests/browser/controles.mjs, are printed, not failed); no console error nor failed request.
+//! An unknown address answered with 404.html works under the sub-path. Screenshots of
 //! the home page, a scenario and search results at 320 and 1280 px go to `captures/`.
 
 mod common;
@@ -126,10 +128,23 @@ fn a_person_browses_the_site_with_mouse_keyboard_small_screen_and_without_javasc
         String::from_utf8_lossy(&output.stderr)
     );
     let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
-    eprintln!("{summary:#}");
-    assert_eq!(summary["problemes"], json!([]));
+    for known in summary["connus"].as_array().into_iter().flatten() {
+        eprintln!(
+            "ANOMALIE CONNUE (non bloquante) : {}",
+            known.as_str().unwrap_or("?")
+        );
+    }
+    assert_eq!(
+        summary["problemes"],
+        json!([]),
+        "problèmes relevés pendant les parcours"
+    );
     let modes = summary["modes"].as_array().expect("modes");
-    assert_eq!(modes.len(), 4, "souris 1280, souris 320, clavier, sans JavaScript");
+    assert_eq!(
+        modes.len(),
+        4,
+        "souris 1280, souris 320, clavier, sans JavaScript"
+    );
     for mode in modes {
         assert!(
             mode["pages"].as_u64().unwrap_or(0) >= 8,

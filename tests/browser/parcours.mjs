@@ -9,26 +9,31 @@
 //   a. home → a discipline → a scenario → one of its attached files → back to the scenario;
 //   b. home → a level → page 2 of a listing → a related scenario;
 //   then a search typed in the home page's search field.
+//   Last, an unknown address answered with 404.html, as a web server configured for it would.
 // On every page: lang="fr", a title no other page has, no skipped heading level, a label on
-// every field, no horizontal scrolling, the main menu clickable. No console error nor failed
+// every field, no horizontal scrolling, the main menu clickable; axe-core at 320 px. No console error nor failed
 // request. Throws (exit code 1) on the first failed check; prints a JSON summary otherwise.
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { chromiumArgs, overflow, structure } from './controles.mjs';
+import { axe, chromiumArgs, overflow, structure } from './controles.mjs';
 
+const require = createRequire(import.meta.url);
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const data = JSON.parse(process.argv[2]);
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 const problems = [];
 // Title of each page → its address: two different pages must not share a title.
 const titles = new Map();
-const summary = { modes: [], problemes: problems };
+const summary = { modes: [], problemes: problems, connus: [] };
 
 const MODES = [
   { nom: 'souris-1280', width: 1280, js: true, clavier: false, captures: true },
-  { nom: 'souris-320', width: 320, js: true, clavier: false, captures: true },
+  // axe-core runs at 1280 px in audit.mjs (tests/accessibility.rs): here at 320 px.
+  { nom: 'souris-320', width: 320, js: true, clavier: false, captures: true, axe: true },
   { nom: 'clavier-1280', width: 1280, js: true, clavier: true, captures: false },
   { nom: 'sans-js-1280', width: 1280, js: false, clavier: false, captures: false },
 ];
@@ -46,21 +51,26 @@ for (const mode of MODES) {
     javaScriptEnabled: mode.js,
   });
   const stats = { nom: mode.nom, pages: 0, tabulations: 0 };
+  const audited = new Set();
   try {
     const page = context.pages()[0] || (await context.newPage());
     page.setDefaultTimeout(10000);
     const where = () => `[${mode.nom}] ${new URL(page.url()).pathname}`;
+    const missing = `${data.base}scenarios/inexistant/page/`;
     page.on('console', (m) => {
       // A document without an icon link (the attached text file) makes Chromium ask for
       // /favicon.ico at the server root, outside the site's sub-path: not the site's doing.
-      if (m.type() === 'error' && new URL(m.location().url || 'about:blank').pathname !== '/favicon.ico') {
+      // The expected 404 answer to `missing` (below) is logged too.
+      const from = m.location().url || 'about:blank';
+      if (m.type() === 'error' && new URL(from).pathname !== '/favicon.ico' && from !== missing) {
         problems.push(`[${mode.nom}] console : ${m.text()} (${m.location().url})`);
       }
     });
     page.on('pageerror', (e) => problems.push(`[${mode.nom}] erreur JavaScript : ${e.message}`));
     page.on('requestfailed', (r) => problems.push(`[${mode.nom}] requête échouée : ${r.url()} (${r.failure()?.errorText})`));
     page.on('response', (r) => {
-      if (r.status() >= 400) problems.push(`[${mode.nom}] HTTP ${r.status()} : ${r.url()}`);
+      // The 404 answer to `missing` is the expected one.
+      if (r.status() >= 400 && r.url() !== missing) problems.push(`[${mode.nom}] HTTP ${r.status()} : ${r.url()}`);
     });
 
     const h1 = async () => (await page.locator('h1').textContent()).trim();
@@ -83,6 +93,16 @@ for (const mode of MODES) {
       if (mode.clavier) {
         await tabCycle();
         return;
+      }
+      if (mode.axe && !audited.has(address)) {
+        audited.add(address);
+        const { violations, known } = await axe(page, axeSource);
+        for (const v of violations) {
+          problems.push(`${where()} : axe-core ${v.id} : ${v.help} (${v.targets.join(', ')})`);
+        }
+        for (const v of known) {
+          summary.connus.push(`${where()} : axe-core ${v.id} : ${v.help} (${v.targets.join(', ')})`);
+        }
       }
       const extra = await overflow(page);
       if (extra > 0) problems.push(`${where()} : défilement horizontal de ${extra} px à ${mode.width} px`);
@@ -311,6 +331,22 @@ for (const mode of MODES) {
     }
     await checkPage();
     if (mode.captures) await page.screenshot({ path: join(data.captures, `recherche-${mode.width}.png`), fullPage: true });
+
+    // An unknown address, deep under the sub-path, answered with 404.html: styled, and its
+    // links lead back into the site.
+    await page.route(missing, async (route) => {
+      const response = await route.fetch({ url: `${data.base}404.html` });
+      await route.fulfill({ response, status: 404 });
+    });
+    const notFound = await page.goto(missing);
+    assert.equal(notFound.status(), 404);
+    await checkPage();
+    assert.equal(await h1(), 'Page introuvable');
+    assert.equal(await page.evaluate(() => getComputedStyle(document.querySelector('.lien-evitement')).position),
+      'absolute', 'feuille de style de la page 404 chargée');
+    await follow(exactLink('main', "Revenir à l'accueil"));
+    await arrive('/vitrine/');
+    assert.equal(await h1(), data.site_titre);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
