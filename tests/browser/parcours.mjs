@@ -67,7 +67,13 @@ for (const mode of MODES) {
       }
     });
     page.on('pageerror', (e) => problems.push(`[${mode.nom}] erreur JavaScript : ${e.message}`));
-    page.on('requestfailed', (r) => problems.push(`[${mode.nom}] requête échouée : ${r.url()} (${r.failure()?.errorText})`));
+    page.on('requestfailed', (r) => {
+      // ERR_ABORTED: cancelled by the browser because the page was left (a lazy image that
+      // started loading just before a click). A missing file is a 404, caught below.
+      if (r.failure()?.errorText !== 'net::ERR_ABORTED') {
+        problems.push(`[${mode.nom}] requête échouée : ${r.url()} (${r.failure()?.errorText})`);
+      }
+    });
     page.on('response', (r) => {
       // The 404 answer to `missing` is the expected one.
       if (r.status() >= 400 && r.url() !== missing) problems.push(`[${mode.nom}] HTTP ${r.status()} : ${r.url()}`);
