@@ -1,6 +1,7 @@
 //! RGAA basics checked in a real browser: axe-core (WCAG 2.1 A and AA rules: contrast, labels,
-//! landmarks, names…) on one page of every kind of the demo site, and no horizontal scrolling
-//! at 320 px wide nor at 200 % zoom. Needs Node.js, Chromium and `npm ci` in tests/browser
+//! landmarks, names…) on one page of every kind of the demo site (the search page also with
+//! results), `lang="fr"`, a title of its own for every page, no skipped heading level, a label
+//! on every field, and no horizontal scrolling at 320 px wide nor at 200 % zoom. Needs Node.js, Chromium and `npm ci` in tests/browser
 //! (installed by tests/run.sh); skipped with a visible message otherwise.
 
 mod common;
@@ -40,6 +41,7 @@ fn every_kind_of_page_passes_axe_and_reflows() {
         vitrine::urls::facet_value(vitrine::content::Facet::Academies, &bundle.meta.academie, 1),
         vitrine::urls::facet_value(vitrine::content::Facet::Outils, "tableur", 1),
         vitrine::urls::search(),
+        format!("{}?q=tableur", vitrine::urls::search()),
         vitrine::urls::page("accessibilite"),
         "404.html".to_string(),
     ];
@@ -59,8 +61,26 @@ fn every_kind_of_page_passes_axe_and_reflows() {
     let pages = report.as_array().expect("array");
     assert_eq!(pages.len(), urls.len());
     let mut problems = Vec::new();
+    let mut titles: std::collections::BTreeMap<&str, &str> = Default::default();
     for page in pages {
         let url = page["url"].as_str().unwrap_or("?");
+        let path = url.split('?').next().unwrap_or(url);
+        let title = page["title"].as_str().unwrap_or("");
+        match titles.insert(title, path) {
+            Some(other) if other != path => {
+                problems.push(format!("{url}: même titre « {title} » que {other}"))
+            }
+            _ => {}
+        }
+        for v in page["known"].as_array().into_iter().flatten() {
+            eprintln!(
+                "ANOMALIE CONNUE (non bloquante) : {url}: {} ({}) {}",
+                v["id"], v["help"], v["targets"]
+            );
+        }
+        for p in page["structure"].as_array().into_iter().flatten() {
+            problems.push(format!("{url}: {}", p.as_str().unwrap_or("?")));
+        }
         for v in page["violations"].as_array().into_iter().flatten() {
             problems.push(format!(
                 "{url}: {} ({}) {}",

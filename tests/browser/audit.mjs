@@ -1,42 +1,40 @@
 // Accessibility audit of generated pages in a real Chromium: axe-core (WCAG 2.1 A/AA rules)
-// at desktop width, and horizontal overflow at 320 px and at 640 px (a 1280 px screen at 200 %
-// zoom). Prints one JSON report on stdout; the Rust test (tests/accessibility.rs) asserts on it.
-// Usage: node audit.mjs URL...
+// at desktop width, the structure of the page (lang="fr", title, heading levels, labelled
+// fields: controles.mjs), and horizontal overflow at 320 px and at 640 px (a 1280 px screen at
+// 200 % zoom). Prints one JSON report on stdout; the Rust test (tests/accessibility.rs) asserts
+// on it. Usage: node audit.mjs URL... (an address of the search page with `?q=` is audited
+// once its results are shown).
 import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { axe, chromiumArgs, overflow, structure } from './controles.mjs';
 
 const require = createRequire(import.meta.url);
-const axePath = require.resolve('axe-core/axe.min.js');
+const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
 
 const browser = await chromium.launch({
   executablePath,
-  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-    '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  args: chromiumArgs,
 });
 const report = [];
 try {
   for (const url of process.argv.slice(2)) {
-    const entry = { url, violations: [], overflow: {} };
+    const entry = { url, violations: [], known: [], structure: [], overflow: {} };
     const desktop = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await desktop.goto(url, { waitUntil: 'load' });
-    await desktop.addScriptTag({ path: axePath });
-    const result = await desktop.evaluate(() => window.axe.run(document, {
-      runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] },
-    }));
-    entry.violations = result.violations.map((v) => ({
-      id: v.id,
-      impact: v.impact,
-      help: v.help,
-      targets: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
-    }));
+    if (new URL(url).searchParams.has('q')) {
+      await desktop.waitForSelector('html[data-recherche="prete"]');
+      await desktop.waitForSelector('#resultats .resultat-titre');
+    }
+    entry.title = await desktop.title();
+    entry.structure = await structure(desktop);
+    ({ violations: entry.violations, known: entry.known } = await axe(desktop, axeSource));
     await desktop.close();
     for (const width of [320, 640]) {
       const page = await browser.newPage({ viewport: { width, height: 800 } });
       await page.goto(url, { waitUntil: 'load' });
-      entry.overflow[width] = await page.evaluate(
-        () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-      );
+      entry.overflow[width] = await overflow(page);
       await page.close();
     }
     report.push(entry);
