@@ -286,8 +286,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
 
     progress.stage("indexation (tantivy)");
     let index = search_index(&options.root, &prepared).map_err(|d| vec![d])?;
+    watch.lap("index tantivy");
     let related = related_of(&options.root, &index)?;
-    watch.lap("index tantivy et scénarios proches");
+    watch.lap("scénarios proches");
     progress.stage("export de la recherche pour le navigateur");
     let search_files = search_export::export(&index, content, &prepared.vocabs)
         .map_err(|e| vec![index_error(&options.root, &e)])?;
