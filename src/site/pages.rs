@@ -41,9 +41,46 @@ pub fn render_pages_to(
     sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let plan = Plan::new(input)?;
-    let pages = SitePages::new(input, &plan);
-    let mut errors: Vec<Diagnostic> = plan
+    render_planned(input, theme, &plan, Pages::All, sink)
+}
+
+/// Which pages of a plan to render. Scenario pages show related scenarios, which come from
+/// the search index; the other pages do not need it, so the build renders them while the
+/// index is being built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    All,
+    AllButScenarios,
+    Scenarios,
+}
+
+impl Pages {
+    fn includes(self, spec: &PageSpec) -> bool {
+        let scenario = matches!(spec, PageSpec::Scenario { .. });
+        match self {
+            Pages::All => true,
+            Pages::AllButScenarios => !scenario,
+            Pages::Scenarios => scenario,
+        }
+    }
+}
+
+/// Renders the pages of `plan` selected by `which`, handing each one to `sink`. Returns the
+/// number of pages rendered.
+pub fn render_planned(
+    input: &BuildInput,
+    theme: &Theme,
+    plan: &Plan,
+    which: Pages,
+    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let pages = SitePages::new(input, plan);
+    let selected: Vec<&Planned> = plan
         .specs
+        .iter()
+        .filter(|planned| which.includes(&planned.spec))
+        .collect();
+    let mut errors: Vec<Diagnostic> = selected
         .par_iter()
         .filter_map(|planned| pages.render_spec(theme, planned).and_then(sink).err())
         .collect();
@@ -53,7 +90,7 @@ pub fn render_pages_to(
         errors.dedup();
         return Err(errors);
     }
-    Ok(plan.specs.len())
+    Ok(selected.len())
 }
 
 /// Every page of a site, planned but not rendered: a page's context is built only when the
