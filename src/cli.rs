@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::{ArgAction, Args, CommandFactory, FromArgMatches, Parser, Subcommand};
-use indicatif::{ProgressBar, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::content::Facet;
 use crate::diagnostics::{closest, Diagnostic};
@@ -106,6 +106,15 @@ struct BuildArgs {
     /// Affiche la durée de chaque étape de la construction.
     #[arg(long = "durees", alias = "durées")]
     durees: bool,
+    /// Nombre de fils de calcul (par défaut : un par cœur du processeur ; alias --taches).
+    #[arg(
+        short = 'j',
+        long = "jobs",
+        alias = "taches",
+        value_name = "N",
+        value_parser = clap::value_parser!(u16).range(1..)
+    )]
+    jobs: Option<u16>,
 }
 
 #[derive(Debug, Args)]
@@ -291,16 +300,40 @@ impl Progress for Spinner {
     }
 }
 
+/// A spinner with the current stage and the elapsed time, shown only once the build has run
+/// for a second: a small site builds without flicker.
 fn spinner() -> Spinner {
-    let bar = ProgressBar::new_spinner();
-    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+    let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::hidden());
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
         bar.set_style(style);
     }
     bar.enable_steady_tick(Duration::from_millis(120));
+    let delayed = bar.clone();
+    std::thread::spawn(move || {
+        std::thread::sleep(Duration::from_secs(1));
+        if !delayed.is_finished() {
+            delayed.set_draw_target(ProgressDrawTarget::stderr());
+        }
+    });
     Spinner(bar)
 }
 
+/// Sizes the pool of worker threads that parse, render and write in parallel.
+fn set_jobs(jobs: Option<u16>) -> Result<(), String> {
+    let Some(jobs) = jobs else {
+        return Ok(());
+    };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(usize::from(jobs))
+        .build_global()
+        .map_err(|e| format!("impossible de régler le nombre de fils de calcul : {e}"))
+}
+
 fn build(args: BuildArgs) -> ExitCode {
+    if let Err(message) = set_jobs(args.jobs) {
+        eprintln!("erreur : {message}");
+        return ExitCode::FAILURE;
+    }
     let options = BuildOptions {
         root: args.site.root.clone(),
         output: args.output,
@@ -317,7 +350,15 @@ fn build(args: BuildArgs) -> ExitCode {
     }
     match result {
         Ok(summary) => {
-            if !args.quiet {
+            if !args.quiet && summary.unchanged {
+                println!(
+                    "Rien n'a changé depuis la dernière construction : {} est à jour ({} pages HTML, {} fichiers ; vérifié en {:.2} s).",
+                    options.output_dir().display(),
+                    summary.html_pages,
+                    summary.files,
+                    summary.elapsed.as_secs_f64()
+                );
+            } else if !args.quiet {
                 println!(
                     "Site construit dans {} : {} scénario{}, {} pages HTML, {} fichiers en {:.2} s.",
                     options.output_dir().display(),

@@ -14,6 +14,7 @@ use crate::index::{IndexDoc, SearchIndex};
 use crate::markdown::{self, Rendered};
 use crate::render::Theme;
 use crate::search_export;
+use crate::site::cache;
 use crate::site::links::{slash_path, LinkTable};
 use crate::site::output::Staging;
 use crate::site::{pages, BuildInput};
@@ -44,6 +45,17 @@ impl BuildOptions {
         }
     }
 
+    /// The options that change the output, as part of the build cache key.
+    pub fn cache_key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{}|{:?}",
+            self.output_dir(),
+            self.base_url,
+            self.drafts,
+            std::env::current_dir().ok()
+        )
+    }
+
     pub fn output_dir(&self) -> PathBuf {
         self.output
             .clone()
@@ -70,6 +82,8 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Duration of each stage, in order (French stage names, for `build --durees`).
     pub stages: Vec<(&'static str, Duration)>,
+    /// Nothing changed since the previous build: the published folder was left as it was.
+    pub unchanged: bool,
 }
 
 /// Measures consecutive stages of the build.
@@ -284,6 +298,24 @@ fn render_pages_markdown(
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut watch = Stopwatch::start();
+    let output = options.output_dir();
+    let cache_dir = options.root.join(CACHE_DIR);
+    let inputs = cache::inputs_hash(&options.root, &cache_dir, &options.cache_key()).ok();
+    let previous = cache::load(&cache_dir);
+    if let (Some(inputs), Some(record)) = (&inputs, &previous) {
+        if record.inputs == *inputs && record.output_unchanged(&output) {
+            watch.lap("vérification : rien n'a changé");
+            return Ok(Summary {
+                scenarios: record.scenarios,
+                drafts_excluded: record.drafts_excluded,
+                html_pages: record.html_pages,
+                files: record.files,
+                elapsed: started.elapsed(),
+                stages: watch.stages,
+                unchanged: true,
+            });
+        }
+    }
     let prepared = prepare(options, progress)?;
     let content = &prepared.loaded.content;
     watch.lap("lecture, vérification et Markdown");
@@ -300,12 +332,14 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         related: &no_related,
     };
     let plan = pages::Plan::new(&early_input)?;
-    let output = options.output_dir();
     let staging = Staging::create(&output).map_err(|d| vec![d])?;
+    // From here the published folder changes: an interrupted build must not leave a record
+    // that vouches for it.
+    cache::forget(&cache_dir);
     progress.stage("index, rendu et écriture des pages");
 
     let written = std::thread::scope(|scope| {
-        let indexing = scope.spawn(|| index_stage(options, &prepared));
+        let indexing = scope.spawn(|| index_stage(options, &prepared, previous.as_ref()));
         let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
         let indexed = indexing.join().unwrap_or_else(|_| {
             Err(vec![Diagnostic::new(
@@ -314,7 +348,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 "l'indexation s'est arrêtée sur une erreur interne",
             )])
         });
-        let (early_counts, indexed) = (early?, indexed?);
+        let (early_counts, mut indexed) = (early?, indexed?);
         let input = BuildInput {
             related: &indexed.related,
             ..early_input
@@ -324,13 +358,18 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 staging.write(&file.path, &file.contents)
             })?;
         let data = write_search_files(&staging, &indexed.search_files)?;
+        let index_record = (
+            std::mem::take(&mut indexed.docs_hash),
+            std::mem::take(&mut indexed.related),
+        );
         Ok::<_, Vec<Diagnostic>>((
             early_counts.0 + scenario_pages,
             early_counts.1 + data,
             indexed.durations,
+            index_record,
         ))
     });
-    let (html_pages, files, index_durations) = match written {
+    let (html_pages, files, index_durations, index_record) = match written {
         Ok(counts) => counts,
         Err(problems) => {
             staging.abandon();
@@ -342,18 +381,47 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     staging.publish().map_err(|d| vec![d])?;
     watch.lap("publication");
 
-    Ok(Summary {
+    let summary = Summary {
         scenarios: content.scenarios.len(),
         drafts_excluded: prepared.loaded.excluded_drafts.len(),
         html_pages,
         files: html_pages + files,
         elapsed: started.elapsed(),
         stages: watch.stages,
-    })
+        unchanged: false,
+    };
+    if let Some(inputs) = inputs {
+        remember(&cache_dir, &output, inputs, index_record, &summary);
+    }
+    Ok(summary)
+}
+
+/// Saves what the next build may reuse. Failing to save only costs the next build time.
+fn remember(
+    cache_dir: &Path,
+    output: &Path,
+    inputs: String,
+    index: (String, BTreeMap<String, Vec<String>>),
+    summary: &Summary,
+) {
+    let Ok(published) = cache::published_files(output) else {
+        return;
+    };
+    let mut record = cache::BuildRecord::new(inputs, index.0);
+    record.related = index.1;
+    record.scenarios = summary.scenarios;
+    record.drafts_excluded = summary.drafts_excluded;
+    record.html_pages = summary.html_pages;
+    record.files = summary.files;
+    record.output = output.to_path_buf();
+    record.published = published;
+    let _ = cache::save(cache_dir, &record);
 }
 
 /// What the index stage hands to the rendering of scenario pages and to the output.
 struct Indexed {
+    /// Hash of the index documents, to reuse the index next time.
+    docs_hash: String,
     related: BTreeMap<String, Vec<String>>,
     search_files: Vec<search_export::DataFile>,
     /// Durations of its steps (shown by `build --durees`, as parts of the parallel stage).
@@ -361,16 +429,39 @@ struct Indexed {
 }
 
 /// Builds the tantivy index, the related scenarios and the browser search bundle.
-fn index_stage(options: &BuildOptions, prepared: &Prepared) -> Result<Indexed, Vec<Diagnostic>> {
+/// The index and the related scenarios of the previous build are reused when the index
+/// documents are the same.
+fn index_stage(
+    options: &BuildOptions,
+    prepared: &Prepared,
+    previous: Option<&cache::BuildRecord>,
+) -> Result<Indexed, Vec<Diagnostic>> {
     let mut watch = Stopwatch::start();
-    let index = search_index(&options.root, prepared).map_err(|d| vec![d])?;
-    watch.lap("  dont index tantivy");
-    let related = related_of(&options.root, &index)?;
-    watch.lap("  dont scénarios proches");
+    let docs = index_docs(prepared);
+    let docs_hash = cache::index_docs_hash(&docs);
+    let dir = index_dir(&options.root);
+    let reusable = previous
+        .filter(|record| record.index_docs == docs_hash)
+        .and_then(|record| Some((SearchIndex::open(&dir).ok()?, record.related.clone())));
+    let (index, related) = match reusable {
+        Some((index, related)) => {
+            watch.lap("  dont index tantivy (repris de la construction précédente)");
+            (index, related)
+        }
+        None => {
+            let index = SearchIndex::build(&dir, &docs)
+                .map_err(|e| vec![index_error(&options.root, &e)])?;
+            watch.lap("  dont index tantivy");
+            let related = related_of(&options.root, &index)?;
+            watch.lap("  dont scénarios proches");
+            (index, related)
+        }
+    };
     let search_files = search_export::export(&index, &prepared.loaded.content, &prepared.vocabs)
         .map_err(|e| vec![index_error(&options.root, &e)])?;
     watch.lap("  dont export de la recherche");
     Ok(Indexed {
+        docs_hash,
         related,
         search_files,
         durations: watch.stages,
@@ -412,14 +503,18 @@ pub fn search_index_in(
     dir: &Path,
     prepared: &Prepared,
 ) -> Result<SearchIndex, Diagnostic> {
-    let docs: Vec<IndexDoc> = prepared
+    SearchIndex::build(dir, &index_docs(prepared)).map_err(|e| index_error(root, &e))
+}
+
+/// The search index documents of the prepared scenarios.
+fn index_docs(prepared: &Prepared) -> Vec<IndexDoc> {
+    prepared
         .loaded
         .content
         .scenarios
         .iter()
         .map(|s| index_doc(s, &prepared.scenarios_html))
-        .collect();
-    SearchIndex::build(dir, &docs).map_err(|e| index_error(root, &e))
+        .collect()
 }
 
 /// Writes the theme's static files and copies the bundles' files; returns how many.

@@ -1,0 +1,280 @@
+//! What a build remembers for the next one, in `.vitrine-cache/construction.json`:
+//!
+//! - a content hash of every input (sources, configuration, themes, harvested catalogues,
+//!   options and the program itself): when nothing changed and the published folder is still
+//!   the one this build wrote, the next build has nothing to do;
+//! - a content hash of the documents given to the search index, with the related scenarios
+//!   computed from it: when only pages changed (a template, the configuration), the tantivy
+//!   index is reused instead of rebuilt.
+//!
+//! Reusing is safe because a build is deterministic: the same inputs give the same output,
+//! byte for byte (tests check that a cached rebuild equals a clean one).
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+use std::time::UNIX_EPOCH;
+
+use serde::{Deserialize, Serialize};
+use walkdir::WalkDir;
+
+use crate::config::CONFIG_FILE;
+use crate::index::IndexDoc;
+
+/// Bumped whenever the record's meaning changes; an older record is ignored.
+const RECORD_VERSION: u32 = 1;
+const RECORD_FILE: &str = "construction.json";
+
+/// Folders of the site root whose files are inputs of a build. The root itself is not walked:
+/// the site may live in a repository with other, huge folders (target/, node_modules/).
+const INPUT_FOLDERS: &[&str] = &["content", "themes", "templates", "static"];
+/// Harvested catalogues (`vitrine harvest`), under the cache folder.
+const HARVEST_FOLDER: &str = "moisson";
+
+/// One published file as this build left it, to tell whether the folder was touched since.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Published {
+    pub size: u64,
+    pub modified_ns: u128,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BuildRecord {
+    pub version: u32,
+    /// Hash of every input of the build.
+    pub inputs: String,
+    /// Hash of the search index documents.
+    pub index_docs: String,
+    pub related: BTreeMap<String, Vec<String>>,
+    pub scenarios: usize,
+    pub drafts_excluded: usize,
+    pub html_pages: usize,
+    pub files: usize,
+    /// The output folder this record describes.
+    pub output: PathBuf,
+    /// Every file of the output folder, by path relative to it (`/`-separated).
+    pub published: BTreeMap<String, Published>,
+}
+
+/// Hash of everything a build reads, plus `options` (a string describing the build options
+/// that change the output) and the running program (a new version may render differently).
+pub fn inputs_hash(root: &Path, cache_dir: &Path, options: &str) -> io::Result<String> {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(options.as_bytes());
+    hash_program(&mut hasher);
+    hash_file(&mut hasher, root, &root.join(CONFIG_FILE))?;
+    for folder in INPUT_FOLDERS {
+        hash_tree(&mut hasher, root, &root.join(folder))?;
+    }
+    hash_tree(&mut hasher, root, &cache_dir.join(HARVEST_FOLDER))?;
+    Ok(hasher.finalize().to_hex().to_string())
+}
+
+/// Hash of the documents of the search index: equal hashes give the same index.
+pub fn index_docs_hash(docs: &[IndexDoc]) -> String {
+    let mut hasher = blake3::Hasher::new();
+    let text = |hasher: &mut blake3::Hasher, value: &str| {
+        hasher.update(&(value.len() as u64).to_le_bytes());
+        hasher.update(value.as_bytes());
+    };
+    for doc in docs {
+        for value in [&doc.slug, &doc.titre, &doc.resume, &doc.body] {
+            text(&mut hasher, value);
+        }
+        for list in [&doc.mots_cles, &doc.outils, &doc.auteurs] {
+            text(&mut hasher, &list.len().to_string());
+            for value in list {
+                text(&mut hasher, value);
+            }
+        }
+        text(&mut hasher, &doc.facets.len().to_string());
+        for (facet, value) in &doc.facets {
+            text(&mut hasher, &format!("{facet:?}"));
+            text(&mut hasher, value);
+        }
+        text(&mut hasher, &doc.date.to_string());
+        text(&mut hasher, &format!("{:?}", doc.duree_minutes));
+    }
+    hasher.finalize().to_hex().to_string()
+}
+
+/// The program's identity: its size and modification time (hashing a 30 MB executable on
+/// each build would cost more than it saves).
+fn hash_program(hasher: &mut blake3::Hasher) {
+    hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
+    let stamp = std::env::current_exe()
+        .and_then(fs::metadata)
+        .map(|m| (m.len(), modified_ns(&m)))
+        .unwrap_or((0, 0));
+    hasher.update(&stamp.0.to_le_bytes());
+    hasher.update(&stamp.1.to_le_bytes());
+}
+
+fn hash_tree(hasher: &mut blake3::Hasher, root: &Path, dir: &Path) -> io::Result<()> {
+    if !dir.is_dir() {
+        return Ok(());
+    }
+    let mut files: Vec<PathBuf> = Vec::new();
+    for entry in WalkDir::new(dir).follow_links(false) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_file() || entry.file_type().is_symlink() {
+            files.push(entry.into_path());
+        }
+    }
+    files.sort();
+    for file in files {
+        hash_file(hasher, root, &file)?;
+    }
+    Ok(())
+}
+
+fn hash_file(hasher: &mut blake3::Hasher, root: &Path, file: &Path) -> io::Result<()> {
+    let name = file.strip_prefix(root).unwrap_or(file).to_string_lossy();
+    hasher.update(&(name.len() as u64).to_le_bytes());
+    hasher.update(name.as_bytes());
+    match fs::read(file) {
+        Ok(bytes) => {
+            hasher.update(&(bytes.len() as u64).to_le_bytes());
+            hasher.update(&bytes);
+        }
+        // A missing file (no configuration, a broken link) is an input state too.
+        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+            hasher.update(b"absent");
+        }
+        Err(e) => return Err(e),
+    }
+    Ok(())
+}
+
+fn modified_ns(metadata: &fs::Metadata) -> u128 {
+    metadata
+        .modified()
+        .ok()
+        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
+        .map_or(0, |d| d.as_nanos())
+}
+
+/// Every file of the output folder with its size and modification time.
+pub fn published_files(output: &Path) -> io::Result<BTreeMap<String, Published>> {
+    let mut files = BTreeMap::new();
+    for entry in WalkDir::new(output).follow_links(false) {
+        let entry = entry.map_err(io::Error::other)?;
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let metadata = entry.metadata().map_err(io::Error::other)?;
+        let path = entry
+            .path()
+            .strip_prefix(output)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        files.insert(
+            path,
+            Published {
+                size: metadata.len(),
+                modified_ns: modified_ns(&metadata),
+            },
+        );
+    }
+    Ok(files)
+}
+
+pub fn load(cache_dir: &Path) -> Option<BuildRecord> {
+    let bytes = fs::read(cache_dir.join(RECORD_FILE)).ok()?;
+    let record: BuildRecord = serde_json::from_slice(&bytes).ok()?;
+    (record.version == RECORD_VERSION).then_some(record)
+}
+
+/// Saves the record (written aside then renamed: a torn record would be ignored anyway, but
+/// never half-read).
+pub fn save(cache_dir: &Path, record: &BuildRecord) -> io::Result<()> {
+    fs::create_dir_all(cache_dir)?;
+    let bytes = serde_json::to_vec(record).map_err(io::Error::other)?;
+    let temporary = cache_dir.join(format!("{RECORD_FILE}.tmp"));
+    fs::write(&temporary, bytes)?;
+    fs::rename(&temporary, cache_dir.join(RECORD_FILE))
+}
+
+/// Forgets the record (before a build writes a new output, so an interrupted build is never
+/// taken for a finished one).
+pub fn forget(cache_dir: &Path) {
+    let _ = fs::remove_file(cache_dir.join(RECORD_FILE));
+}
+
+impl BuildRecord {
+    pub fn new(inputs: String, index_docs: String) -> BuildRecord {
+        BuildRecord {
+            version: RECORD_VERSION,
+            inputs,
+            index_docs,
+            related: BTreeMap::new(),
+            scenarios: 0,
+            drafts_excluded: 0,
+            html_pages: 0,
+            files: 0,
+            output: PathBuf::new(),
+            published: BTreeMap::new(),
+        }
+    }
+
+    /// True when `output` is still exactly the folder this record describes.
+    pub fn output_unchanged(&self, output: &Path) -> bool {
+        self.output == output && published_files(output).is_ok_and(|files| files == self.published)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("temp dir");
+        fs::create_dir_all(dir.path().join("content/scenarios")).expect("mkdir");
+        fs::write(dir.path().join(CONFIG_FILE), "titre: Essai\n").expect("write");
+        fs::write(dir.path().join("content/scenarios/a.md"), "---\n---\n").expect("write");
+        dir
+    }
+
+    #[test]
+    fn inputs_hash_changes_with_content_options_and_harvest() {
+        let dir = site();
+        let root = dir.path();
+        let cache = root.join(".vitrine-cache");
+        let first = inputs_hash(root, &cache, "").expect("hash");
+        assert_eq!(first, inputs_hash(root, &cache, "").expect("hash"));
+        assert_ne!(first, inputs_hash(root, &cache, "--drafts").expect("hash"));
+        fs::write(root.join("content/scenarios/a.md"), "---\n---\nTexte\n").expect("write");
+        let edited = inputs_hash(root, &cache, "").expect("hash");
+        assert_ne!(first, edited);
+        fs::create_dir_all(cache.join(HARVEST_FOLDER)).expect("mkdir");
+        fs::write(cache.join(HARVEST_FOLDER).join("a.json"), "{}").expect("write");
+        assert_ne!(edited, inputs_hash(root, &cache, "").expect("hash"));
+        // Other folders of the root are not inputs.
+        fs::create_dir_all(root.join("target")).expect("mkdir");
+        fs::write(root.join("target/x"), "x").expect("write");
+        fs::remove_dir_all(cache.join(HARVEST_FOLDER)).expect("rm");
+        assert_eq!(edited, inputs_hash(root, &cache, "").expect("hash"));
+    }
+
+    #[test]
+    fn record_round_trips_and_detects_a_touched_output() {
+        let dir = site();
+        let cache = dir.path().join(".vitrine-cache");
+        let output = dir.path().join("public");
+        fs::create_dir_all(output.join("a")).expect("mkdir");
+        fs::write(output.join("a/index.html"), "<p>a</p>").expect("write");
+        let mut record = BuildRecord::new("x".into(), "y".into());
+        record.output = output.clone();
+        record.published = published_files(&output).expect("walk");
+        save(&cache, &record).expect("save");
+        let loaded = load(&cache).expect("load");
+        assert_eq!(loaded, record);
+        assert!(loaded.output_unchanged(&output));
+        fs::write(output.join("a/index.html"), "<p>changé</p>").expect("write");
+        assert!(!loaded.output_unchanged(&output));
+        forget(&cache);
+        assert!(load(&cache).is_none());
+    }
+}

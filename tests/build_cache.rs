@@ -1,0 +1,236 @@
+//! A rebuild reuses what did not change (the whole published folder, or the search index) and
+//! gives exactly the output of a clean build; `build --jobs N` gives the same output for any N.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use common::{build_with, copy_dir, snapshot};
+use vitrine::site::{BuildOptions, Summary};
+
+fn build_into(root: &Path, output: &Path) -> Summary {
+    let mut options = BuildOptions::new(root);
+    options.output = Some(output.to_path_buf());
+    build_with(options).expect("the site builds")
+}
+
+fn stage_names(summary: &Summary) -> Vec<&'static str> {
+    summary.stages.iter().map(|(name, _)| *name).collect()
+}
+
+fn index_reused(summary: &Summary) -> bool {
+    stage_names(summary).iter().any(|s| s.contains("repris"))
+}
+
+fn assert_same_files(expected: &Path, actual: &Path) {
+    let a = snapshot(expected);
+    let b = snapshot(actual);
+    let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&a), names(&b), "same file set");
+    assert!(a.len() > 50, "a real site ({} files)", a.len());
+    for ((path, x), (_, y)) in a.iter().zip(&b) {
+        assert!(x == y, "{} differs from the clean build", path.display());
+    }
+}
+
+/// A fresh copy of `site` built from scratch: the reference output.
+fn clean_build_of(site: &Path) -> (tempfile::TempDir, PathBuf) {
+    let copy = tempfile::tempdir().expect("temp dir");
+    for name in ["vitrine.yaml", "content", "themes", "templates"] {
+        let from = site.join(name);
+        if from.is_dir() {
+            copy_dir(&from, &copy.path().join(name));
+        } else if from.is_file() {
+            fs::copy(&from, copy.path().join(name)).expect("copy");
+        }
+    }
+    let output = copy.path().join("public");
+    let summary = build_into(copy.path(), &output);
+    assert!(
+        !summary.unchanged && !index_reused(&summary),
+        "a clean build"
+    );
+    (copy, output)
+}
+
+#[test]
+fn a_rebuild_with_nothing_changed_keeps_the_output() {
+    let site = common::demo_site();
+    let output = site.path().join("public");
+    let first = build_into(site.path(), &output);
+    assert!(!first.unchanged);
+    let before = snapshot(&output);
+
+    let second = build_into(site.path(), &output);
+    assert!(
+        second.unchanged,
+        "nothing changed: {:?}",
+        stage_names(&second)
+    );
+    assert_eq!(
+        (second.html_pages, second.files),
+        (first.html_pages, first.files)
+    );
+    assert!(snapshot(&output) == before);
+
+    // A published file edited by hand: the folder is not the one the build left, so the next
+    // build writes it again.
+    let home = output.join("index.html");
+    fs::write(&home, "<p>modifié à la main</p>").expect("edit");
+    let third = build_into(site.path(), &output);
+    assert!(!third.unchanged);
+    assert!(index_reused(&third), "same documents: the index is reused");
+    assert!(snapshot(&output) == before, "the edited file is restored");
+}
+
+#[test]
+fn a_template_change_reuses_the_index_and_equals_a_clean_build() {
+    let site = common::demo_site();
+    let output = site.path().join("public");
+    build_into(site.path(), &output);
+
+    let config = site.path().join("vitrine.yaml");
+    let text = fs::read_to_string(&config).expect("config");
+    fs::write(
+        &config,
+        text.replacen("titre:", "titre: Nouveau titre —", 1),
+    )
+    .expect("write");
+    let partial = site.path().join("templates/partials");
+    fs::create_dir_all(&partial).expect("mkdir");
+    let footer = common::repo_root().join("themes/defaut/templates/base.html");
+    let base = fs::read_to_string(&footer).expect("base template");
+    fs::write(
+        site.path().join("templates/base.html"),
+        base.replacen("</body>", "<p>Pied ajouté</p></body>", 1),
+    )
+    .expect("override");
+
+    let rebuilt = build_into(site.path(), &output);
+    assert!(!rebuilt.unchanged);
+    assert!(index_reused(&rebuilt), "{:?}", stage_names(&rebuilt));
+    let home = fs::read_to_string(output.join("index.html")).expect("home");
+    assert!(home.contains("Nouveau titre") && home.contains("Pied ajouté"));
+    let (_reference, clean) = clean_build_of(site.path());
+    assert_same_files(&clean, &output);
+}
+
+#[test]
+fn a_content_change_rebuilds_the_index_and_equals_a_clean_build() {
+    let site = common::demo_site();
+    let output = site.path().join("public");
+    build_into(site.path(), &output);
+
+    let scenario = walkdir::WalkDir::new(site.path().join("content/scenarios"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .expect("a scenario")
+        .into_path();
+    let mut text = fs::read_to_string(&scenario).expect("read");
+    text.push_str("\nUn paragraphe ajouté sur les hétérogénéités.\n");
+    fs::write(&scenario, text).expect("write");
+
+    let rebuilt = build_into(site.path(), &output);
+    assert!(!rebuilt.unchanged && !index_reused(&rebuilt));
+    let (_reference, clean) = clean_build_of(site.path());
+    assert_same_files(&clean, &output);
+}
+
+fn vitrine(args: &[&str]) {
+    let status = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(args)
+        .status()
+        .expect("run vitrine");
+    assert!(status.success(), "vitrine {args:?}");
+}
+
+fn path_arg(path: &Path) -> &str {
+    path.to_str().expect("UTF-8 temp path")
+}
+
+/// Builds `site` with 1 and 2 worker threads (fresh caches) and once more from the cache with
+/// the published folder removed; all three outputs must be identical.
+fn assert_jobs_and_cache_agree(site: &Path) {
+    let one = site.join("sortie-1");
+    let two = site.join("sortie-2");
+    let cache = site.join(".vitrine-cache");
+    let root = path_arg(site);
+    vitrine(&[
+        "build",
+        "--root",
+        root,
+        "--quiet",
+        "-j",
+        "1",
+        "--output",
+        path_arg(&one),
+    ]);
+    fs::remove_dir_all(&cache).expect("clear the cache");
+    vitrine(&[
+        "build",
+        "--root",
+        root,
+        "--quiet",
+        "-j",
+        "2",
+        "--output",
+        path_arg(&two),
+    ]);
+    assert_same_files(&one, &two);
+    fs::remove_dir_all(&two).expect("remove the output");
+    vitrine(&[
+        "build",
+        "--root",
+        root,
+        "--quiet",
+        "--jobs",
+        "2",
+        "--output",
+        path_arg(&two),
+    ]);
+    assert_same_files(&one, &two);
+}
+
+#[test]
+fn jobs_and_cache_give_identical_output_on_the_demo_site() {
+    let site = common::demo_site();
+    assert_jobs_and_cache_agree(site.path());
+}
+
+/// The corpus generator of the benchmarks (`examples/generer_corpus.rs`), built by
+/// `cargo test --all-targets` beside the test binaries.
+fn generator() -> Option<PathBuf> {
+    let exe = std::env::current_exe().ok()?;
+    let profile_dir = exe.parent()?.parent()?;
+    let generator = profile_dir.join("examples/generer_corpus");
+    if generator.is_file() {
+        return Some(generator);
+    }
+    assert!(
+        std::env::var_os("VITRINE_TESTS_COMPLETS").is_none(),
+        "examples/generer_corpus n'est pas construit (cargo test --all-targets le construit)"
+    );
+    eprintln!(
+        "IGNORÉ : examples/generer_corpus n'est pas construit (lancez cargo test --all-targets)"
+    );
+    None
+}
+
+#[test]
+fn jobs_and_cache_give_identical_output_on_a_generated_corpus() {
+    let Some(generator) = generator() else {
+        return;
+    };
+    let dir = tempfile::tempdir().expect("temp dir");
+    let site = dir.path().join("site");
+    let status = Command::new(generator)
+        .args(["--n", "240", "--seed", "7", "--out", path_arg(&site)])
+        .status()
+        .expect("run the generator");
+    assert!(status.success());
+    assert_jobs_and_cache_agree(&site);
+}
