@@ -125,6 +125,17 @@ impl SearchIndex {
     /// Documents are added in slug order by a single writer thread, and merged into one segment,
     /// so that scores and related scenarios do not depend on the order of `docs`.
     pub fn build(dir: &Path, docs: &[IndexDoc]) -> Result<SearchIndex, IndexError> {
+        let mut sorted: Vec<&IndexDoc> = docs.iter().collect();
+        sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
+        SearchIndex::build_sorted(dir, sorted.into_iter().cloned())
+    }
+
+    /// [`SearchIndex::build`] from documents given in slug order, one at a time: a large
+    /// site never holds the plain text of all its documents twice.
+    pub fn build_sorted(
+        dir: &Path,
+        docs: impl Iterator<Item = IndexDoc>,
+    ) -> Result<SearchIndex, IndexError> {
         reset_dir(dir)?;
         let (tantivy_schema, fields) = schema::build_schema();
         let index =
@@ -136,13 +147,12 @@ impl SearchIndex {
             .tokenizers()
             .register(ANALYZER_NAME, french_analyzer());
 
-        let mut sorted: Vec<&IndexDoc> = docs.iter().collect();
-        sorted.sort_by(|a, b| a.slug.cmp(&b.slug));
-
+        // One indexing thread and no merge: documents keep their order, so the index (and the
+        // search bundle exported from it) is the same on every build.
         let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
         writer.set_merge_policy(Box::new(NoMergePolicy));
-        for doc in sorted {
-            writer.add_document(fields.document(doc))?;
+        for doc in docs {
+            writer.add_document(fields.document(&doc))?;
         }
         writer.commit()?;
         let segment_ids = index.searchable_segment_ids()?;

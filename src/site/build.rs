@@ -316,7 +316,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             });
         }
     }
-    let prepared = prepare(options, progress)?;
+    let mut prepared = prepare(options, progress)?;
+    let plain_texts = take_plain_texts(&mut prepared);
+    let prepared = prepared;
     let content = &prepared.loaded.content;
     watch.lap("lecture, vérification et Markdown");
 
@@ -339,7 +341,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     progress.stage("index, rendu et écriture des pages");
 
     let written = std::thread::scope(|scope| {
-        let indexing = scope.spawn(|| index_stage(options, &prepared, previous.as_ref()));
+        let indexing =
+            scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
         let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
         let indexed = indexing.join().unwrap_or_else(|_| {
             Err(vec![Diagnostic::new(
@@ -434,11 +437,26 @@ struct Indexed {
 fn index_stage(
     options: &BuildOptions,
     prepared: &Prepared,
+    mut plain_texts: BTreeMap<String, String>,
     previous: Option<&cache::BuildRecord>,
 ) -> Result<Indexed, Vec<Diagnostic>> {
     let mut watch = Stopwatch::start();
-    let docs = index_docs(prepared);
-    let docs_hash = cache::index_docs_hash(&docs);
+    let mut scenarios: Vec<&Scenario> = prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .map(|s| s.as_ref())
+        .collect();
+    scenarios.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let body_of = |texts: &BTreeMap<String, String>, s: &Scenario| {
+        texts.get(&s.slug).cloned().unwrap_or_default()
+    };
+    let docs_hash = cache::index_docs_hash(
+        scenarios
+            .iter()
+            .map(|s| index_doc_with(s, body_of(&plain_texts, s))),
+    );
     let dir = index_dir(&options.root);
     let reusable = previous
         .filter(|record| record.index_docs == docs_hash)
@@ -449,7 +467,12 @@ fn index_stage(
             (index, related)
         }
         None => {
-            let index = SearchIndex::build(&dir, &docs)
+            // Each text is moved into its document and freed once indexed.
+            let docs = scenarios.iter().map(|s| {
+                let body = plain_texts.remove(&s.slug).unwrap_or_default();
+                index_doc_with(s, body)
+            });
+            let index = SearchIndex::build_sorted(&dir, docs)
                 .map_err(|e| vec![index_error(&options.root, &e)])?;
             watch.lap("  dont index tantivy");
             let related = related_of(&options.root, &index)?;
@@ -517,6 +540,28 @@ fn index_docs(prepared: &Prepared) -> Vec<IndexDoc> {
         .collect()
 }
 
+/// Moves the plain text of each rendered body out of `prepared` (only the index needs it),
+/// and drops the Markdown sources, already rendered: on a national site they weigh hundreds
+/// of megabytes that the rest of the build never reads.
+fn take_plain_texts(prepared: &mut Prepared) -> BTreeMap<String, String> {
+    for scenario in &mut prepared.loaded.content.scenarios {
+        if let Some(scenario) = Arc::get_mut(scenario) {
+            scenario.body = String::new();
+        }
+    }
+    prepared
+        .scenarios_html
+        .iter_mut()
+        .map(|(slug, rendered)| {
+            let text = match Arc::get_mut(rendered) {
+                Some(rendered) => std::mem::take(&mut rendered.plain_text),
+                None => rendered.plain_text.clone(),
+            };
+            (slug.clone(), text)
+        })
+        .collect()
+}
+
 /// Writes the theme's static files and copies the bundles' files; returns how many.
 fn write_files(
     staging: &Staging,
@@ -578,15 +623,21 @@ fn write_exports(staging: &Staging, input: &BuildInput) -> Result<usize, Vec<Dia
 }
 
 fn index_doc(s: &Scenario, html: &BTreeMap<String, Arc<Rendered>>) -> IndexDoc {
+    let body = html
+        .get(&s.slug)
+        .map(|r| r.plain_text.clone())
+        .unwrap_or_default();
+    index_doc_with(s, body)
+}
+
+/// The index document of a scenario whose body's plain text is `body`.
+fn index_doc_with(s: &Scenario, body: String) -> IndexDoc {
     let meta = &s.meta;
     IndexDoc {
         slug: s.slug.clone(),
         titre: meta.titre.clone(),
         resume: meta.resume.clone(),
-        body: html
-            .get(&s.slug)
-            .map(|r| r.plain_text.clone())
-            .unwrap_or_default(),
+        body,
         mots_cles: meta.mots_cles.clone(),
         outils: meta.outils.clone(),
         auteurs: meta.auteurs.iter().map(|a| a.nom.clone()).collect(),

@@ -72,13 +72,14 @@ pub fn inputs_hash(root: &Path, cache_dir: &Path, options: &str) -> io::Result<S
 }
 
 /// Hash of the documents of the search index: equal hashes give the same index.
-pub fn index_docs_hash(docs: &[IndexDoc]) -> String {
+pub fn index_docs_hash(docs: impl Iterator<Item = IndexDoc>) -> String {
     let mut hasher = blake3::Hasher::new();
     let text = |hasher: &mut blake3::Hasher, value: &str| {
         hasher.update(&(value.len() as u64).to_le_bytes());
         hasher.update(value.as_bytes());
     };
     for doc in docs {
+        let doc = &doc;
         for value in [&doc.slug, &doc.titre, &doc.resume, &doc.body] {
             text(&mut hasher, value);
         }
