@@ -623,6 +623,7 @@ pub(crate) mod tests {
             },
             body: String::new(),
             body_line: 1,
+            origine: None,
         }
     }
 

@@ -1548,6 +1548,7 @@ mod tests {
             },
             body: String::new(),
             body_line: 1,
+            origine: None,
         }
     }
 
