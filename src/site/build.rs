@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Facet, Loaded, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
+use crate::federation;
 use crate::index::{IndexDoc, SearchIndex};
 use crate::markdown::{self, Rendered};
 use crate::render::Theme;
@@ -70,6 +71,10 @@ pub struct Summary {
     pub elapsed: Duration,
     /// Duration of each stage, in order (French stage names, for `build --durees`).
     pub stages: Vec<(&'static str, Duration)>,
+    /// Scenarios harvested from other vitrines (included in `scenarios`).
+    pub harvested: usize,
+    /// Problems that did not stop the build (harvested entries left out, duplicates).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Measures consecutive stages of the build.
@@ -100,6 +105,8 @@ pub struct Prepared {
     pub loaded: Loaded,
     pub scenarios_html: BTreeMap<String, Arc<Rendered>>,
     pub pages_html: BTreeMap<String, Rendered>,
+    /// Problems that do not stop the build: harvested entries left out, duplicates.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a build can reuse from the previous one (`vitrine serve`): parsed scenarios, and
@@ -143,7 +150,16 @@ pub fn prepare_cached(
     let root = &options.root;
     let (config, vocabs) = load_settings(options)?;
     progress.stage("lecture et vérification des scénarios");
-    let loaded = content::load_cached(root, &config, &vocabs, options.drafts, &mut caches.sources)?;
+    let mut loaded =
+        content::load_cached(root, &config, &vocabs, options.drafts, &mut caches.sources)?;
+    // Harvested scenarios come from the cache written by `vitrine harvest`, never the network.
+    let harvested = federation::load(root, &config, &vocabs);
+    let mut warnings = harvested.warnings;
+    warnings.extend(federation::merge(
+        &mut loaded.content,
+        &config.base_url,
+        harvested.scenarios,
+    ));
 
     progress.stage("mise en forme du Markdown");
     let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts);
@@ -168,6 +184,7 @@ pub fn prepare_cached(
         loaded,
         scenarios_html,
         pages_html,
+        warnings,
     })
 }
 
@@ -209,9 +226,11 @@ fn render_scenarios(
 ) -> BTreeMap<String, Arc<Rendered>> {
     let fingerprint = links.fingerprint();
     let cached = &caches.markdown;
+    // Harvested scenarios have no body here: their text stays on the académie's site.
     let rendered: Vec<(Arc<Scenario>, Arc<Rendered>, bool)> = content
         .scenarios
         .par_iter()
+        .filter(|s| !s.is_harvested())
         .map(|s| {
             if let Some(hit) = cached
                 .get(&s.slug)
@@ -337,6 +356,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         files: html_pages + files,
         elapsed: started.elapsed(),
         stages: watch.stages,
+        harvested: content.scenarios.iter().filter(|s| s.is_harvested()).count(),
+        warnings: prepared.warnings,
     })
 }
 

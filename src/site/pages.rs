@@ -175,6 +175,10 @@ fn plan_specs(site: &Site) -> Vec<Planned> {
         );
     }
     for (index, scenario) in site.scenarios().iter().enumerate() {
+        // A harvested scenario's page is on its académie's site.
+        if scenario.is_harvested() {
+            continue;
+        }
         let spec = PageSpec::Scenario { index };
         add(
             urls::scenario(&scenario.slug),
@@ -461,6 +465,10 @@ struct Crumb {
 struct Card {
     titre: String,
     href: String,
+    /// The link leaves the site (a harvested scenario, on its académie's site).
+    externe: bool,
+    /// « Sur le site de l'académie de Lyon » for a harvested scenario.
+    origine: Option<String>,
     resume: String,
     date: String,
     date_iso: String,
@@ -686,9 +694,15 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
         .map(|k| site.label(Facet::Disciplines, k))
         .collect();
     etiquettes.extend(meta.niveaux.iter().map(|k| site.label(Facet::Niveaux, k)));
+    let href = match &scenario.origine {
+        Some(origine) => origine.url.clone(),
+        None => linker.href(&urls::scenario(&scenario.slug)),
+    };
     Card {
         titre: meta.titre.clone(),
-        href: linker.href(&urls::scenario(&scenario.slug)),
+        href,
+        externe: scenario.is_harvested(),
+        origine: crate::federation::marker(site.input.vocabs, scenario),
         resume: meta.resume.clone(),
         date: long_date(meta.date),
         date_iso: meta.date.to_string(),
