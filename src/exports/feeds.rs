@@ -147,10 +147,7 @@ fn feed(input: &BuildInput, path: &str, title: String, page: &str, members: &[us
             .filter_map(|&i| input.content.scenarios.get(i))
             .filter(|s| !s.is_harvested())
     };
-    let entries: Vec<Entry> = local()
-        .take(MAX_ENTRIES)
-        .map(|s| entry(input, s))
-        .collect();
+    let entries: Vec<Entry> = local().take(MAX_ENTRIES).map(|s| entry(input, s)).collect();
     let updated = local()
         .map(|s| scenario_lastmod(s))
         .max()

@@ -121,9 +121,11 @@ pub fn catalogue_problem(json: &Value) -> Option<String> {
     };
     match map.get("schema_version") {
         Some(v) if v.as_u64() == Some(SCHEMA_VERSION) => {}
-        Some(v) => return Some(format!(
+        Some(v) => {
+            return Some(format!(
             "version de schéma {v} non prise en charge (seule la version {SCHEMA_VERSION} l'est)"
-        )),
+        ))
+        }
         None => {
             return Some(
                 "ce n'est pas un catalogue vitrine (pas de « schema_version »)".to_string(),

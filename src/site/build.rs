@@ -356,7 +356,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         files: html_pages + files,
         elapsed: started.elapsed(),
         stages: watch.stages,
-        harvested: content.scenarios.iter().filter(|s| s.is_harvested()).count(),
+        harvested: content
+            .scenarios
+            .iter()
+            .filter(|s| s.is_harvested())
+            .count(),
         warnings: prepared.warnings,
     })
 }
