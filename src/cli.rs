@@ -643,9 +643,8 @@ fn harvest(args: HarvestArgs) -> ExitCode {
         let source = &outcome.source;
         match &outcome.result {
             Ok(fetched) => println!(
-                "ok : source « {} » ({}) : {} scénario{}, {} octets",
-                source.label,
-                source.written(),
+                "ok : {} : {} scénario{}, {} octets",
+                source.describe(),
                 fetched.scenarios,
                 plural(fetched.scenarios),
                 fetched.bytes
@@ -656,11 +655,7 @@ fn harvest(args: HarvestArgs) -> ExitCode {
                 } else {
                     "aucun catalogue précédent : ses scénarios manqueront"
                 };
-                eprintln!(
-                    "erreur : source « {} » ({}) : {e} ; {kept}",
-                    source.label,
-                    source.written()
-                );
+                eprintln!("erreur : {} : {e} ; {kept}", source.describe());
             }
         }
     }

@@ -182,8 +182,8 @@ impl<'a> Reader<'a> {
                     kind: ErrorKind::UnknownVocabulary,
                     field: field.to_string(),
                     message: format!(
-                        "valeur inconnue « {} » du vocabulaire {} de ce site",
-                        label.map_or(key.to_string(), |l| format!("{key} » (« {l}")),
+                        "valeur inconnue « {key} »{} : absente du vocabulaire {} de ce site",
+                        label.map_or(String::new(), |l| format!(" (libellé « {l} »)")),
                         name.file_stem()
                     ),
                     suggestion: vocab.suggest(label.unwrap_or(key)),

@@ -235,6 +235,10 @@ fn http_error(err: ureq::Error, limits: Limits) -> HarvestError {
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
             HarvestError::Connection("connexion refusée par le serveur".to_string())
         }
+        // The resolver's failure reaches ureq as a plain I/O error.
+        ureq::Error::Io(e) if e.to_string().contains("lookup address") => {
+            HarvestError::HostNotFound
+        }
         other => HarvestError::Connection(other.to_string()),
     }
 }

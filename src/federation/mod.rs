@@ -78,6 +78,16 @@ impl Source {
             Location::File(path) => path.display().to_string(),
         }
     }
+
+    /// « source « Académie de Lyon » (https://…) », the address only once when unnamed.
+    pub fn describe(&self) -> String {
+        let written = self.written();
+        if self.label == written {
+            format!("source « {written} »")
+        } else {
+            format!("source « {} » ({written})", self.label)
+        }
+    }
 }
 
 /// The sources of the configuration, in its order, each with a distinct id.
