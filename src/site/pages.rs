@@ -1924,6 +1924,38 @@ mod tests {
     }
 
     #[test]
+    fn a_harvested_scenario_has_no_page_and_links_to_its_academy() {
+        let mut fixture = Fixture::new();
+        let thales = fixture
+            .content
+            .scenarios
+            .iter_mut()
+            .find(|s| s.slug == "thales")
+            .expect("thales");
+        std::sync::Arc::make_mut(thales).origine = Some(crate::content::Origine {
+            source: "Académie de Lyon".to_string(),
+            url: "https://vitrine.ac-lyon.fr/scenarios/thales/".to_string(),
+        });
+        let theme = default_theme();
+        let files = render_pages(&fixture.input(), &theme).expect("pages");
+        assert!(!files
+            .iter()
+            .any(|f| f.path.starts_with("scenarios/thales/")));
+        let external = "<a href=\"https://vitrine.ac-lyon.fr/scenarios/thales/\" rel=\"external\">";
+        let listing = html(&files, "scenarios/index.html");
+        assert!(listing.contains(external), "{listing}");
+        assert!(listing
+            .contains("<p class=\"carte-origine\">Sur le site de l&#39;académie de Lyon</p>"));
+        // Related scenarios of a local page link there too.
+        let related = html(&files, "scenarios/pythagore/index.html");
+        assert!(related.contains(external));
+        // Facet counts still include it.
+        let academy = html(&files, "academies/lyon/index.html");
+        assert!(academy.contains(">Mathématiques</a> <span class=\"nombre\">(3)</span>"));
+        check_links(&fixture, &files, &theme);
+    }
+
+    #[test]
     fn the_resolver_used_by_the_link_check_is_right() {
         assert_eq!(resolve("scenarios/a/", "../../", "/"), "index.html");
         assert_eq!(
