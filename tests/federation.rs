@@ -331,6 +331,7 @@ fn a_national_vitrine_harvests_two_academies() {
         .collect();
     assert!(records.contains("\"url\":\"https://vitrine.ac-a.fr/scenarios/volcans-a/\""));
     assert!(records.contains("\"slug\":\"local-national\""));
+    browser_search_links_to_the_academy(&public);
     // `vitrine search` finds them, with their canonical address.
     let search = vitrine(&["search", "magma", "--json"], root);
     assert!(search.status.success(), "{}", text(&search.stderr));
@@ -388,6 +389,43 @@ fn a_national_vitrine_harvests_two_academies() {
     let listing = read(&public, "scenarios/index.html");
     assert_eq!(scenario_cards(&listing), 5);
     assert!(listing.contains("https://vitrine.ac-a.fr/scenarios/volcans-a/"));
+}
+
+/// The browser search engine, run by Node over the built bundle, gives the académie's address.
+fn browser_search_links_to_the_academy(public: &Path) {
+    let Some(node) = common::node() else {
+        return;
+    };
+    let engine = common::repo_root().join("themes/defaut/static/recherche");
+    let script = r#"
+const fs = require('fs');
+const [engineDir, dataDir] = process.argv.slice(1);
+const { Moteur } = require(engineDir + '/moteur.js');
+const analyseur = require(engineDir + '/analyseur.js');
+const charger = (name) => Promise.resolve().then(() => {
+  const text = fs.readFileSync(dataDir + '/' + name + '.js', 'utf8');
+  return JSON.parse(text.slice(text.indexOf(', ') + 2, -3));
+});
+new Moteur(charger, analyseur)
+  .chercher({ texte: 'magma', filtres: {}, tri: 'pertinence', debut: 0, nombre: 10, compter: [] })
+  .then((answer) => process.stdout.write(JSON.stringify(answer.resultats.map((r) => r.fiche))));
+"#;
+    let output = Command::new(node)
+        .arg("-e")
+        .arg(script)
+        .arg(&engine)
+        .arg(public.join("recherche/donnees"))
+        .output()
+        .expect("node runs");
+    assert!(output.status.success(), "{}", text(&output.stderr));
+    let records: Value = serde_json::from_slice(&output.stdout).expect("records JSON");
+    assert_eq!(records[0]["slug"], "volcans-a", "{records}");
+    assert_eq!(
+        records[0]["url"],
+        "https://vitrine.ac-a.fr/scenarios/volcans-a/"
+    );
+    assert_eq!(records[0]["externe"], true);
+    assert_eq!(records[0]["origine"], "Sur le site de l'académie de Lyon");
 }
 
 #[test]
