@@ -10,5 +10,5 @@ saves="${2:-15}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --example generer_corpus --example apercu
-./target/release/examples/generer_corpus "$n" "$work/site" >/dev/null
+./target/release/examples/generer_corpus --n "$n" --out "$work/site" >/dev/null
 ./target/release/examples/apercu "$work/site" "$saves"

@@ -8,7 +8,7 @@ n="${1:-10000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --example generer_corpus --bin vitrine
-./target/release/examples/generer_corpus "$n" "$work/site" >/dev/null
+./target/release/examples/generer_corpus --n "$n" --out "$work/site" >/dev/null
 if [ -x /usr/bin/time ]; then
   /usr/bin/time -f "temps écoulé : %e s, mémoire maximale : %M Kio" \
     ./target/release/vitrine build --root "$work/site" --quiet

@@ -10,7 +10,7 @@ n="${1:-10000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 cargo build --release --quiet --example generer_corpus --bin vitrine
-./target/release/examples/generer_corpus "$n" "$work/site" >/dev/null
+./target/release/examples/generer_corpus --n "$n" --out "$work/site" >/dev/null
 ./target/release/vitrine build --root "$work/site" --durees
 data="$work/site/public/recherche/donnees"
 echo "fichiers de la recherche : $(find "$data" -type f | wc -l) ($(du -sh "$data" | cut -f1))"

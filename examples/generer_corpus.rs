@@ -1,6 +1,7 @@
-//! Generates a synthetic site of N scenarios, for the benchmarks (`bench/build.sh`).
+//! Generates a synthetic site of N scenarios, for the benchmarks (`bench/build.sh`,
+//! `bench/recherche.sh`, `bench/apercu.sh`).
 //!
-//! Usage: cargo run --release --example generer_corpus -- N DOSSIER
+//! Usage: cargo run --release --example generer_corpus -- --n N --seed S --out DOSSIER
 //!
 //! The prose is real French: sentences of the demo scenarios (`content/scenarios/`), recombined
 //! by a fixed-seed generator, so the corpus has the accents, elisions and inflections of real
@@ -9,6 +10,8 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+
+use clap::Parser;
 
 const DISCIPLINES: &[&str] = &[
     "mathematiques",
@@ -94,8 +97,29 @@ const SECTIONS: &[&str] = &[
     "Objectifs",
     "Prérequis",
     "Déroulement",
+    "Séance 1",
+    "Séance 2",
+    "Différenciation",
     "Évaluation",
+    "Bilan et retours des élèves",
     "Prolongements",
+];
+const DUREES: &[&str] = &[
+    "55 min",
+    "2 x 55 min",
+    "3 séances de 50 min",
+    "1 h 30",
+    "2 heures",
+    "4 x 1h30",
+    "45 minutes",
+    "6 x 55 min",
+];
+const FONCTIONS: &[&str] = &[
+    "professeur",
+    "professeure des écoles",
+    "professeur documentaliste",
+    "formatrice",
+    "conseiller pédagogique",
 ];
 
 /// A small fixed-seed generator (64-bit LCG): enough for varied, reproducible text.
@@ -111,6 +135,33 @@ impl Lcg {
     }
     fn pick<'a, T: ?Sized>(&mut self, items: &'a [&'a T]) -> &'a T {
         items[self.next() % items.len()]
+    }
+    /// Skewed pick: the first items come up far more often, as the main disciplines and
+    /// académies do in a real vitrine.
+    fn pick_skewed<'a, T: ?Sized>(&mut self, items: &'a [&'a T]) -> &'a T {
+        let a = self.next() % items.len();
+        let b = self.next() % items.len();
+        items[a.min(b)]
+    }
+    /// Between `low` and `high` (inclusive) distinct items, in first-drawn order.
+    fn some<'a, T: ?Sized + PartialEq>(
+        &mut self,
+        items: &'a [&'a T],
+        low: usize,
+        high: usize,
+    ) -> Vec<&'a T> {
+        let wanted = low + self.next() % (high - low + 1);
+        let mut out: Vec<&T> = Vec::new();
+        while out.len() < wanted.min(items.len()) {
+            let item = self.pick_skewed(items);
+            if !out.contains(&item) {
+                out.push(item);
+            }
+        }
+        out
+    }
+    fn below(&mut self, n: usize) -> usize {
+        self.next() % n
     }
 }
 
@@ -184,92 +235,206 @@ fn quote(text: &str) -> String {
     format!("\"{}\"", text.replace('\\', "").replace('"', "'"))
 }
 
+fn yaml_list(items: &[&str]) -> String {
+    let quoted: Vec<String> = items.iter().map(|i| quote(i)).collect();
+    format!("[{}]", quoted.join(", "))
+}
+
+/// Where scenario `i` lives: one folder per 500 scenarios; every tenth one is a bundle
+/// (`…/index.md` beside its picture and attachment).
+fn is_bundle(i: usize) -> bool {
+    i % 10 == 3
+}
+
+fn source_name(i: usize) -> String {
+    if is_bundle(i) {
+        format!("scenario-{i:06}/index.md")
+    } else {
+        format!("scenario-{i:06}.md")
+    }
+}
+
+/// Markdown link from scenario `i` to scenario `j` of the same folder.
+fn link_between(i: usize, j: usize) -> String {
+    let target = source_name(j);
+    if is_bundle(i) {
+        format!("../{target}")
+    } else {
+        target
+    }
+}
+
+/// 600–1,500 words of prose in sections, with the constructs authors use: lists, emphasis,
+/// a table now and then, links to neighbouring scenarios, an image in bundles.
+fn body(i: usize, rng: &mut Lcg, sentences: &[&str]) -> String {
+    let target_words = 600 + rng.below(901);
+    let mut words = 0;
+    let mut out = String::new();
+    let mut section = 0;
+    while words < target_words {
+        out.push_str(&format!("\n## {}\n\n", SECTIONS[section % SECTIONS.len()]));
+        section += 1;
+        for paragraph in 0..2 + rng.below(3) {
+            for _ in 0..2 + rng.below(4) {
+                let s = rng.pick(sentences);
+                words += s.split_whitespace().count();
+                out.push_str(s);
+                out.push(' ');
+            }
+            out.push_str("\n\n");
+            if paragraph == 0 && rng.below(3) == 0 {
+                for _ in 0..3 {
+                    let s = rng.pick(sentences);
+                    words += s.split_whitespace().count();
+                    out.push_str(&format!("- **{}**\n", s.trim_end_matches('.')));
+                }
+                out.push('\n');
+            }
+        }
+        if section == 2 && rng.below(4) == 0 {
+            out.push_str("| Étape | Durée | Production |\n|---|---|---|\n");
+            for step in 1..=3 {
+                out.push_str(&format!(
+                    "| Étape {step} | {} min | {} |\n",
+                    10 * step,
+                    rng.pick(sentences)
+                        .split_whitespace()
+                        .take(4)
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                ));
+            }
+            out.push('\n');
+        }
+    }
+    if !i.is_multiple_of(500) {
+        out.push_str(&format!(
+            "Voir aussi [le scénario précédent]({}).\n",
+            link_between(i, i - 1)
+        ));
+    }
+    if is_bundle(i) {
+        out.push_str("\n![Schéma du déroulement de la séance](schema.svg)\n");
+    }
+    out
+}
+
 fn scenario(i: usize, rng: &mut Lcg, m: &Material) -> String {
     let sentences: Vec<&str> = m.sentences.iter().map(String::as_str).collect();
     let words: Vec<&str> = m.words.iter().map(String::as_str).collect();
     let titles: Vec<&str> = m.titles.iter().map(String::as_str).collect();
     let titre = format!("{} ({})", rng.pick(&titles), i + 1);
-    let mut resume: String = rng.pick(&sentences).chars().take(480).collect();
-    resume = resume.trim().to_string();
-    let (year, month, day) = (2020 + i % 7, 1 + i % 12, 1 + i % 28);
-    let mut body = String::new();
-    for section in SECTIONS {
-        body.push_str(&format!("\n## {section}\n\n"));
-        for _ in 0..5 {
-            body.push_str(rng.pick(&sentences));
-            body.push(' ');
-        }
-        body.push('\n');
-    }
-    format!(
-        "---\ntitre: {}\nresume: {}\ndate: {year}-{month:02}-{day:02}\nmise_a_jour: {}-{month:02}-{day:02}\n\
-auteurs:\n  - nom: Auteur {i}\n    fonction: professeur\n    etablissement: Collège {}\n\
-academie: {}\ndisciplines: [{}]\nniveaux: [{}, {}]\ntypes: [{}]\nmodalites: [{}]\nduree: \"{} x 55 min\"\n\
-outils: [{}, {}]\ncompetences_numeriques: [\"{}\", \"{}\"]\nmots_cles: [{}, {}, {}]\nlicence: {}\n\
-ressources:\n  - titre: Ressources d'accompagnement\n    url: https://eduscol.education.fr/\n\
-url_source: https://www.ac-exemple.fr/scenario-{i}\n---\n{body}",
+    let resume: String = rng.pick(&sentences).chars().take(300).collect();
+    let (year, month, day) = (2018 + rng.below(9), 1 + rng.below(12), 1 + rng.below(28));
+    let mut front = format!(
+        "---\ntitre: {}\nresume: {}\ndate: {year}-{month:02}-{day:02}\n",
         quote(&titre),
-        quote(&resume),
-        year + 1,
-        i % 300,
-        rng.pick(ACADEMIES),
-        rng.pick(DISCIPLINES),
-        rng.pick(NIVEAUX),
-        rng.pick(NIVEAUX),
-        rng.pick(TYPES),
-        rng.pick(MODALITES),
-        1 + i % 4,
-        rng.pick(OUTILS),
-        rng.pick(OUTILS),
-        rng.pick(CRCN),
-        rng.pick(CRCN),
-        rng.pick(&words),
-        rng.pick(&words),
-        rng.pick(&words),
+        quote(resume.trim())
+    );
+    if rng.below(3) == 0 {
+        front.push_str(&format!("mise_a_jour: {}-{month:02}-{day:02}\n", year + 1));
+    }
+    front.push_str("auteurs:\n");
+    for a in 0..1 + rng.below(3) {
+        front.push_str(&format!(
+            "  - nom: Autrice {i}-{a}\n    fonction: {}\n    etablissement: Collège {}\n",
+            rng.pick(FONCTIONS),
+            rng.below(400)
+        ));
+    }
+    front.push_str(&format!(
+        "academie: {}\ndisciplines: {}\nniveaux: {}\ntypes: {}\nmodalites: {}\nduree: {}\n\
+outils: {}\ncompetences_numeriques: {}\nmots_cles: {}\nlicence: {}\n",
+        rng.pick_skewed(ACADEMIES),
+        yaml_list(&rng.some(DISCIPLINES, 1, 2)),
+        yaml_list(&rng.some(NIVEAUX, 1, 3)),
+        yaml_list(&rng.some(TYPES, 1, 2)),
+        yaml_list(&rng.some(MODALITES, 1, 2)),
+        quote(rng.pick(DUREES)),
+        yaml_list(&rng.some(OUTILS, 1, 4)),
+        yaml_list(&rng.some(CRCN, 1, 4)),
+        yaml_list(&rng.some(&words, 2, 5)),
         rng.pick(LICENCES),
-    )
+    ));
+    front.push_str("ressources:\n  - titre: Ressources d'accompagnement\n    url: https://eduscol.education.fr/\n");
+    if is_bundle(i) {
+        front.push_str(
+            "  - titre: Fiche élève\n    fichier: fiche-eleve.pdf\n\
+vignette: schema.svg\nvignette_alt: Schéma du déroulement de la séance\n",
+        );
+    }
+    front.push_str(&format!(
+        "url_source: https://www.ac-exemple.fr/scenario-{i}\n---\n"
+    ));
+    front + &body(i, rng, &sentences)
 }
 
-fn generate(n: usize, root: &Path) -> std::io::Result<()> {
+const SCHEMA_SVG: &str = "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 120 60\">\
+<rect x=\"5\" y=\"5\" width=\"50\" height=\"50\" fill=\"#1d4e89\"/>\
+<rect x=\"65\" y=\"5\" width=\"50\" height=\"50\" fill=\"#e76f51\"/></svg>\n";
+
+/// A small but well-formed PDF: attachments are copied, never read, but a real file type
+/// keeps the benchmark honest about copy costs.
+const FICHE_PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n\
+2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+
+fn generate(options: &Options) -> std::io::Result<()> {
     let m = material(&Path::new(env!("CARGO_MANIFEST_DIR")).join("content/scenarios"));
     if m.sentences.is_empty() || m.titles.is_empty() {
         return Err(std::io::Error::other(
             "content/scenarios/ du projet est vide : rien à recombiner",
         ));
     }
+    let root = &options.out;
     fs::create_dir_all(root.join("content/scenarios"))?;
     fs::write(
         root.join("vitrine.yaml"),
-        "titre: Banc d'essai\nscenarios_par_page: 20\n",
+        "titre: Banc d'essai\nbase_url: https://vitrine.ac-exemple.fr/\nscenarios_par_page: 20\n",
     )?;
     fs::write(
         root.join("content/_index.md"),
         "---\ntitre: Banc d'essai\n---\nCorpus synthétique.\n",
     )?;
-    let mut rng = Lcg(42);
-    for i in 0..n {
+    let mut rng = Lcg(options.seed);
+    for i in 0..options.n {
         let folder = root.join(format!("content/scenarios/lot-{:03}", i / 500));
-        fs::create_dir_all(&folder)?;
-        fs::write(
-            folder.join(format!("scenario-{i:05}.md")),
-            scenario(i, &mut rng, &m),
-        )?;
+        let file = folder.join(source_name(i));
+        if let Some(parent) = file.parent() {
+            fs::create_dir_all(parent)?;
+            if is_bundle(i) {
+                fs::write(parent.join("schema.svg"), SCHEMA_SVG)?;
+                fs::write(parent.join("fiche-eleve.pdf"), FICHE_PDF)?;
+            }
+        }
+        fs::write(file, scenario(i, &mut rng, &m))?;
     }
     Ok(())
 }
 
+/// Génère un site d'essai de N scénarios (textes recombinés des scénarios de démonstration).
+#[derive(Parser)]
+#[command(name = "generer_corpus")]
+struct Options {
+    /// Nombre de scénarios.
+    #[arg(long = "n", value_name = "N")]
+    n: usize,
+    /// Graine du générateur : la même graine donne le même corpus.
+    #[arg(long = "seed", alias = "graine", default_value_t = 42)]
+    seed: u64,
+    /// Dossier du site à créer.
+    #[arg(long = "out", alias = "sortie", value_name = "DOSSIER")]
+    out: PathBuf,
+}
+
 fn main() -> ExitCode {
-    let args: Vec<String> = std::env::args().collect();
-    let (Some(n), Some(dir)) = (
-        args.get(1).and_then(|n| n.parse::<usize>().ok()),
-        args.get(2),
-    ) else {
-        eprintln!("utilisation : generer_corpus N DOSSIER");
-        return ExitCode::from(2);
-    };
-    match generate(n, Path::new(dir)) {
+    let options = Options::parse();
+    match generate(&options) {
         Ok(()) => {
-            println!("{n} scénarios générés dans {dir}");
+            println!(
+                "{} scénarios générés dans {}",
+                options.n,
+                options.out.display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

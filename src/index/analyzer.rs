@@ -17,9 +17,11 @@
 //! produce the same term by construction, at the cost of a few accent-specific stemming rules.
 //! Stop words are therefore matched after folding too, hence our folded list.
 
+use std::collections::HashMap;
+
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, Stemmer, StopWordFilter,
-    TextAnalyzer, Token, TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
+    StopWordFilter, TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer,
 };
 
 /// Name under which the analyser is registered in the index.
@@ -56,6 +58,13 @@ pub const FRENCH_STOP_WORDS: &[&str] = &[
 pub fn french_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(FrenchTokenizer)
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+        .filter(MemoisedWords)
+        .build()
+}
+
+/// Steps 3 to 6 applied to one word as written: its term, or `None` for a stop word.
+fn word_analyzer() -> TextAnalyzer {
+    TextAnalyzer::builder(RawTokenizer::default())
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::remove(
@@ -63,6 +72,98 @@ pub fn french_analyzer() -> TextAnalyzer {
         ))
         .filter(Stemmer::new(Language::French))
         .build()
+}
+
+/// Words remembered per analyser: past this, new words are analysed without being kept, so
+/// memory stays bounded on corpora with a huge vocabulary.
+const MEMO_CAPACITY: usize = 200_000;
+
+/// Steps 3 to 6 (lower case, folding, stop words, stemming) with a memo of the words already
+/// seen. A corpus repeats the same few thousand word forms millions of times (Zipf's law), and
+/// stemming dominated indexing time; the memo makes each repetition one hash lookup. The
+/// result is by construction the one of the filter chain ([`word_analyzer`]).
+#[derive(Clone)]
+struct MemoisedWords;
+
+impl TokenFilter for MemoisedWords {
+    type Tokenizer<T: Tokenizer> = MemoisedWordsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, tokenizer: T) -> MemoisedWordsFilter<T> {
+        MemoisedWordsFilter {
+            inner: tokenizer,
+            words: word_analyzer(),
+            memo: HashMap::new(),
+        }
+    }
+}
+
+#[derive(Clone)]
+struct MemoisedWordsFilter<T> {
+    inner: T,
+    words: TextAnalyzer,
+    memo: HashMap<String, Option<String>>,
+}
+
+impl<T: Tokenizer> Tokenizer for MemoisedWordsFilter<T> {
+    type TokenStream<'a> = MemoisedWordsStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        MemoisedWordsStream {
+            tail: self.inner.token_stream(text),
+            words: &mut self.words,
+            memo: &mut self.memo,
+        }
+    }
+}
+
+struct MemoisedWordsStream<'a, S> {
+    tail: S,
+    words: &'a mut TextAnalyzer,
+    memo: &'a mut HashMap<String, Option<String>>,
+}
+
+impl<S: TokenStream> TokenStream for MemoisedWordsStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let text = &mut self.tail.token_mut().text;
+            let term = match self.memo.get(text.as_str()) {
+                Some(known) => known.as_deref(),
+                None => {
+                    let term = analyse_word(self.words, text);
+                    if self.memo.len() < MEMO_CAPACITY {
+                        self.memo.insert(text.clone(), term);
+                    } else {
+                        // Not kept: analyse and use it once.
+                        if let Some(term) = term {
+                            *text = term;
+                            return true;
+                        }
+                        continue;
+                    }
+                    self.memo.get(text.as_str()).and_then(Option::as_deref)
+                }
+            };
+            if let Some(term) = term {
+                text.clear();
+                text.push_str(term);
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
+}
+
+fn analyse_word(words: &mut TextAnalyzer, word: &str) -> Option<String> {
+    let mut stream = words.token_stream(word);
+    stream.advance().then(|| stream.token().text.clone())
 }
 
 /// The analyser without its last step: lowercased, folded words, stop words removed.

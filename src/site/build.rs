@@ -296,6 +296,10 @@ fn render_pages_markdown(
 
 /// Builds the site into the output folder. On any error nothing is written and the previous
 /// output stays as it was.
+///
+/// The search index (and what depends on it: related scenarios, the browser search bundle)
+/// is built on its own thread while the pages that do not need it are rendered and written;
+/// the scenario pages, which show related scenarios, come last.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut watch = Stopwatch::start();
@@ -303,49 +307,57 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let content = &prepared.loaded.content;
     watch.lap("lecture, vérification et Markdown");
 
-    progress.stage("indexation (tantivy)");
-    let index = search_index(&options.root, &prepared).map_err(|d| vec![d])?;
-    let related = related_of(&options.root, &index)?;
-    watch.lap("index tantivy et scénarios proches");
-    progress.stage("export de la recherche pour le navigateur");
-    let search_files = search_export::export(&index, content, &prepared.vocabs)
-        .map_err(|e| vec![index_error(&options.root, &e)])?;
-
-    watch.lap("export de la recherche");
     let theme = Theme::load(&options.root, &prepared.config.theme)?;
-    let input = BuildInput {
+    let statics = theme.static_files()?;
+    let no_related = BTreeMap::new();
+    let early_input = BuildInput {
         config: &prepared.config,
         vocabs: &prepared.vocabs,
         content,
         scenarios_html: &prepared.scenarios_html,
         pages_html: &prepared.pages_html,
-        related: &related,
+        related: &no_related,
     };
-    let statics = theme.static_files()?;
-
-    progress.stage("rendu et écriture des pages");
+    let plan = pages::Plan::new(&early_input)?;
     let output = options.output_dir();
     let staging = Staging::create(&output).map_err(|d| vec![d])?;
-    let written = pages::render_pages_to(&input, &theme, &|file| {
-        staging.write(&file.path, &file.contents)
-    })
-    .and_then(|html_pages| {
-        write_files(&staging, &options.root, content, &statics).map(|files| (html_pages, files))
-    })
-    .and_then(|(html_pages, files)| {
-        write_search_files(&staging, &search_files).map(|data| (html_pages, files + data))
-    })
-    .and_then(|(html_pages, files)| {
-        write_exports(&staging, &input).map(|exported| (html_pages, files + exported))
+    progress.stage("index, rendu et écriture des pages");
+
+    let written = std::thread::scope(|scope| {
+        let indexing = scope.spawn(|| index_stage(options, &prepared));
+        let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
+        let indexed = indexing.join().unwrap_or_else(|_| {
+            Err(vec![Diagnostic::new(
+                ErrorKind::Io,
+                &options.root,
+                "l'indexation s'est arrêtée sur une erreur interne",
+            )])
+        });
+        let (early_counts, indexed) = (early?, indexed?);
+        let input = BuildInput {
+            related: &indexed.related,
+            ..early_input
+        };
+        let scenario_pages =
+            pages::render_planned(&input, &theme, &plan, pages::Pages::Scenarios, &|file| {
+                staging.write(&file.path, &file.contents)
+            })?;
+        let data = write_search_files(&staging, &indexed.search_files)?;
+        Ok::<_, Vec<Diagnostic>>((
+            early_counts.0 + scenario_pages,
+            early_counts.1 + data,
+            indexed.durations,
+        ))
     });
-    let (html_pages, files) = match written {
+    let (html_pages, files, index_durations) = match written {
         Ok(counts) => counts,
         Err(problems) => {
             staging.abandon();
             return Err(problems);
         }
     };
-    watch.lap("rendu et écriture");
+    watch.lap("index, rendu et écriture");
+    watch.stages.extend(index_durations);
     staging.publish().map_err(|d| vec![d])?;
     watch.lap("publication");
 
@@ -363,6 +375,51 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             .count(),
         warnings: prepared.warnings,
     })
+}
+
+/// What the index stage hands to the rendering of scenario pages and to the output.
+struct Indexed {
+    related: BTreeMap<String, Vec<String>>,
+    search_files: Vec<search_export::DataFile>,
+    /// Durations of its steps (shown by `build --durees`, as parts of the parallel stage).
+    durations: Vec<(&'static str, Duration)>,
+}
+
+/// Builds the tantivy index, the related scenarios and the browser search bundle.
+fn index_stage(options: &BuildOptions, prepared: &Prepared) -> Result<Indexed, Vec<Diagnostic>> {
+    let mut watch = Stopwatch::start();
+    let index = search_index(&options.root, prepared).map_err(|d| vec![d])?;
+    watch.lap("  dont index tantivy");
+    let related = related_of(&options.root, &index)?;
+    watch.lap("  dont scénarios proches");
+    let search_files = search_export::export(&index, &prepared.loaded.content, &prepared.vocabs)
+        .map_err(|e| vec![index_error(&options.root, &e)])?;
+    watch.lap("  dont export de la recherche");
+    Ok(Indexed {
+        related,
+        search_files,
+        durations: watch.stages,
+    })
+}
+
+/// Writes everything that does not depend on the search index: every page but the scenario
+/// pages, the theme's static files, the bundles' files and the exports. Returns the number
+/// of HTML pages and of other files.
+fn write_early(
+    staging: &Staging,
+    options: &BuildOptions,
+    input: &BuildInput,
+    theme: &Theme,
+    plan: &pages::Plan,
+    statics: &[(String, Vec<u8>)],
+) -> Result<(usize, usize), Vec<Diagnostic>> {
+    let html_pages =
+        pages::render_planned(input, theme, plan, pages::Pages::AllButScenarios, &|file| {
+            staging.write(&file.path, &file.contents)
+        })?;
+    let files = write_files(staging, &options.root, input.content, statics)?;
+    let exported = write_exports(staging, input)?;
+    Ok((html_pages, files + exported))
 }
 
 fn index_dir(root: &Path) -> PathBuf {

@@ -2,8 +2,10 @@
 //! replaces the published folder only once everything is written. A failed build leaves the
 //! previous site untouched.
 
+use std::collections::HashSet;
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use crate::diagnostics::{Diagnostic, ErrorKind};
 
@@ -13,6 +15,9 @@ const PRESERVED: &[&str] = &[".gitkeep"];
 pub struct Staging {
     output: PathBuf,
     dir: PathBuf,
+    /// Folders already created: tens of thousands of pages each live in their own folder,
+    /// and asking the file system again for each file doubled the number of system calls.
+    created: Mutex<HashSet<PathBuf>>,
 }
 
 impl Staging {
@@ -27,27 +32,42 @@ impl Staging {
         Ok(Staging {
             output: output.to_path_buf(),
             dir,
+            created: Mutex::new(HashSet::new()),
         })
     }
 
     /// Writes one file, `path` being relative and `/`-separated.
     pub fn write(&self, path: &str, contents: &[u8]) -> Result<(), Diagnostic> {
         let target = self.safe_target(path)?;
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
-        }
+        self.create_parent(&target)?;
         fs::write(&target, contents).map_err(|e| Diagnostic::io(&target, &e))
     }
 
     /// Copies a file from the sources.
     pub fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
         let target = self.safe_target(path)?;
-        if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
-        }
+        self.create_parent(&target)?;
         fs::copy(from, &target)
             .map(|_| ())
             .map_err(|e| Diagnostic::io(from, &e))
+    }
+
+    fn create_parent(&self, target: &Path) -> Result<(), Diagnostic> {
+        let Some(parent) = target.parent() else {
+            return Ok(());
+        };
+        let known = self
+            .created
+            .lock()
+            .map(|created| created.contains(parent))
+            .unwrap_or(false);
+        if !known {
+            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+            if let Ok(mut created) = self.created.lock() {
+                created.insert(parent.to_path_buf());
+            }
+        }
+        Ok(())
     }
 
     fn safe_target(&self, path: &str) -> Result<PathBuf, Diagnostic> {

@@ -41,9 +41,46 @@ pub fn render_pages_to(
     sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let plan = Plan::new(input)?;
-    let pages = SitePages::new(input, &plan);
-    let mut errors: Vec<Diagnostic> = plan
+    render_planned(input, theme, &plan, Pages::All, sink)
+}
+
+/// Which pages of a plan to render. Scenario pages show related scenarios, which come from
+/// the search index; the other pages do not need it, so the build renders them while the
+/// index is being built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pages {
+    All,
+    AllButScenarios,
+    Scenarios,
+}
+
+impl Pages {
+    fn includes(self, spec: &PageSpec) -> bool {
+        let scenario = matches!(spec, PageSpec::Scenario { .. });
+        match self {
+            Pages::All => true,
+            Pages::AllButScenarios => !scenario,
+            Pages::Scenarios => scenario,
+        }
+    }
+}
+
+/// Renders the pages of `plan` selected by `which`, handing each one to `sink`. Returns the
+/// number of pages rendered.
+pub fn render_planned(
+    input: &BuildInput,
+    theme: &Theme,
+    plan: &Plan,
+    which: Pages,
+    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let pages = SitePages::new(input, plan);
+    let selected: Vec<&Planned> = plan
         .specs
+        .iter()
+        .filter(|planned| which.includes(&planned.spec))
+        .collect();
+    let mut errors: Vec<Diagnostic> = selected
         .par_iter()
         .filter_map(|planned| pages.render_spec(theme, planned).and_then(sink).err())
         .collect();
@@ -53,7 +90,7 @@ pub fn render_pages_to(
         errors.dedup();
         return Err(errors);
     }
-    Ok(plan.specs.len())
+    Ok(selected.len())
 }
 
 /// Every page of a site, planned but not rendered: a page's context is built only when the
@@ -510,6 +547,8 @@ struct PageNumber {
     numero: usize,
     href: String,
     courante: bool,
+    /// A gap in the page numbers (« … »).
+    ellipse: bool,
 }
 
 /// What every page needs besides its own content.
@@ -1001,14 +1040,51 @@ fn pagination(
     Some(Pagination {
         precedente: (current > 1).then(|| href(current - 1)),
         suivante: (current < pages).then(|| href(current + 1)),
-        pages: (1..=pages)
-            .map(|numero| PageNumber {
-                numero,
-                href: href(numero),
-                courante: numero == current,
+        pages: page_window(current, pages)
+            .into_iter()
+            .map(|numero| match numero {
+                Some(numero) => PageNumber {
+                    numero,
+                    href: href(numero),
+                    courante: numero == current,
+                    ellipse: false,
+                },
+                None => PageNumber {
+                    numero: 0,
+                    href: String::new(),
+                    courante: false,
+                    ellipse: true,
+                },
             })
             .collect(),
     })
+}
+
+/// Pages shown in the pagination: the first, the last, and two on each side of the current
+/// one; `None` marks a gap. Listing every page of a 500-page listing would make each page
+/// heavy and make keyboard and screen reader users go through hundreds of links.
+fn page_window(current: usize, pages: usize) -> Vec<Option<usize>> {
+    const AROUND: usize = 2;
+    let low = current.saturating_sub(AROUND).max(1);
+    let high = (current + AROUND).min(pages);
+    let mut shown: Vec<usize> = vec![1];
+    shown.extend(low..=high);
+    shown.push(pages);
+    shown.sort_unstable();
+    shown.dedup();
+    let mut out: Vec<Option<usize>> = Vec::new();
+    let mut previous = 0;
+    for n in shown {
+        match n - previous {
+            1 => {}
+            // A gap of one page: show that page rather than an ellipsis standing for it.
+            2 => out.push(Some(previous + 1)),
+            _ => out.push(None),
+        }
+        out.push(Some(n));
+        previous = n;
+    }
+    out
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1463,6 +1539,22 @@ fn capitalize(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn page_window_keeps_ends_and_neighbours() {
+        use super::page_window;
+        let shown = |current, pages| -> Vec<String> {
+            page_window(current, pages)
+                .into_iter()
+                .map(|n| n.map_or("…".to_string(), |n| n.to_string()))
+                .collect()
+        };
+        assert_eq!(shown(1, 3), ["1", "2", "3"]);
+        assert_eq!(shown(1, 10), ["1", "2", "3", "…", "10"]);
+        assert_eq!(shown(5, 10), ["1", "2", "3", "4", "5", "6", "7", "…", "10"]);
+        assert_eq!(shown(6, 12), ["1", "…", "4", "5", "6", "7", "8", "…", "12"]);
+        assert_eq!(shown(12, 12), ["1", "…", "10", "11", "12"]);
+    }
+
     use super::*;
     use crate::config::Config;
     use crate::content::facet::tool_labels;
