@@ -180,6 +180,8 @@ pub const ANCHOR_CODE: &str = "ancre-introuvable";
 pub const LONG_SUMMARY_CODE: &str = "resume-long";
 pub const NO_CRCN_CODE: &str = "sans-competence-numerique";
 pub const DUPLICATE_TITLE_CODE: &str = "titre-en-double";
+/// A harvested entry left out (invalid, or a duplicate), or a source not harvested yet.
+pub const HARVEST_CODE: &str = "moissonnage";
 
 /// Checks the site at `options.root` (drafts included: they will be published one day).
 pub fn check(options: &BuildOptions) -> Report {
@@ -209,6 +211,13 @@ pub fn check(options: &BuildOptions) -> Report {
         locate_field(&options.root, &mut w.diagnostic);
     }
     findings.extend(warnings);
+    // Harvested entries left out and duplicates: the build goes on without them.
+    findings.extend(
+        prepared
+            .warnings
+            .iter()
+            .map(|d| warning(HARVEST_CODE, d.clone())),
+    );
     findings.sort_by(|a, b| {
         let (x, y) = (&a.diagnostic, &b.diagnostic);
         (&x.file, x.line, x.column, a.severity, a.code)
@@ -326,6 +335,7 @@ fn summary_warnings(prepared: &Prepared) -> Vec<Finding> {
         .content
         .scenarios
         .iter()
+        .filter(|s| !s.is_harvested())
         .filter_map(|s| {
             let count = s.meta.resume.chars().count();
             (count > SUMMARY_ADVISED_CHARS).then(|| {
@@ -349,7 +359,7 @@ fn crcn_warnings(prepared: &Prepared) -> Vec<Finding> {
         .content
         .scenarios
         .iter()
-        .filter(|s| s.meta.competences_numeriques.is_empty())
+        .filter(|s| !s.is_harvested() && s.meta.competences_numeriques.is_empty())
         .map(|s| {
             warning(
                 NO_CRCN_CODE,
@@ -366,7 +376,13 @@ fn crcn_warnings(prepared: &Prepared) -> Vec<Finding> {
 
 fn duplicate_title_warnings(prepared: &Prepared) -> Vec<Finding> {
     let mut by_title: BTreeMap<String, Vec<&Path>> = BTreeMap::new();
-    for s in &prepared.loaded.content.scenarios {
+    for s in prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .filter(|s| !s.is_harvested())
+    {
         by_title
             .entry(fold(s.meta.titre.trim()))
             .or_default()

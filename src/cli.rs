@@ -1,7 +1,7 @@
 //! The command line: a thin layer over the library, in French.
 
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -39,7 +39,7 @@ numérique, avec un index de recherche en français.\n",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine serve --open          aperçu en direct dans le navigateur\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n  vitrine new \"Mon scénario\" --discipline maths --niveau 6e\n                                crée un scénario à compléter\n\nAide d'une commande : vitrine COMMANDE --aide"
+    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine serve --open          aperçu en direct dans le navigateur\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n  vitrine new \"Mon scénario\" --discipline maths --niveau 6e\n                                crée un scénario à compléter\n  vitrine harvest               télécharge les catalogues des autres vitrines (vitrine nationale)\n\nAide d'une commande : vitrine COMMANDE --aide"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -72,6 +72,22 @@ enum Command {
     /// Crée un nouveau scénario à compléter (en brouillon), à partir de son titre.
     #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
     New(NewArgs),
+    /// Télécharge les catalogues des sources de moissonnage (vitrine nationale) dans le cache .vitrine-cache/moisson/ ; build les ajoute ensuite au site.
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Harvest(HarvestArgs),
+}
+
+#[derive(Debug, Args)]
+struct HarvestArgs {
+    /// Dossier racine du site, celui qui contient vitrine.yaml (par défaut : le dossier courant ; alias --racine).
+    #[arg(
+        long = "root",
+        alias = "racine",
+        value_name = "DOSSIER",
+        default_value = ".",
+        hide_default_value = true
+    )]
+    root: PathBuf,
 }
 
 #[derive(Debug, Args)]
@@ -240,6 +256,7 @@ pub fn run() -> ExitCode {
         Command::Search(args) => search(args),
         Command::Init(args) => init(args),
         Command::New(args) => new_scenario(args),
+        Command::Harvest(args) => harvest(args),
     }
 }
 
@@ -269,7 +286,7 @@ fn clap_error(err: clap::Error) -> ExitCode {
                 .map(|c| format!(" ; vouliez-vous dire « {c} » ?"))
                 .unwrap_or_default();
             format!(
-                "commande inconnue {detail}{hint} (commandes : build, serve, check, search, init, new)"
+                "commande inconnue {detail}{hint} (commandes : build, serve, check, search, init, new, harvest)"
             )
         }
         K::InvalidValue | K::ValueValidation => format!("valeur invalide pour {detail}"),
@@ -279,6 +296,25 @@ fn clap_error(err: clap::Error) -> ExitCode {
     };
     eprintln!("erreur : {message}\nAide : vitrine --aide");
     ExitCode::from(2)
+}
+
+/// Problems that did not stop the command, like `check` shows them.
+fn print_warnings(warnings: &[Diagnostic]) {
+    for d in warnings {
+        let mut place = d.file.display().to_string();
+        if d.line > 0 {
+            place.push_str(&format!(":{}", d.line));
+        }
+        let field = d
+            .field
+            .as_ref()
+            .map(|f| format!(" [{f}]"))
+            .unwrap_or_default();
+        eprintln!("{place} : avertissement{field} : {}", d.message);
+        if let Some(s) = &d.suggestion {
+            eprintln!("    vouliez-vous dire « {s} » ?");
+        }
+    }
 }
 
 fn print_diagnostics(diagnostics: &[Diagnostic]) {
@@ -350,6 +386,7 @@ fn build(args: BuildArgs) -> ExitCode {
     }
     match result {
         Ok(summary) => {
+            print_warnings(&summary.warnings);
             if !args.quiet && summary.unchanged {
                 println!(
                     "Rien n'a changé depuis la dernière construction : {} est à jour ({} pages HTML, {} fichiers ; vérifié en {:.2} s).",
@@ -368,6 +405,14 @@ fn build(args: BuildArgs) -> ExitCode {
                     summary.files,
                     summary.elapsed.as_secs_f64()
                 );
+                if summary.harvested > 0 {
+                    println!(
+                        "Dont {} scénario{} moissonné{} sur d'autres vitrines (vitrine harvest).",
+                        summary.harvested,
+                        plural(summary.harvested),
+                        plural(summary.harvested)
+                    );
+                }
                 if args.durees {
                     for (stage, duration) in &summary.stages {
                         println!("  {stage} : {:.2} s", duration.as_secs_f64());
@@ -543,12 +588,26 @@ fn search(args: SearchArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let sources: std::collections::BTreeMap<&str, &Path> = prepared
+    // Where each hit is: its source file, or its page on its académie's site when harvested.
+    let sources: std::collections::BTreeMap<&str, String> = prepared
         .loaded
         .content
         .scenarios
         .iter()
-        .map(|s| (s.slug.as_str(), s.source.as_path()))
+        .map(|s| {
+            let place = match &s.origine {
+                Some(origine) => origine.url.clone(),
+                None => s.source.display().to_string(),
+            };
+            (s.slug.as_str(), place)
+        })
+        .collect();
+    let urls: std::collections::BTreeMap<&str, &str> = prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .filter_map(|s| Some((s.slug.as_str(), s.origine.as_ref()?.url.as_str())))
         .collect();
     if args.json {
         let rows: Vec<serde_json::Value> = hits
@@ -557,8 +616,10 @@ fn search(args: SearchArgs) -> ExitCode {
                 serde_json::json!({
                     "slug": h.slug,
                     "titre": h.titre,
-                    "url": crate::urls::scenario(&h.slug),
-                    "fichier": sources.get(h.slug.as_str()).map(|p| p.display().to_string()),
+                    "url": urls
+                        .get(h.slug.as_str())
+                        .map_or_else(|| crate::urls::scenario(&h.slug), |u| u.to_string()),
+                    "fichier": sources.get(h.slug.as_str()).filter(|_| !urls.contains_key(h.slug.as_str())),
                     "score": h.score,
                     "extrait": h.snippet_html,
                 })
@@ -576,10 +637,7 @@ fn search(args: SearchArgs) -> ExitCode {
     }
     let color = std::io::stdout().is_terminal();
     for (rank, hit) in hits.iter().enumerate() {
-        let file = sources
-            .get(hit.slug.as_str())
-            .map(|p| p.display().to_string())
-            .unwrap_or_default();
+        let file = sources.get(hit.slug.as_str()).cloned().unwrap_or_default();
         println!("{}. {}\n   {}", rank + 1, hit.titre, file);
         if !hit.snippet_html.is_empty() {
             println!("   {}", snippet_for_terminal(&hit.snippet_html, color));
@@ -604,6 +662,57 @@ fn snippet_for_terminal(html: &str, color: bool) -> String {
         .replace("&#39;", "'")
         .replace("&amp;", "&")
         .replace('\n', " ")
+}
+
+fn harvest(args: HarvestArgs) -> ExitCode {
+    let config = match crate::config::Config::load(&args.root) {
+        Ok(c) => c,
+        Err(d) => {
+            eprintln!("{d}");
+            return ExitCode::FAILURE;
+        }
+    };
+    if crate::federation::sources(&config).is_empty() {
+        eprintln!(
+            "erreur : aucune source à moissonner : ajoutez « moissonnage: sources: » à {} (voir le README, « Vitrine nationale »)",
+            crate::config::CONFIG_FILE
+        );
+        return ExitCode::FAILURE;
+    }
+    let report = crate::federation::fetch::harvest(&args.root, &config);
+    for outcome in &report.outcomes {
+        let source = &outcome.source;
+        match &outcome.result {
+            Ok(fetched) => println!(
+                "ok : {} : {} scénario{}, {} octets",
+                source.describe(),
+                fetched.scenarios,
+                plural(fetched.scenarios),
+                fetched.bytes
+            ),
+            Err(e) => {
+                let kept = if outcome.previous_kept {
+                    "le catalogue moissonné précédemment est gardé"
+                } else {
+                    "aucun catalogue précédent : ses scénarios manqueront"
+                };
+                eprintln!("erreur : {} : {e} ; {kept}", source.describe());
+            }
+        }
+    }
+    let (ok, failed) = (report.succeeded(), report.failed());
+    println!(
+        "Moissonnage : {ok} source{} à jour, {failed} en échec, {} scénario{} téléchargé{}. Lancez « vitrine build » pour les publier.",
+        plural(ok),
+        report.scenarios(),
+        plural(report.scenarios()),
+        plural(report.scenarios())
+    );
+    if failed > 0 {
+        ExitCode::FAILURE
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn init(args: InitArgs) -> ExitCode {
@@ -675,5 +784,10 @@ fn new_scenario(args: NewArgs) -> ExitCode {
 
 /// Suggests a sub-command for a typo (`vitrine biuld`).
 pub fn suggest_command(input: &str) -> Option<String> {
-    closest(input, ["build", "serve", "check", "search", "init", "new"])
+    closest(
+        input,
+        [
+            "build", "serve", "check", "search", "init", "new", "harvest",
+        ],
+    )
 }

@@ -47,6 +47,9 @@ pub struct Config {
     /// Additions and overrides to the built-in vocabularies.
     #[serde(default)]
     pub vocabulaires: BTreeMap<VocabName, Vec<Entry>>,
+    /// National vitrine: the catalogues of other vitrines that `vitrine harvest` downloads.
+    #[serde(default)]
+    pub moissonnage: Option<Moissonnage>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -58,6 +61,102 @@ pub struct Editeur {
     /// Contact address of the publisher: the `adminEmail` of the OAI-PMH static repository.
     #[serde(default)]
     pub courriel: Option<String>,
+}
+
+/// Where and how `vitrine harvest` fetches other vitrines' `catalogue.json`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Moissonnage {
+    #[serde(default)]
+    pub sources: Vec<HarvestSource>,
+    /// Seconds allowed per source, connection and whole download included.
+    #[serde(default = "default_harvest_delay")]
+    pub delai: u64,
+    /// Largest catalogue accepted, in megabytes (10^6 bytes).
+    #[serde(default = "default_harvest_max_mb")]
+    pub taille_max: u64,
+}
+
+/// One harvested catalogue: exactly one of an http(s) address or a local path (checked by
+/// [`Config::parse`]).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HarvestSource {
+    /// Name shown in messages (« Académie de Lyon »); the address or path otherwise.
+    #[serde(default)]
+    pub nom: Option<String>,
+    /// `http://` or `https://` address of a `catalogue.json`.
+    #[serde(default)]
+    pub url: Option<String>,
+    /// Path of a `catalogue.json`, relative to the site root (or absolute).
+    #[serde(default)]
+    pub chemin: Option<String>,
+}
+
+/// Where a source's catalogue is read from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceLocation<'a> {
+    Url(&'a str),
+    Chemin(&'a str),
+}
+
+impl HarvestSource {
+    /// The address, else the path (a checked configuration has exactly one).
+    pub fn location(&self) -> SourceLocation<'_> {
+        match (non_blank(&self.url), non_blank(&self.chemin)) {
+            (Some(url), _) => SourceLocation::Url(url),
+            (None, chemin) => SourceLocation::Chemin(chemin.unwrap_or("")),
+        }
+    }
+
+    /// The address or path as written in the configuration.
+    pub fn written(&self) -> &str {
+        match self.location() {
+            SourceLocation::Url(s) | SourceLocation::Chemin(s) => s,
+        }
+    }
+
+    /// What messages call the source: its name, or its address.
+    pub fn label(&self) -> &str {
+        non_blank(&self.nom).unwrap_or_else(|| self.written())
+    }
+
+    /// Why the source cannot be used, if it cannot.
+    fn problem(&self) -> Option<String> {
+        match (non_blank(&self.url), non_blank(&self.chemin)) {
+            (Some(_), Some(_)) => Some(
+                "une source de moissonnage a soit « url », soit « chemin », pas les deux"
+                    .to_string(),
+            ),
+            (None, None) => Some(
+                "une source de moissonnage a besoin d'une « url » (https://…/catalogue.json) ou d'un « chemin » vers un catalogue.json"
+                    .to_string(),
+            ),
+            (Some(url), None) => {
+                let scheme = url::Url::parse(url).map(|u| u.scheme().to_string());
+                (!matches!(scheme.as_deref(), Ok("http" | "https"))).then(|| {
+                    format!(
+                        "adresse de source invalide « {url} » : elle doit commencer par https:// ou http:// (pour un fichier, écrivez « chemin: »)"
+                    )
+                })
+            }
+            (None, Some(_)) => None,
+        }
+    }
+}
+
+fn non_blank(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+pub const DEFAULT_HARVEST_DELAY_SECS: u64 = 20;
+pub const DEFAULT_HARVEST_MAX_MB: u64 = 50;
+
+fn default_harvest_delay() -> u64 {
+    DEFAULT_HARVEST_DELAY_SECS
+}
+fn default_harvest_max_mb() -> u64 {
+    DEFAULT_HARVEST_MAX_MB
 }
 
 fn default_theme() -> String {
@@ -82,8 +181,10 @@ const KNOWN_KEYS: &[&str] = &[
     "scenarios_par_page",
     "scenarios_accueil",
     "iframes_autorisees",
+    "academie",
     "editeur",
     "vocabulaires",
+    "moissonnage",
 ];
 
 impl Config {
@@ -106,6 +207,7 @@ impl Config {
     pub fn parse(source: &str) -> Result<Config, Diagnostic> {
         let config: Config = serde_yaml::from_str(source).map_err(|e| yaml_error(&e, source))?;
         config.check()?;
+        config.check_harvest(source)?;
         Ok(config)
     }
 
@@ -132,6 +234,39 @@ impl Config {
         Ok(())
     }
 
+    /// The harvest sources: each one usable, none listed twice; located in `source`.
+    fn check_harvest(&self, source: &str) -> Result<(), Diagnostic> {
+        let Some(harvest) = &self.moissonnage else {
+            return Ok(());
+        };
+        let located = |path: &str, message: String| {
+            let (line, column) = yaml_position(source, path).unwrap_or((0, 0));
+            Diagnostic::new(ErrorKind::Config, CONFIG_FILE, message)
+                .at(line, column)
+                .field(path.to_string())
+        };
+        for (key, value) in [("delai", harvest.delai), ("taille_max", harvest.taille_max)] {
+            if value == 0 {
+                let path = format!("moissonnage.{key}");
+                return Err(located(&path, format!("{key} doit valoir au moins 1")));
+            }
+        }
+        for (i, s) in harvest.sources.iter().enumerate() {
+            let path = format!("moissonnage.sources[{i}]");
+            if let Some(problem) = s.problem() {
+                return Err(located(&path, problem));
+            }
+            if harvest.sources[..i]
+                .iter()
+                .any(|o| o.written() == s.written())
+            {
+                let message = format!("la source « {} » est déjà listée", s.written());
+                return Err(located(&path, message));
+            }
+        }
+        Ok(())
+    }
+
     /// The path prefix all links start with: `/` or `/vitrine/` for a sub-path deployment.
     pub fn base_path(&self) -> String {
         let path = url::Url::parse(&self.base_url)
@@ -145,19 +280,63 @@ impl Config {
     }
 }
 
+/// Line and column of the value at `path` (`moissonnage.sources[1]`) in the YAML `source`.
+fn yaml_position(source: &str, path: &str) -> Option<(usize, usize)> {
+    crate::content::frontmatter::yaml_position(source, path)
+}
+
 /// Converts a serde_yaml error on the configuration into a located French diagnostic.
 fn yaml_error(err: &serde_yaml::Error, _source: &str) -> Diagnostic {
     let text = err.to_string();
-    let mut diag = Diagnostic::new(ErrorKind::Config, CONFIG_FILE, translate_serde(&text));
+    // Nested errors read « moissonnage.sources[0]: unknown field … at line 4 column 7 ».
+    let (path, message) = split_error_path(&text);
+    let mut diag = Diagnostic::new(ErrorKind::Config, CONFIG_FILE, translate_serde(message));
     if let Some(loc) = err.location() {
         diag = diag.at(loc.line(), loc.column());
     }
-    if let Some(unknown) = unknown_field_name(&text) {
-        diag = diag
-            .field(unknown.clone())
-            .suggest(closest(&unknown, KNOWN_KEYS.iter().copied()));
+    if let Some(unknown) = unknown_field_name(message) {
+        let expected = expected_fields(message);
+        let suggestion = match path {
+            None => closest(&unknown, KNOWN_KEYS.iter().copied()),
+            Some(_) => closest(&unknown, expected.iter().map(String::as_str)),
+        };
+        let field = match path {
+            Some(path) => format!("{path}.{unknown}"),
+            None => unknown.clone(),
+        };
+        diag = diag.field(field).suggest(suggestion);
     }
     diag
+}
+
+/// (`moissonnage.sources[0]`, `unknown field …`) from a nested serde_yaml message; the
+/// position suffix is dropped (the diagnostic carries it).
+fn split_error_path(text: &str) -> (Option<&str>, &str) {
+    let text = match text.rfind(" at line ") {
+        Some(i) => &text[..i],
+        None => text,
+    };
+    match text.split_once(": ") {
+        Some((path, rest))
+            if !path.is_empty() && !path.contains(char::is_whitespace) && !path.contains('`') =>
+        {
+            (Some(path), rest)
+        }
+        _ => (None, text),
+    }
+}
+
+/// The keys serde lists after « expected one of ».
+fn expected_fields(serde_message: &str) -> Vec<String> {
+    let Some((_, expected)) = serde_message.split_once("expected") else {
+        return Vec::new();
+    };
+    expected
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
 }
 
 /// Extracts the key from serde's "unknown field `x`, expected …".
@@ -200,5 +379,71 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::Config);
         assert_eq!(err.line, 2);
         assert_eq!(err.suggestion.as_deref(), Some("theme"));
+    }
+
+    #[test]
+    fn harvest_sources_parse_with_defaults() {
+        let c = Config::parse(
+            "titre: T\nmoissonnage:\n  sources:\n    - nom: Académie de Lyon\n      url: https://vitrine.ac-lyon.fr/catalogue.json\n    - chemin: ../normandie/public/catalogue.json\n",
+        )
+        .unwrap();
+        let m = c.moissonnage.expect("moissonnage");
+        assert_eq!(m.delai, DEFAULT_HARVEST_DELAY_SECS);
+        assert_eq!(m.taille_max, DEFAULT_HARVEST_MAX_MB);
+        assert_eq!(m.sources[0].label(), "Académie de Lyon");
+        assert_eq!(
+            m.sources[0].location(),
+            SourceLocation::Url("https://vitrine.ac-lyon.fr/catalogue.json")
+        );
+        assert_eq!(m.sources[1].label(), "../normandie/public/catalogue.json");
+        assert_eq!(
+            m.sources[1].location(),
+            SourceLocation::Chemin("../normandie/public/catalogue.json")
+        );
+    }
+
+    fn harvest_error(yaml: &str) -> Diagnostic {
+        Config::parse(&format!("titre: T\nmoissonnage:\n{yaml}")).unwrap_err()
+    }
+
+    #[test]
+    fn a_source_needs_exactly_one_of_url_and_path() {
+        let both = harvest_error(
+            "  sources:\n    - url: https://a.fr/catalogue.json\n      chemin: a.json\n",
+        );
+        assert_eq!(both.kind, ErrorKind::Config);
+        assert!(both.message.contains("pas les deux"), "{both}");
+        assert_eq!(both.line, 4, "{both}");
+        assert_eq!(both.field.as_deref(), Some("moissonnage.sources[0]"));
+        let neither = harvest_error("  sources:\n    - url: https://a.fr/c.json\n    - nom: B\n");
+        assert!(
+            neither.message.contains("besoin d'une « url »"),
+            "{neither}"
+        );
+        assert_eq!(neither.line, 5, "{neither}");
+    }
+
+    #[test]
+    fn harvest_settings_are_checked() {
+        let ftp = harvest_error("  sources:\n    - url: ftp://a.fr/c.json\n");
+        assert!(ftp.message.contains("https://"), "{ftp}");
+        let zero = harvest_error("  sources: []\n  delai: 0\n");
+        assert!(zero.message.contains("delai"), "{zero}");
+        assert_eq!(zero.line, 4, "{zero}");
+        let twice = harvest_error("  sources:\n    - chemin: a.json\n    - chemin: a.json\n");
+        assert!(twice.message.contains("déjà listée"), "{twice}");
+        assert_eq!(twice.line, 5, "{twice}");
+        let unknown = harvest_error("  sources:\n    - adresse: https://a.fr/c.json\n");
+        assert!(
+            unknown.message.contains("clé inconnue « adresse »"),
+            "{unknown}"
+        );
+        assert_eq!(unknown.line, 4, "{unknown}");
+        assert_eq!(
+            unknown.field.as_deref(),
+            Some("moissonnage.sources[0].adresse")
+        );
+        let typo = harvest_error("  sources:\n    - chemn: a.json\n");
+        assert_eq!(typo.suggestion.as_deref(), Some("chemin"), "{typo}");
     }
 }

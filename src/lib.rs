@@ -10,6 +10,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod exports;
+pub mod federation;
 pub mod index;
 pub mod init;
 pub mod markdown;

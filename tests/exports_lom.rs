@@ -335,6 +335,7 @@ fn a_record_with_every_vocabulary_value_validates() {
         },
         body: String::new(),
         body_line: 1,
+        origine: None,
     };
     let config = Config::parse(&format!("titre: T\nbase_url: {BASE_URL}\n")).expect("config");
     let mut w = XmlWriter::new();

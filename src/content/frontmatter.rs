@@ -168,6 +168,17 @@ fn yaml_message_fr(message: &str) -> String {
     format!("{hint} ({base})")
 }
 
+/// Line and column (1-based) of the value at `path` (`a.b[2]`) in a whole YAML document,
+/// else of its key; `None` when the path is not in the document.
+pub fn yaml_position(yaml: &str, path: &str) -> Option<(usize, usize)> {
+    let positions = locate(yaml);
+    positions
+        .values
+        .get(path)
+        .or_else(|| positions.keys.get(path))
+        .copied()
+}
+
 /// Walks the YAML events and records the position of every key and value by path.
 fn locate(yaml: &str) -> Positions {
     let mut locator = Locator::default();

@@ -17,7 +17,7 @@ use std::time::SystemTime;
 use rayon::prelude::*;
 
 pub use facet::{Facet, FacetValue};
-pub use model::{Auteur, Duree, Metadata, Page, Ressource, Scenario, SiteContent};
+pub use model::{Auteur, Duree, Metadata, Origine, Page, Ressource, Scenario, SiteContent};
 
 use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
@@ -241,6 +241,7 @@ fn load_scenario(
         meta,
         body: doc.body,
         body_line: doc.body_line,
+        origine: None,
     })
 }
 

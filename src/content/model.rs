@@ -84,6 +84,25 @@ pub struct Scenario {
     pub body: String,
     /// Line of the source file where the body starts (1-based), to locate Markdown problems.
     pub body_line: usize,
+    /// Set for a scenario harvested from another vitrine's catalogue (`vitrine harvest`): it
+    /// has no page here, every link goes to its page on the académie's site.
+    pub origine: Option<Origine>,
+}
+
+impl Scenario {
+    /// Whether the scenario comes from another vitrine (no page, no export here).
+    pub fn is_harvested(&self) -> bool {
+        self.origine.is_some()
+    }
+}
+
+/// Where a harvested scenario comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Origine {
+    /// The harvest source, as messages name it (`nom` of the configuration, else its address).
+    pub source: String,
+    /// Canonical address of the scenario's page on the académie's site.
+    pub url: String,
 }
 
 /// A free page (`content/pages/*.md`) or the home text (`content/_index.md`).

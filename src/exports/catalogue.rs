@@ -144,8 +144,15 @@ pub fn catalogue<'a>(input: &'a BuildInput<'a>) -> Catalogue<'a> {
     let vocabs = input.vocabs;
     let academies = vocabs.get(VocabName::Academies);
     let tools = tool_labels(&input.content.scenarios);
-    let mut scenarios: Vec<&Scenario> =
-        input.content.scenarios.iter().map(|s| s.as_ref()).collect();
+    // Harvested scenarios are left out: a national vitrine that re-published them would feed
+    // them back to whoever harvests it (loops between vitrines).
+    let mut scenarios: Vec<&Scenario> = input
+        .content
+        .scenarios
+        .iter()
+        .map(|s| s.as_ref())
+        .filter(|s| !s.is_harvested())
+        .collect();
     scenarios.sort_by(|a, b| a.slug.cmp(&b.slug));
     let items = scenarios
         .into_iter()

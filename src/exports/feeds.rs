@@ -139,15 +139,16 @@ fn person(name: &str) -> Person {
 fn feed(input: &BuildInput, path: &str, title: String, page: &str, members: &[usize]) -> Feed {
     let config = input.config;
     let base = &config.base_url;
-    let entries: Vec<Entry> = members
-        .iter()
-        .take(MAX_ENTRIES)
-        .filter_map(|&i| input.content.scenarios.get(i))
-        .map(|s| entry(input, s))
-        .collect();
-    let updated = members
-        .iter()
-        .filter_map(|&i| input.content.scenarios.get(i))
+    // Only local scenarios: harvested ones have their own académie's feeds. A listing made of
+    // harvested scenarios only still has its (empty) feed, since its page announces it.
+    let local = || {
+        members
+            .iter()
+            .filter_map(|&i| input.content.scenarios.get(i))
+            .filter(|s| !s.is_harvested())
+    };
+    let entries: Vec<Entry> = local().take(MAX_ENTRIES).map(|s| entry(input, s)).collect();
+    let updated = local()
         .map(|s| scenario_lastmod(s))
         .max()
         .map(datetime)

@@ -39,14 +39,15 @@ pub fn enabled(config: &Config) -> bool {
     !config.base_url.is_empty()
 }
 
-/// The scenarios that are exported (drafts shown by `--drafts` are never exported).
+/// The scenarios that are exported (drafts shown by `--drafts` are never exported, nor
+/// scenarios harvested from other vitrines: they are described by their own site).
 pub fn published<'a>(input: &'a BuildInput) -> impl Iterator<Item = &'a Scenario> {
     input
         .content
         .scenarios
         .iter()
         .map(|s| s.as_ref())
-        .filter(|s| !s.meta.brouillon)
+        .filter(|s| !s.meta.brouillon && !s.is_harvested())
 }
 
 /// The records of every published scenario, or nothing without `base_url`.
@@ -623,6 +624,7 @@ pub(crate) mod tests {
             },
             body: String::new(),
             body_line: 1,
+            origine: None,
         }
     }
 

@@ -98,7 +98,7 @@ pub fn html_pages(input: &BuildInput) -> Vec<PageEntry> {
             lastmod: None,
         });
     }
-    for scenario in scenarios {
+    for scenario in scenarios.iter().filter(|s| !s.is_harvested()) {
         pages.push(PageEntry {
             path: urls::scenario(&scenario.slug),
             lastmod: Some(scenario_lastmod(scenario)),

@@ -140,7 +140,7 @@ pub fn export(
         let sets = records::facet_sets(values, &ordinals);
         files.push(data_file(&format!("facettes/{}", facet.slug()), &sets));
     }
-    for (j, chunk) in records::records(content, &facets, &order)
+    for (j, chunk) in records::records(content, vocabs, &facets, &order)
         .chunks(RECORDS_PER_FILE)
         .enumerate()
     {

@@ -7,6 +7,7 @@ use serde::Serialize;
 use crate::content::facet::unique_keys;
 use crate::content::{Facet, FacetValue, Scenario, SiteContent};
 use crate::text::truncate_words;
+use crate::vocab::Vocabularies;
 
 /// Length of the summary kept in a record: enough for a two-line excerpt.
 pub const SUMMARY_CHARS: usize = 220;
@@ -25,6 +26,13 @@ pub struct Record {
     pub academies: Vec<usize>,
     pub disciplines: Vec<usize>,
     pub niveaux: Vec<usize>,
+    /// Absolute address of a harvested scenario's page (on its académie's site); absent for
+    /// a local scenario, whose address is the manifest's `adresse`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// « Sur le site de l'académie de Lyon » for a harvested scenario.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub origine: Option<String>,
 }
 
 /// Scenario index (in `SiteContent::scenarios`) → ordinal.
@@ -84,6 +92,7 @@ fn delta_encode(sorted: &[u32]) -> Vec<u32> {
 /// The records of every scenario, in ordinal order.
 pub fn records(
     content: &SiteContent,
+    vocabs: &Vocabularies,
     facets: &[(Facet, Vec<FacetValue>)],
     order: &[String],
 ) -> Vec<Record> {
@@ -104,11 +113,15 @@ pub fn records(
     order
         .iter()
         .filter_map(|slug| by_slug.get(slug.as_str()))
-        .map(|s| record(s, &positions))
+        .map(|s| record(s, vocabs, &positions))
         .collect()
 }
 
-fn record(scenario: &Scenario, positions: &HashMap<(Facet, &str), usize>) -> Record {
+fn record(
+    scenario: &Scenario,
+    vocabs: &Vocabularies,
+    positions: &HashMap<(Facet, &str), usize>,
+) -> Record {
     let meta = &scenario.meta;
     let values = |facet: Facet| -> Vec<usize> {
         unique_keys(facet, scenario)
@@ -124,6 +137,8 @@ fn record(scenario: &Scenario, positions: &HashMap<(Facet, &str), usize>) -> Rec
         academies: values(Facet::Academies),
         disciplines: values(Facet::Disciplines),
         niveaux: values(Facet::Niveaux),
+        url: scenario.origine.as_ref().map(|o| o.url.clone()),
+        origine: crate::federation::marker(vocabs, scenario),
     }
 }
 

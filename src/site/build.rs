@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{self, Facet, Loaded, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
+use crate::federation;
 use crate::index::{IndexDoc, SearchIndex};
 use crate::markdown::{self, Rendered};
 use crate::render::Theme;
@@ -84,6 +85,10 @@ pub struct Summary {
     pub stages: Vec<(&'static str, Duration)>,
     /// Nothing changed since the previous build: the published folder was left as it was.
     pub unchanged: bool,
+    /// Scenarios harvested from other vitrines (included in `scenarios`).
+    pub harvested: usize,
+    /// Problems that did not stop the build (harvested entries left out, duplicates).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Measures consecutive stages of the build.
@@ -114,6 +119,8 @@ pub struct Prepared {
     pub loaded: Loaded,
     pub scenarios_html: BTreeMap<String, Arc<Rendered>>,
     pub pages_html: BTreeMap<String, Rendered>,
+    /// Problems that do not stop the build: harvested entries left out, duplicates.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// What a build can reuse from the previous one (`vitrine serve`): parsed scenarios, and
@@ -157,7 +164,16 @@ pub fn prepare_cached(
     let root = &options.root;
     let (config, vocabs) = load_settings(options)?;
     progress.stage("lecture et vérification des scénarios");
-    let loaded = content::load_cached(root, &config, &vocabs, options.drafts, &mut caches.sources)?;
+    let mut loaded =
+        content::load_cached(root, &config, &vocabs, options.drafts, &mut caches.sources)?;
+    // Harvested scenarios come from the cache written by `vitrine harvest`, never the network.
+    let harvested = federation::load(root, &config, &vocabs);
+    let mut warnings = harvested.warnings;
+    warnings.extend(federation::merge(
+        &mut loaded.content,
+        &config.base_url,
+        harvested.scenarios,
+    ));
 
     progress.stage("mise en forme du Markdown");
     let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts);
@@ -182,6 +198,7 @@ pub fn prepare_cached(
         loaded,
         scenarios_html,
         pages_html,
+        warnings,
     })
 }
 
@@ -223,9 +240,11 @@ fn render_scenarios(
 ) -> BTreeMap<String, Arc<Rendered>> {
     let fingerprint = links.fingerprint();
     let cached = &caches.markdown;
+    // Harvested scenarios have no body here: their text stays on the académie's site.
     let rendered: Vec<(Arc<Scenario>, Arc<Rendered>, bool)> = content
         .scenarios
         .par_iter()
+        .filter(|s| !s.is_harvested())
         .map(|s| {
             if let Some(hit) = cached
                 .get(&s.slug)
@@ -303,7 +322,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let inputs = cache::inputs_hash(&options.root, &cache_dir, &options.cache_key()).ok();
     let previous = cache::load(&cache_dir);
     if let (Some(inputs), Some(record)) = (&inputs, &previous) {
-        if record.inputs == *inputs && record.output_unchanged(&output) {
+        // A build with warnings is done again, so that they are shown again.
+        if record.inputs == *inputs && record.warnings == 0 && record.output_unchanged(&output) {
             watch.lap("vérification : rien n'a changé");
             return Ok(Summary {
                 scenarios: record.scenarios,
@@ -313,6 +333,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 elapsed: started.elapsed(),
                 stages: watch.stages,
                 unchanged: true,
+                harvested: record.harvested,
+                warnings: Vec::new(),
             });
         }
     }
@@ -392,6 +414,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         elapsed: started.elapsed(),
         stages: watch.stages,
         unchanged: false,
+        harvested: content
+            .scenarios
+            .iter()
+            .filter(|s| s.is_harvested())
+            .count(),
+        warnings: prepared.warnings.clone(),
     };
     if let Some(inputs) = inputs {
         remember(&cache_dir, &output, inputs, index_record, &summary);
@@ -414,6 +442,8 @@ fn remember(
     record.related = index.1;
     record.scenarios = summary.scenarios;
     record.drafts_excluded = summary.drafts_excluded;
+    record.harvested = summary.harvested;
+    record.warnings = summary.warnings.len();
     record.html_pages = summary.html_pages;
     record.files = summary.files;
     record.output = output.to_path_buf();

@@ -49,6 +49,9 @@ pub struct BuildRecord {
     pub related: BTreeMap<String, Vec<String>>,
     pub scenarios: usize,
     pub drafts_excluded: usize,
+    pub harvested: usize,
+    /// Warnings of the build: a build with warnings is never skipped, so they show again.
+    pub warnings: usize,
     pub html_pages: usize,
     pub files: usize,
     /// The output folder this record describes.
@@ -213,6 +216,8 @@ impl BuildRecord {
             related: BTreeMap::new(),
             scenarios: 0,
             drafts_excluded: 0,
+            harvested: 0,
+            warnings: 0,
             html_pages: 0,
             files: 0,
             output: PathBuf::new(),

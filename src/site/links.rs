@@ -25,7 +25,8 @@ impl LinkTable {
     pub fn new(content: &SiteContent, excluded_drafts: &[PathBuf]) -> LinkTable {
         let mut pages = BTreeMap::new();
         let mut files = BTreeMap::new();
-        for s in &content.scenarios {
+        // Harvested scenarios have no page here to link to.
+        for s in content.scenarios.iter().filter(|s| !s.is_harvested()) {
             pages.insert(s.source.clone(), urls::scenario(&s.slug));
             if let Some(dir) = &s.bundle_dir {
                 for f in &s.bundle_files {

@@ -212,6 +212,10 @@ fn plan_specs(site: &Site) -> Vec<Planned> {
         );
     }
     for (index, scenario) in site.scenarios().iter().enumerate() {
+        // A harvested scenario's page is on its académie's site.
+        if scenario.is_harvested() {
+            continue;
+        }
         let spec = PageSpec::Scenario { index };
         add(
             urls::scenario(&scenario.slug),
@@ -498,6 +502,10 @@ struct Crumb {
 struct Card {
     titre: String,
     href: String,
+    /// The link leaves the site (a harvested scenario, on its académie's site).
+    externe: bool,
+    /// « Sur le site de l'académie de Lyon » for a harvested scenario.
+    origine: Option<String>,
     resume: String,
     date: String,
     date_iso: String,
@@ -725,9 +733,15 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
         .map(|k| site.label(Facet::Disciplines, k))
         .collect();
     etiquettes.extend(meta.niveaux.iter().map(|k| site.label(Facet::Niveaux, k)));
+    let href = match &scenario.origine {
+        Some(origine) => origine.url.clone(),
+        None => linker.href(&urls::scenario(&scenario.slug)),
+    };
     Card {
         titre: meta.titre.clone(),
-        href: linker.href(&urls::scenario(&scenario.slug)),
+        href,
+        externe: scenario.is_harvested(),
+        origine: crate::federation::marker(site.input.vocabs, scenario),
         resume: meta.resume.clone(),
         date: long_date(meta.date),
         date_iso: meta.date.to_string(),
@@ -1640,6 +1654,7 @@ mod tests {
             },
             body: String::new(),
             body_line: 1,
+            origine: None,
         }
     }
 
@@ -1998,6 +2013,38 @@ mod tests {
         assert!(scenario.contains(
             "<link rel=\"canonical\" href=\"https://www.ac-exemple.fr/vitrine/scenarios/thales/\">"
         ));
+    }
+
+    #[test]
+    fn a_harvested_scenario_has_no_page_and_links_to_its_academy() {
+        let mut fixture = Fixture::new();
+        let thales = fixture
+            .content
+            .scenarios
+            .iter_mut()
+            .find(|s| s.slug == "thales")
+            .expect("thales");
+        std::sync::Arc::make_mut(thales).origine = Some(crate::content::Origine {
+            source: "Académie de Lyon".to_string(),
+            url: "https://vitrine.ac-lyon.fr/scenarios/thales/".to_string(),
+        });
+        let theme = default_theme();
+        let files = render_pages(&fixture.input(), &theme).expect("pages");
+        assert!(!files
+            .iter()
+            .any(|f| f.path.starts_with("scenarios/thales/")));
+        let external = "<a href=\"https://vitrine.ac-lyon.fr/scenarios/thales/\" rel=\"external\">";
+        let listing = html(&files, "scenarios/index.html");
+        assert!(listing.contains(external), "{listing}");
+        assert!(listing
+            .contains("<p class=\"carte-origine\">Sur le site de l&#39;académie de Lyon</p>"));
+        // Related scenarios of a local page link there too.
+        let related = html(&files, "scenarios/pythagore/index.html");
+        assert!(related.contains(external));
+        // Facet counts still include it.
+        let academy = html(&files, "academies/lyon/index.html");
+        assert!(academy.contains(">Mathématiques</a> <span class=\"nombre\">(3)</span>"));
+        check_links(&fixture, &files, &theme);
     }
 
     #[test]

@@ -353,6 +353,7 @@ fn clone_prepared(prepared: &Prepared) -> Prepared {
         },
         scenarios_html: prepared.scenarios_html.clone(),
         pages_html: prepared.pages_html.clone(),
+        warnings: prepared.warnings.clone(),
     }
 }
 
@@ -367,6 +368,7 @@ impl Snapshot {
             .content
             .scenarios
             .iter()
+            .filter(|s| !s.is_harvested())
             .filter(|s| self.related.get(&s.slug) != before.related.get(&s.slug))
             .map(|s| urls::scenario(&s.slug))
             .collect();

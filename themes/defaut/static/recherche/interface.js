@@ -151,10 +151,12 @@
     var item = element('li', 'resultat');
     var title = element('h3', 'resultat-titre');
     var link = element('a');
-    link.href = root + record.url;
+    link.href = record.externe ? record.url : root + record.url;
+    if (record.externe) link.rel = 'external';
     marked(link, record.titre, terms);
     title.appendChild(link);
     item.appendChild(title);
+    if (record.origine) item.appendChild(element('p', 'resultat-origine', record.origine));
     if (record.resume) {
       var excerpt = element('p', 'resultat-extrait');
       marked(excerpt, record.resume, terms);

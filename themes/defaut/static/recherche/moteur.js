@@ -382,7 +382,10 @@
           titre: record.titre,
           date: record.date,
           resume: record.resume,
-          url: manifest.adresse.replace('{slug}', record.slug),
+          // A harvested scenario's page is on its académie's site: an absolute address.
+          url: record.url || manifest.adresse.replace('{slug}', record.slug),
+          externe: !!record.url,
+          origine: record.origine || '',
           academies: labels(manifest, 'academies', record.academies),
           disciplines: labels(manifest, 'disciplines', record.disciplines),
           niveaux: labels(manifest, 'niveaux', record.niveaux)

@@ -1,0 +1,432 @@
+//! National vitrine (federation): scenarios of other vitrines, harvested from their
+//! `catalogue.json`, shown beside the local ones.
+//!
+//! Two steps, so that a build never touches the network:
+//! 1. `vitrine harvest` ([`fetch::harvest`]) downloads (or reads) each configured source and
+//!    keeps it in `.vitrine-cache/moisson/<id>.json`; a source that fails keeps its previous copy.
+//! 2. every build ([`load`] then [`merge`]) reads that cache, turns each valid entry into a
+//!    [`Scenario`] with an [`Origine`](crate::content::Origine), and merges them into the
+//!    content: they count in listings, facets, search and related scenarios, but get no page
+//!    (their links go to the académie's site) and no export (see `docs/catalogue.md`: a
+//!    national vitrine re-publishing what it harvests would make loops between vitrines).
+//!
+//! Nothing here fails a build: an unreadable cache, an invalid entry or a duplicate is a
+//! warning, and the entry is left out.
+
+pub mod entry;
+pub mod fetch;
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::config::{Config, SourceLocation};
+use crate::content::{Scenario, SiteContent};
+use crate::diagnostics::{Diagnostic, ErrorKind};
+use crate::site::build::CACHE_DIR;
+use crate::site::pages::{absolute_url, academy_name};
+use crate::text::{fold, slugify};
+use crate::urls;
+use crate::vocab::{VocabName, Vocabularies};
+
+/// Folder of the harvested catalogues, under the cache folder.
+pub const HARVEST_DIR: &str = "moisson";
+/// The only `schema_version` of `catalogue.json` this version reads.
+pub const SCHEMA_VERSION: u64 = 1;
+/// Longest source id (file names stay well under the usual 255 bytes).
+const MAX_ID_CHARS: usize = 80;
+
+/// A configured source, with where its catalogue is kept.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// File name stem in the cache: a slug of the address or path.
+    pub id: String,
+    /// What messages call it (`nom`, else the address or path).
+    pub label: String,
+    pub location: Location,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Location {
+    /// `http(s)://…/catalogue.json`.
+    Url(String),
+    /// A file, absolute or relative to the site root (as written).
+    File(PathBuf),
+}
+
+impl Source {
+    /// The cache file, relative to the site root.
+    pub fn cache_file(&self) -> PathBuf {
+        Path::new(CACHE_DIR)
+            .join(HARVEST_DIR)
+            .join(format!("{}.json", self.id))
+    }
+
+    /// The metadata file beside it (address, date, size of the last successful harvest).
+    pub fn meta_file(&self) -> PathBuf {
+        Path::new(CACHE_DIR)
+            .join(HARVEST_DIR)
+            .join(format!("{}.meta.json", self.id))
+    }
+
+    /// The address or path, as written in the configuration.
+    pub fn written(&self) -> String {
+        match &self.location {
+            Location::Url(url) => url.clone(),
+            Location::File(path) => path.display().to_string(),
+        }
+    }
+
+    /// « source « Académie de Lyon » (https://…) », the address only once when unnamed.
+    pub fn describe(&self) -> String {
+        let written = self.written();
+        if self.label == written {
+            format!("source « {written} »")
+        } else {
+            format!("source « {} » ({written})", self.label)
+        }
+    }
+}
+
+/// The sources of the configuration, in its order, each with a distinct id.
+pub fn sources(config: &Config) -> Vec<Source> {
+    let Some(harvest) = &config.moissonnage else {
+        return Vec::new();
+    };
+    let mut out: Vec<Source> = Vec::new();
+    for s in &harvest.sources {
+        let (base, location) = match s.location() {
+            SourceLocation::Url(url) => (
+                url.split_once("://").map_or(url, |(_, rest)| rest),
+                Location::Url(url.to_string()),
+            ),
+            SourceLocation::Chemin(path) => (path, Location::File(PathBuf::from(path))),
+        };
+        let mut id: String = slugify(base).chars().take(MAX_ID_CHARS).collect();
+        id = id.trim_end_matches('-').to_string();
+        if id.is_empty() {
+            id = "source".to_string();
+        }
+        let stem = id.clone();
+        let mut n = 2;
+        while out.iter().any(|o| o.id == id) {
+            id = format!("{stem}-{n}");
+            n += 1;
+        }
+        out.push(Source {
+            id,
+            label: s.label().to_string(),
+            location,
+        });
+    }
+    out
+}
+
+/// What is wrong with a catalogue as a whole (not with one of its entries).
+pub fn catalogue_problem(json: &Value) -> Option<String> {
+    let Some(map) = json.as_object() else {
+        return Some("ce n'est pas un catalogue vitrine (objet JSON attendu)".to_string());
+    };
+    match map.get("schema_version") {
+        Some(v) if v.as_u64() == Some(SCHEMA_VERSION) => {}
+        Some(v) => {
+            return Some(format!(
+            "version de schéma {v} non prise en charge (seule la version {SCHEMA_VERSION} l'est)"
+        ))
+        }
+        None => {
+            return Some(
+                "ce n'est pas un catalogue vitrine (pas de « schema_version »)".to_string(),
+            )
+        }
+    }
+    if !map.get("scenarios").is_some_and(Value::is_array) {
+        return Some("ce n'est pas un catalogue vitrine (pas de liste « scenarios »)".to_string());
+    }
+    None
+}
+
+/// The harvested scenarios read from the cache, and what was left out.
+#[derive(Debug, Default)]
+pub struct Harvested {
+    pub scenarios: Vec<Scenario>,
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Reads the cached catalogue of every configured source and converts their entries.
+pub fn load(root: &Path, config: &Config, vocabs: &Vocabularies) -> Harvested {
+    let mut harvested = Harvested::default();
+    for source in sources(config) {
+        load_source(root, &source, config, vocabs, &mut harvested);
+    }
+    harvested
+}
+
+fn load_source(
+    root: &Path,
+    source: &Source,
+    config: &Config,
+    vocabs: &Vocabularies,
+    into: &mut Harvested,
+) {
+    let file = source.cache_file();
+    let warn = |kind: ErrorKind, message: String| {
+        Diagnostic::new(
+            kind,
+            &file,
+            format!("source « {} » : {message}", source.label),
+        )
+    };
+    let bytes = match std::fs::read(root.join(&file)) {
+        Ok(bytes) => bytes,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            into.warnings.push(warn(
+                ErrorKind::Io,
+                "jamais moissonnée : lancez « vitrine harvest » pour la télécharger".to_string(),
+            ));
+            return;
+        }
+        Err(e) => {
+            into.warnings
+                .push(warn(ErrorKind::Io, format!("cache illisible ({e})")));
+            return;
+        }
+    };
+    let json: Value = match serde_json::from_slice(&bytes) {
+        Ok(json) => json,
+        Err(e) => {
+            let message = format!("cache illisible, JSON invalide : {e}");
+            into.warnings.push(warn(ErrorKind::InvalidValue, message));
+            return;
+        }
+    };
+    if let Some(problem) = catalogue_problem(&json) {
+        into.warnings.push(warn(ErrorKind::InvalidValue, problem));
+        return;
+    }
+    let entries = json["scenarios"].as_array().map_or(&[][..], Vec::as_slice);
+    let from = entry::EntrySource {
+        file: &file,
+        label: &source.label,
+    };
+    for (i, item) in entries.iter().enumerate() {
+        match entry::convert(item, vocabs, &config.licence, &from) {
+            Ok(scenario) => into.scenarios.push(scenario),
+            Err(problems) => {
+                let which = match entry::entry_id(item) {
+                    Some(id) => format!("scénario n° {} « {id} »", i + 1),
+                    None => format!("scénario n° {} (sans id)", i + 1),
+                };
+                for p in problems {
+                    let field = if p.field.is_empty() {
+                        format!("scenarios[{i}]")
+                    } else {
+                        format!("scenarios[{i}].{}", p.field)
+                    };
+                    let message = format!("{which} ignoré : {}", p.message);
+                    into.warnings
+                        .push(warn(p.kind, message).field(field).suggest(p.suggestion));
+                }
+            }
+        }
+    }
+}
+
+/// Adds the harvested scenarios to the content, once each: a scenario with the id or the
+/// canonical address of one already there (local first, then earlier sources) is left out
+/// and reported. Keeps the content's order (newest first, then by id).
+pub fn merge(
+    content: &mut SiteContent,
+    base_url: &str,
+    harvested: Vec<Scenario>,
+) -> Vec<Diagnostic> {
+    if harvested.is_empty() {
+        return Vec::new();
+    }
+    let mut by_id: HashMap<String, String> = HashMap::new();
+    let mut by_url: HashMap<String, String> = HashMap::new();
+    for s in &content.scenarios {
+        let what = format!("le scénario local {}", s.source.display());
+        if let Some(url) = absolute_url(base_url, &urls::scenario(&s.slug)) {
+            by_url.insert(url, what.clone());
+        }
+        by_id.insert(s.slug.clone(), what);
+    }
+    let mut warnings = Vec::new();
+    for scenario in harvested {
+        let Some(origine) = scenario.origine.clone() else {
+            continue;
+        };
+        let clash = by_id
+            .get(&scenario.slug)
+            .map(|w| ("même identifiant", w))
+            .or_else(|| by_url.get(&origine.url).map(|w| ("même adresse", w)));
+        if let Some((same, what)) = clash {
+            warnings.push(
+                Diagnostic::new(
+                    ErrorKind::DuplicateSlug,
+                    &scenario.source,
+                    format!(
+                        "source « {} » : scénario « {} » ({}) en double ({same} que {what}) : gardé une seule fois",
+                        origine.source, scenario.slug, origine.url
+                    ),
+                )
+                .field("id"),
+            );
+            continue;
+        }
+        let what = format!(
+            "le scénario « {} » de la source « {} »",
+            scenario.slug, origine.source
+        );
+        by_id.insert(scenario.slug.clone(), what.clone());
+        by_url.insert(origine.url.clone(), what);
+        content.scenarios.push(Arc::new(scenario));
+    }
+    content.scenarios.sort_by(|a, b| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    warnings
+}
+
+/// The visible mark of a harvested scenario: « Sur le site de l'académie de Lyon ».
+pub fn marker(vocabs: &Vocabularies, scenario: &Scenario) -> Option<String> {
+    scenario.origine.as_ref()?;
+    let label = vocabs
+        .get(VocabName::Academies)
+        .label(&scenario.meta.academie)
+        .to_string();
+    let name = academy_name(&label);
+    let mut chars = name.chars();
+    let lowered: String = match chars.next() {
+        Some(first) => first.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    };
+    if fold(&name).starts_with("region") {
+        Some(format!("Sur le site de la {lowered}"))
+    } else {
+        Some(format!("Sur le site de l'{lowered}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Origine, Page};
+
+    fn config(yaml: &str) -> Config {
+        Config::parse(&format!("titre: T\nbase_url: https://national.fr/\n{yaml}")).expect("config")
+    }
+
+    #[test]
+    fn sources_get_distinct_ids_from_their_address() {
+        let c = config(
+            "moissonnage:\n  sources:\n    - url: https://vitrine.ac-lyon.fr/catalogue.json\n      nom: Lyon\n    - chemin: ../a/catalogue.json\n    - chemin: ../a/catalogue-json\n",
+        );
+        let s = sources(&c);
+        assert_eq!(s[0].id, "vitrine-ac-lyon-fr-catalogue-json");
+        assert_eq!(s[0].label, "Lyon");
+        assert_eq!(
+            s[0].cache_file(),
+            Path::new(".vitrine-cache/moisson/vitrine-ac-lyon-fr-catalogue-json.json")
+        );
+        assert_eq!(s[1].id, "a-catalogue-json");
+        assert_eq!(s[1].label, "../a/catalogue.json");
+        assert_eq!(
+            s[1].location,
+            Location::File(PathBuf::from("../a/catalogue.json"))
+        );
+        assert_eq!(s[2].id, "a-catalogue-json-2");
+    }
+
+    #[test]
+    fn catalogue_shape_is_checked() {
+        assert!(
+            catalogue_problem(&serde_json::json!({"schema_version": 1, "scenarios": []})).is_none()
+        );
+        let v2 = catalogue_problem(&serde_json::json!({"schema_version": 2, "scenarios": []}));
+        assert!(v2.expect("v2").contains("version de schéma 2"));
+        assert!(catalogue_problem(&serde_json::json!([])).is_some());
+        assert!(catalogue_problem(&serde_json::json!({"schema_version": 1})).is_some());
+    }
+
+    fn scenario(slug: &str, day: u32, url: Option<&str>) -> Scenario {
+        let mut s = crate::exports::lom::tests::scenario("T");
+        s.slug = slug.to_string();
+        s.source = PathBuf::from(format!("content/scenarios/{slug}.md"));
+        s.meta.date = chrono::NaiveDate::from_ymd_opt(2025, 1, day).expect("date");
+        s.origine = url.map(|u| Origine {
+            source: "A".to_string(),
+            url: u.to_string(),
+        });
+        s
+    }
+
+    fn content(local: Vec<Scenario>) -> SiteContent {
+        let home = Page {
+            slug: String::new(),
+            source: PathBuf::from("content/_index.md"),
+            titre: "T".to_string(),
+            description: None,
+            ordre: 0,
+            body: String::new(),
+            body_line: 1,
+        };
+        SiteContent {
+            home,
+            pages: Vec::new(),
+            scenarios: local.into_iter().map(Arc::new).collect(),
+        }
+    }
+
+    #[test]
+    fn duplicates_by_id_or_address_are_kept_once_local_first() {
+        let mut site = content(vec![scenario("local", 5, None)]);
+        let harvested = vec![
+            scenario("a", 1, Some("https://a.fr/scenarios/a/")),
+            // Same id as a local scenario.
+            scenario("local", 9, Some("https://a.fr/scenarios/local/")),
+            // Same canonical address as the local one.
+            scenario("autre", 9, Some("https://national.fr/scenarios/local/")),
+            // Same address as an earlier harvested one.
+            scenario("a-bis", 3, Some("https://a.fr/scenarios/a/")),
+            scenario("b", 7, Some("https://b.fr/scenarios/b/")),
+        ];
+        let warnings = merge(&mut site, "https://national.fr/", harvested);
+        let slugs: Vec<&str> = site.scenarios.iter().map(|s| s.slug.as_str()).collect();
+        assert_eq!(slugs, ["b", "local", "a"], "newest first");
+        assert!(!site.scenarios[1].is_harvested());
+        assert_eq!(warnings.len(), 3, "{warnings:?}");
+        assert!(warnings.iter().all(|w| w.kind == ErrorKind::DuplicateSlug));
+        assert!(warnings[0]
+            .message
+            .contains("même identifiant que le scénario local"));
+        assert!(warnings[1]
+            .message
+            .contains("même adresse que le scénario local"));
+        assert!(warnings[2].message.contains("« a » de la source « A »"));
+    }
+
+    #[test]
+    fn the_marker_names_the_academy() {
+        let vocabs = Vocabularies::builtin().expect("vocabs");
+        let mut s = scenario("a", 1, Some("https://a.fr/"));
+        s.meta.academie = vocabs
+            .get(VocabName::Academies)
+            .resolve("Orléans-Tours")
+            .expect("academy")
+            .cle
+            .clone();
+        assert_eq!(
+            marker(&vocabs, &s).as_deref(),
+            Some("Sur le site de l'académie d'Orléans-Tours")
+        );
+        s.origine = None;
+        assert_eq!(marker(&vocabs, &s), None);
+    }
+}
