@@ -8,6 +8,7 @@
 //! ScoLOMFR 3.1 package and validates against its XSD (`tests/exports_lom.rs`).
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::content::{Auteur, Scenario};
@@ -52,41 +53,61 @@ pub fn published<'a>(input: &'a BuildInput) -> impl Iterator<Item = &'a Scenario
 
 /// The records of every published scenario, or nothing without `base_url`.
 pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    if !enabled(input.config) {
-        return Ok(Vec::new());
-    }
-    let mut files = Vec::new();
-    let mut problems = Vec::new();
-    for scenario in published(input) {
-        if scenario
-            .bundle_files
-            .iter()
-            .any(|f| f.to_str() == Some(FILE_NAME))
-        {
-            problems.push(
-                Diagnostic::new(
-                    ErrorKind::InvalidValue,
-                    &scenario.source,
-                    format!(
-                        "le dossier du scénario contient un fichier « {FILE_NAME} », nom réservé à la fiche ScoLOMFR publiée à côté de la page : renommez-le"
-                    ),
-                )
-                .field("fichier"),
-            );
-            continue;
+    let files = std::sync::Mutex::new(Vec::new());
+    write_to(input, &|file| {
+        if let Ok(mut files) = files.lock() {
+            files.push(file);
         }
-        let mut w = XmlWriter::new();
-        write_record(&mut w, input.config, input.vocabs, scenario, true);
-        files.push(OutputFile {
-            path: path(&scenario.slug),
-            contents: w.finish().into_bytes(),
-        });
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Hands each record to `sink` as soon as it is written (in parallel): a national site has
+/// a hundred thousand of them, too many to hold at once. Returns how many.
+pub fn write_to(
+    input: &BuildInput,
+    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    if !enabled(input.config) {
+        return Ok(0);
     }
+    let scenarios: Vec<&Scenario> = published(input).collect();
+    let mut problems: Vec<Diagnostic> = scenarios
+        .par_iter()
+        .filter_map(|scenario| record_file(input, scenario).and_then(sink).err())
+        .collect();
     if problems.is_empty() {
-        Ok(files)
+        Ok(scenarios.len())
     } else {
+        crate::diagnostics::sort(&mut problems);
         Err(problems)
     }
+}
+
+fn record_file(input: &BuildInput, scenario: &Scenario) -> Result<OutputFile, Diagnostic> {
+    if scenario
+        .bundle_files
+        .iter()
+        .any(|f| f.to_str() == Some(FILE_NAME))
+    {
+        return Err(Diagnostic::new(
+            ErrorKind::InvalidValue,
+            &scenario.source,
+            format!(
+                "le dossier du scénario contient un fichier « {FILE_NAME} », nom réservé à la fiche ScoLOMFR publiée à côté de la page : renommez-le"
+            ),
+        )
+        .field("fichier"));
+    }
+    let mut w = XmlWriter::new();
+    write_record(&mut w, input.config, input.vocabs, scenario, true);
+    Ok(OutputFile {
+        path: path(&scenario.slug),
+        contents: w.finish().into_bytes(),
+    })
 }
 
 /// Date of the last change of a scenario: its update date, or its publication date.

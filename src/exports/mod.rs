@@ -25,3 +25,26 @@ pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     files.extend(csv::files(input)?);
     Ok(files)
 }
+
+/// Hands every export file to `sink`, one export at a time (the LOM records one by one), so
+/// that a large site never holds all its exports in memory. Returns how many files.
+pub fn write_to(
+    input: &BuildInput,
+    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+) -> Result<usize, Vec<Diagnostic>> {
+    let mut count = lom::write_to(input, sink)?;
+    let exports: [&dyn Fn(&BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>>; 5] = [
+        &|input| Ok(sitemap::files(input)),
+        &feeds::files,
+        &catalogue::files,
+        &|input| Ok(oai::files(input)),
+        &csv::files,
+    ];
+    for export in exports {
+        for file in export(input)? {
+            sink(file).map_err(|d| vec![d])?;
+            count += 1;
+        }
+    }
+    Ok(count)
+}

@@ -639,17 +639,7 @@ fn write_search_files(
 
 /// Writes the exports (feeds, sitemap, catalogue, LOM records…); returns how many files.
 fn write_exports(staging: &Staging, input: &BuildInput) -> Result<usize, Vec<Diagnostic>> {
-    let files = crate::exports::files(input)?;
-    let mut problems: Vec<Diagnostic> = files
-        .par_iter()
-        .filter_map(|file| staging.write(&file.path, &file.contents).err())
-        .collect();
-    if problems.is_empty() {
-        Ok(files.len())
-    } else {
-        diagnostics::sort(&mut problems);
-        Err(problems)
-    }
+    crate::exports::write_to(input, &|file| staging.write(&file.path, &file.contents))
 }
 
 fn index_doc(s: &Scenario, html: &BTreeMap<String, Arc<Rendered>>) -> IndexDoc {
