@@ -26,6 +26,9 @@ pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     Ok(files)
 }
 
+/// One export: the files it makes of the build input.
+type Export = dyn Fn(&BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>>;
+
 /// Hands every export file to `sink`, one export at a time (the LOM records one by one), so
 /// that a large site never holds all its exports in memory. Returns how many files.
 pub fn write_to(
@@ -33,7 +36,7 @@ pub fn write_to(
     sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
 ) -> Result<usize, Vec<Diagnostic>> {
     let mut count = lom::write_to(input, sink)?;
-    let exports: [&dyn Fn(&BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>>; 5] = [
+    let exports: [&Export; 5] = [
         &|input| Ok(sitemap::files(input)),
         &feeds::files,
         &catalogue::files,
