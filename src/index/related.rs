@@ -34,6 +34,11 @@ const FACET_BONUS: &[(Facet, f32)] = &[(Facet::Disciplines, 0.1), (Facet::Niveau
 /// look for similar documents.
 const MAX_DF_FLOOR: usize = 50;
 
+/// …nor terms found in more than this many documents, whatever the size of the site: the work
+/// for one document grows with the length of the postings it walks, so this bound keeps the
+/// whole computation linear in the number of documents (a fifth of 10,000 documents).
+const MAX_DF_CAP: usize = 2_000;
+
 /// Number of terms of a document used to look for similar ones.
 const QUERY_TERMS: usize = 64;
 
@@ -62,41 +67,75 @@ pub(super) fn related(
     let doc_count = addresses.len();
 
     let vectors = TermVectors::collect(searcher, fields, &position, doc_count)?;
-    let facets = facet_postings(searcher, fields, &position)?;
+    let facets = facet_values(searcher, fields, &position, doc_count)?;
 
     let related = addresses
         .par_iter()
         .enumerate()
-        .map(|(a, (slug, _))| {
-            let mut scores = vectors.similarities(a);
-            for (bonus, postings) in &facets {
-                if postings.binary_search(&a).is_ok() {
-                    for &b in postings {
-                        scores[b] += bonus;
-                    }
+        .map_init(
+            || vec![0.0_f32; doc_count],
+            |buffer, (a, (slug, _))| {
+                let mut scored: Vec<(usize, f32)> = vectors
+                    .similarities(a, buffer)
+                    .into_iter()
+                    .filter(|(b, _)| *b != a)
+                    .map(|(b, score)| (b, score + facets.bonus(a, b)))
+                    .collect();
+                let by_score = |x: &(usize, f32), y: &(usize, f32)| {
+                    y.1.total_cmp(&x.1)
+                        .then_with(|| addresses[x.0].0.cmp(addresses[y.0].0))
+                };
+                // Only the best `n` are needed: select them, then sort just those.
+                if scored.len() > n && n > 0 {
+                    scored.select_nth_unstable_by(n - 1, by_score);
+                    scored.truncate(n);
                 }
-            }
-            let by_score = |x: &usize, y: &usize| {
-                scores[*y]
-                    .total_cmp(&scores[*x])
-                    .then_with(|| addresses[*x].0.cmp(addresses[*y].0))
-            };
-            let mut others: Vec<usize> = (0..doc_count).filter(|&b| b != a).collect();
-            // Only the best `n` are needed: select them, then sort just those.
-            if others.len() > n && n > 0 {
-                others.select_nth_unstable_by(n - 1, by_score);
-                others.truncate(n);
-            }
-            others.sort_by(by_score);
-            let chosen = others
-                .into_iter()
-                .take(n)
-                .map(|b| addresses[b].0.to_string())
-                .collect::<Vec<_>>();
-            (slug.to_string(), chosen)
-        })
+                scored.sort_by(by_score);
+                scored.truncate(n);
+                let mut chosen: Vec<usize> = scored.into_iter().map(|(b, _)| b).collect();
+                // Too few similar documents: complete with the others, in slug order.
+                let mut next = 0;
+                while chosen.len() < n && next < doc_count {
+                    if next != a && !chosen.contains(&next) {
+                        chosen.push(next);
+                    }
+                    next += 1;
+                }
+                let chosen = chosen
+                    .into_iter()
+                    .map(|b| addresses[b].0.to_string())
+                    .collect::<Vec<_>>();
+                (slug.to_string(), chosen)
+            },
+        )
         .collect();
     Ok(related)
+}
+
+/// The values of the facets of [`FACET_BONUS`] of every document, to add the bonus of the
+/// values two documents share.
+struct FacetValues {
+    /// Per document: `(value index, bonus)`, by value index.
+    docs: Vec<Vec<(usize, f32)>>,
+}
+
+impl FacetValues {
+    fn bonus(&self, a: usize, b: usize) -> f32 {
+        let (x, y) = (&self.docs[a], &self.docs[b]);
+        let (mut i, mut j, mut total) = (0, 0, 0.0);
+        while i < x.len() && j < y.len() {
+            match x[i].0.cmp(&y[j].0) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    total += x[i].1;
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        total
+    }
 }
 
 /// Weighted `(field, term)` vectors of every document, and the postings of shared terms.
@@ -141,43 +180,50 @@ impl TermVectors {
         let idf = ((doc_count + 1) as f32 / frequencies.len() as f32).ln();
         // A term in most documents says little about any of them, and its long postings would
         // make the comparison quadratic in practice (as MoreLikeThis's max document frequency).
-        let too_common = frequencies.len() > (doc_count / 5).max(MAX_DF_FLOOR);
+        let too_common = frequencies.len() > (doc_count / 5).min(MAX_DF_CAP).max(MAX_DF_FLOOR);
+        let comparable = frequencies.len() >= 2 && !too_common;
         let term = self.shared.len();
-        let mut postings = Vec::with_capacity(frequencies.len());
+        let mut postings = Vec::with_capacity(if comparable { frequencies.len() } else { 0 });
         for &(doc, tf) in frequencies {
             let weight = boost.sqrt() * (1.0 + (tf as f32).ln()) * idf;
-            self.docs[doc].push((term, weight));
+            // Every term counts in the norm; only comparable ones are kept (memory).
             self.norms[doc] += weight * weight;
-            postings.push((doc, weight));
-        }
-        if postings.len() < 2 || too_common {
-            postings.clear();
+            if comparable {
+                self.docs[doc].push((term, weight));
+                postings.push((doc, weight));
+            }
         }
         self.shared.push(postings);
     }
 
-    /// Cosine similarity of every document to document `a`, over the heaviest shared terms of `a`.
-    fn similarities(&self, a: usize) -> Vec<f32> {
-        let mut query: Vec<(usize, f32)> = self.docs[a]
-            .iter()
-            .filter(|(term, _)| !self.shared[*term].is_empty())
-            .copied()
-            .collect();
+    /// Cosine similarity to document `a` of every document sharing one of the heaviest
+    /// comparable terms of `a`: `(document, similarity)`, by document. `buffer` is a zeroed
+    /// scratch vector of one score per document, left zeroed.
+    fn similarities(&self, a: usize, buffer: &mut [f32]) -> Vec<(usize, f32)> {
+        let mut query: Vec<(usize, f32)> = self.docs[a].clone();
         query.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         query.truncate(QUERY_TERMS);
         query.sort_by_key(|(term, _)| *term);
 
-        let mut scores = vec![0.0_f32; self.docs.len()];
+        let mut touched: Vec<usize> = Vec::new();
         for (term, weight_a) in query {
             for &(b, weight_b) in &self.shared[term] {
-                scores[b] += weight_a * weight_b;
+                if buffer[b] == 0.0 {
+                    touched.push(b);
+                }
+                buffer[b] += weight_a * weight_b;
             }
         }
-        for (b, score) in scores.iter_mut().enumerate() {
-            let norm = self.norms[a] * self.norms[b];
-            *score = if norm > 0.0 { *score / norm } else { 0.0 };
-        }
-        scores
+        touched.sort_unstable();
+        touched
+            .into_iter()
+            .map(|b| {
+                let norm = self.norms[a] * self.norms[b];
+                let score = if norm > 0.0 { buffer[b] / norm } else { 0.0 };
+                buffer[b] = 0.0;
+                (b, score)
+            })
+            .collect()
     }
 }
 
@@ -212,21 +258,25 @@ fn term_frequencies(
     Ok(terms)
 }
 
-/// `(bonus, documents)` for every value of the facets in [`FACET_BONUS`].
-fn facet_postings(
+/// The values of the facets in [`FACET_BONUS`] of every document.
+fn facet_values(
     searcher: &Searcher,
     fields: &Fields,
     position: &HashMap<DocAddress, usize>,
-) -> Result<Vec<(f32, Vec<usize>)>, IndexError> {
-    let mut postings = Vec::new();
+    doc_count: usize,
+) -> Result<FacetValues, IndexError> {
+    let mut values = FacetValues {
+        docs: vec![Vec::new(); doc_count],
+    };
+    let mut value = 0;
     for (facet, bonus) in FACET_BONUS {
         let terms = term_frequencies(searcher, fields.facet(*facet), position)?;
         for frequencies in terms.into_values() {
-            let docs: Vec<usize> = frequencies.into_iter().map(|(doc, _)| doc).collect();
-            if docs.len() > 1 {
-                postings.push((*bonus, docs));
+            for (doc, _) in frequencies {
+                values.docs[doc].push((value, *bonus));
             }
+            value += 1;
         }
     }
-    Ok(postings)
+    Ok(values)
 }
