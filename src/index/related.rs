@@ -180,7 +180,7 @@ impl TermVectors {
         let idf = ((doc_count + 1) as f32 / frequencies.len() as f32).ln();
         // A term in most documents says little about any of them, and its long postings would
         // make the comparison quadratic in practice (as MoreLikeThis's max document frequency).
-        let too_common = frequencies.len() > (doc_count / 5).min(MAX_DF_CAP).max(MAX_DF_FLOOR);
+        let too_common = frequencies.len() > (doc_count / 5).clamp(MAX_DF_FLOOR, MAX_DF_CAP);
         let comparable = frequencies.len() >= 2 && !too_common;
         let term = self.shared.len();
         let mut postings = Vec::with_capacity(if comparable { frequencies.len() } else { 0 });
