@@ -363,8 +363,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     progress.stage("index, rendu et écriture des pages");
 
     let written = std::thread::scope(|scope| {
-        let indexing =
-            scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
+        let indexing = scope
+            .spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref(), &staging));
         let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
         let indexed = indexing.join().unwrap_or_else(|_| {
             Err(vec![Diagnostic::new(
@@ -382,7 +382,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             pages::render_planned(&input, &theme, &plan, pages::Pages::Scenarios, &|file| {
                 staging.write(&file.path, &file.contents)
             })?;
-        let data = write_search_files(&staging, &indexed.search_files)?;
+        let data = indexed.search_files;
         let index_record = (
             std::mem::take(&mut indexed.docs_hash),
             std::mem::take(&mut indexed.related),
@@ -456,12 +456,14 @@ struct Indexed {
     /// Hash of the index documents, to reuse the index next time.
     docs_hash: String,
     related: BTreeMap<String, Vec<String>>,
-    search_files: Vec<search_export::DataFile>,
+    /// Number of files of the browser search bundle, already written.
+    search_files: usize,
     /// Durations of its steps (shown by `build --durees`, as parts of the parallel stage).
     durations: Vec<(&'static str, Duration)>,
 }
 
-/// Builds the tantivy index, the related scenarios and the browser search bundle.
+/// Builds the tantivy index, the related scenarios and the browser search bundle (written to
+/// `staging`).
 /// The index and the related scenarios of the previous build are reused when the index
 /// documents are the same.
 fn index_stage(
@@ -469,6 +471,7 @@ fn index_stage(
     prepared: &Prepared,
     mut plain_texts: BTreeMap<String, String>,
     previous: Option<&cache::BuildRecord>,
+    staging: &Staging,
 ) -> Result<Indexed, Vec<Diagnostic>> {
     let mut watch = Stopwatch::start();
     let mut scenarios: Vec<&Scenario> = prepared
@@ -512,6 +515,9 @@ fn index_stage(
     };
     let search_files = search_export::export(&index, &prepared.loaded.content, &prepared.vocabs)
         .map_err(|e| vec![index_error(&options.root, &e)])?;
+    drop(index);
+    // Written at once: the bundle of a national site weighs hundreds of megabytes.
+    let search_files = write_search_files(staging, &search_files)?;
     watch.lap("  dont export de la recherche");
     Ok(Indexed {
         docs_hash,
