@@ -43,10 +43,13 @@ const MAX_DF_CAP: usize = 2_000;
 const QUERY_TERMS: usize = 64;
 
 /// Postings of one term: `(document index, weight)`.
-type TermPostings = Vec<(usize, f32)>;
+type TermPostings = Vec<(u32, f32)>;
+
+/// `(document index, term frequency)`.
+type DocFrequency = (u32, u32);
 
 /// Term bytes → `(document index, term frequency)`, in dictionary order.
-type TermFrequencies = BTreeMap<Vec<u8>, Vec<(usize, u32)>>;
+type TermFrequencies = BTreeMap<Vec<u8>, Vec<(u32, u32)>>;
 
 pub(super) fn related(
     searcher: &Searcher,
@@ -140,8 +143,9 @@ impl FacetValues {
 
 /// Weighted `(field, term)` vectors of every document, and the postings of shared terms.
 struct TermVectors {
-    /// Per document: `(term index, weight)`, by term index.
-    docs: Vec<Vec<(usize, f32)>>,
+    /// Per document: `(term index, weight)`, by term index. (Indexes are `u32`: a national
+    /// site has tens of millions of these pairs.)
+    docs: Vec<Vec<(u32, f32)>>,
     norms: Vec<f32>,
     /// Per term index: the documents containing it, if at least two do.
     shared: Vec<TermPostings>,
@@ -166,9 +170,9 @@ impl TermVectors {
             let Some(field) = fields.by_name(name) else {
                 continue;
             };
-            for frequencies in term_frequencies(searcher, field, position)?.into_values() {
-                vectors.add_term(*boost, &frequencies, doc_count);
-            }
+            for_each_term(searcher, field, position, &mut |frequencies| {
+                vectors.add_term(*boost, frequencies, doc_count);
+            })?;
         }
         for norm in &mut vectors.norms {
             *norm = norm.sqrt();
@@ -176,20 +180,20 @@ impl TermVectors {
         Ok(vectors)
     }
 
-    fn add_term(&mut self, boost: f32, frequencies: &[(usize, u32)], doc_count: usize) {
+    fn add_term(&mut self, boost: f32, frequencies: &[(u32, u32)], doc_count: usize) {
         let idf = ((doc_count + 1) as f32 / frequencies.len() as f32).ln();
         // A term in most documents says little about any of them, and its long postings would
         // make the comparison quadratic in practice (as MoreLikeThis's max document frequency).
         let too_common = frequencies.len() > (doc_count / 5).clamp(MAX_DF_FLOOR, MAX_DF_CAP);
         let comparable = frequencies.len() >= 2 && !too_common;
-        let term = self.shared.len();
+        let term = self.shared.len() as u32;
         let mut postings = Vec::with_capacity(if comparable { frequencies.len() } else { 0 });
         for &(doc, tf) in frequencies {
             let weight = boost.sqrt() * (1.0 + (tf as f32).ln()) * idf;
             // Every term counts in the norm; only comparable ones are kept (memory).
-            self.norms[doc] += weight * weight;
+            self.norms[doc as usize] += weight * weight;
             if comparable {
-                self.docs[doc].push((term, weight));
+                self.docs[doc as usize].push((term, weight));
                 postings.push((doc, weight));
             }
         }
@@ -200,14 +204,15 @@ impl TermVectors {
     /// comparable terms of `a`: `(document, similarity)`, by document. `buffer` is a zeroed
     /// scratch vector of one score per document, left zeroed.
     fn similarities(&self, a: usize, buffer: &mut [f32]) -> Vec<(usize, f32)> {
-        let mut query: Vec<(usize, f32)> = self.docs[a].clone();
+        let mut query: Vec<(u32, f32)> = self.docs[a].clone();
         query.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
         query.truncate(QUERY_TERMS);
         query.sort_by_key(|(term, _)| *term);
 
         let mut touched: Vec<usize> = Vec::new();
         for (term, weight_a) in query {
-            for &(b, weight_b) in &self.shared[term] {
+            for &(b, weight_b) in &self.shared[term as usize] {
+                let b = b as usize;
                 if buffer[b] == 0.0 {
                     touched.push(b);
                 }
@@ -225,6 +230,43 @@ impl TermVectors {
             })
             .collect()
     }
+}
+
+/// Calls `f` with the `(document index, term frequency)` of every term of `field`, in
+/// dictionary order. With one segment (what `build` leaves) the terms are streamed; with more,
+/// each term's postings are first gathered from every segment.
+fn for_each_term(
+    searcher: &Searcher,
+    field: Field,
+    position: &HashMap<DocAddress, usize>,
+    f: &mut dyn FnMut(&[DocFrequency]),
+) -> Result<(), IndexError> {
+    if searcher.segment_readers().len() != 1 {
+        for frequencies in term_frequencies(searcher, field, position)?.into_values() {
+            f(&frequencies);
+        }
+        return Ok(());
+    }
+    let inverted_index = searcher.segment_readers()[0].inverted_index(field)?;
+    let mut stream = inverted_index.terms().stream()?;
+    let mut frequencies: Vec<(u32, u32)> = Vec::new();
+    while stream.advance() {
+        let mut postings = inverted_index
+            .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+        frequencies.clear();
+        while postings.doc() != TERMINATED {
+            // Deleted documents have no position.
+            if let Some(&doc) = position.get(&DocAddress::new(0, postings.doc())) {
+                frequencies.push((doc as u32, postings.term_freq()));
+            }
+            postings.advance();
+        }
+        if !frequencies.is_empty() {
+            frequencies.sort_by_key(|(doc, _)| *doc);
+            f(&frequencies);
+        }
+    }
+    Ok(())
 }
 
 /// For every term of `field` (in dictionary order): `(document index, term frequency)`.
@@ -245,7 +287,7 @@ fn term_frequencies(
                 let address = DocAddress::new(segment_ord as u32, postings.doc());
                 // Deleted documents have no position.
                 if let Some(&doc) = position.get(&address) {
-                    entry.push((doc, postings.term_freq()));
+                    entry.push((doc as u32, postings.term_freq()));
                 }
                 postings.advance();
             }
@@ -273,7 +315,7 @@ fn facet_values(
         let terms = term_frequencies(searcher, fields.facet(*facet), position)?;
         for frequencies in terms.into_values() {
             for (doc, _) in frequencies {
-                values.docs[doc].push((value, *bonus));
+                values.docs[doc as usize].push((value, *bonus));
             }
             value += 1;
         }
