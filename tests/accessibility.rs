@@ -45,6 +45,20 @@ fn every_kind_of_page_passes_axe_and_reflows() {
         vitrine::urls::page("accessibilite"),
         "404.html".to_string(),
     ];
+    let problems = audit(&browser_dir, &server, &paths);
+    assert!(
+        problems.is_empty(),
+        "accessibility problems:\n{}",
+        problems.join("\n")
+    );
+}
+
+/// Runs tests/browser/audit.mjs on `paths` of `server` and returns every problem found.
+fn audit(
+    browser_dir: &std::path::Path,
+    server: &common::StaticServer,
+    paths: &[String],
+) -> Vec<String> {
     let urls: Vec<String> = paths.iter().map(|p| server.url(p)).collect();
     let output = Command::new("node")
         .arg("audit.mjs")
@@ -96,9 +110,39 @@ fn every_kind_of_page_passes_axe_and_reflows() {
             }
         }
     }
+    problems
+}
+
+/// The audit can fail: the demo site with the label of the search field removed (a theme
+/// override, as a webmaster could write) must be reported.
+#[test]
+fn a_search_field_without_label_fails_the_audit() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !common::browser_tools_ready(&browser_dir) {
+        return;
+    }
+    let site = common::demo_site();
+    let partial = common::repo_root().join("themes/defaut/templates/partials/recherche.html");
+    let original = std::fs::read_to_string(partial).expect("search partial");
+    let broken = original.replace(
+        "<label for=\"q\">Rechercher un scénario</label>",
+        "<span>Rechercher un scénario</span>",
+    );
+    assert_ne!(original, broken, "the label is in the partial");
+    let templates = site.path().join("templates/partials");
+    std::fs::create_dir_all(&templates).expect("mkdir");
+    std::fs::write(templates.join("recherche.html"), broken).expect("override");
+    let out = site.path().join("www");
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(out.clone());
+    common::build_with(options).expect("the site still builds");
+    let server = common::StaticServer::start(&out);
+
+    let problems = audit(&browser_dir, &server, &[vitrine::urls::search()]);
     assert!(
-        problems.is_empty(),
-        "accessibility problems:\n{}",
-        problems.join("\n")
+        problems
+            .iter()
+            .any(|p| p.contains("champ sans étiquette") && p.contains("id=\"q\"")),
+        "the missing label is reported: {problems:?}"
     );
 }
