@@ -63,7 +63,7 @@ fn audit(
     let output = Command::new("node")
         .arg("audit.mjs")
         .args(&urls)
-        .current_dir(&browser_dir)
+        .current_dir(browser_dir)
         .output()
         .expect("run node");
     assert!(
