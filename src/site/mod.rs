@@ -1,6 +1,7 @@
 //! Site build: orchestrates discover → validate → markdown → index → render → write.
 
 pub mod build;
+pub mod dashboard;
 pub mod links;
 pub mod output;
 pub mod pages;
