@@ -15,6 +15,7 @@ use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::exports::{feeds, jsonld};
 use crate::markdown::TocEntry;
 use crate::render::Theme;
+use crate::site::dashboard::{self, DashboardView, Scope};
 use crate::site::{BuildInput, OutputFile};
 use crate::text::fold;
 use crate::urls;
@@ -77,6 +78,7 @@ struct Planned {
 enum PageSpec {
     Home,
     Search,
+    Dashboard,
     NotFound,
     AllScenarios {
         page: usize,
@@ -136,6 +138,7 @@ fn plan_specs(site: &Site) -> Vec<Planned> {
     };
     add(urls::home(), PageSpec::Home, PathBuf::new());
     add(urls::search(), PageSpec::Search, PathBuf::new());
+    add(urls::dashboard(), PageSpec::Dashboard, PathBuf::new());
     add(
         NOT_FOUND_PATH.to_string(),
         PageSpec::NotFound,
@@ -222,6 +225,7 @@ impl<'a> SitePages<'a> {
         match planned.spec {
             PageSpec::Home => home_job(site),
             PageSpec::Search => search_job(site),
+            PageSpec::Dashboard => dashboard_job(site),
             PageSpec::NotFound => not_found_job(site),
             PageSpec::AllScenarios { page } => all_scenarios_job(site, page),
             PageSpec::FacetIndex { facet } => {
@@ -638,16 +642,18 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
         })
         .collect();
     ctx.insert("menu", &menu);
-    let footer: Vec<NavItem> = site
-        .footer_pages
-        .iter()
-        .map(|page| {
-            let target = urls::page(&page.slug);
-            NavItem {
-                libelle: page.titre.clone(),
-                href: link(&target),
-                courant: current_marker(&frame.path, &target, is_404),
-            }
+    // The dashboard is about the site, as the free pages are: it is listed with them.
+    let dashboard = urls::dashboard();
+    let footer: Vec<NavItem> = std::iter::once((DASHBOARD_TITLE.to_string(), dashboard))
+        .chain(
+            site.footer_pages
+                .iter()
+                .map(|page| (page.titre.clone(), urls::page(&page.slug))),
+        )
+        .map(|(libelle, target)| NavItem {
+            href: link(&target),
+            courant: current_marker(&frame.path, &target, is_404),
+            libelle,
         })
         .collect();
     ctx.insert("pied", &footer);
@@ -760,6 +766,29 @@ fn search_job(site: &Site) -> Job {
     job
 }
 
+const DASHBOARD_TITLE: &str = "Tableau de bord";
+
+/// The counts of the scenarios of the build (drafts too when `--drafts` shows them, as the
+/// listings do).
+fn dashboard_job(site: &Site) -> Job {
+    let frame = Frame::new(urls::dashboard(), DASHBOARD_TITLE.to_string()).description(Some(
+        "Nombre de scénarios par discipline, niveau, cycle, académie, compétence numérique et année."
+            .to_string(),
+    ));
+    let (mut job, linker) = job(site, frame, "tableau-de-bord.html");
+    let counts = dashboard::compute(
+        site.scenarios().iter().map(|s| s.as_ref()),
+        site.input.vocabs,
+        Scope::Site,
+    );
+    job.context.insert("titre", DASHBOARD_TITLE);
+    job.context.insert(
+        "tableau_de_bord",
+        &dashboard::view(&counts, &|p| linker.href(p)),
+    );
+    job
+}
+
 fn not_found_job(site: &Site) -> Job {
     let mut frame = Frame::new(NOT_FOUND_PATH.to_string(), "Page introuvable".to_string());
     frame.linker = Linker::absolute(site.input.config.base_path());
@@ -793,6 +822,16 @@ struct Listing<'s> {
     sub_facets: &'s dyn Fn(&Linker) -> Vec<SubFacet>,
     /// Atom feed of the listing (title, site path), besides the site feed.
     flux: Option<(String, String)>,
+    /// Dashboard section of the listing's first page (académies).
+    dashboard: &'s dyn Fn(&Linker) -> Option<DashboardSection>,
+}
+
+/// The dashboard of a subset of scenarios, shown on a listing page.
+#[derive(Serialize)]
+struct DashboardSection {
+    titre: String,
+    #[serde(flatten)]
+    vue: DashboardView,
 }
 
 fn listing_job(site: &Site, listing: &Listing) -> Job {
@@ -830,6 +869,12 @@ fn listing_job(site: &Site, listing: &Listing) -> Job {
     );
     ctx.insert("titre_sous_facettes", &listing.sub_facets_title);
     ctx.insert("sous_facettes", &(listing.sub_facets)(&linker));
+    let section = if number == 1 {
+        (listing.dashboard)(&linker)
+    } else {
+        None
+    };
+    ctx.insert("tableau_de_bord", &section);
     job
 }
 
@@ -844,6 +889,7 @@ fn all_scenarios_job(site: &Site, number: usize) -> Job {
         sub_facets_title: None,
         sub_facets: &|_| Vec::new(),
         flux: None,
+        dashboard: &|_| None,
     };
     listing_job(site, &listing)
 }
@@ -888,6 +934,17 @@ fn facet_value_job(
     let is_academy = facet == Facet::Academies;
     // « Académie de Lyon », « Académie d'Amiens », « Discipline : Mathématiques ».
     let titre = feeds::facet_value_title(facet, &value.label);
+    let academy_dashboard = |linker: &Linker| {
+        if !is_academy {
+            return None;
+        }
+        let members = value.members.iter().map(|&i| site.scenarios()[i].as_ref());
+        let counts = dashboard::compute(members, site.input.vocabs, Scope::Academie);
+        Some(DashboardSection {
+            titre: format!("{DASHBOARD_TITLE} de l'académie"),
+            vue: dashboard::view(&counts, &|p| linker.href(p)),
+        })
+    };
     let listing = Listing {
         flux: feeds::facet_feed(facet, &value.key).map(|path| (titre.clone(), path)),
         titre,
@@ -901,6 +958,7 @@ fn facet_value_job(
             "Dans ces scénarios".to_string()
         }),
         sub_facets: &sub_facets,
+        dashboard: &academy_dashboard,
     };
     listing_job(site, &listing)
 }
