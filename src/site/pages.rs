@@ -2059,6 +2059,42 @@ mod tests {
     }
 
     #[test]
+    fn dashboard_page_and_academy_section() {
+        let files = render(&Fixture::new());
+        let page = html(&files, "tableau-de-bord/index.html");
+        assert!(page.contains("<h1>Tableau de bord</h1>"));
+        assert!(page.contains("5 scénarios publiés par 2 académies, dans 2 disciplines, en 2025."));
+        // One bar per row of each table: mathematics (3) before SVT (2).
+        let maths = page
+            .find(">Mathématiques</a></th><td>3</td>")
+            .expect("maths row");
+        let svt = page.find(">SVT</a></th><td>2</td>").expect("svt row");
+        assert!(maths < svt, "by decreasing count");
+        assert!(page.contains("href=\"../disciplines/mathematiques/\""));
+        assert_eq!(
+            page.matches("<rect class=\"barre\"").count(),
+            page.matches("<tr><th scope=\"row\">").count()
+        );
+        assert!(page.contains("role=\"img\" aria-labelledby=\"graphique-academies-svg\""));
+        // Linked from the footer of every page.
+        let home = html(&files, "index.html");
+        assert!(home.contains("<a href=\"tableau-de-bord/\">Tableau de bord</a>"));
+        assert!(page.contains("aria-current=\"page\">Tableau de bord</a>"));
+
+        let academy = html(&files, "academies/orleans-tours/index.html");
+        assert!(academy.contains("Tableau de bord de l&#39;académie"));
+        assert!(academy.contains("2 scénarios publiés, dans 1 discipline, en 2025."));
+        assert!(academy.contains(">SVT</a></th><td>2</td>"));
+        assert!(!academy.contains("graphique-academies"));
+        assert!(!academy.contains(">Mathématiques</a></th>"));
+        // Only on the first page of a listing, and only for académies.
+        let second = html(&files, "academies/lyon/page/2/index.html");
+        assert!(!second.contains("graphique-disciplines"));
+        let discipline = html(&files, "disciplines/svt/index.html");
+        assert!(!discipline.contains("graphique-disciplines"));
+    }
+
+    #[test]
     fn tool_label_is_the_most_frequent_spelling() {
         let mut a = scenario("a", 1, "lyon", "svt", &["Scratch", "scratch"]);
         a.meta.outils = vec!["scratch".to_string()];
