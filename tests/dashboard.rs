@@ -66,7 +66,10 @@ fn expected_counts(scenarios: &[&Value], field: &str) -> BTreeMap<String, usize>
     for scenario in scenarios {
         let keys: Vec<String> = match field {
             "annees" => vec![scenario["date"].as_str().expect("date")[..4].to_string()],
-            "academie" => vec![scenario["academie"]["cle"].as_str().expect("cle").to_string()],
+            "academie" => vec![scenario["academie"]["cle"]
+                .as_str()
+                .expect("cle")
+                .to_string()],
             "competences_numeriques" => scenario[field]
                 .as_array()
                 .expect("list")
@@ -108,14 +111,16 @@ struct ShownChart {
 }
 
 fn chart(root: ElementRef, id: &str) -> Option<ShownChart> {
-    let block = select(root, &format!("#graphique-{id}")).into_iter().next()?;
+    let block = select(root, &format!("#graphique-{id}"))
+        .into_iter()
+        .next()?;
     let svg = select(block, "svg").into_iter().next().expect("svg");
     assert_eq!(svg.value().attr("role"), Some("img"), "{id}: role=img");
-    let labelledby = svg.value().attr("aria-labelledby").expect("accessible name");
-    let title = select(svg, "title")
-        .into_iter()
-        .next()
-        .expect("svg title");
+    let labelledby = svg
+        .value()
+        .attr("aria-labelledby")
+        .expect("accessible name");
+    let title = select(svg, "title").into_iter().next().expect("svg title");
     assert_eq!(title.value().attr("id"), Some(labelledby));
     assert!(!text(title).is_empty());
     let bars = select(svg, "g")
@@ -192,7 +197,11 @@ fn check_chart(root: ElementRef, id: &str, expected: &BTreeMap<String, usize>, w
         assert!(shown.rows.iter().all(|r| r.count > 0), "{id}: no empty row");
     }
     for row in &shown.rows {
-        assert_eq!(row.href.is_some(), row.count > 0 && id != "annees", "{row:?}");
+        assert_eq!(
+            row.href.is_some(),
+            row.count > 0 && id != "annees",
+            "{row:?}"
+        );
     }
     assert_eq!(shown.bars.len(), shown.rows.len(), "{id}: one bar per row");
     let longest = shown.rows.iter().map(|r| r.count).max().unwrap_or(0) as f64;
@@ -225,7 +234,12 @@ fn dashboard_numbers_match_the_catalogue() {
     let academies = expected_counts(&all, "academie");
     assert!(summary.contains(&format!("par {} académies", academies.len())));
 
-    check_chart(main, "disciplines", &expected_counts(&all, "disciplines"), false);
+    check_chart(
+        main,
+        "disciplines",
+        &expected_counts(&all, "disciplines"),
+        false,
+    );
     check_chart(main, "niveaux", &expected_counts(&all, "niveaux"), false);
     check_chart(main, "cycles", &expected_counts(&all, "cycles"), false);
     check_chart(main, "academies", &academies, false);
@@ -238,7 +252,10 @@ fn dashboard_numbers_match_the_catalogue() {
     assert_eq!(competences.rows.len(), 16, "the 16 CRCN competences");
     // Disciplines by decreasing count, years in order.
     let disciplines = chart(main, "disciplines").expect("disciplines");
-    assert!(disciplines.rows.windows(2).all(|w| w[0].count >= w[1].count));
+    assert!(disciplines
+        .rows
+        .windows(2)
+        .all(|w| w[0].count >= w[1].count));
     let shown_years: Vec<i32> = chart(main, "annees")
         .expect("years")
         .rows
@@ -296,8 +313,18 @@ fn each_academie_page_has_its_dashboard() {
         };
         assert!(summary.starts_with(&expected_start), "{academy}: {summary}");
         assert!(chart(section, "academies").is_none(), "no académie chart");
-        check_chart(section, "disciplines", &expected_counts(members, "disciplines"), false);
-        check_chart(section, "niveaux", &expected_counts(members, "niveaux"), false);
+        check_chart(
+            section,
+            "disciplines",
+            &expected_counts(members, "disciplines"),
+            false,
+        );
+        check_chart(
+            section,
+            "niveaux",
+            &expected_counts(members, "niveaux"),
+            false,
+        );
         check_chart(
             section,
             "competences-numeriques",
