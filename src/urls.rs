@@ -27,6 +27,11 @@ pub fn search() -> String {
     "recherche/".to_string()
 }
 
+/// The dashboard: counts of scenarios per discipline, niveau, académie…
+pub fn dashboard() -> String {
+    "tableau-de-bord/".to_string()
+}
+
 pub fn facet_index(facet: Facet) -> String {
     format!("{}/", facet.slug())
 }

@@ -1,6 +1,6 @@
 //! RGAA basics checked in a real browser: axe-core (WCAG 2.1 A and AA rules: contrast, labels,
 //! landmarks, names…) on one page of every kind of the demo site (the search page also with
-//! results), `lang="fr"`, a title of its own for every page, no skipped heading level, a label
+//! results; the dashboard, and an académie page with its dashboard section), `lang="fr"`, a title of its own for every page, no skipped heading level, a label
 //! on every field, and no horizontal scrolling at 320 px wide nor at 200 % zoom. Needs Node.js, Chromium and `npm ci` in tests/browser
 //! (installed by tests/run.sh); skipped with a visible message otherwise.
 
@@ -41,6 +41,7 @@ fn every_kind_of_page_passes_axe_and_reflows() {
         vitrine::urls::facet_value(vitrine::content::Facet::Academies, &bundle.meta.academie, 1),
         vitrine::urls::facet_value(vitrine::content::Facet::Outils, "tableur", 1),
         vitrine::urls::search(),
+        vitrine::urls::dashboard(),
         format!("{}?q=tableur", vitrine::urls::search()),
         vitrine::urls::page("accessibilite"),
         "404.html".to_string(),

@@ -92,6 +92,11 @@ pub fn html_pages(input: &BuildInput) -> Vec<PageEntry> {
         path: urls::search(),
         lastmod: None,
     });
+    // The dashboard counts every scenario: it changes when any of them does.
+    pages.push(PageEntry {
+        path: urls::dashboard(),
+        lastmod: site_lastmod,
+    });
     for page in &input.content.pages {
         pages.push(PageEntry {
             path: urls::page(&page.slug),

@@ -2,6 +2,7 @@
 
 pub mod build;
 pub mod cache;
+pub mod dashboard;
 pub mod links;
 pub mod output;
 pub mod pages;

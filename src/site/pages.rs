@@ -15,6 +15,7 @@ use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::exports::{feeds, jsonld};
 use crate::markdown::TocEntry;
 use crate::render::Theme;
+use crate::site::dashboard::{self, DashboardView, Scope};
 use crate::site::{BuildInput, OutputFile};
 use crate::text::fold;
 use crate::urls;
@@ -114,6 +115,7 @@ struct Planned {
 enum PageSpec {
     Home,
     Search,
+    Dashboard,
     NotFound,
     AllScenarios {
         page: usize,
@@ -173,6 +175,7 @@ fn plan_specs(site: &Site) -> Vec<Planned> {
     };
     add(urls::home(), PageSpec::Home, PathBuf::new());
     add(urls::search(), PageSpec::Search, PathBuf::new());
+    add(urls::dashboard(), PageSpec::Dashboard, PathBuf::new());
     add(
         NOT_FOUND_PATH.to_string(),
         PageSpec::NotFound,
@@ -263,6 +266,7 @@ impl<'a> SitePages<'a> {
         match planned.spec {
             PageSpec::Home => home_job(site),
             PageSpec::Search => search_job(site),
+            PageSpec::Dashboard => dashboard_job(site),
             PageSpec::NotFound => not_found_job(site),
             PageSpec::AllScenarios { page } => all_scenarios_job(site, page),
             PageSpec::FacetIndex { facet } => {
@@ -685,16 +689,18 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
         })
         .collect();
     ctx.insert("menu", &menu);
-    let footer: Vec<NavItem> = site
-        .footer_pages
-        .iter()
-        .map(|page| {
-            let target = urls::page(&page.slug);
-            NavItem {
-                libelle: page.titre.clone(),
-                href: link(&target),
-                courant: current_marker(&frame.path, &target, is_404),
-            }
+    // The dashboard is about the site, as the free pages are: it is listed with them.
+    let dashboard = urls::dashboard();
+    let footer: Vec<NavItem> = std::iter::once((DASHBOARD_TITLE.to_string(), dashboard))
+        .chain(
+            site.footer_pages
+                .iter()
+                .map(|page| (page.titre.clone(), urls::page(&page.slug))),
+        )
+        .map(|(libelle, target)| NavItem {
+            href: link(&target),
+            courant: current_marker(&frame.path, &target, is_404),
+            libelle,
         })
         .collect();
     ctx.insert("pied", &footer);
@@ -813,6 +819,29 @@ fn search_job(site: &Site) -> Job {
     job
 }
 
+const DASHBOARD_TITLE: &str = "Tableau de bord";
+
+/// The counts of the scenarios of the build (drafts too when `--drafts` shows them, as the
+/// listings do).
+fn dashboard_job(site: &Site) -> Job {
+    let frame = Frame::new(urls::dashboard(), DASHBOARD_TITLE.to_string()).description(Some(
+        "Nombre de scénarios par discipline, niveau, cycle, académie, compétence numérique et année."
+            .to_string(),
+    ));
+    let (mut job, linker) = job(site, frame, "tableau-de-bord.html");
+    let counts = dashboard::compute(
+        site.scenarios().iter().map(|s| s.as_ref()),
+        site.input.vocabs,
+        Scope::Site,
+    );
+    job.context.insert("titre", DASHBOARD_TITLE);
+    job.context.insert(
+        "tableau_de_bord",
+        &dashboard::view(&counts, &|p| linker.href(p)),
+    );
+    job
+}
+
 fn not_found_job(site: &Site) -> Job {
     let mut frame = Frame::new(NOT_FOUND_PATH.to_string(), "Page introuvable".to_string());
     frame.linker = Linker::absolute(site.input.config.base_path());
@@ -846,6 +875,16 @@ struct Listing<'s> {
     sub_facets: &'s dyn Fn(&Linker) -> Vec<SubFacet>,
     /// Atom feed of the listing (title, site path), besides the site feed.
     flux: Option<(String, String)>,
+    /// Dashboard section of the listing's first page (académies).
+    dashboard: &'s dyn Fn(&Linker) -> Option<DashboardSection>,
+}
+
+/// The dashboard of a subset of scenarios, shown on a listing page.
+#[derive(Serialize)]
+struct DashboardSection {
+    titre: String,
+    #[serde(flatten)]
+    vue: DashboardView,
 }
 
 fn listing_job(site: &Site, listing: &Listing) -> Job {
@@ -883,6 +922,12 @@ fn listing_job(site: &Site, listing: &Listing) -> Job {
     );
     ctx.insert("titre_sous_facettes", &listing.sub_facets_title);
     ctx.insert("sous_facettes", &(listing.sub_facets)(&linker));
+    let section = if number == 1 {
+        (listing.dashboard)(&linker)
+    } else {
+        None
+    };
+    ctx.insert("tableau_de_bord", &section);
     job
 }
 
@@ -897,6 +942,7 @@ fn all_scenarios_job(site: &Site, number: usize) -> Job {
         sub_facets_title: None,
         sub_facets: &|_| Vec::new(),
         flux: None,
+        dashboard: &|_| None,
     };
     listing_job(site, &listing)
 }
@@ -941,6 +987,17 @@ fn facet_value_job(
     let is_academy = facet == Facet::Academies;
     // « Académie de Lyon », « Académie d'Amiens », « Discipline : Mathématiques ».
     let titre = feeds::facet_value_title(facet, &value.label);
+    let academy_dashboard = |linker: &Linker| {
+        if !is_academy {
+            return None;
+        }
+        let members = value.members.iter().map(|&i| site.scenarios()[i].as_ref());
+        let counts = dashboard::compute(members, site.input.vocabs, Scope::Academie);
+        Some(DashboardSection {
+            titre: format!("{DASHBOARD_TITLE} de l'académie"),
+            vue: dashboard::view(&counts, &|p| linker.href(p)),
+        })
+    };
     let listing = Listing {
         flux: feeds::facet_feed(facet, &value.key).map(|path| (titre.clone(), path)),
         titre,
@@ -954,6 +1011,7 @@ fn facet_value_job(
             "Dans ces scénarios".to_string()
         }),
         sub_facets: &sub_facets,
+        dashboard: &academy_dashboard,
     };
     listing_job(site, &listing)
 }
@@ -2137,6 +2195,42 @@ mod tests {
         let maths = disciplines.find("Mathématiques").expect("maths");
         let svt = disciplines.find("SVT").expect("svt");
         assert!(maths < svt, "vocabulary order");
+    }
+
+    #[test]
+    fn dashboard_page_and_academy_section() {
+        let files = render(&Fixture::new());
+        let page = html(&files, "tableau-de-bord/index.html");
+        assert!(page.contains("<h1>Tableau de bord</h1>"));
+        assert!(page.contains("5 scénarios publiés par 2 académies, dans 2 disciplines, en 2025."));
+        // One bar per row of each table: mathematics (3) before SVT (2).
+        let maths = page
+            .find(">Mathématiques</a></th><td>3</td>")
+            .expect("maths row");
+        let svt = page.find(">SVT</a></th><td>2</td>").expect("svt row");
+        assert!(maths < svt, "by decreasing count");
+        assert!(page.contains("href=\"../disciplines/mathematiques/\""));
+        assert_eq!(
+            page.matches("<rect class=\"barre\"").count(),
+            page.matches("<tr><th scope=\"row\">").count()
+        );
+        assert!(page.contains("role=\"img\" aria-labelledby=\"graphique-academies-svg\""));
+        // Linked from the footer of every page.
+        let home = html(&files, "index.html");
+        assert!(home.contains("<a href=\"tableau-de-bord/\">Tableau de bord</a>"));
+        assert!(page.contains("aria-current=\"page\">Tableau de bord</a>"));
+
+        let academy = html(&files, "academies/orleans-tours/index.html");
+        assert!(academy.contains("Tableau de bord de l&#39;académie"));
+        assert!(academy.contains("2 scénarios publiés, dans 1 discipline, en 2025."));
+        assert!(academy.contains(">SVT</a></th><td>2</td>"));
+        assert!(!academy.contains("graphique-academies"));
+        assert!(!academy.contains(">Mathématiques</a></th>"));
+        // Only on the first page of a listing, and only for académies.
+        let second = html(&files, "academies/lyon/page/2/index.html");
+        assert!(!second.contains("graphique-disciplines"));
+        let discipline = html(&files, "disciplines/svt/index.html");
+        assert!(!discipline.contains("graphique-disciplines"));
     }
 
     #[test]
