@@ -1,4 +1,4 @@
-//! Generates a synthetic site of N scenarios, for the benchmarks (`bench/build.sh`,
+//! Generates a synthetic site of N scenarios, for the benchmarks (`bench/construction.sh`,
 //! `bench/recherche.sh`, `bench/apercu.sh`).
 //!
 //! Usage: cargo run --release --example generer_corpus -- --n N --seed S --out DOSSIER
