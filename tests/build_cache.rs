@@ -202,7 +202,7 @@ fn jobs_and_cache_give_identical_output_on_the_demo_site() {
 }
 
 /// The corpus generator of the benchmarks (`examples/generer_corpus.rs`), built by
-/// `cargo test --all-targets` beside the test binaries.
+/// `cargo build --example generer_corpus` (tests/run.sh does it before the tests).
 fn generator() -> Option<PathBuf> {
     let exe = std::env::current_exe().ok()?;
     let profile_dir = exe.parent()?.parent()?;
@@ -212,7 +212,7 @@ fn generator() -> Option<PathBuf> {
     }
     assert!(
         std::env::var_os("VITRINE_TESTS_COMPLETS").is_none(),
-        "examples/generer_corpus n'est pas construit (cargo test --all-targets le construit)"
+        "examples/generer_corpus n'est pas construit (cargo build --example generer_corpus)"
     );
     eprintln!(
         "IGNORÉ : examples/generer_corpus n'est pas construit (lancez cargo test --all-targets)"

@@ -33,6 +33,8 @@ cargo fmt --all -- --check
 echo "==> cargo clippy -D warnings"
 cargo clippy --locked --all-targets -- -D warnings
 echo "==> cargo test"
+# The benchmark corpus generator is run by tests/build_cache.rs.
+cargo build --locked --example generer_corpus
 # Every tool is installed above: tests must not skip for a missing tool.
 export VITRINE_TESTS_COMPLETS=1
 cargo test --locked --all-targets
