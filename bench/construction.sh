@@ -48,7 +48,7 @@ for n in "${sizes[@]}"; do
   rm -rf "$site"
   "$gen" --n "$n" --out "$site" >/dev/null
   corpus_mb=$(du -sm --apparent-size "$site/content" | cut -f1)
-  one=$(find "$site/content/scenarios" -name '*.md' | sort | head -1)
+  one="$site/content/scenarios/lot-000/scenario-000000.md"
 
   hyperfine --style none --runs "$runs" --export-json "$work/copy.json" \
     --prepare "rm -rf '$work/copie'" "cp -r '$site/content' '$work/copie'" >/dev/null
