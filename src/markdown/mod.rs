@@ -247,6 +247,15 @@ impl<'s> Transformer<'s> {
                 Event::FootnoteReference(name) => {
                     out.push(Event::FootnoteReference(footnote_id(name).into()));
                 }
+                // A checkbox needs an accessible name (WCAG 4.1.2): say what its tick means.
+                Event::TaskListMarker(done) => out.push(Event::InlineHtml(
+                    if *done {
+                        r#"<input disabled="" type="checkbox" checked="" aria-label="fait"> "#
+                    } else {
+                        r#"<input disabled="" type="checkbox" aria-label="à faire"> "#
+                    }
+                    .into(),
+                )),
                 other => out.push(other.clone()),
             }
         }

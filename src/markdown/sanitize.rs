@@ -58,7 +58,7 @@ fn builder(hosts: Vec<String>) -> ammonia::Builder<'static> {
         .add_tags(&["iframe", "input"])
         .add_generic_attributes(&["id", "class"])
         .add_tag_attributes("iframe", &IFRAME_ATTRIBUTES)
-        .add_tag_attributes("input", &["checked", "disabled"])
+        .add_tag_attributes("input", &["checked", "disabled", "aria-label"])
         .add_tag_attribute_values("input", "type", &["checkbox"])
         .add_tag_attributes("th", &["style"])
         .add_tag_attributes("td", &["style"])

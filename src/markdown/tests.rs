@@ -140,8 +140,13 @@ fn extensions_are_rendered() {
     assert!(html.contains("</table>\n</div>"), "{html}");
     assert!(html.contains("style=\"text-align:center\""), "{html}");
     assert!(html.contains("<del>barré</del>"), "{html}");
+    // Task-list ticks carry an accessible name (WCAG 4.1.2).
     assert!(
-        html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\">"),
+        html.contains("<input disabled=\"\" type=\"checkbox\" checked=\"\" aria-label=\"fait\">"),
+        "{html}"
+    );
+    assert!(
+        html.contains("<input disabled=\"\" type=\"checkbox\" aria-label=\"à faire\">"),
         "{html}"
     );
     assert!(html.contains("href=\"#fn-1\""), "{html}");

@@ -25,8 +25,7 @@ export async function structure(page) {
     }
 
     // Every field has an accessible name from a <label>, aria-labelledby or aria-label
-    // (a placeholder is not a label). The disabled ticks of Markdown task lists (`- [x]`) are
-    // a known problem of the Markdown renderer, reported apart by `axe` below (KNOWN).
+    // (a placeholder is not a label), the ticks of Markdown task lists included.
     const named = (el) => {
       const texts = [...(el.labels || [])].map((l) => l.textContent);
       for (const id of (el.getAttribute('aria-labelledby') || '').split(/\s+/).filter(Boolean)) {
@@ -39,7 +38,7 @@ export async function structure(page) {
       'input:not([type="hidden"]):not([type="submit"]):not([type="button"]):not([type="reset"]):not([type="image"]), select, textarea',
     );
     for (const field of fields) {
-      if (!named(field) && !(field.disabled && field.type === 'checkbox' && field.parentElement.tagName === 'LI')) {
+      if (!named(field)) {
         problems.push(`champ sans étiquette : <${field.tagName.toLowerCase()}${field.id ? ` id="${field.id}"` : ''}${field.name ? ` name="${field.name}"` : ''}>`);
       }
     }
@@ -48,12 +47,8 @@ export async function structure(page) {
 }
 
 // Known violations, reported apart instead of failing the tests, until they are fixed.
-// Task lists written in Markdown (`- [x] fait`) are rendered by src/markdown as disabled
-// checkboxes without a label (axe-core rule `label`, WCAG 4.1.2): the fix belongs to the
-// Markdown renderer (an aria-label « fait » / « à faire », or text instead of a checkbox).
-const KNOWN = [
-  { rule: 'label', selector: 'li > input[type="checkbox"][disabled]' },
-];
+// (None: task-list checkboxes now carry an aria-label « fait » / « à faire ».)
+const KNOWN = [];
 
 // axe-core (WCAG 2.1 levels A and AA) on the page; `source` is axe.min.js. Evaluated through
 // the DevTools protocol, so that it also works under a strict Content-Security-Policy.
