@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::content::{Auteur, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::site::pages::{absolute_url, licence};
-use crate::site::{BuildInput, OutputFile};
+use crate::site::{BuildInput, FileSink, OutputFile};
 use crate::urls;
 use crate::vocab::{Entry, VocabName, Vocabularies};
 
@@ -51,26 +51,10 @@ pub fn published<'a>(input: &'a BuildInput) -> impl Iterator<Item = &'a Scenario
         .filter(|s| !s.meta.brouillon && !s.is_harvested())
 }
 
-/// The records of every published scenario, or nothing without `base_url`.
-pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let files = std::sync::Mutex::new(Vec::new());
-    write_to(input, &|file| {
-        if let Ok(mut files) = files.lock() {
-            files.push(file);
-        }
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
-}
-
-/// Hands each record to `sink` as soon as it is written (in parallel): a national site has
-/// a hundred thousand of them, too many to hold at once. Returns how many.
-pub fn write_to(
-    input: &BuildInput,
-    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
-) -> Result<usize, Vec<Diagnostic>> {
+/// Hands the record of every published scenario (nothing without `base_url`) to `sink` as
+/// soon as it is written, in parallel: a national site has a hundred thousand of them, too
+/// many to hold at once. Returns how many.
+pub fn write_to(input: &BuildInput, sink: &FileSink) -> Result<usize, Vec<Diagnostic>> {
     if !enabled(input.config) {
         return Ok(0);
     }
@@ -788,7 +772,8 @@ pub(crate) mod tests {
             pages_html: &std::collections::BTreeMap::new(),
             related: &std::collections::BTreeMap::new(),
         };
-        let problems = files(&input).expect_err("reserved name");
+        let problems =
+            crate::site::collect_sorted(|sink| write_to(&input, sink)).expect_err("reserved name");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("lom.xml"));
     }

@@ -11,19 +11,11 @@ pub mod oai;
 pub mod sitemap;
 
 use crate::diagnostics::Diagnostic;
-use crate::site::{BuildInput, OutputFile};
+use crate::site::{BuildInput, FileSink, OutputFile};
 
-/// Every export file of the site, paths relative to the output root.
+/// Every export file of the site, paths relative to the output root, sorted by path.
 pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let mut files: Vec<OutputFile> = Vec::new();
-    // Sub-modules append their files here, in a fixed order (deterministic output).
-    files.extend(sitemap::files(input));
-    files.extend(feeds::files(input)?);
-    files.extend(catalogue::files(input)?);
-    files.extend(lom::files(input)?);
-    files.extend(oai::files(input));
-    files.extend(csv::files(input)?);
-    Ok(files)
+    crate::site::collect_sorted(|sink| write_to(input, sink))
 }
 
 /// One export: the files it makes of the build input.
@@ -31,10 +23,7 @@ type Export = dyn Fn(&BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>>;
 
 /// Hands every export file to `sink`, one export at a time (the LOM records one by one), so
 /// that a large site never holds all its exports in memory. Returns how many files.
-pub fn write_to(
-    input: &BuildInput,
-    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
-) -> Result<usize, Vec<Diagnostic>> {
+pub fn write_to(input: &BuildInput, sink: &FileSink) -> Result<usize, Vec<Diagnostic>> {
     let mut count = lom::write_to(input, sink)?;
     let exports: [&Export; 5] = [
         &|input| Ok(sitemap::files(input)),

@@ -126,24 +126,21 @@ impl<S: TokenStream> TokenStream for MemoisedWordsStream<'_, S> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let text = &mut self.tail.token_mut().text;
-            let term = match self.memo.get(text.as_str()) {
-                Some(known) => known.as_deref(),
-                None => {
-                    let term = analyse_word(self.words, text);
-                    if self.memo.len() < MEMO_CAPACITY {
-                        self.memo.insert(text.clone(), term);
-                    } else {
-                        // Not kept: analyse and use it once.
-                        if let Some(term) = term {
+            if !self.memo.contains_key(text.as_str()) {
+                let term = analyse_word(self.words, text);
+                if self.memo.len() >= MEMO_CAPACITY {
+                    // Not kept: use it once.
+                    match term {
+                        Some(term) => {
                             *text = term;
                             return true;
                         }
-                        continue;
+                        None => continue,
                     }
-                    self.memo.get(text.as_str()).and_then(Option::as_deref)
                 }
-            };
-            if let Some(term) = term {
+                self.memo.insert(text.clone(), term);
+            }
+            if let Some(term) = self.memo.get(text.as_str()).and_then(Option::as_deref) {
                 text.clear();
                 text.push_str(term);
                 return true;

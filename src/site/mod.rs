@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::content::SiteContent;
+use crate::diagnostics::Diagnostic;
 use crate::markdown::Rendered;
 use crate::vocab::Vocabularies;
 
@@ -38,4 +39,24 @@ pub struct BuildInput<'a> {
 pub struct OutputFile {
     pub path: String,
     pub contents: Vec<u8>,
+}
+
+/// Where a stage hands each output file as soon as it is made (written by `build`, kept by
+/// `vitrine serve` and the tests), so that a large site is never held in memory at once.
+pub type FileSink<'a> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Runs `produce` with a sink that keeps every file, and returns them sorted by path.
+pub fn collect_sorted(
+    produce: impl FnOnce(&FileSink) -> Result<usize, Vec<Diagnostic>>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    produce(&|file| {
+        if let Ok(mut files) = files.lock() {
+            files.push(file);
+        }
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
 }

@@ -16,22 +16,13 @@ use crate::exports::{feeds, jsonld};
 use crate::markdown::TocEntry;
 use crate::render::Theme;
 use crate::site::dashboard::{self, DashboardView, Scope};
-use crate::site::{BuildInput, OutputFile};
+use crate::site::{BuildInput, FileSink, OutputFile};
 use crate::text::fold;
 use crate::urls;
 
 /// Renders every HTML page of the site, sorted by output path.
 pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    let files = std::sync::Mutex::new(Vec::new());
-    render_pages_to(input, theme, &|file| {
-        if let Ok(mut files) = files.lock() {
-            files.push(file);
-        }
-        Ok(())
-    })?;
-    let mut files = files.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    crate::site::collect_sorted(|sink| render_pages_to(input, theme, sink))
 }
 
 /// Renders every page and hands each one to `sink` as soon as it is ready, so a large site
@@ -39,7 +30,7 @@ pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>
 pub fn render_pages_to(
     input: &BuildInput,
     theme: &Theme,
-    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+    sink: &FileSink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let plan = Plan::new(input)?;
     render_planned(input, theme, &plan, Pages::All, sink)
@@ -73,7 +64,7 @@ pub fn render_planned(
     theme: &Theme,
     plan: &Plan,
     which: Pages,
-    sink: &(dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync),
+    sink: &FileSink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let pages = SitePages::new(input, plan);
     let selected: Vec<&Planned> = plan
