@@ -417,6 +417,10 @@ fn build(args: BuildArgs) -> ExitCode {
                     for (stage, duration) in &summary.stages {
                         println!("  {stage} : {:.2} s", duration.as_secs_f64());
                     }
+                    println!(
+                        "  fichiers identiques à la construction précédente, repris tels quels : {}",
+                        summary.reused_files
+                    );
                 }
                 if summary.drafts_excluded > 0 {
                     println!(

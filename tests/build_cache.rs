@@ -140,6 +140,45 @@ fn a_content_change_rebuilds_the_index_and_equals_a_clean_build() {
     assert_same_files(&clean, &output);
 }
 
+/// Inode and modification time of a published file: the same pair means the very same file.
+#[cfg(unix)]
+fn identity(path: &Path) -> (u64, std::time::SystemTime) {
+    use std::os::unix::fs::MetadataExt;
+    let metadata = fs::metadata(path).expect("published file");
+    (metadata.ino(), metadata.modified().expect("mtime"))
+}
+
+#[cfg(unix)]
+#[test]
+fn a_rebuild_keeps_unchanged_files_and_rewrites_changed_ones() {
+    let site = common::demo_site();
+    let output = site.path().join("public");
+    let first = build_into(site.path(), &output);
+    assert_eq!(first.reused_files, 0, "nothing to reuse on a first build");
+    let about = output.join("a-propos/index.html");
+    let css = output.join("static/style.css");
+    let (about_before, css_before) = (identity(&about), identity(&css));
+    // A hand-edited published file must not be taken over, even if its content would be the
+    // same (the comparison with a clean build below fails otherwise).
+    fs::write(output.join("static/print.css"), "modifié à la main").expect("write");
+
+    let config = site.path().join("vitrine.yaml");
+    let mut text = fs::read_to_string(&config).expect("read");
+    text = text.replacen("titre:", "titre: Nouveau titre #", 1);
+    fs::write(&config, text).expect("write");
+    let rebuilt = build_into(site.path(), &output);
+
+    assert!(rebuilt.reused_files > 0, "unchanged files are taken over");
+    assert!(
+        rebuilt.reused_files < rebuilt.files,
+        "pages showing the title are written again"
+    );
+    assert_eq!(identity(&css), css_before, "the style sheet is the same file");
+    assert_ne!(identity(&about), about_before, "the page shows the new title");
+    let (_reference, clean) = clean_build_of(site.path());
+    assert_same_files(&clean, &output);
+}
+
 fn vitrine(args: &[&str]) {
     let status = Command::new(env!("CARGO_BIN_EXE_vitrine"))
         .args(args)

@@ -85,6 +85,8 @@ pub struct Summary {
     pub stages: Vec<(&'static str, Duration)>,
     /// Nothing changed since the previous build: the published folder was left as it was.
     pub unchanged: bool,
+    /// Files of the previous output kept as they were (same content) instead of written again.
+    pub reused_files: usize,
     /// Scenarios harvested from other vitrines (included in `scenarios`).
     pub harvested: usize,
     /// Problems that did not stop the build (harvested entries left out, duplicates).
@@ -320,7 +322,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let output = options.output_dir();
     let cache_dir = options.root.join(CACHE_DIR);
     let inputs = cache::inputs_hash(&options.root, &cache_dir, &options.cache_key()).ok();
-    let previous = cache::load(&cache_dir);
+    let mut previous = cache::load(&cache_dir);
     if let (Some(inputs), Some(record)) = (&inputs, &previous) {
         // A build with warnings is done again, so that they are shown again.
         if record.inputs == *inputs && record.warnings == 0 && record.output_unchanged(&output) {
@@ -333,6 +335,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 elapsed: started.elapsed(),
                 stages: watch.stages,
                 unchanged: true,
+                reused_files: record.files,
                 harvested: record.harvested,
                 warnings: Vec::new(),
             });
@@ -356,7 +359,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         related: &no_related,
     };
     let plan = pages::Plan::new(&early_input)?;
-    let staging = Staging::create(&output).map_err(|d| vec![d])?;
+    let reusable_files = previous
+        .as_mut()
+        .filter(|record| record.output == output)
+        .map(|record| std::mem::take(&mut record.published))
+        .unwrap_or_default();
+    let staging = Staging::create(&output, reusable_files).map_err(|d| vec![d])?;
     // From here the published folder changes: an interrupted build must not leave a record
     // that vouches for it.
     cache::forget(&cache_dir);
@@ -403,7 +411,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     };
     watch.lap("index, rendu et écriture");
     watch.stages.extend(index_durations);
-    staging.publish().map_err(|d| vec![d])?;
+    let reused_files = staging.reused();
+    let hashes = staging.publish().map_err(|d| vec![d])?;
     watch.lap("publication");
 
     let summary = Summary {
@@ -414,6 +423,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         elapsed: started.elapsed(),
         stages: watch.stages,
         unchanged: false,
+        reused_files,
         harvested: content
             .scenarios
             .iter()
@@ -422,7 +432,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         warnings: prepared.warnings.clone(),
     };
     if let Some(inputs) = inputs {
-        remember(&cache_dir, &output, inputs, index_record, &summary);
+        remember(&cache_dir, &output, inputs, index_record, hashes, &summary);
     }
     Ok(summary)
 }
@@ -433,11 +443,15 @@ fn remember(
     output: &Path,
     inputs: String,
     index: (String, BTreeMap<String, Vec<String>>),
+    mut hashes: HashMap<String, String>,
     summary: &Summary,
 ) {
-    let Ok(published) = cache::published_files(output) else {
+    let Ok(mut published) = cache::published_files(output) else {
         return;
     };
+    for (path, file) in &mut published {
+        file.hash = hashes.remove(path);
+    }
     let mut record = cache::BuildRecord::new(inputs, index.0);
     record.related = index.1;
     record.scenarios = summary.scenarios;

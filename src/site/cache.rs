@@ -23,7 +23,7 @@ use crate::config::CONFIG_FILE;
 use crate::index::IndexDoc;
 
 /// Bumped whenever the record's meaning changes; an older record is ignored.
-const RECORD_VERSION: u32 = 1;
+const RECORD_VERSION: u32 = 2;
 const RECORD_FILE: &str = "construction.json";
 
 /// Folders of the site root whose files are inputs of a build. The root itself is not walked:
@@ -32,11 +32,39 @@ const INPUT_FOLDERS: &[&str] = &["content", "themes", "templates", "static"];
 /// Harvested catalogues (`vitrine harvest`), under the cache folder.
 const HARVEST_FOLDER: &str = "moisson";
 
-/// One published file as this build left it, to tell whether the folder was touched since.
+/// One published file as this build left it, to tell whether the folder was touched since,
+/// and which files the next build may take over unchanged.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Published {
     pub size: u64,
     pub modified_ns: u128,
+    /// Content hash of the file as the build wrote it (see [`content_hash`]); absent for the
+    /// files kept from the previous output (`.gitkeep`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+}
+
+impl Published {
+    /// Same size and modification time: the file was not touched since it was recorded.
+    pub fn same_stamp(&self, other: &Published) -> bool {
+        self.size == other.size && self.modified_ns == other.modified_ns
+    }
+}
+
+/// Content hash of an output file: 128 bits of BLAKE3, in hexadecimal.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes);
+    hash.to_hex()[..32].to_string()
+}
+
+/// Size and modification time of one file, if it is a regular file.
+pub fn stamp(path: &Path) -> Option<Published> {
+    let metadata = fs::symlink_metadata(path).ok()?;
+    metadata.is_file().then(|| Published {
+        size: metadata.len(),
+        modified_ns: modified_ns(&metadata),
+        hash: None,
+    })
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -179,6 +207,7 @@ pub fn published_files(output: &Path) -> io::Result<BTreeMap<String, Published>>
             Published {
                 size: metadata.len(),
                 modified_ns: modified_ns(&metadata),
+                hash: None,
             },
         );
     }
@@ -227,7 +256,13 @@ impl BuildRecord {
 
     /// True when `output` is still exactly the folder this record describes.
     pub fn output_unchanged(&self, output: &Path) -> bool {
-        self.output == output && published_files(output).is_ok_and(|files| files == self.published)
+        self.output == output
+            && published_files(output).is_ok_and(|files| {
+                files.len() == self.published.len()
+                    && files.iter().zip(&self.published).all(|((a, x), (b, y))| {
+                        a == b && x.same_stamp(y)
+                    })
+            })
     }
 }
 

@@ -1,13 +1,20 @@
 //! Writing the output atomically: the build goes to a staging folder beside the output, which
 //! replaces the published folder only once everything is written. A failed build leaves the
 //! previous site untouched.
+//!
+//! A file whose content is the same as in the previous output is not written again: the
+//! staging folder gets a hard link to the published file. Creating and deleting tens of
+//! thousands of files is the dearest part of a rebuild on many disks, and unchanged files keep
+//! their date, so that `rsync` and other deployment tools only send what changed.
 
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 use crate::diagnostics::{Diagnostic, ErrorKind};
+use crate::site::cache::{self, Published};
 
 /// Files kept from the previous output (the repository's keep file for `public/`).
 const PRESERVED: &[&str] = &[".gitkeep"];
@@ -18,12 +25,21 @@ pub struct Staging {
     /// Folders already created: tens of thousands of pages each live in their own folder,
     /// and asking the file system again for each file doubled the number of system calls.
     created: Mutex<HashSet<PathBuf>>,
+    /// Files of the previous output as the previous build recorded them.
+    previous: BTreeMap<String, Published>,
+    /// Content hash of every file written or linked, for the next build.
+    hashes: Mutex<HashMap<String, String>>,
+    reused: AtomicUsize,
 }
 
 impl Staging {
     /// Creates an empty staging folder next to `output` (same file system, so the final swap
-    /// is a rename).
-    pub fn create(output: &Path) -> Result<Staging, Diagnostic> {
+    /// is a rename). `previous` lists the files of the current output as the previous build
+    /// recorded them (empty for a first build): those still untouched may be reused.
+    pub fn create(
+        output: &Path,
+        previous: BTreeMap<String, Published>,
+    ) -> Result<Staging, Diagnostic> {
         let dir = sibling(output, "staging");
         if dir.exists() {
             fs::remove_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
@@ -33,23 +49,54 @@ impl Staging {
             output: output.to_path_buf(),
             dir,
             created: Mutex::new(HashSet::new()),
+            previous,
+            hashes: Mutex::new(HashMap::new()),
+            reused: AtomicUsize::new(0),
         })
     }
 
     /// Writes one file, `path` being relative and `/`-separated.
     pub fn write(&self, path: &str, contents: &[u8]) -> Result<(), Diagnostic> {
         let target = self.safe_target(path)?;
+        let hash = cache::content_hash(contents);
         self.create_parent(&target)?;
-        fs::write(&target, contents).map_err(|e| Diagnostic::io(&target, &e))
+        if !self.link_previous(path, &target, &hash) {
+            fs::write(&target, contents).map_err(|e| Diagnostic::io(&target, &e))?;
+        }
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.insert(path.to_string(), hash);
+        }
+        Ok(())
     }
 
     /// Copies a file from the sources.
     pub fn copy(&self, path: &str, from: &Path) -> Result<(), Diagnostic> {
-        let target = self.safe_target(path)?;
-        self.create_parent(&target)?;
-        fs::copy(from, &target)
-            .map(|_| ())
-            .map_err(|e| Diagnostic::io(from, &e))
+        let contents = fs::read(from).map_err(|e| Diagnostic::io(from, &e))?;
+        self.write(path, &contents)
+    }
+
+    /// Number of files taken over from the previous output instead of written.
+    pub fn reused(&self) -> usize {
+        self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Hard-links the previous output's `path` into the staging folder when the previous
+    /// build wrote the same content there and nobody touched it since. Any failure (a file
+    /// system without hard links, such as a FAT USB key) only means writing the file.
+    fn link_previous(&self, path: &str, target: &Path, hash: &str) -> bool {
+        let Some(recorded) = self.previous.get(path) else {
+            return false;
+        };
+        if recorded.hash.as_deref() != Some(hash) {
+            return false;
+        }
+        let source = self.output.join(path);
+        let untouched = cache::stamp(&source).is_some_and(|now| now.same_stamp(recorded));
+        if untouched && fs::hard_link(&source, target).is_ok() {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            return true;
+        }
+        false
     }
 
     fn create_parent(&self, target: &Path) -> Result<(), Diagnostic> {
@@ -88,7 +135,8 @@ impl Staging {
 
     /// Replaces the output with the staging folder. The old output is moved aside first and
     /// deleted only after the new one is in place.
-    pub fn publish(self) -> Result<(), Diagnostic> {
+    /// Returns the content hash of every file the build wrote, by path.
+    pub fn publish(self) -> Result<HashMap<String, String>, Diagnostic> {
         for name in PRESERVED {
             let old = self.output.join(name);
             if old.is_file() {
@@ -113,7 +161,7 @@ impl Staging {
         if had_output {
             fs::remove_dir_all(&previous).map_err(|e| Diagnostic::io(&previous, &e))?;
         }
-        Ok(())
+        Ok(self.hashes.into_inner().unwrap_or_default())
     }
 
     /// Drops the staging folder after a failed build.
@@ -142,7 +190,7 @@ mod tests {
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join(".gitkeep"), "").unwrap();
         fs::write(out.join("old.html"), "old").unwrap();
-        let staging = Staging::create(&out).unwrap();
+        let staging = Staging::create(&out, BTreeMap::new()).unwrap();
         staging.write("a/index.html", b"new").unwrap();
         staging.publish().unwrap();
         assert_eq!(fs::read_to_string(out.join("a/index.html")).unwrap(), "new");
@@ -162,7 +210,7 @@ mod tests {
         let out = dir.path().join("public");
         fs::create_dir_all(&out).unwrap();
         fs::write(out.join("index.html"), "published").unwrap();
-        let staging = Staging::create(&out).unwrap();
+        let staging = Staging::create(&out, BTreeMap::new()).unwrap();
         staging.write("index.html", b"half").unwrap();
         staging.abandon();
         assert_eq!(
@@ -174,7 +222,7 @@ mod tests {
     #[test]
     fn refuses_paths_outside_the_output() {
         let dir = tempfile::tempdir().unwrap();
-        let staging = Staging::create(&dir.path().join("public")).unwrap();
+        let staging = Staging::create(&dir.path().join("public"), BTreeMap::new()).unwrap();
         assert!(staging.write("../evil", b"x").is_err());
         assert!(staging.write("/etc/evil", b"x").is_err());
     }
