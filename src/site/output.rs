@@ -219,6 +219,33 @@ mod tests {
         );
     }
 
+    #[cfg(unix)]
+    #[test]
+    fn same_content_is_linked_and_new_content_written() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = Staging::create(&out, BTreeMap::new()).unwrap();
+        first.write("a/index.html", b"a").unwrap();
+        first.write("b/index.html", b"b").unwrap();
+        let hashes = first.publish().unwrap();
+        let mut previous = cache::published_files(&out).unwrap();
+        for (path, file) in &mut previous {
+            file.hash = hashes.get(path).cloned();
+        }
+        let inode = |path: &str| fs::metadata(out.join(path)).unwrap().ino();
+        let (a, b) = (inode("a/index.html"), inode("b/index.html"));
+
+        let second = Staging::create(&out, previous).unwrap();
+        second.write("a/index.html", b"a").unwrap();
+        second.write("b/index.html", b"B").unwrap();
+        assert_eq!(second.reused(), 1);
+        second.publish().unwrap();
+        assert_eq!(inode("a/index.html"), a, "same content: the same file");
+        assert_ne!(inode("b/index.html"), b);
+        assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "B");
+    }
+
     #[test]
     fn refuses_paths_outside_the_output() {
         let dir = tempfile::tempdir().unwrap();
