@@ -89,21 +89,60 @@ pub fn export(
     content: &SiteContent,
     vocabs: &Vocabularies,
 ) -> Result<Vec<DataFile>, IndexError> {
+    let mut files = Vec::new();
+    export_to(index, content, vocabs, &mut |file| files.push(file))?;
+    Ok(files)
+}
+
+/// Builds every file of the bundle, handing each to `sink` as soon as it is made (in no
+/// particular order); returns how many. The term files, most of the bundle, are never all in
+/// memory at once.
+pub fn export_to(
+    index: &SearchIndex,
+    content: &SiteContent,
+    vocabs: &Vocabularies,
+    sink: &mut dyn FnMut(DataFile),
+) -> Result<usize, IndexError> {
     let order = index.doc_order();
+    let mut count = 0;
+    let mut emit = |file: DataFile| {
+        count += 1;
+        sink(file);
+    };
     let exported = index.export_terms()?;
+    let mut boundaries = Vec::new();
+    terms::each_term_file(&exported, order.len(), &mut |file| {
+        emit(raw_data_file(&format!("termes/{}", boundaries.len()), &file.json));
+        boundaries.push(file.first_term);
+    });
+    let dictionaries = terms::dictionaries(&exported);
+    drop(exported);
+    for (initial, words) in &dictionaries {
+        emit(data_file(&format!("dictionnaires/{initial}"), words));
+    }
+
     let facets = all_facet_values(&content.scenarios, vocabs);
     let ordinals = records::Ordinals::new(&content.scenarios, &order);
-
-    let mut files = Vec::new();
-    let term_files = terms::term_files(&exported, order.len());
-    let dictionaries = terms::dictionaries(&exported);
+    for (facet, values) in &facets {
+        if values.is_empty() {
+            continue;
+        }
+        let sets = records::facet_sets(values, &ordinals);
+        emit(data_file(&format!("facettes/{}", facet.slug()), &sets));
+    }
+    for (j, chunk) in records::records(content, vocabs, &facets, &order)
+        .chunks(RECORDS_PER_FILE)
+        .enumerate()
+    {
+        emit(data_file(&format!("fiches/{j}"), &chunk));
+    }
     let manifest = Manifest {
         version: FORMAT_VERSION,
         documents: order.len(),
         fiches_par_fichier: RECORDS_PER_FILE,
         adresse: crate::urls::scenario("{slug}"),
-        termes: term_files.iter().map(|f| f.first_term.clone()).collect(),
-        dictionnaires: dictionaries.iter().map(|(c, _)| c.clone()).collect(),
+        termes: boundaries,
+        dictionnaires: dictionaries.into_iter().map(|(c, _)| c).collect(),
         prefixe: Prefix {
             longueur_min: PREFIX_MIN_CHARS,
             max_termes: PREFIX_MAX_TERMS,
@@ -126,27 +165,8 @@ pub fn export(
             })
             .collect(),
     };
-    files.push(data_file("manifest", &manifest));
-    for (i, file) in term_files.iter().enumerate() {
-        files.push(raw_data_file(&format!("termes/{i}"), &file.json));
-    }
-    for (initial, words) in &dictionaries {
-        files.push(data_file(&format!("dictionnaires/{initial}"), words));
-    }
-    for (facet, values) in &facets {
-        if values.is_empty() {
-            continue;
-        }
-        let sets = records::facet_sets(values, &ordinals);
-        files.push(data_file(&format!("facettes/{}", facet.slug()), &sets));
-    }
-    for (j, chunk) in records::records(content, vocabs, &facets, &order)
-        .chunks(RECORDS_PER_FILE)
-        .enumerate()
-    {
-        files.push(data_file(&format!("fiches/{j}"), &chunk));
-    }
-    Ok(files)
+    emit(data_file("manifest", &manifest));
+    Ok(count)
 }
 
 /// The URL parameter of a facet on the search page (`?discipline=…`).

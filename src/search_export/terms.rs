@@ -21,56 +21,59 @@ pub struct TermFile {
 /// Packs the terms, in JavaScript string order, into files of about
 /// [`TARGET_TERM_FILE_BYTES`], or larger when the corpus needs it to keep at most one term file
 /// per [`RECORDS_PER_FILE`] scenarios.
+#[cfg(test)]
 pub fn term_files(terms: &[ExportedTerm], documents: usize) -> Vec<TermFile> {
+    let mut files = Vec::new();
+    each_term_file(terms, documents, &mut |file| files.push(file));
+    files
+}
+
+/// [`term_files`], handing each file to `emit` as soon as it is full, so that the bundle of a
+/// national site (hundreds of megabytes) is never held whole. A file's `first_term` is the
+/// shortest string that separates it from the previous file: the manifest, loaded by every
+/// query, gets smaller, and lookups are unchanged (`boundary <= term < next boundary`).
+pub fn each_term_file(terms: &[ExportedTerm], documents: usize, emit: &mut dyn FnMut(TermFile)) {
     let mut sorted: Vec<&ExportedTerm> = terms.iter().collect();
     sorted.sort_by(|a, b| js_order(&a.term, &b.term));
-    let entries: Vec<(&str, String)> = sorted.iter().map(|t| (t.term.as_str(), entry(t))).collect();
-    let total: usize = entries.iter().map(|(_, e)| e.len() + 1).sum();
+    // Sizes first (each entry formatted into a reused buffer), to know how full a file gets.
+    let mut buffer = String::new();
+    let total: usize = sorted
+        .iter()
+        .map(|term| {
+            buffer.clear();
+            write_entry(&mut buffer, term);
+            buffer.len() + 1
+        })
+        .sum();
     let max_files = (MIN_TERM_FILES - 1).max(documents.div_ceil(RECORDS_PER_FILE));
     // Every closed file holds at least `target` bytes: at most max_files + 1 files.
     let target = TARGET_TERM_FILE_BYTES.max(total.div_ceil(max_files.max(1)));
 
-    let mut files = Vec::new();
     let mut current: Option<TermFile> = None;
-    for (term, entry) in entries {
+    let mut previous_last: Option<&str> = None;
+    for term in sorted {
         let file = current.get_or_insert_with(|| TermFile {
-            first_term: term.to_string(),
+            first_term: match previous_last {
+                Some(before) => separator(before, &term.term),
+                None => term.term.clone(),
+            },
             json: String::from("{"),
         });
         if file.json.len() > 1 {
             file.json.push(',');
         }
-        file.json.push_str(&entry);
+        write_entry(&mut file.json, term);
+        previous_last = Some(&term.term);
         if file.json.len() >= target {
             if let Some(mut full) = current.take() {
                 full.json.push('}');
-                files.push(full);
+                emit(full);
             }
         }
     }
     if let Some(mut last) = current {
         last.json.push('}');
-        files.push(last);
-    }
-    shorten_boundaries(&mut files, &sorted);
-    files
-}
-
-/// Replaces the first term of each file (but the first) by the shortest string that still
-/// separates it from the last term of the previous file: the manifest, loaded by every query,
-/// gets smaller, and lookups are unchanged (`boundary <= term < next boundary`).
-fn shorten_boundaries(files: &mut [TermFile], sorted: &[&ExportedTerm]) {
-    let mut position = 0;
-    let mut previous_last: Option<&str> = None;
-    for file in files.iter_mut() {
-        let first = file.first_term.clone();
-        while position < sorted.len() && sorted[position].term != first {
-            previous_last = Some(&sorted[position].term);
-            position += 1;
-        }
-        if let Some(before) = previous_last {
-            file.first_term = separator(before, &first);
-        }
+        emit(last);
     }
 }
 
@@ -84,10 +87,11 @@ fn separator(before: &str, after: &str) -> String {
     after.chars().take(common + 1).collect()
 }
 
-/// `"term":[first ordinal, contribution, delta, contribution, …]`, contributions in
+/// Appends `"term":[first ordinal, contribution, delta, contribution, …]`, contributions in
 /// thousandths (at least 1, so that every posting counts).
-fn entry(term: &ExportedTerm) -> String {
-    let mut text = serde_json::to_string(&term.term).unwrap_or_default();
+fn write_entry(text: &mut String, term: &ExportedTerm) {
+    use std::fmt::Write;
+    text.push_str(&serde_json::to_string(&term.term).unwrap_or_default());
     text.push_str(":[");
     let mut previous = 0u32;
     for (i, (ordinal, score)) in term.postings.iter().enumerate() {
@@ -95,11 +99,11 @@ fn entry(term: &ExportedTerm) -> String {
             text.push(',');
         }
         let thousandths = (f64::from(*score) * 1000.0).round().max(1.0) as u64;
-        text.push_str(&format!("{},{}", ordinal - previous, thousandths));
+        // Writing to a String cannot fail.
+        let _ = write!(text, "{},{}", ordinal - previous, thousandths);
         previous = *ordinal;
     }
     text.push(']');
-    text
 }
 
 /// Terms grouped by initial (`a`…`z`, `0`…`9`, `_` for any other), each list in JS order.
@@ -145,7 +149,9 @@ mod tests {
     #[test]
     fn entries_hold_deltas_and_thousandths() {
         let t = term("eleve", &[(0, 1.23456), (3, 0.0001), (10, 2.0)]);
-        assert_eq!(entry(&t), r#""eleve":[0,1235,3,1,7,2000]"#);
+        let mut text = String::new();
+        write_entry(&mut text, &t);
+        assert_eq!(text, r#""eleve":[0,1235,3,1,7,2000]"#);
     }
 
     #[test]

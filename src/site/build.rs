@@ -527,11 +527,25 @@ fn index_stage(
             (index, related)
         }
     };
-    let search_files = search_export::export(&index, &prepared.loaded.content, &prepared.vocabs)
-        .map_err(|e| vec![index_error(&options.root, &e)])?;
+    // Each file is written as soon as it is made: the bundle of a national site weighs
+    // hundreds of megabytes.
+    let mut problems = Vec::new();
+    let search_files = search_export::export_to(
+        &index,
+        &prepared.loaded.content,
+        &prepared.vocabs,
+        &mut |file| {
+            if let Err(problem) = staging.write(&file.path, file.contents.as_bytes()) {
+                problems.push(problem);
+            }
+        },
+    )
+    .map_err(|e| vec![index_error(&options.root, &e)])?;
     drop(index);
-    // Written at once: the bundle of a national site weighs hundreds of megabytes.
-    let search_files = write_search_files(staging, &search_files)?;
+    if !problems.is_empty() {
+        diagnostics::sort(&mut problems);
+        return Err(problems);
+    }
     watch.lap("  dont export de la recherche");
     Ok(Indexed {
         docs_hash,
@@ -634,23 +648,6 @@ fn write_files(
     let mut problems: Vec<Diagnostic> = jobs.into_iter().filter_map(Result::err).collect();
     if problems.is_empty() {
         Ok(count)
-    } else {
-        diagnostics::sort(&mut problems);
-        Err(problems)
-    }
-}
-
-/// Writes the browser search bundle; returns how many files.
-fn write_search_files(
-    staging: &Staging,
-    files: &[search_export::DataFile],
-) -> Result<usize, Vec<Diagnostic>> {
-    let mut problems: Vec<Diagnostic> = files
-        .par_iter()
-        .filter_map(|file| staging.write(&file.path, file.contents.as_bytes()).err())
-        .collect();
-    if problems.is_empty() {
-        Ok(files.len())
     } else {
         diagnostics::sort(&mut problems);
         Err(problems)
