@@ -173,8 +173,16 @@ fn a_rebuild_keeps_unchanged_files_and_rewrites_changed_ones() {
         rebuilt.reused_files < rebuilt.files,
         "pages showing the title are written again"
     );
-    assert_eq!(identity(&css), css_before, "the style sheet is the same file");
-    assert_ne!(identity(&about), about_before, "the page shows the new title");
+    assert_eq!(
+        identity(&css),
+        css_before,
+        "the style sheet is the same file"
+    );
+    assert_ne!(
+        identity(&about),
+        about_before,
+        "the page shows the new title"
+    );
     let (_reference, clean) = clean_build_of(site.path());
     assert_same_files(&clean, &output);
 }

@@ -112,7 +112,10 @@ pub fn export_to(
     let exported = index.export_terms()?;
     let mut boundaries = Vec::new();
     terms::each_term_file(&exported, order.len(), &mut |file| {
-        emit(raw_data_file(&format!("termes/{}", boundaries.len()), &file.json));
+        emit(raw_data_file(
+            &format!("termes/{}", boundaries.len()),
+            &file.json,
+        ));
         boundaries.push(file.first_term);
     });
     let dictionaries = terms::dictionaries(&exported);

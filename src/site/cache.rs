@@ -259,9 +259,10 @@ impl BuildRecord {
         self.output == output
             && published_files(output).is_ok_and(|files| {
                 files.len() == self.published.len()
-                    && files.iter().zip(&self.published).all(|((a, x), (b, y))| {
-                        a == b && x.same_stamp(y)
-                    })
+                    && files
+                        .iter()
+                        .zip(&self.published)
+                        .all(|((a, x), (b, y))| a == b && x.same_stamp(y))
             })
     }
 }
