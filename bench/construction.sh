@@ -67,14 +67,14 @@ for n in "${sizes[@]}"; do
   aside "$work/copie"
   hyperfine --shell bash --style none --runs "$runs" --export-json "$work/full.json" \
     --prepare "aside '$site/public' '$site/.vitrine-cache'" "'$bin' build --root '$site' --quiet" >/dev/null
+  # Before the rebuilds, which delete the folders of the output they replace.
+  aside "$site/public" "$site/.vitrine-cache"
+  /usr/bin/time -f "%M %U %S" -o "$work/time.txt" "$bin" build --root "$site" --quiet
+  read -r rss_kb user sys <"$work/time.txt"
   hyperfine --shell bash --style none --runs "$runs" --export-json "$work/same.json" \
     "'$bin' build --root '$site' --quiet" >/dev/null
   hyperfine --shell bash --style none --runs "$runs" --export-json "$work/edit.json" \
     --prepare "echo 'Une phrase ajoutée.' >> '$one'" "'$bin' build --root '$site' --quiet" >/dev/null
-
-  aside "$site/public" "$site/.vitrine-cache"
-  /usr/bin/time -f "%M %U %S" -o "$work/time.txt" "$bin" build --root "$site" --quiet
-  read -r rss_kb user sys <"$work/time.txt"
 
   copy=$(median "$work/copy.json")
   full=$(median "$work/full.json")
