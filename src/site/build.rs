@@ -372,7 +372,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
 
     let written = std::thread::scope(|scope| {
         let indexing = scope
-            .spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref(), &staging));
+            .spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
         let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
         let indexed = indexing.join().unwrap_or_else(|_| {
             Err(vec![Diagnostic::new(
@@ -382,6 +382,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             )])
         });
         let (early_counts, mut indexed) = (early?, indexed?);
+        // The browser search bundle is exported while the scenario pages are rendered.
+        let index = indexed.index;
+        let exporting = scope.spawn(|| export_search(options, &prepared, index, &staging));
         let input = BuildInput {
             related: &indexed.related,
             ..early_input
@@ -390,11 +393,17 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             pages::render_planned(&input, &theme, &plan, pages::Pages::Scenarios, &|file| {
                 staging.write(&file.path, &file.contents)
             })?;
-        let data = indexed.search_files;
-        let index_record = (
-            std::mem::take(&mut indexed.docs_hash),
-            std::mem::take(&mut indexed.related),
-        );
+        let (data, export_duration) = exporting.join().unwrap_or_else(|_| {
+            Err(vec![Diagnostic::new(
+                ErrorKind::Io,
+                &options.root,
+                "l'export de la recherche s'est arrêté sur une erreur interne",
+            )])
+        })?;
+        indexed
+            .durations
+            .push(("  dont export de la recherche", export_duration));
+        let index_record = (indexed.docs_hash, indexed.related);
         Ok::<_, Vec<Diagnostic>>((
             early_counts.0 + scenario_pages,
             early_counts.1 + data,
@@ -465,27 +474,23 @@ fn remember(
     let _ = cache::save(cache_dir, &record);
 }
 
-/// What the index stage hands to the rendering of scenario pages and to the output.
+/// What the index stage hands to the rendering of scenario pages and to the search export.
 struct Indexed {
+    index: SearchIndex,
     /// Hash of the index documents, to reuse the index next time.
     docs_hash: String,
     related: BTreeMap<String, Vec<String>>,
-    /// Number of files of the browser search bundle, already written.
-    search_files: usize,
     /// Durations of its steps (shown by `build --durees`, as parts of the parallel stage).
     durations: Vec<(&'static str, Duration)>,
 }
 
-/// Builds the tantivy index, the related scenarios and the browser search bundle (written to
-/// `staging`).
-/// The index and the related scenarios of the previous build are reused when the index
-/// documents are the same.
+/// Builds the tantivy index and the related scenarios. The index and the related scenarios of
+/// the previous build are reused when the index documents are the same.
 fn index_stage(
     options: &BuildOptions,
     prepared: &Prepared,
     mut plain_texts: BTreeMap<String, String>,
     previous: Option<&cache::BuildRecord>,
-    staging: &Staging,
 ) -> Result<Indexed, Vec<Diagnostic>> {
     let mut watch = Stopwatch::start();
     let mut scenarios: Vec<&Scenario> = prepared
@@ -527,8 +532,24 @@ fn index_stage(
             (index, related)
         }
     };
-    // Each file is written as soon as it is made: the bundle of a national site weighs
-    // hundreds of megabytes.
+    Ok(Indexed {
+        index,
+        docs_hash,
+        related,
+        durations: watch.stages,
+    })
+}
+
+/// Exports the browser search bundle from the index into `staging`; returns the number of
+/// files and the time it took. Each file is written as soon as it is made: the bundle of a
+/// national site weighs hundreds of megabytes.
+fn export_search(
+    options: &BuildOptions,
+    prepared: &Prepared,
+    index: SearchIndex,
+    staging: &Staging,
+) -> Result<(usize, Duration), Vec<Diagnostic>> {
+    let started = Instant::now();
     let mut problems = Vec::new();
     let search_files = search_export::export_to(
         &index,
@@ -546,13 +567,7 @@ fn index_stage(
         diagnostics::sort(&mut problems);
         return Err(problems);
     }
-    watch.lap("  dont export de la recherche");
-    Ok(Indexed {
-        docs_hash,
-        related,
-        search_files,
-        durations: watch.stages,
-    })
+    Ok((search_files, started.elapsed()))
 }
 
 /// Writes everything that does not depend on the search index: every page but the scenario
