@@ -371,8 +371,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     progress.stage("index, rendu et écriture des pages");
 
     let written = std::thread::scope(|scope| {
-        let indexing = scope
-            .spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
+        let indexing =
+            scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
         let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
         let indexed = indexing.join().unwrap_or_else(|_| {
             Err(vec![Diagnostic::new(
