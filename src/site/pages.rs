@@ -9,7 +9,7 @@ use chrono::{Datelike, NaiveDate};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::facet::{all_facet_values, unique_keys, vocab_label, FacetValue};
+use crate::content::facet::{all_facet_values, vocab_label, FacetValue};
 use crate::content::{Facet, Page, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::exports::{feeds, jsonld};
@@ -328,6 +328,9 @@ struct Site<'a> {
     by_slug: BTreeMap<&'a str, usize>,
     /// Every facet in `Facet::ALL` order with its used values, in presentation order.
     facets: &'a [(Facet, Vec<FacetValue>)],
+    /// Per facet (same order as `facets`), per scenario: the indices of its values. Counting
+    /// the values of every facet within a listing then costs no string comparison.
+    value_indices: Vec<Vec<Vec<u32>>>,
     /// Free pages in footer order: (ordre, titre).
     footer_pages: Vec<&'a Page>,
 }
@@ -343,10 +346,23 @@ impl<'a> Site<'a> {
         let mut footer_pages: Vec<&Page> = input.content.pages.iter().collect();
         footer_pages
             .sort_by(|a, b| (a.ordre, &a.titre, &a.slug).cmp(&(b.ordre, &b.titre, &b.slug)));
+        let value_indices = facets
+            .iter()
+            .map(|(_, values)| {
+                let mut of_scenario: Vec<Vec<u32>> = vec![Vec::new(); scenarios.len()];
+                for (v, value) in values.iter().enumerate() {
+                    for &i in &value.members {
+                        of_scenario[i].push(v as u32);
+                    }
+                }
+                of_scenario
+            })
+            .collect();
         Site {
             input,
             by_slug,
             facets,
+            value_indices,
             footer_pages,
         }
     }
@@ -1013,33 +1029,25 @@ type SubsetCounts = Vec<(usize, Vec<(usize, usize)>)>;
 
 /// Computed once per listing (not per page): proportional to the subset's size.
 fn subset_counts(site: &Site, except_index: usize, value: &FacetValue) -> SubsetCounts {
-    let mut counts: BTreeMap<(usize, String), usize> = BTreeMap::new();
-    for &i in &value.members {
-        for (f, (facet, _)) in site.facets.iter().enumerate() {
-            if f == except_index {
-                continue;
-            }
-            for key in unique_keys(*facet, &site.scenarios()[i]) {
-                *counts.entry((f, key)).or_default() += 1;
-            }
-        }
-    }
     site.facets
         .iter()
         .enumerate()
         .filter(|(f, _)| *f != except_index)
         .map(|(f, (_, values))| {
-            let used = values
-                .iter()
+            let mut counts = vec![0usize; values.len()];
+            for &i in &value.members {
+                for &v in &site.value_indices[f][i] {
+                    counts[v as usize] += 1;
+                }
+            }
+            let used: Vec<(usize, usize)> = counts
+                .into_iter()
                 .enumerate()
-                .filter_map(|(v, value)| {
-                    let n = counts.get(&(f, value.key.clone())).copied().unwrap_or(0);
-                    (n > 0).then_some((v, n))
-                })
+                .filter(|(_, n)| *n > 0)
                 .collect();
             (f, used)
         })
-        .filter(|(_, used): &(usize, Vec<_>)| !used.is_empty())
+        .filter(|(_, used)| !used.is_empty())
         .collect()
 }
 
