@@ -421,7 +421,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     watch.lap("index, rendu et écriture");
     watch.stages.extend(index_durations);
     let reused_files = staging.reused();
-    let hashes = staging.publish().map_err(|d| vec![d])?;
+    let published = staging.publish().map_err(|d| vec![d])?;
     watch.lap("publication");
 
     let summary = Summary {
@@ -441,7 +441,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         warnings: prepared.warnings.clone(),
     };
     if let Some(inputs) = inputs {
-        remember(&cache_dir, &output, inputs, index_record, hashes, &summary);
+        remember(&cache_dir, &output, inputs, index_record, published, &summary);
     }
     Ok(summary)
 }
@@ -452,15 +452,9 @@ fn remember(
     output: &Path,
     inputs: String,
     index: (String, BTreeMap<String, Vec<String>>),
-    mut hashes: HashMap<String, String>,
+    published: BTreeMap<String, cache::Published>,
     summary: &Summary,
 ) {
-    let Ok(mut published) = cache::published_files(output) else {
-        return;
-    };
-    for (path, file) in &mut published {
-        file.hash = hashes.remove(path);
-    }
     let mut record = cache::BuildRecord::new(inputs, index.0);
     record.related = index.1;
     record.scenarios = summary.scenarios;

@@ -179,7 +179,7 @@ fn hash_file(hasher: &mut blake3::Hasher, root: &Path, file: &Path) -> io::Resul
     Ok(())
 }
 
-fn modified_ns(metadata: &fs::Metadata) -> u128 {
+pub fn modified_ns(metadata: &fs::Metadata) -> u128 {
     metadata
         .modified()
         .ok()

@@ -9,6 +9,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -27,8 +28,9 @@ pub struct Staging {
     created: Mutex<HashSet<PathBuf>>,
     /// Files of the previous output as the previous build recorded them.
     previous: BTreeMap<String, Published>,
-    /// Content hash of every file written or linked, for the next build.
-    hashes: Mutex<HashMap<String, String>>,
+    /// Every file written or linked, as the next build will find it (size, date, hash):
+    /// noted as it is written, which spares a walk of the whole output afterwards.
+    written: Mutex<HashMap<String, Published>>,
     reused: AtomicUsize,
 }
 
@@ -50,7 +52,7 @@ impl Staging {
             dir,
             created: Mutex::new(HashSet::new()),
             previous,
-            hashes: Mutex::new(HashMap::new()),
+            written: Mutex::new(HashMap::new()),
             reused: AtomicUsize::new(0),
         })
     }
@@ -60,11 +62,13 @@ impl Staging {
         let target = self.safe_target(path)?;
         let hash = cache::content_hash(contents);
         self.create_parent(&target)?;
-        if !self.link_previous(path, &target, &hash) {
-            fs::write(&target, contents).map_err(|e| Diagnostic::io(&target, &e))?;
-        }
-        if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.insert(path.to_string(), hash);
+        let mut file = match self.link_previous(path, &target, &hash) {
+            Some(recorded) => recorded,
+            None => write_file(&target, contents)?,
+        };
+        file.hash = Some(hash);
+        if let Ok(mut written) = self.written.lock() {
+            written.insert(path.to_string(), file);
         }
         Ok(())
     }
@@ -81,22 +85,21 @@ impl Staging {
     }
 
     /// Hard-links the previous output's `path` into the staging folder when the previous
-    /// build wrote the same content there and nobody touched it since. Any failure (a file
-    /// system without hard links, such as a FAT USB key) only means writing the file.
-    fn link_previous(&self, path: &str, target: &Path, hash: &str) -> bool {
-        let Some(recorded) = self.previous.get(path) else {
-            return false;
-        };
+    /// build wrote the same content there (`hash`) and nobody touched it since; returns the
+    /// recorded file. Any failure (a file system without hard links, such as a FAT USB key)
+    /// only means writing the file.
+    fn link_previous(&self, path: &str, target: &Path, hash: &str) -> Option<Published> {
+        let recorded = self.previous.get(path)?;
         if recorded.hash.as_deref() != Some(hash) {
-            return false;
+            return None;
         }
         let source = self.output.join(path);
         let untouched = cache::stamp(&source).is_some_and(|now| now.same_stamp(recorded));
         if untouched && fs::hard_link(&source, target).is_ok() {
             self.reused.fetch_add(1, Ordering::Relaxed);
-            return true;
+            return Some(recorded.clone());
         }
-        false
+        None
     }
 
     fn create_parent(&self, target: &Path) -> Result<(), Diagnostic> {
@@ -135,12 +138,17 @@ impl Staging {
 
     /// Replaces the output with the staging folder. The old output is moved aside first and
     /// deleted only after the new one is in place.
-    /// Returns the content hash of every file the build wrote, by path.
-    pub fn publish(self) -> Result<HashMap<String, String>, Diagnostic> {
+    /// Returns every file of the published folder with its size, date and content hash.
+    pub fn publish(self) -> Result<BTreeMap<String, Published>, Diagnostic> {
+        let mut written = self.written.into_inner().unwrap_or_default();
         for name in PRESERVED {
             let old = self.output.join(name);
             if old.is_file() {
-                fs::copy(&old, self.dir.join(name)).map_err(|e| Diagnostic::io(&old, &e))?;
+                let kept = self.dir.join(name);
+                fs::copy(&old, &kept).map_err(|e| Diagnostic::io(&old, &e))?;
+                if let Some(stamp) = cache::stamp(&kept) {
+                    written.insert(name.to_string(), stamp);
+                }
             }
         }
         let previous = sibling(&self.output, "previous");
@@ -161,13 +169,26 @@ impl Staging {
         if had_output {
             fs::remove_dir_all(&previous).map_err(|e| Diagnostic::io(&previous, &e))?;
         }
-        Ok(self.hashes.into_inner().unwrap_or_default())
+        Ok(written.into_iter().collect())
     }
 
     /// Drops the staging folder after a failed build.
     pub fn abandon(self) {
         let _ = fs::remove_dir_all(&self.dir);
     }
+}
+
+/// Writes `contents` to a new file; returns its size and date as the file system reports them.
+fn write_file(target: &Path, contents: &[u8]) -> Result<Published, Diagnostic> {
+    let error = |e: std::io::Error| Diagnostic::io(target, &e);
+    let mut file = fs::File::create(target).map_err(error)?;
+    file.write_all(contents).map_err(error)?;
+    let metadata = file.metadata().map_err(error)?;
+    Ok(Published {
+        size: metadata.len(),
+        modified_ns: cache::modified_ns(&metadata),
+        hash: None,
+    })
 }
 
 /// `public` → `.public.vitrine-staging` in the same parent folder.
@@ -228,11 +249,16 @@ mod tests {
         let first = Staging::create(&out, BTreeMap::new()).unwrap();
         first.write("a/index.html", b"a").unwrap();
         first.write("b/index.html", b"b").unwrap();
-        let hashes = first.publish().unwrap();
-        let mut previous = cache::published_files(&out).unwrap();
-        for (path, file) in &mut previous {
-            file.hash = hashes.get(path).cloned();
-        }
+        let previous = first.publish().unwrap();
+        assert_eq!(
+            previous.values().map(|f| (f.size, f.modified_ns)).collect::<Vec<_>>(),
+            cache::published_files(&out)
+                .unwrap()
+                .values()
+                .map(|f| (f.size, f.modified_ns))
+                .collect::<Vec<_>>(),
+            "what is noted while writing is what the folder holds"
+        );
         let inode = |path: &str| fs::metadata(out.join(path)).unwrap().ino();
         let (a, b) = (inode("a/index.html"), inode("b/index.html"));
 
