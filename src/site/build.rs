@@ -441,7 +441,14 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         warnings: prepared.warnings.clone(),
     };
     if let Some(inputs) = inputs {
-        remember(&cache_dir, &output, inputs, index_record, published, &summary);
+        remember(
+            &cache_dir,
+            &output,
+            inputs,
+            index_record,
+            published,
+            &summary,
+        );
     }
     Ok(summary)
 }

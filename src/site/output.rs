@@ -251,7 +251,10 @@ mod tests {
         first.write("b/index.html", b"b").unwrap();
         let previous = first.publish().unwrap();
         assert_eq!(
-            previous.values().map(|f| (f.size, f.modified_ns)).collect::<Vec<_>>(),
+            previous
+                .values()
+                .map(|f| (f.size, f.modified_ns))
+                .collect::<Vec<_>>(),
             cache::published_files(&out)
                 .unwrap()
                 .values()
