@@ -16,6 +16,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
@@ -155,8 +156,17 @@ fn hash_tree(hasher: &mut blake3::Hasher, root: &Path, dir: &Path) -> io::Result
         }
     }
     files.sort();
-    for file in files {
-        hash_file(hasher, root, &file)?;
+    // Files are read and hashed on every core, then combined in path order.
+    let digests: Vec<io::Result<blake3::Hash>> = files
+        .par_iter()
+        .map(|file| {
+            let mut one = blake3::Hasher::new();
+            hash_file(&mut one, root, file)?;
+            Ok(one.finalize())
+        })
+        .collect();
+    for digest in digests {
+        hasher.update(digest?.as_bytes());
     }
     Ok(())
 }
@@ -196,12 +206,7 @@ pub fn published_files(output: &Path) -> io::Result<BTreeMap<String, Published>>
             continue;
         }
         let metadata = entry.metadata().map_err(io::Error::other)?;
-        let path = entry
-            .path()
-            .strip_prefix(output)
-            .unwrap_or(entry.path())
-            .to_string_lossy()
-            .replace('\\', "/");
+        let path = relative_path(output, entry.path());
         files.insert(
             path,
             Published {
@@ -212,6 +217,14 @@ pub fn published_files(output: &Path) -> io::Result<BTreeMap<String, Published>>
         );
     }
     Ok(files)
+}
+
+/// `path` relative to `output`, `/`-separated.
+fn relative_path(output: &Path, path: &Path) -> String {
+    path.strip_prefix(output)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 pub fn load(cache_dir: &Path) -> Option<BuildRecord> {
@@ -254,15 +267,27 @@ impl BuildRecord {
         }
     }
 
-    /// True when `output` is still exactly the folder this record describes.
+    /// True when `output` is still exactly the folder this record describes: the same files,
+    /// each with the size and date it was recorded with. Listing the folder needs no `stat`
+    /// per file; the `stat`s then run on every core.
     pub fn output_unchanged(&self, output: &Path) -> bool {
-        self.output == output
-            && published_files(output).is_ok_and(|files| {
-                files.len() == self.published.len()
-                    && files
-                        .iter()
-                        .zip(&self.published)
-                        .all(|((a, x), (b, y))| a == b && x.same_stamp(y))
+        if self.output != output {
+            return false;
+        }
+        let mut paths: Vec<String> = Vec::with_capacity(self.published.len());
+        for entry in WalkDir::new(output).follow_links(false) {
+            let Ok(entry) = entry else {
+                return false;
+            };
+            if !entry.file_type().is_dir() {
+                paths.push(relative_path(output, entry.path()));
+            }
+        }
+        paths.sort();
+        paths.len() == self.published.len()
+            && paths.iter().eq(self.published.keys())
+            && self.published.par_iter().all(|(path, recorded)| {
+                stamp(&output.join(path)).is_some_and(|now| now.same_stamp(recorded))
             })
     }
 }
@@ -313,6 +338,10 @@ mod tests {
         save(&cache, &record).expect("save");
         let loaded = load(&cache).expect("load");
         assert_eq!(loaded, record);
+        assert!(loaded.output_unchanged(&output));
+        fs::write(output.join("b.html"), "ajouté").expect("write");
+        assert!(!loaded.output_unchanged(&output), "a file was added");
+        fs::remove_file(output.join("b.html")).expect("rm");
         assert!(loaded.output_unchanged(&output));
         fs::write(output.join("a/index.html"), "<p>changé</p>").expect("write");
         assert!(!loaded.output_unchanged(&output));
