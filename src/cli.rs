@@ -77,8 +77,9 @@ enum Command {
     Harvest(HarvestArgs),
 }
 
+/// `--root`, shared by every command that works on a site.
 #[derive(Debug, Args)]
-struct HarvestArgs {
+struct RootArg {
     /// Dossier racine du site, celui qui contient vitrine.yaml (par défaut : le dossier courant ; alias --racine).
     #[arg(
         long = "root",
@@ -87,20 +88,19 @@ struct HarvestArgs {
         default_value = ".",
         hide_default_value = true
     )]
-    root: PathBuf,
+    path: PathBuf,
+}
+
+#[derive(Debug, Args)]
+struct HarvestArgs {
+    #[command(flatten)]
+    root: RootArg,
 }
 
 #[derive(Debug, Args)]
 struct SiteArgs {
-    /// Dossier racine du site, celui qui contient vitrine.yaml (par défaut : le dossier courant ; alias --racine).
-    #[arg(
-        long = "root",
-        alias = "racine",
-        value_name = "DOSSIER",
-        default_value = ".",
-        hide_default_value = true
-    )]
-    root: PathBuf,
+    #[command(flatten)]
+    root: RootArg,
     /// Inclut les brouillons (brouillon: true ; alias --brouillons).
     #[arg(long = "drafts", alias = "brouillons")]
     drafts: bool,
@@ -209,15 +209,8 @@ struct NewArgs {
     /// Le titre du scénario, entre guillemets ; il donne le nom du fichier.
     #[arg(value_name = "TITRE")]
     titre: String,
-    /// Dossier racine du site, celui qui contient vitrine.yaml (par défaut : le dossier courant ; alias --racine).
-    #[arg(
-        long = "root",
-        alias = "racine",
-        value_name = "DOSSIER",
-        default_value = ".",
-        hide_default_value = true
-    )]
-    root: PathBuf,
+    #[command(flatten)]
+    root: RootArg,
     /// Discipline (répétable), par exemple --discipline maths.
     #[arg(long = "discipline", value_name = "DISCIPLINE")]
     disciplines: Vec<String>,
@@ -371,7 +364,7 @@ fn build(args: BuildArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     let options = BuildOptions {
-        root: args.site.root.clone(),
+        root: args.site.root.path.clone(),
         output: args.output,
         base_url: args.base_url,
         drafts: args.site.drafts,
@@ -474,7 +467,7 @@ fn capitalize_first(text: &str) -> String {
 }
 
 fn serve(args: ServeArgs) -> ExitCode {
-    let mut options = serve::ServeOptions::new(args.site.root);
+    let mut options = serve::ServeOptions::new(args.site.root.path);
     options.drafts = args.site.drafts;
     options.port = args.port;
     options.bind = args.bind;
@@ -513,7 +506,7 @@ fn plural(n: usize) -> &'static str {
 }
 
 fn check(args: CheckArgs) -> ExitCode {
-    let report = crate::check::check(&BuildOptions::new(args.site.root));
+    let report = crate::check::check(&BuildOptions::new(args.site.root.path));
     if args.format == "json" {
         println!("{}", report.to_json());
     } else {
@@ -534,7 +527,7 @@ fn check(args: CheckArgs) -> ExitCode {
 fn search(args: SearchArgs) -> ExitCode {
     let options = BuildOptions {
         drafts: args.site.drafts,
-        ..BuildOptions::new(&args.site.root)
+        ..BuildOptions::new(&args.site.root.path)
     };
     let prepared = match site::prepare(&options, &Silent) {
         Ok(p) => p,
@@ -669,7 +662,7 @@ fn snippet_for_terminal(html: &str, color: bool) -> String {
 }
 
 fn harvest(args: HarvestArgs) -> ExitCode {
-    let config = match crate::config::Config::load(&args.root) {
+    let config = match crate::config::Config::load(&args.root.path) {
         Ok(c) => c,
         Err(d) => {
             eprintln!("{d}");
@@ -683,7 +676,7 @@ fn harvest(args: HarvestArgs) -> ExitCode {
         );
         return ExitCode::FAILURE;
     }
-    let report = crate::federation::fetch::harvest(&args.root, &config);
+    let report = crate::federation::fetch::harvest(&args.root.path, &config);
     for outcome in &report.outcomes {
         let source = &outcome.source;
         match &outcome.result {
@@ -740,7 +733,7 @@ fn init(args: InitArgs) -> ExitCode {
 }
 
 fn new_scenario(args: NewArgs) -> ExitCode {
-    let config = match crate::config::Config::load(&args.root) {
+    let config = match crate::config::Config::load(&args.root.path) {
         Ok(c) => c,
         Err(d) => {
             eprintln!("{d}");
@@ -765,7 +758,7 @@ fn new_scenario(args: NewArgs) -> ExitCode {
         bundle: args.bundle,
     };
     let today = chrono::Local::now().date_naive();
-    match crate::new_scenario::create(&args.root, &request, &config, &vocabs, today) {
+    match crate::new_scenario::create(&args.root.path, &request, &config, &vocabs, today) {
         Ok(created) => {
             println!("Scénario créé : {}", created.path.display());
             if !created.to_fill.is_empty() {

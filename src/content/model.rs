@@ -127,3 +127,23 @@ pub struct SiteContent {
     /// Shared, so an incremental rebuild (`vitrine serve`) reuses unchanged scenarios.
     pub scenarios: Vec<Arc<Scenario>>,
 }
+
+#[cfg(test)]
+impl SiteContent {
+    /// A site with these scenarios (in this order), an empty home page and no other page.
+    pub fn with_scenarios(scenarios: Vec<Scenario>) -> SiteContent {
+        SiteContent {
+            home: Page {
+                slug: String::new(),
+                source: "content/_index.md".into(),
+                titre: "Accueil".to_string(),
+                description: None,
+                ordre: 0,
+                body: String::new(),
+                body_line: 1,
+            },
+            pages: Vec::new(),
+            scenarios: scenarios.into_iter().map(Arc::new).collect(),
+        }
+    }
+}

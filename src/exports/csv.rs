@@ -110,25 +110,13 @@ mod tests {
 
     use super::*;
     use crate::config::Config;
-    use crate::content::{Page, SiteContent};
+    use crate::content::SiteContent;
     use crate::exports::lom::tests::{config, scenario};
     use crate::vocab::Vocabularies;
 
     fn csv_of(config: &Config, scenarios: Vec<Scenario>) -> Vec<u8> {
         let vocabs = Vocabularies::builtin().expect("vocabularies");
-        let content = SiteContent {
-            home: Page {
-                slug: String::new(),
-                source: "content/_index.md".into(),
-                titre: "Accueil".to_string(),
-                description: None,
-                ordre: 0,
-                body: String::new(),
-                body_line: 1,
-            },
-            pages: Vec::new(),
-            scenarios: scenarios.into_iter().map(std::sync::Arc::new).collect(),
-        };
+        let content = SiteContent::with_scenarios(scenarios);
         let empty = BTreeMap::new();
         let no_pages = BTreeMap::new();
         let input = BuildInput {

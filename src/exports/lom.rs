@@ -749,19 +749,7 @@ pub(crate) mod tests {
         let mut s = scenario("Titre");
         s.bundle_files = vec![PathBuf::from(FILE_NAME)];
         let vocabs = Vocabularies::builtin().expect("vocabularies");
-        let content = crate::content::SiteContent {
-            home: crate::content::Page {
-                slug: String::new(),
-                source: "content/_index.md".into(),
-                titre: "Accueil".to_string(),
-                description: None,
-                ordre: 0,
-                body: String::new(),
-                body_line: 1,
-            },
-            pages: Vec::new(),
-            scenarios: vec![s.into()],
-        };
+        let content = crate::content::SiteContent::with_scenarios(vec![s]);
         let empty = std::collections::BTreeMap::new();
         let config = config();
         let input = BuildInput {

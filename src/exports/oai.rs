@@ -208,26 +208,9 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::content::{Page, SiteContent};
+    use crate::content::SiteContent;
     use crate::exports::lom::tests::{config, scenario, texts_of};
     use crate::vocab::Vocabularies;
-
-    fn content(scenarios: Vec<Scenario>) -> SiteContent {
-        let home = Page {
-            slug: String::new(),
-            source: "content/_index.md".into(),
-            titre: "Accueil".to_string(),
-            description: None,
-            ordre: 0,
-            body: String::new(),
-            body_line: 1,
-        };
-        SiteContent {
-            home,
-            pages: Vec::new(),
-            scenarios: scenarios.into_iter().map(std::sync::Arc::new).collect(),
-        }
-    }
 
     fn build(config: &Config, content: &SiteContent) -> Option<String> {
         let vocabs = Vocabularies::builtin().expect("vocabularies");
@@ -253,7 +236,7 @@ mod tests {
 
     #[test]
     fn needs_base_url_and_contact() {
-        let site = content(vec![scenario("Titre")]);
+        let site = SiteContent::with_scenarios(vec![scenario("Titre")]);
         assert!(build(&config(), &site).is_none());
         let xml = build(&config_with_contact(), &site).expect("repository");
         assert_eq!(texts_of(&xml, "oai:repositoryName"), ["Vitrine <&>"]);
@@ -269,7 +252,7 @@ mod tests {
         let mut draft = scenario("Brouillon");
         draft.slug = "brouillon".to_string();
         draft.meta.brouillon = true;
-        let site = content(vec![scenario("<script>&\"'"), draft]);
+        let site = SiteContent::with_scenarios(vec![scenario("<script>&\"'"), draft]);
         let xml = build(&config_with_contact(), &site).expect("repository");
         assert_eq!(
             texts_of(&xml, "oai:identifier"),
@@ -294,7 +277,11 @@ mod tests {
 
     #[test]
     fn empty_repository_is_still_valid() {
-        let xml = build(&config_with_contact(), &content(Vec::new())).expect("repository");
+        let xml = build(
+            &config_with_contact(),
+            &SiteContent::with_scenarios(Vec::new()),
+        )
+        .expect("repository");
         assert_eq!(texts_of(&xml, "oai:earliestDatestamp"), ["1970-01-01"]);
         assert!(texts_of(&xml, "oai:record").is_empty());
     }

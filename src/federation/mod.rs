@@ -317,7 +317,7 @@ pub fn marker(vocabs: &Vocabularies, scenario: &Scenario) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{Origine, Page};
+    use crate::content::Origine;
 
     fn config(yaml: &str) -> Config {
         Config::parse(&format!("titre: T\nbase_url: https://national.fr/\n{yaml}")).expect("config")
@@ -367,26 +367,9 @@ mod tests {
         s
     }
 
-    fn content(local: Vec<Scenario>) -> SiteContent {
-        let home = Page {
-            slug: String::new(),
-            source: PathBuf::from("content/_index.md"),
-            titre: "T".to_string(),
-            description: None,
-            ordre: 0,
-            body: String::new(),
-            body_line: 1,
-        };
-        SiteContent {
-            home,
-            pages: Vec::new(),
-            scenarios: local.into_iter().map(Arc::new).collect(),
-        }
-    }
-
     #[test]
     fn duplicates_by_id_or_address_are_kept_once_local_first() {
-        let mut site = content(vec![scenario("local", 5, None)]);
+        let mut site = SiteContent::with_scenarios(vec![scenario("local", 5, None)]);
         let harvested = vec![
             scenario("a", 1, Some("https://a.fr/scenarios/a/")),
             // Same id as a local scenario.

@@ -374,13 +374,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         let indexing =
             scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
         let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
-        let indexed = indexing.join().unwrap_or_else(|_| {
-            Err(vec![Diagnostic::new(
-                ErrorKind::Io,
-                &options.root,
-                "l'indexation s'est arrêtée sur une erreur interne",
-            )])
-        });
+        let indexed = joined(indexing, &options.root, "l'indexation s'est arrêtée");
         let (early_counts, mut indexed) = (early?, indexed?);
         // The browser search bundle is exported while the scenario pages are rendered.
         let index = indexed.index;
@@ -393,13 +387,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             pages::render_planned(&input, &theme, &plan, pages::Pages::Scenarios, &|file| {
                 staging.write(&file.path, &file.contents)
             })?;
-        let (data, export_duration) = exporting.join().unwrap_or_else(|_| {
-            Err(vec![Diagnostic::new(
-                ErrorKind::Io,
-                &options.root,
-                "l'export de la recherche s'est arrêté sur une erreur interne",
-            )])
-        })?;
+        let (data, export_duration) = joined(
+            exporting,
+            &options.root,
+            "l'export de la recherche s'est arrêté",
+        )?;
         indexed
             .durations
             .push(("  dont export de la recherche", export_duration));
@@ -451,6 +443,22 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         );
     }
     Ok(summary)
+}
+
+/// The result of a build thread; a thread that panicked is reported as an internal error
+/// (`what` says which step stopped).
+fn joined<T>(
+    handle: std::thread::ScopedJoinHandle<'_, Result<T, Vec<Diagnostic>>>,
+    root: &Path,
+    what: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    handle.join().unwrap_or_else(|_| {
+        Err(vec![Diagnostic::new(
+            ErrorKind::Io,
+            root,
+            format!("{what} sur une erreur interne"),
+        )])
+    })
 }
 
 /// Saves what the next build may reuse. Failing to save only costs the next build time.
@@ -563,7 +571,6 @@ fn export_search(
         },
     )
     .map_err(|e| vec![index_error(&options.root, &e)])?;
-    drop(index);
     if !problems.is_empty() {
         diagnostics::sort(&mut problems);
         return Err(problems);

@@ -46,6 +46,15 @@ pub struct Published {
 }
 
 impl Published {
+    /// Size and modification time of a file, without a hash.
+    pub fn of(metadata: &fs::Metadata) -> Published {
+        Published {
+            size: metadata.len(),
+            modified_ns: modified_ns(metadata),
+            hash: None,
+        }
+    }
+
     /// Same size and modification time: the file was not touched since it was recorded.
     pub fn same_stamp(&self, other: &Published) -> bool {
         self.size == other.size && self.modified_ns == other.modified_ns
@@ -61,11 +70,7 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// Size and modification time of one file, if it is a regular file.
 pub fn stamp(path: &Path) -> Option<Published> {
     let metadata = fs::symlink_metadata(path).ok()?;
-    metadata.is_file().then(|| Published {
-        size: metadata.len(),
-        modified_ns: modified_ns(&metadata),
-        hash: None,
-    })
+    metadata.is_file().then(|| Published::of(&metadata))
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,7 +194,7 @@ fn hash_file(hasher: &mut blake3::Hasher, root: &Path, file: &Path) -> io::Resul
     Ok(())
 }
 
-pub fn modified_ns(metadata: &fs::Metadata) -> u128 {
+fn modified_ns(metadata: &fs::Metadata) -> u128 {
     metadata
         .modified()
         .ok()
@@ -197,26 +202,32 @@ pub fn modified_ns(metadata: &fs::Metadata) -> u128 {
         .map_or(0, |d| d.as_nanos())
 }
 
-/// Every file of the output folder with its size and modification time.
+/// Every file of the output folder with its size and modification time (tests compare it
+/// with what a build noted while writing).
+#[cfg(test)]
 pub fn published_files(output: &Path) -> io::Result<BTreeMap<String, Published>> {
-    let mut files = BTreeMap::new();
+    let paths = listed_files(output).ok_or_else(|| io::Error::other("walk"))?;
+    paths
+        .into_iter()
+        .map(|path| {
+            let metadata = fs::symlink_metadata(output.join(&path))?;
+            Ok((path, Published::of(&metadata)))
+        })
+        .collect()
+}
+
+/// Paths of every file under `output` (relative, `/`-separated, sorted), listed without a
+/// `stat` per file; `None` if the folder cannot be read.
+fn listed_files(output: &Path) -> Option<Vec<String>> {
+    let mut paths = Vec::new();
     for entry in WalkDir::new(output).follow_links(false) {
-        let entry = entry.map_err(io::Error::other)?;
-        if entry.file_type().is_dir() {
-            continue;
+        let entry = entry.ok()?;
+        if !entry.file_type().is_dir() {
+            paths.push(relative_path(output, entry.path()));
         }
-        let metadata = entry.metadata().map_err(io::Error::other)?;
-        let path = relative_path(output, entry.path());
-        files.insert(
-            path,
-            Published {
-                size: metadata.len(),
-                modified_ns: modified_ns(&metadata),
-                hash: None,
-            },
-        );
     }
-    Ok(files)
+    paths.sort();
+    Some(paths)
 }
 
 /// `path` relative to `output`, `/`-separated.
@@ -274,16 +285,9 @@ impl BuildRecord {
         if self.output != output {
             return false;
         }
-        let mut paths: Vec<String> = Vec::with_capacity(self.published.len());
-        for entry in WalkDir::new(output).follow_links(false) {
-            let Ok(entry) = entry else {
-                return false;
-            };
-            if !entry.file_type().is_dir() {
-                paths.push(relative_path(output, entry.path()));
-            }
-        }
-        paths.sort();
+        let Some(paths) = listed_files(output) else {
+            return false;
+        };
         paths.len() == self.published.len()
             && paths.iter().eq(self.published.keys())
             && self.published.par_iter().all(|(path, recorded)| {

@@ -184,11 +184,7 @@ fn write_file(target: &Path, contents: &[u8]) -> Result<Published, Diagnostic> {
     let mut file = fs::File::create(target).map_err(error)?;
     file.write_all(contents).map_err(error)?;
     let metadata = file.metadata().map_err(error)?;
-    Ok(Published {
-        size: metadata.len(),
-        modified_ns: cache::modified_ns(&metadata),
-        hash: None,
-    })
+    Ok(Published::of(&metadata))
 }
 
 /// `public` → `.public.vitrine-staging` in the same parent folder.

@@ -131,6 +131,8 @@ enum PageSpec {
 /// `vitrine serve` keeps it between requests.
 pub struct Plan {
     facets: Vec<(Facet, Vec<FacetValue>)>,
+    /// See [`Site::value_indices`].
+    value_indices: Vec<Vec<Vec<u32>>>,
     specs: Vec<Planned>,
     by_path: BTreeMap<String, usize>,
 }
@@ -139,7 +141,8 @@ impl Plan {
     /// Plans every page; two pages with the same address are an error.
     pub fn new(input: &BuildInput) -> Result<Plan, Vec<Diagnostic>> {
         let facets = all_facet_values(&input.content.scenarios, input.vocabs);
-        let specs = plan_specs(&Site::new(input, &facets));
+        let value_indices = value_indices(&facets, input.content.scenarios.len());
+        let specs = plan_specs(&Site::new(input, &facets, &value_indices));
         check_unique_paths(specs.iter().map(|p| (p.path.as_str(), p.source.as_path())))?;
         let by_path = specs
             .iter()
@@ -148,6 +151,7 @@ impl Plan {
             .collect();
         Ok(Plan {
             facets,
+            value_indices,
             specs,
             by_path,
         })
@@ -223,7 +227,7 @@ fn plan_specs(site: &Site) -> Vec<Planned> {
 impl<'a> SitePages<'a> {
     /// Ready to render the pages of `plan`, which must have been made from `input`.
     pub fn new(input: &'a BuildInput<'a>, plan: &'a Plan) -> SitePages<'a> {
-        let site = Site::new(input, &plan.facets);
+        let site = Site::new(input, &plan.facets, &plan.value_indices);
         let subsets = plan
             .facets
             .iter()
@@ -330,13 +334,17 @@ struct Site<'a> {
     facets: &'a [(Facet, Vec<FacetValue>)],
     /// Per facet (same order as `facets`), per scenario: the indices of its values. Counting
     /// the values of every facet within a listing then costs no string comparison.
-    value_indices: Vec<Vec<Vec<u32>>>,
+    value_indices: &'a [Vec<Vec<u32>>],
     /// Free pages in footer order: (ordre, titre).
     footer_pages: Vec<&'a Page>,
 }
 
 impl<'a> Site<'a> {
-    fn new(input: &'a BuildInput<'a>, facets: &'a [(Facet, Vec<FacetValue>)]) -> Site<'a> {
+    fn new(
+        input: &'a BuildInput<'a>,
+        facets: &'a [(Facet, Vec<FacetValue>)],
+        value_indices: &'a [Vec<Vec<u32>>],
+    ) -> Site<'a> {
         let scenarios = &input.content.scenarios;
         let by_slug = scenarios
             .iter()
@@ -346,18 +354,6 @@ impl<'a> Site<'a> {
         let mut footer_pages: Vec<&Page> = input.content.pages.iter().collect();
         footer_pages
             .sort_by(|a, b| (a.ordre, &a.titre, &a.slug).cmp(&(b.ordre, &b.titre, &b.slug)));
-        let value_indices = facets
-            .iter()
-            .map(|(_, values)| {
-                let mut of_scenario: Vec<Vec<u32>> = vec![Vec::new(); scenarios.len()];
-                for (v, value) in values.iter().enumerate() {
-                    for &i in &value.members {
-                        of_scenario[i].push(v as u32);
-                    }
-                }
-                of_scenario
-            })
-            .collect();
         Site {
             input,
             by_slug,
@@ -1026,6 +1022,22 @@ fn facet_value_job(
 /// Counts of the other facets' values among a subset of scenarios, in facet and value order:
 /// (index in `site.facets`, [(value index, count)]).
 type SubsetCounts = Vec<(usize, Vec<(usize, usize)>)>;
+
+/// Per facet, per scenario: the indices of the facet's values the scenario has.
+fn value_indices(facets: &[(Facet, Vec<FacetValue>)], scenarios: usize) -> Vec<Vec<Vec<u32>>> {
+    facets
+        .iter()
+        .map(|(_, values)| {
+            let mut of_scenario: Vec<Vec<u32>> = vec![Vec::new(); scenarios];
+            for (v, value) in values.iter().enumerate() {
+                for &i in &value.members {
+                    of_scenario[i].push(v as u32);
+                }
+            }
+            of_scenario
+        })
+        .collect()
+}
 
 /// Computed once per listing (not per page): proportional to the subset's size.
 fn subset_counts(site: &Site, except_index: usize, value: &FacetValue) -> SubsetCounts {
