@@ -116,6 +116,10 @@ struct BuildArgs {
     /// Adresse publique du site, qui remplace base_url de vitrine.yaml (ex. https://www.ac-exemple.fr/vitrine/).
     #[arg(long = "base-url", value_name = "ADRESSE")]
     base_url: Option<String>,
+    /// Remplace le dossier de publication même s'il contient des fichiers qui ne viennent pas
+    /// de vitrine (ils seront effacés ; jamais content/, themes/ ni la racine du site ; alias --forcer).
+    #[arg(long = "force", alias = "forcer")]
+    force: bool,
     /// N'affiche que les erreurs (alias --silencieux).
     #[arg(short = 'q', long = "quiet", alias = "silencieux")]
     quiet: bool,
@@ -315,10 +319,7 @@ fn print_diagnostics(diagnostics: &[Diagnostic]) {
         eprintln!("{d}");
     }
     let n = diagnostics.len();
-    eprintln!(
-        "\n{n} erreur{} : rien n'a été publié, le site déjà en ligne est intact.",
-        if n > 1 { "s" } else { "" }
-    );
+    eprintln!("\n{n} erreur{}.", plural(n));
 }
 
 struct Spinner(ProgressBar);
@@ -368,6 +369,7 @@ fn build(args: BuildArgs) -> ExitCode {
         output: args.output,
         base_url: args.base_url,
         drafts: args.site.drafts,
+        force: args.force,
     };
     let progress = (!args.quiet && std::io::stderr().is_terminal()).then(spinner);
     let result = match &progress {
@@ -428,6 +430,10 @@ fn build(args: BuildArgs) -> ExitCode {
         }
         Err(problems) => {
             print_diagnostics(&problems);
+            eprintln!(
+                "{}",
+                site::output::state_after_failure(&options.output_dir())
+            );
             ExitCode::FAILURE
         }
     }

@@ -41,6 +41,8 @@ pub enum ErrorKind {
     Template,
     /// A vocabulary data file is invalid.
     Vocabulary,
+    /// The output folder may not be replaced, or could not be written.
+    Output,
 }
 
 /// One problem in the input, located precisely.
@@ -99,15 +101,47 @@ impl Diagnostic {
     }
 }
 
-/// A French explanation of common I/O failures (the OS message is often English).
-fn io_message_fr(err: &std::io::Error) -> String {
+/// A French explanation of an I/O failure. The operating system's own message is English
+/// (« Device or resource busy », « os error 28 »): it is never shown, only its French meaning,
+/// or the error number when no meaning is known.
+pub fn io_message_fr(err: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
-    match err.kind() {
-        K::NotFound => "fichier ou dossier introuvable".to_string(),
-        K::PermissionDenied => "permission refusée".to_string(),
-        K::AlreadyExists => "le fichier existe déjà".to_string(),
-        K::InvalidData => "le fichier n'est pas du texte UTF-8 valide".to_string(),
-        _ => format!("{err}"),
+    let known = match err.kind() {
+        K::NotFound => "fichier ou dossier introuvable",
+        K::PermissionDenied => "permission refusée",
+        K::AlreadyExists => "le fichier existe déjà",
+        K::InvalidData => "le fichier n'est pas du texte UTF-8 valide",
+        K::StorageFull => "plus de place sur le disque",
+        K::QuotaExceeded => "quota d'espace disque dépassé",
+        K::ReadOnlyFilesystem => "le disque est en lecture seule",
+        K::ResourceBusy => {
+            "le dossier est occupé (ouvert par un autre programme, ou point de montage)"
+        }
+        K::DirectoryNotEmpty => "le dossier n'est pas vide",
+        K::IsADirectory => "c'est un dossier, pas un fichier",
+        K::NotADirectory => "un élément du chemin est un fichier, pas un dossier",
+        K::FileTooLarge => "fichier trop gros pour ce disque",
+        K::CrossesDevices => "le dossier est sur un autre disque",
+        K::InvalidFilename => "nom de fichier trop long ou refusé par ce disque",
+        K::TooManyLinks => "trop de liens vers ce fichier",
+        K::AddrInUse => "adresse ou port déjà utilisé",
+        K::AddrNotAvailable => "adresse indisponible sur cette machine",
+        K::ConnectionRefused => "connexion refusée",
+        K::ConnectionReset | K::ConnectionAborted => "connexion interrompue",
+        K::TimedOut => "délai dépassé",
+        K::Interrupted => "opération interrompue",
+        K::OutOfMemory => "mémoire insuffisante",
+        K::Unsupported => "opération non prise en charge par ce système ou ce disque",
+        K::UnexpectedEof => "fichier tronqué",
+        K::BrokenPipe => "la sortie a été fermée",
+        _ => "",
+    };
+    if !known.is_empty() {
+        return known.to_string();
+    }
+    match err.raw_os_error() {
+        Some(code) => format!("erreur du système (code {code})"),
+        None => "erreur du système".to_string(),
     }
 }
 

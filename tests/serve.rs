@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 use vitrine::diagnostics::Diagnostic;
 use vitrine::serve::{self, Reporter, ServeOptions};
+use vitrine::site::destination::MARKER;
 use vitrine::site::BuildOptions;
 
 const INJECTED: &str = "<script src=\"/_vitrine/direct.js\"></script>";
@@ -127,7 +128,8 @@ impl Preview {
         common::build_with(options).unwrap_or_else(|e| panic!("{case}: build fails: {e:?}"));
         let built: Vec<(PathBuf, Vec<u8>)> = common::snapshot(&reference.path().join("public"))
             .into_iter()
-            .filter(|(p, _)| p != Path::new(".gitkeep"))
+            // Files of the published folder, not of the site: never served.
+            .filter(|(p, _)| p != Path::new(".gitkeep") && p != Path::new(MARKER))
             .collect();
         let built_paths: BTreeSet<String> = built
             .iter()

@@ -227,7 +227,9 @@ fn cli_reports_errors_and_fails() {
         stderr.contains("vouliez-vous dire « Physique-chimie » ?"),
         "{stderr}"
     );
-    assert!(stderr.contains("rien n'a été publié"), "{stderr}");
+    // Nothing was ever published there: the message says so, not « intact ».
+    assert!(stderr.contains("Rien n'a été publié"), "{stderr}");
+    assert!(stderr.contains("n'existe pas encore"), "{stderr}");
 }
 
 /// A site extends a vocabulary in its configuration; a clash with a built-in spelling is an error.

@@ -16,8 +16,9 @@ use crate::markdown::{self, Rendered};
 use crate::render::Theme;
 use crate::search_export;
 use crate::site::cache;
+use crate::site::destination;
 use crate::site::links::{slash_path, LinkTable};
-use crate::site::output::Staging;
+use crate::site::output::{self, Staging};
 use crate::site::{pages, BuildInput};
 use crate::urls;
 use crate::vocab::Vocabularies;
@@ -34,6 +35,8 @@ pub struct BuildOptions {
     /// Overrides `base_url` of the configuration.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// `--force`: the output may replace a non-empty folder that vitrine did not make.
+    pub force: bool,
 }
 
 impl BuildOptions {
@@ -43,6 +46,7 @@ impl BuildOptions {
             output: None,
             base_url: None,
             drafts: false,
+            force: false,
         }
     }
 
@@ -58,9 +62,12 @@ impl BuildOptions {
     }
 
     pub fn output_dir(&self) -> PathBuf {
-        self.output
-            .clone()
-            .unwrap_or_else(|| self.root.join("public"))
+        match &self.output {
+            Some(output) => output.clone(),
+            // `public`, not `./public`, in messages.
+            None if self.root == Path::new(".") => PathBuf::from("public"),
+            None => self.root.join("public"),
+        }
     }
 }
 
@@ -319,10 +326,10 @@ fn render_pages_markdown(
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Vec<Diagnostic>> {
     let started = Instant::now();
     let mut watch = Stopwatch::start();
-    let output = options.output_dir();
     let cache_dir = options.root.join(CACHE_DIR);
-    let inputs = cache::inputs_hash(&options.root, &cache_dir, &options.cache_key()).ok();
     let mut previous = cache::load(&cache_dir);
+    let output = publication_folder(options, previous.as_ref()).map_err(|d| vec![d])?;
+    let inputs = cache::inputs_hash(&options.root, &cache_dir, &options.cache_key()).ok();
     if let (Some(inputs), Some(record)) = (&inputs, &previous) {
         // A build with warnings is done again, so that they are shown again.
         if record.inputs == *inputs && record.warnings == 0 && record.output_unchanged(&output) {
@@ -407,7 +414,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         Ok(counts) => counts,
         Err(problems) => {
             staging.abandon();
-            return Err(problems);
+            return Err(output::one_output_error(problems));
         }
     };
     watch.lap("index, rendu et écriture");
@@ -443,6 +450,21 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         );
     }
     Ok(summary)
+}
+
+/// The folder the build will replace, once it is known to be safe to replace (see
+/// [`destination::check`]) and repaired if a previous publication was interrupted.
+fn publication_folder(
+    options: &BuildOptions,
+    previous: Option<&cache::BuildRecord>,
+) -> Result<PathBuf, Diagnostic> {
+    let permission = destination::Permission {
+        force: options.force,
+        recorded: previous.map(|record| record.output.as_path()),
+    };
+    let output = destination::check(&options.root, &options.output_dir(), permission)?;
+    output::recover(&output)?;
+    Ok(output)
 }
 
 /// The result of a build thread; a thread that panicked is reported as an internal error

@@ -3,6 +3,7 @@
 pub mod build;
 pub mod cache;
 pub mod dashboard;
+pub mod destination;
 pub mod links;
 pub mod output;
 pub mod pages;

@@ -1,6 +1,8 @@
 //! Writing the output atomically: the build goes to a staging folder beside the output, which
-//! replaces the published folder only once everything is written. A failed build leaves the
-//! previous site untouched.
+//! takes the place of the published folder only once everything is written, in one step where
+//! the system allows it (Linux `renameat2` with `RENAME_EXCHANGE`). A failed build leaves the
+//! previous site untouched; a build interrupted between two steps is repaired by the next one
+//! ([`recover`]) before it does anything else.
 //!
 //! A file whose content is the same as in the previous output is not written again: the
 //! staging folder gets a hard link to the published file. Creating and deleting tens of
@@ -11,11 +13,12 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
-use crate::diagnostics::{Diagnostic, ErrorKind};
+use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::site::cache::{self, Published};
+use crate::site::destination::{self, MARKER, MARKER_TEXT};
 
 /// Files kept from the previous output (the repository's keep file for `public/`).
 const PRESERVED: &[&str] = &[".gitkeep"];
@@ -32,6 +35,8 @@ pub struct Staging {
     /// noted as it is written, which spares a walk of the whole output afterwards.
     written: Mutex<HashMap<String, Published>>,
     reused: AtomicUsize,
+    /// A write failed (disk full…): the build is lost, the other writes give up at once.
+    failed: AtomicBool,
 }
 
 impl Staging {
@@ -42,35 +47,56 @@ impl Staging {
         output: &Path,
         previous: BTreeMap<String, Published>,
     ) -> Result<Staging, Diagnostic> {
-        let dir = sibling(output, "staging");
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
-        }
-        fs::create_dir_all(&dir).map_err(|e| Diagnostic::io(&dir, &e))?;
-        Ok(Staging {
+        let dir = sibling(output, STAGING);
+        remove_leftover(&dir).map_err(|e| output_error(output, &e))?;
+        fs::create_dir_all(&dir).map_err(|e| output_error(output, &e))?;
+        let staging = Staging {
             output: output.to_path_buf(),
             dir,
             created: Mutex::new(HashSet::new()),
             previous,
             written: Mutex::new(HashMap::new()),
             reused: AtomicUsize::new(0),
-        })
+            failed: AtomicBool::new(false),
+        };
+        staging.write(MARKER, MARKER_TEXT.as_bytes())?;
+        Ok(staging)
     }
 
     /// Writes one file, `path` being relative and `/`-separated.
     pub fn write(&self, path: &str, contents: &[u8]) -> Result<(), Diagnostic> {
         let target = self.safe_target(path)?;
+        if self.failed.load(Ordering::Relaxed) {
+            return Err(self.gave_up());
+        }
         let hash = cache::content_hash(contents);
-        self.create_parent(&target)?;
-        let mut file = match self.link_previous(path, &target, &hash) {
-            Some(recorded) => recorded,
-            None => write_file(&target, contents)?,
+        let mut file = match self.create_parent(&target).and_then(|()| {
+            match self.link_previous(path, &target, &hash) {
+                Some(recorded) => Ok(recorded),
+                None => write_file(&target, contents),
+            }
+        }) {
+            Ok(file) => file,
+            Err(e) => return Err(self.failure(&e)),
         };
         file.hash = Some(hash);
         if let Ok(mut written) = self.written.lock() {
             written.insert(path.to_string(), file);
         }
         Ok(())
+    }
+
+    /// The first failed write is the one the user is told about, naming the output folder
+    /// (not the staging folder, which they never chose); the writes after it give up.
+    fn failure(&self, err: &std::io::Error) -> Diagnostic {
+        if self.failed.swap(true, Ordering::Relaxed) {
+            return self.gave_up();
+        }
+        output_error(&self.output, err)
+    }
+
+    fn gave_up(&self) -> Diagnostic {
+        Diagnostic::new(ErrorKind::Output, &self.output, GAVE_UP)
     }
 
     /// Copies a file from the sources.
@@ -102,7 +128,7 @@ impl Staging {
         None
     }
 
-    fn create_parent(&self, target: &Path) -> Result<(), Diagnostic> {
+    fn create_parent(&self, target: &Path) -> std::io::Result<()> {
         let Some(parent) = target.parent() else {
             return Ok(());
         };
@@ -112,7 +138,7 @@ impl Staging {
             .map(|created| created.contains(parent))
             .unwrap_or(false);
         if !known {
-            fs::create_dir_all(parent).map_err(|e| Diagnostic::io(parent, &e))?;
+            fs::create_dir_all(parent)?;
             if let Ok(mut created) = self.created.lock() {
                 created.insert(parent.to_path_buf());
             }
@@ -136,8 +162,7 @@ impl Staging {
         Ok(self.dir.join(rel))
     }
 
-    /// Replaces the output with the staging folder. The old output is moved aside first and
-    /// deleted only after the new one is in place.
+    /// Puts the staging folder in the place of the output.
     /// Returns every file of the published folder with its size, date and content hash.
     pub fn publish(self) -> Result<BTreeMap<String, Published>, Diagnostic> {
         let mut written = self.written.into_inner().unwrap_or_default();
@@ -145,30 +170,14 @@ impl Staging {
             let old = self.output.join(name);
             if old.is_file() {
                 let kept = self.dir.join(name);
-                fs::copy(&old, &kept).map_err(|e| Diagnostic::io(&old, &e))?;
+                fs::copy(&old, &kept).map_err(|e| output_error(&self.output, &e))?;
                 if let Some(stamp) = cache::stamp(&kept) {
                     written.insert(name.to_string(), stamp);
                 }
             }
         }
-        let previous = sibling(&self.output, "previous");
-        if previous.exists() {
-            fs::remove_dir_all(&previous).map_err(|e| Diagnostic::io(&previous, &e))?;
-        }
-        let had_output = self.output.exists();
-        if had_output {
-            fs::rename(&self.output, &previous).map_err(|e| Diagnostic::io(&self.output, &e))?;
-        }
-        if let Err(e) = fs::rename(&self.dir, &self.output) {
-            // Put the published site back before reporting.
-            if had_output {
-                let _ = fs::rename(&previous, &self.output);
-            }
-            return Err(Diagnostic::io(&self.output, &e));
-        }
-        if had_output {
-            fs::remove_dir_all(&previous).map_err(|e| Diagnostic::io(&previous, &e))?;
-        }
+        failpoint("before-publication");
+        swap_in(&self.dir, &self.output).map_err(|e| output_error(&self.output, &e))?;
         Ok(written.into_iter().collect())
     }
 
@@ -178,12 +187,140 @@ impl Staging {
     }
 }
 
+/// Sentence of the writes that gave up after the first failure (never shown: the build keeps
+/// only the first output error).
+const GAVE_UP: &str = "écriture abandonnée après une première erreur";
+const STAGING: &str = "staging";
+const PREVIOUS: &str = "previous";
+
+/// One French sentence for a failure to write the site: the output the user chose, the cause.
+fn output_error(output: &Path, err: &std::io::Error) -> Diagnostic {
+    Diagnostic::new(
+        ErrorKind::Output,
+        output,
+        format!(
+            "impossible d'écrire le site dans « {} » : {}",
+            output.display(),
+            diagnostics::io_message_fr(err)
+        ),
+    )
+}
+
+/// Keeps one output error: when the disk is full every write of every thread fails, and one
+/// line saying so is worth more than hundreds.
+pub fn one_output_error(problems: Vec<Diagnostic>) -> Vec<Diagnostic> {
+    let mut seen_output = false;
+    problems
+        .into_iter()
+        .filter(|d| {
+            if d.kind != ErrorKind::Output {
+                return true;
+            }
+            let first = !seen_output && d.message != GAVE_UP;
+            seen_output |= first;
+            first
+        })
+        .collect()
+}
+
+/// What a failed build left in `output`, in one French sentence that is true: it looks.
+pub fn state_after_failure(output: &Path) -> String {
+    let resolved = destination::resolve(output);
+    let shown = output.display();
+    if destination::is_vitrine_output(&resolved) {
+        format!("Rien n'a été publié : le site déjà publié dans « {shown} » est intact.")
+    } else if fs::symlink_metadata(&resolved).is_err() {
+        format!("Rien n'a été publié : « {shown} » n'existe pas encore.")
+    } else {
+        format!("Rien n'a été publié : « {shown} » n'a pas été modifié.")
+    }
+}
+
+/// Repairs what an interrupted publication left beside `output`: the previous site, moved
+/// aside, goes back if the output is missing, and is deleted otherwise; a staging folder is
+/// deleted. Runs before anything else reads or replaces the output.
+pub fn recover(output: &Path) -> Result<(), Diagnostic> {
+    let previous = sibling(output, PREVIOUS);
+    let error = |e: std::io::Error| output_error(output, &e);
+    if fs::symlink_metadata(&previous).is_ok() {
+        if fs::symlink_metadata(output).is_err() {
+            fs::rename(&previous, output).map_err(error)?;
+        } else {
+            remove_leftover(&previous).map_err(error)?;
+        }
+    }
+    remove_leftover(&sibling(output, STAGING)).map_err(error)
+}
+
+/// Removes a folder that vitrine left beside the output, if it is there.
+fn remove_leftover(dir: &Path) -> std::io::Result<()> {
+    match fs::symlink_metadata(dir) {
+        Err(_) => Ok(()),
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(dir),
+        Ok(_) => fs::remove_file(dir),
+    }
+}
+
+/// Puts `staging` in the place of `output`. At no instant is `output` missing where the
+/// system can exchange two folders in one step; elsewhere, the old site is moved aside, the
+/// new one moved in, and [`recover`] repairs a crash between the two.
+fn swap_in(staging: &Path, output: &Path) -> std::io::Result<()> {
+    if fs::symlink_metadata(output).is_err() {
+        return fs::rename(staging, output);
+    }
+    if exchange(staging, output).is_ok() {
+        failpoint("after-exchange");
+        // `staging` now holds the old site; a leftover is removed by the next build.
+        let _ = fs::remove_dir_all(staging);
+        return Ok(());
+    }
+    let previous = sibling(output, PREVIOUS);
+    remove_leftover(&previous)?;
+    fs::rename(output, &previous)?;
+    failpoint("between-renames");
+    if let Err(e) = fs::rename(staging, output) {
+        // Put the published site back before reporting.
+        let _ = fs::rename(&previous, output);
+        return Err(e);
+    }
+    let _ = fs::remove_dir_all(&previous);
+    Ok(())
+}
+
+/// Exchanges two existing paths atomically.
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> std::io::Result<()> {
+    use rustix::fs::{renameat_with, RenameFlags, CWD};
+    if failpoint_set("no-exchange") {
+        return Err(std::io::ErrorKind::Unsupported.into());
+    }
+    renameat_with(CWD, a, CWD, b, RenameFlags::EXCHANGE).map_err(std::io::Error::from)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(_a: &Path, _b: &Path) -> std::io::Result<()> {
+    Err(std::io::ErrorKind::Unsupported.into())
+}
+
+/// Test hook: `VITRINE_FAILPOINT=between-renames` (a comma-separated list) makes the build
+/// stop dead at that point of the publication, as a power cut would, so that tests can check
+/// what the next command finds. `no-exchange` takes the path of systems without an atomic
+/// exchange.
+fn failpoint(name: &str) {
+    if failpoint_set(name) {
+        std::process::abort();
+    }
+}
+
+fn failpoint_set(name: &str) -> bool {
+    std::env::var("VITRINE_FAILPOINT").is_ok_and(|v| v.split(',').any(|p| p.trim() == name))
+}
+
 /// Writes `contents` to a new file; returns its size and date as the file system reports them.
-fn write_file(target: &Path, contents: &[u8]) -> Result<Published, Diagnostic> {
-    let error = |e: std::io::Error| Diagnostic::io(target, &e);
-    let mut file = fs::File::create(target).map_err(error)?;
-    file.write_all(contents).map_err(error)?;
-    let metadata = file.metadata().map_err(error)?;
+fn write_file(target: &Path, contents: &[u8]) -> std::io::Result<Published> {
+    let mut file = fs::File::create(target)?;
+    file.write_all(contents)?;
+    let metadata = file.metadata()?;
     Ok(Published::of(&metadata))
 }
 
@@ -264,11 +401,68 @@ mod tests {
         let second = Staging::create(&out, previous).unwrap();
         second.write("a/index.html", b"a").unwrap();
         second.write("b/index.html", b"B").unwrap();
-        assert_eq!(second.reused(), 1);
+        assert_eq!(second.reused(), 2, "a/index.html and the marker");
         second.publish().unwrap();
         assert_eq!(inode("a/index.html"), a, "same content: the same file");
         assert_ne!(inode("b/index.html"), b);
         assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "B");
+    }
+
+    #[test]
+    fn the_published_folder_carries_the_marker() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::create(&out, BTreeMap::new()).unwrap();
+        let published = staging.publish().unwrap();
+        assert!(destination::is_vitrine_output(&out));
+        assert!(published.contains_key(MARKER));
+    }
+
+    #[test]
+    fn recover_restores_a_site_moved_aside_and_removes_leftovers() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // A crash between the two renames: the old site aside, no output.
+        let previous = sibling(&out, PREVIOUS);
+        fs::create_dir_all(&previous).unwrap();
+        fs::write(previous.join("index.html"), "published").unwrap();
+        let staging = sibling(&out, STAGING);
+        fs::create_dir_all(&staging).unwrap();
+        fs::write(staging.join("index.html"), "half").unwrap();
+        recover(&out).unwrap();
+        assert_eq!(
+            fs::read_to_string(out.join("index.html")).unwrap(),
+            "published"
+        );
+        assert!(!previous.exists() && !staging.exists());
+        // A crash after the new site was moved in: the old one aside is only a leftover.
+        fs::create_dir_all(&previous).unwrap();
+        recover(&out).unwrap();
+        assert!(!previous.exists());
+        assert!(out.join("index.html").exists());
+    }
+
+    #[test]
+    fn a_failed_write_is_one_error_naming_the_output() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let staging = Staging::create(&out, BTreeMap::new()).unwrap();
+        // A file where a folder is needed fails like a full disk would, for every later write.
+        staging.write("a", b"file").unwrap();
+        let problems: Vec<Diagnostic> = ["a/b.html", "a/c.html", "a/d.html"]
+            .iter()
+            .filter_map(|p| staging.write(p, b"x").err())
+            .collect();
+        assert_eq!(problems.len(), 3);
+        let kept = one_output_error(problems);
+        assert_eq!(kept.len(), 1, "{kept:?}");
+        assert_eq!(kept[0].file, out);
+        assert!(
+            kept[0].message.contains("impossible d'écrire le site dans"),
+            "{}",
+            kept[0]
+        );
+        assert!(!kept[0].message.contains("staging"), "{}", kept[0]);
     }
 
     #[test]

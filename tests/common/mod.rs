@@ -176,3 +176,32 @@ pub fn browser_tools_ready(browser_dir: &Path) -> bool {
     }
     ready
 }
+
+/// The `vitrine` program itself, run in `dir` (the site root, as a user would).
+pub fn vitrine_in(dir: &Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"));
+    command.current_dir(dir).env_remove("VITRINE_FAILPOINT");
+    command
+}
+
+/// Every file and folder under `dir` with its bytes (folders with none), to check that a
+/// command touched nothing.
+pub fn tree(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(|entry| {
+            let entry = entry.expect("walk");
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .expect("prefix")
+                .to_path_buf();
+            let bytes = entry
+                .file_type()
+                .is_file()
+                .then(|| fs::read(entry.path()).expect("read"));
+            (rel, bytes)
+        })
+        .collect()
+}

@@ -1,0 +1,339 @@
+//! A mistyped `--output` never costs the user a file, and the published folder is a complete
+//! site at every instant: refused outputs, `--force`, publication interrupted at each step,
+//! a full disk.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+
+use common::{fixture_site, tree, vitrine_in};
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// `vitrine build` in `root` with `args`.
+fn build(root: &Path, args: &[&str]) -> Output {
+    vitrine_in(root)
+        .arg("build")
+        .args(args)
+        .output()
+        .expect("vitrine runs")
+}
+
+/// Words of the libraries and of the system that must never reach a French user.
+fn assert_french(text: &str) {
+    for word in [
+        "error", "os error", "failed", "denied", "found", "exists", "busy",
+    ] {
+        assert!(
+            !text.to_lowercase().contains(word),
+            "English « {word} » in: {text}"
+        );
+    }
+}
+
+/// Builds with `--output <output>` run in `cwd` and expects a refusal that touched nothing
+/// under `watched`.
+fn assert_refused(cwd: &Path, output: &str, watched: &Path, reason: &str) {
+    let before = tree(watched);
+    let out = build(cwd, &["--output", output]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "--output {output}: {message}");
+    assert!(message.contains("Rien n'a été touché"), "{message}");
+    assert!(message.contains(reason), "--output {output}: {message}");
+    assert!(!String::from_utf8_lossy(&out.stdout).contains("Site construit"));
+    assert_french(&message);
+    assert!(tree(watched) == before, "--output {output} changed files");
+}
+
+#[test]
+fn outputs_over_the_sources_are_refused_and_nothing_is_touched() {
+    let parent = tempfile::tempdir().expect("temp dir");
+    let root = parent.path().join("site");
+    common::copy_dir(&common::repo_root().join("tests/fixtures/_base"), &root);
+    fs::write(parent.path().join("rapport-annuel.odt"), "à garder").expect("user file");
+    fs::create_dir_all(root.join("themes/perso")).expect("theme folder");
+    fs::write(root.join("themes/perso/style.css"), "body{}").expect("theme file");
+    let watched = parent.path();
+    assert_refused(&root, "content", watched, "content/");
+    assert_refused(&root, "content/scenarios", watched, "content/");
+    assert_refused(&root, ".", watched, "dossier du site lui-même");
+    assert_refused(&root, "..", watched, "contient le dossier du site");
+    assert_refused(&root, "themes", watched, "themes/");
+    assert_refused(&root, ".vitrine-cache", watched, ".vitrine-cache/");
+    assert_refused(&root, "vitrine.yaml", watched, "");
+    // The same mistakes typed from elsewhere, with --root.
+    let root_arg = root.display().to_string();
+    let before = tree(watched);
+    let out = build(
+        parent.path(),
+        &[
+            "--root",
+            &root_arg,
+            "--output",
+            &format!("{root_arg}/content"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(tree(watched) == before);
+}
+
+#[test]
+fn an_existing_file_or_a_foreign_folder_is_refused_and_force_replaces_the_folder_only() {
+    let site = fixture_site(&[]);
+    let root = site.path();
+    fs::write(root.join("notes.txt"), "mes notes").expect("user file");
+    assert_refused(root, "notes.txt", root, "est un fichier");
+
+    let foreign = root.join("mes-documents");
+    fs::create_dir_all(foreign.join("2025")).expect("user folder");
+    fs::write(foreign.join("2025/bilan.odt"), "bilan").expect("user file");
+    assert_refused(root, "mes-documents", root, "--force");
+
+    let forced = build(root, &["--output", "mes-documents", "--force"]);
+    assert!(forced.status.success(), "{}", stderr(&forced));
+    assert!(foreign.join("index.html").is_file());
+    assert!(
+        !foreign.join("2025").exists(),
+        "--force replaces the folder"
+    );
+    // From now on the folder is vitrine's: no --force needed.
+    let again = build(root, &["--output", "mes-documents"]);
+    assert!(again.status.success(), "{}", stderr(&again));
+    // --force never reaches the sources.
+    assert_refused(root, "content", root, "content/");
+    let forced_content = build(root, &["--output", "content", "--force"]);
+    assert_eq!(forced_content.status.code(), Some(1));
+    assert!(root.join("content/scenarios/valide.md").is_file());
+}
+
+#[test]
+fn an_empty_or_missing_output_and_the_keep_file_are_accepted() {
+    let site = fixture_site(&[]);
+    let root = site.path();
+    fs::create_dir_all(root.join("public")).expect("public");
+    fs::write(root.join("public/.gitkeep"), "").expect("keep file");
+    let out = build(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(root.join("public/.gitkeep").is_file());
+    assert!(root.join("public/.vitrine-site").is_file());
+    let fresh = build(root, &["--output", "nouveau/dossier/site"]);
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+    assert!(root.join("nouveau/dossier/site/index.html").is_file());
+}
+
+/// Folders vitrine leaves beside the output while it publishes.
+fn leftovers(parent: &Path) -> Vec<String> {
+    fs::read_dir(parent)
+        .expect("list")
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".vitrine-staging") || n.ends_with(".vitrine-previous"))
+        .collect()
+}
+
+/// A build that stops dead at `failpoint` (`std::process::abort`, as a power cut would).
+fn crashed_build(root: &Path, failpoint: &str) {
+    let out = vitrine_in(root)
+        .arg("build")
+        .env("VITRINE_FAILPOINT", failpoint)
+        .output()
+        .expect("vitrine runs");
+    assert!(
+        !out.status.success() && out.status.code().is_none(),
+        "the build at {failpoint} should have been killed: {}",
+        stderr(&out)
+    );
+}
+
+fn complete_site(public: &Path) -> bool {
+    public.join(".vitrine-site").is_file()
+        && public.join("index.html").is_file()
+        && public.join("scenarios/valide/index.html").is_file()
+}
+
+#[test]
+fn a_crash_between_the_two_renames_is_repaired_by_the_next_build_even_a_failed_one() {
+    let site = fixture_site(&[]);
+    let root = site.path();
+    let public = root.join("public");
+    assert!(build(root, &[]).status.success());
+    let published = tree(&public);
+    let scenario = root.join("content/scenarios/valide.md");
+    let text = fs::read_to_string(&scenario).expect("scenario");
+    fs::write(&scenario, text.replacen("titre:", "titre: Nouveau", 1)).expect("edit");
+
+    // Systems without an atomic exchange: the old site is moved aside, then the crash.
+    crashed_build(root, "no-exchange,between-renames");
+    assert!(!public.exists(), "the crash left the output missing");
+    assert!(!leftovers(root).is_empty());
+
+    // The next build fails on a broken file, yet first puts the published site back, and says
+    // so truly.
+    fs::write(
+        root.join("content/scenarios/casse.md"),
+        "---\ntitre: [\n---\n",
+    )
+    .expect("write");
+    let failed = build(root, &[]);
+    assert_eq!(failed.status.code(), Some(1));
+    assert!(
+        stderr(&failed).contains("le site déjà publié dans « public » est intact"),
+        "{}",
+        stderr(&failed)
+    );
+    assert!(
+        tree(&public) == published,
+        "the previous site is back, whole"
+    );
+    assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
+
+    fs::remove_file(root.join("content/scenarios/casse.md")).expect("fix");
+    assert!(build(root, &[]).status.success());
+    assert!(complete_site(&public));
+    assert!(tree(&public) != published, "the edit is published");
+    assert!(leftovers(root).is_empty());
+}
+
+#[test]
+fn a_crash_before_or_after_the_exchange_leaves_a_complete_site() {
+    let site = fixture_site(&[]);
+    let root = site.path();
+    let public = root.join("public");
+    assert!(build(root, &[]).status.success());
+    let first = tree(&public);
+    let scenario = root.join("content/scenarios/valide.md");
+    let text = fs::read_to_string(&scenario).expect("scenario");
+    fs::write(&scenario, text.replacen("titre:", "titre: Nouveau", 1)).expect("edit");
+
+    crashed_build(root, "before-publication");
+    assert!(tree(&public) == first, "nothing published yet");
+
+    crashed_build(root, "after-exchange");
+    assert!(complete_site(&public));
+    assert!(tree(&public) != first, "the new site is in place");
+    assert!(
+        !leftovers(root).is_empty(),
+        "the old site is still beside it"
+    );
+
+    assert!(build(root, &[]).status.success());
+    assert!(complete_site(&public));
+    assert!(leftovers(root).is_empty(), "{:?}", leftovers(root));
+}
+
+/// Runs `script` as root of a user namespace of its own, where a small tmpfs can be mounted:
+/// a real full disk. `None` when the system does not allow it.
+fn in_namespace(script: &str, args: &[&str]) -> Option<Output> {
+    let probe = std::process::Command::new("unshare")
+        .args(["--user", "--map-root-user", "--mount", "true"])
+        .output();
+    if !probe.is_ok_and(|o| o.status.success()) {
+        eprintln!(
+            "IGNORÉ : ce système n'autorise pas unshare --user --mount (disque plein simulé)"
+        );
+        return None;
+    }
+    let out = std::process::Command::new("unshare")
+        .args([
+            "--user",
+            "--map-root-user",
+            "--mount",
+            "sh",
+            "-c",
+            script,
+            "sh",
+        ])
+        .args(args)
+        .env_remove("VITRINE_FAILPOINT")
+        .output()
+        .expect("unshare runs");
+    Some(out)
+}
+
+#[test]
+fn a_full_disk_is_one_french_error_naming_the_output_and_the_site_stays() {
+    let site = fixture_site(&[]);
+    let root = site.path();
+    let disk = tempfile::tempdir().expect("mount point");
+    // A first build fits; then a 3 MB attachment does not.
+    let script = r#"
+        mount -t tmpfs -o size=1500k tmpfs "$1" || exit 90
+        "$2" build --root "$3" --output "$1/public" --quiet || exit 91
+        sum_before=$(cat "$1/public/index.html" | cksum)
+        mkdir -p "$3/content/scenarios/lourd"
+        mv "$3/content/scenarios/valide.md" "$3/content/scenarios/lourd/index.md"
+        head -c 3000000 /dev/zero > "$3/content/scenarios/lourd/gros.bin"
+        "$2" build --root "$3" --output "$1/public" --quiet
+        echo "code=$?"
+        test -f "$1/public/.vitrine-site" && echo "marqueur=oui"
+        test "$(cat "$1/public/index.html" | cksum)" = "$sum_before" && echo "intact=oui"
+        ls -a "$1"
+    "#;
+    let root_arg = root.display().to_string();
+    let disk_arg = disk.path().display().to_string();
+    let Some(out) = in_namespace(
+        script,
+        &[&disk_arg, env!("CARGO_BIN_EXE_vitrine"), &root_arg],
+    ) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let message = stderr(&out);
+    assert!(stdout.contains("code=1"), "{stdout}\n{message}");
+    assert!(
+        stdout.contains("marqueur=oui") && stdout.contains("intact=oui"),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains(".vitrine-staging"),
+        "staging removed: {stdout}"
+    );
+    let errors: Vec<&str> = message.lines().filter(|l| l.contains(": erreur")).collect();
+    assert_eq!(errors.len(), 1, "{message}");
+    assert!(
+        errors[0].contains(&format!("{disk_arg}/public")),
+        "{message}"
+    );
+    assert!(
+        errors[0].contains("plus de place sur le disque"),
+        "{message}"
+    );
+    assert!(!message.contains("staging"), "{message}");
+    assert!(message.contains("est intact"), "{message}");
+    assert_french(&message);
+}
+
+#[test]
+fn a_mount_point_is_refused_before_the_build_and_a_folder_inside_it_works() {
+    let site = fixture_site(&[]);
+    let disk = tempfile::tempdir().expect("mount point");
+    let script = r#"
+        mount -t tmpfs -o size=20m tmpfs "$1" || exit 90
+        "$2" build --root "$3" --output "$1" --quiet
+        echo "code=$?"
+        "$2" build --root "$3" --output "$1/site" --quiet && echo "dedans=oui"
+        test -f "$1/site/index.html" && echo "publie=oui"
+    "#;
+    let root_arg = site.path().display().to_string();
+    let disk_arg = disk.path().display().to_string();
+    let Some(out) = in_namespace(
+        script,
+        &[&disk_arg, env!("CARGO_BIN_EXE_vitrine"), &root_arg],
+    ) else {
+        return;
+    };
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let message = stderr(&out);
+    assert!(stdout.contains("code=1"), "{stdout}\n{message}");
+    assert!(message.contains("point de montage"), "{message}");
+    assert!(message.contains("Rien n'a été touché"), "{message}");
+    assert!(
+        stdout.contains("dedans=oui") && stdout.contains("publie=oui"),
+        "{stdout}\n{message}"
+    );
+    assert_french(&message);
+}
