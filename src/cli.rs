@@ -277,7 +277,14 @@ fn clap_error(err: clap::Error) -> ExitCode {
         .map(|v| v.to_string())
         .unwrap_or_default();
     let message = match err.kind() {
-        K::UnknownArgument => format!("option inconnue {detail}"),
+        K::UnknownArgument => {
+            // clap's own suggestion (« tip: a similar argument exists ») in French.
+            let hint = err
+                .get(clap::error::ContextKind::SuggestedArg)
+                .map(|v| format!(" ; vouliez-vous dire « {v} » ?"))
+                .unwrap_or_default();
+            format!("option inconnue {detail}{hint}")
+        }
         K::InvalidSubcommand => {
             let hint = suggest_command(&detail)
                 .map(|c| format!(" ; vouliez-vous dire « {c} » ?"))

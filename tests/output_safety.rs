@@ -337,3 +337,17 @@ fn a_mount_point_is_refused_before_the_build_and_a_folder_inside_it_works() {
     );
     assert_french(&message);
 }
+
+#[test]
+fn a_mistyped_output_option_is_refused_with_a_suggestion_and_builds_nothing() {
+    let site = fixture_site(&[]);
+    let out = build(site.path(), &["--outptu", "public"]);
+    let message = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{message}");
+    assert!(
+        message.contains("vouliez-vous dire « --output » ?"),
+        "{message}"
+    );
+    assert!(!site.path().join("public").exists());
+    assert_french(&message);
+}
