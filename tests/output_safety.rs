@@ -155,16 +155,22 @@ fn complete_site(public: &Path) -> bool {
         && public.join("scenarios/valide/index.html").is_file()
 }
 
+/// Builds the site, then edits its scenario; returns the published folder before the edit.
+fn published_then_edited(root: &Path) -> Vec<(std::path::PathBuf, Option<Vec<u8>>)> {
+    assert!(build(root, &[]).status.success());
+    let published = tree(&root.join("public"));
+    let scenario = root.join("content/scenarios/valide.md");
+    let text = fs::read_to_string(&scenario).expect("scenario");
+    fs::write(&scenario, text.replacen("titre:", "titre: Nouveau", 1)).expect("edit");
+    published
+}
+
 #[test]
 fn a_crash_between_the_two_renames_is_repaired_by_the_next_build_even_a_failed_one() {
     let site = fixture_site(&[]);
     let root = site.path();
     let public = root.join("public");
-    assert!(build(root, &[]).status.success());
-    let published = tree(&public);
-    let scenario = root.join("content/scenarios/valide.md");
-    let text = fs::read_to_string(&scenario).expect("scenario");
-    fs::write(&scenario, text.replacen("titre:", "titre: Nouveau", 1)).expect("edit");
+    let published = published_then_edited(root);
 
     // Systems without an atomic exchange: the old site is moved aside, then the crash.
     crashed_build(root, "no-exchange,between-renames");
@@ -203,11 +209,7 @@ fn a_crash_before_or_after_the_exchange_leaves_a_complete_site() {
     let site = fixture_site(&[]);
     let root = site.path();
     let public = root.join("public");
-    assert!(build(root, &[]).status.success());
-    let first = tree(&public);
-    let scenario = root.join("content/scenarios/valide.md");
-    let text = fs::read_to_string(&scenario).expect("scenario");
-    fs::write(&scenario, text.replacen("titre:", "titre: Nouveau", 1)).expect("edit");
+    let first = published_then_edited(root);
 
     crashed_build(root, "before-publication");
     assert!(tree(&public) == first, "nothing published yet");
