@@ -173,6 +173,7 @@ pub fn error_code(kind: ErrorKind) -> &'static str {
         ErrorKind::MissingAlt => "texte-alternatif-manquant",
         ErrorKind::Template => "gabarit",
         ErrorKind::Vocabulary => "vocabulaire",
+        ErrorKind::Encoding => "encodage",
     }
 }
 

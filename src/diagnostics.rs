@@ -41,6 +41,8 @@ pub enum ErrorKind {
     Template,
     /// A vocabulary data file is invalid.
     Vocabulary,
+    /// A source file is not UTF-8 text.
+    Encoding,
 }
 
 /// One problem in the input, located precisely.
@@ -100,7 +102,7 @@ impl Diagnostic {
 }
 
 /// A French explanation of common I/O failures (the OS message is often English).
-fn io_message_fr(err: &std::io::Error) -> String {
+pub fn io_message_fr(err: &std::io::Error) -> String {
     use std::io::ErrorKind as K;
     match err.kind() {
         K::NotFound => "fichier ou dossier introuvable".to_string(),
