@@ -36,7 +36,12 @@ fn not_utf8(file: &Path, bytes: &[u8], at: usize) -> Diagnostic {
     let line_start = prefix.rfind('\n').map_or(0, |i| i + 1);
     let column = prefix[line_start..].chars().count() + 1;
     let byte = bytes[at];
+    let utf16 = bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]);
     let guess = match windows_1252_letter(byte) {
+        // Notepad's « Unicode » is UTF-16: its first bytes would read as « ÿþ ».
+        _ if utf16 => {
+            " (le fichier est enregistré en UTF-16, « Unicode » dans le Bloc-notes)".to_string()
+        }
         Some(letter) => {
             format!(" (sans doute « {letter} » enregistré en Windows-1252 ou ISO-8859-1)")
         }
@@ -87,6 +92,13 @@ mod tests {
         assert!(d.message.contains("0xE9"), "{}", d.message);
         assert!(d.message.contains("« é »"), "{}", d.message);
         assert!(d.message.contains("Convertir en UTF-8"), "{}", d.message);
+    }
+
+    #[test]
+    fn utf16_is_named() {
+        let d = decode(Path::new("a.md"), vec![0xFF, 0xFE, b'-', 0]).unwrap_err();
+        assert_eq!((d.line, d.column), (1, 1));
+        assert!(d.message.contains("UTF-16"), "{}", d.message);
     }
 
     #[test]
