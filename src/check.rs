@@ -174,6 +174,7 @@ pub fn error_code(kind: ErrorKind) -> &'static str {
         ErrorKind::Template => "gabarit",
         ErrorKind::Vocabulary => "vocabulaire",
         ErrorKind::Output => "dossier-de-publication",
+        ErrorKind::Encoding => "encodage",
     }
 }
 

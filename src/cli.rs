@@ -15,6 +15,61 @@ use crate::serve;
 use crate::site::{self, BuildOptions, Progress, Silent};
 use crate::vocab::VocabName;
 
+/// Every `println!`, `print!`, `eprintln!` and `eprint!` of this module goes through
+/// [`write_or_end`] (these macros shadow the standard ones): when the reader of our output went
+/// away (`vitrine search … | head -1`), the standard macros panic on the broken pipe.
+macro_rules! println {
+    () => { $crate::cli::write_or_end($crate::cli::Stream::Out, format_args!("\n")) };
+    ($($arg:tt)*) => {
+        $crate::cli::write_or_end($crate::cli::Stream::Out, format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+macro_rules! print {
+    ($($arg:tt)*) => { $crate::cli::write_or_end($crate::cli::Stream::Out, format_args!($($arg)*)) };
+}
+macro_rules! eprintln {
+    () => { $crate::cli::write_or_end($crate::cli::Stream::Err, format_args!("\n")) };
+    ($($arg:tt)*) => {
+        $crate::cli::write_or_end($crate::cli::Stream::Err, format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => { $crate::cli::write_or_end($crate::cli::Stream::Err, format_args!($($arg)*)) };
+}
+
+#[doc(hidden)]
+#[derive(Clone, Copy)]
+pub enum Stream {
+    Out,
+    Err,
+}
+
+static OUT_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static ERR_CLOSED: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Writes to stdout or stderr. A stream that cannot be written any more (closed pipe, full
+/// disk behind a redirection) is left alone from then on: the command still finishes its work
+/// and returns its usual exit code, quietly, as `head` expects of the programs it reads.
+#[doc(hidden)]
+pub fn write_or_end(stream: Stream, args: std::fmt::Arguments) {
+    use std::io::Write;
+    use std::sync::atomic::Ordering;
+    let closed = match stream {
+        Stream::Out => &OUT_CLOSED,
+        Stream::Err => &ERR_CLOSED,
+    };
+    if closed.load(Ordering::Relaxed) {
+        return;
+    }
+    let written = match stream {
+        Stream::Out => std::io::stdout().lock().write_fmt(args),
+        Stream::Err => std::io::stderr().lock().write_fmt(args),
+    };
+    if written.is_err() {
+        closed.store(true, Ordering::Relaxed);
+    }
+}
+
 const HELP_TEMPLATE: &str = "\
 {before-help}{bin} — {about}
 

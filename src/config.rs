@@ -191,16 +191,17 @@ impl Config {
     /// Reads `vitrine.yaml` from the site root.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let source = std::fs::read_to_string(&path).map_err(|e| {
+        let bytes = std::fs::read(&path).map_err(|e| {
             Diagnostic::new(
                 ErrorKind::Config,
                 CONFIG_FILE,
                 format!(
-                    "fichier de configuration illisible ({}) : lancez la commande dans le dossier du site ou indiquez-le avec --racine",
-                    e.kind()
+                    "fichier de configuration illisible ({}) : lancez la commande dans le dossier du site ou indiquez-le avec --root",
+                    crate::diagnostics::io_message_fr(&e)
                 ),
             )
         })?;
+        let source = crate::content::encoding::decode(Path::new(CONFIG_FILE), bytes)?;
         Config::parse(&source)
     }
 
@@ -286,8 +287,16 @@ fn yaml_position(source: &str, path: &str) -> Option<(usize, usize)> {
 }
 
 /// Converts a serde_yaml error on the configuration into a located French diagnostic.
-fn yaml_error(err: &serde_yaml::Error, _source: &str) -> Diagnostic {
+fn yaml_error(err: &serde_yaml::Error, source: &str) -> Diagnostic {
     let text = err.to_string();
+    if !crate::content::yaml_fr::is_data_error(&text) {
+        let d =
+            crate::content::frontmatter::yaml_diagnostic(Path::new(CONFIG_FILE), source, err, 1);
+        return Diagnostic {
+            kind: ErrorKind::Config,
+            ..d
+        };
+    }
     // Nested errors read « moissonnage.sources[0]: unknown field … at line 4 column 7 ».
     let (path, message) = split_error_path(&text);
     let mut diag = Diagnostic::new(ErrorKind::Config, CONFIG_FILE, translate_serde(message));
@@ -354,10 +363,11 @@ pub fn translate_serde(message: &str) -> String {
         let key = rest.split('`').next().unwrap_or("");
         return format!("clé obligatoire absente : « {key} »");
     }
-    if message.starts_with("invalid type") {
-        return format!("type de valeur incorrect ({message})");
+    if message.starts_with("invalid type") || message.starts_with("invalid value") {
+        return crate::content::yaml_fr::type_message(message);
     }
-    format!("YAML invalide : {message}")
+    // Never the library's English text (see content::yaml_fr).
+    "valeur incorrecte : vérifiez cette clé dans la documentation de vitrine.yaml".to_string()
 }
 
 #[cfg(test)]

@@ -43,6 +43,8 @@ pub enum ErrorKind {
     Vocabulary,
     /// The output folder may not be replaced, or could not be written.
     Output,
+    /// A source file is not UTF-8 text.
+    Encoding,
 }
 
 /// One problem in the input, located precisely.

@@ -128,6 +128,9 @@ fn every_build_error_class_has_a_stable_code() {
         ("duplicate-slug", "identifiant-en-double"),
         ("missing-front-matter", "entete-absente"),
         ("unsafe-path", "chemin-refuse"),
+        ("encodage-windows-1252", "encodage"),
+        ("yaml-tabulation", "yaml-invalide"),
+        ("yaml-apostrophe", "yaml-invalide"),
     ] {
         let site = common::fixture_site(&[fixture]);
         let (report, exit) = json_report(site.path(), &[]);

@@ -89,3 +89,41 @@ fn output_and_drafts_options() {
     assert!(target.join("scenarios/brouillon/index.html").is_file());
     assert!(!site.path().join("public").exists());
 }
+
+/// Runs vitrine with the read end of its stdout (or stderr) closed before it writes anything,
+/// as `vitrine … | head -1` does once `head` has its line: every write meets a broken pipe.
+fn with_closed_pipe(args: &[&str], root: &std::path::Path, close_stderr: bool) -> Output {
+    use std::process::Stdio;
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run vitrine");
+    if close_stderr {
+        drop(child.stderr.take());
+    } else {
+        drop(child.stdout.take());
+    }
+    child.wait_with_output().expect("vitrine ends")
+}
+
+#[test]
+fn a_closed_pipe_ends_search_and_check_quietly() {
+    let found = fixture_site(&["search"]);
+    let broken = fixture_site(&["unknown-vocabulary"]);
+    let cases: [(&[&str], &std::path::Path, bool, i32); 4] = [
+        (&["search", "eleve"], found.path(), false, 0),
+        (&["search", "eleve", "--json"], found.path(), false, 0),
+        (&["check", "--format", "json"], broken.path(), false, 1),
+        (&["check"], broken.path(), true, 1),
+    ];
+    for (args, root, close_stderr, usual) in cases {
+        let out = with_closed_pipe(args, root, close_stderr);
+        let stderr = text(&out.stderr);
+        assert!(!stderr.contains("panicked"), "{args:?}: {stderr}");
+        assert_eq!(out.status.code(), Some(usual), "{args:?}: {stderr}");
+    }
+}

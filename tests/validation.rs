@@ -268,3 +268,183 @@ fn site_vocabulary_extension_and_clash() {
         "{errors:#?}"
     );
 }
+
+/// English words of serde_yaml, libyaml and the OS that must never reach a referent.
+const ENGLISH: &[&str] = &[
+    "found",
+    "expected",
+    "error",
+    "invalid",
+    "exceeded",
+    "token",
+    "mapping",
+    "scalar",
+    "while",
+    "parsing",
+    "scanning",
+    "unexpected",
+    "allowed",
+    "character",
+    "key",
+    "line",
+    "column",
+    "stream",
+    "data",
+    "did",
+    "not",
+    "the",
+];
+
+fn english_words(text: &str) -> Vec<String> {
+    text.split(|c: char| !c.is_alphabetic())
+        .map(str::to_lowercase)
+        .filter(|w| ENGLISH.contains(&w.as_str()))
+        .collect()
+}
+
+fn assert_french(d: &Diagnostic) {
+    let words = english_words(&d.message);
+    assert!(words.is_empty(), "English {words:?} in « {} »", d.message);
+}
+
+/// A file saved by Notepad in « ANSI »: its first « é » is located, with how to re-save it.
+#[test]
+fn windows_1252_file_is_located_with_advice() {
+    let d = errors_of("encodage-windows-1252");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::Encoding);
+    assert_eq!(
+        d.file,
+        PathBuf::from("content/scenarios/enregistre-en-ansi.md")
+    );
+    // « resume: Les » then 0xE9: line 3, the 13th character.
+    assert_eq!((d.line, d.column), (3, 13));
+    for advice in [
+        "UTF-8",
+        "« é »",
+        "Bloc-notes",
+        "LibreOffice",
+        "Notepad++ : « Encodage → Convertir en UTF-8 »",
+        "VS Code",
+        "Enregistrer avec l'encodage",
+    ] {
+        assert!(d.message.contains(advice), "{advice}: {}", d.message);
+    }
+    assert_french(d);
+}
+
+#[test]
+fn windows_1252_configuration_is_located() {
+    let site = fixture_site(&[]);
+    std::fs::write(
+        site.path().join("vitrine.yaml"),
+        b"titre: Vitrine de test\ndescription: Acad\xE9mie\n",
+    )
+    .expect("config");
+    let d = build_errors(site.path());
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::Encoding);
+    assert_eq!(d.file, PathBuf::from("vitrine.yaml"));
+    // « description: Acad » then 0xE9: the 18th character.
+    assert_eq!((d.line, d.column), (2, 18));
+    assert_french(d);
+}
+
+#[test]
+fn tab_indentation_says_to_use_spaces() {
+    let d = errors_of("yaml-tabulation");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(d.file, PathBuf::from("content/scenarios/tabulation.md"));
+    assert_eq!((d.line, d.column), (9, 1));
+    assert!(
+        d.message
+            .contains("remplacez la tabulation par des espaces"),
+        "{}",
+        d.message
+    );
+    assert_french(d);
+}
+
+#[test]
+fn apostrophe_in_single_quotes_says_how_to_quote() {
+    let d = errors_of("yaml-apostrophe");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(d.file, PathBuf::from("content/scenarios/apostrophe.md"));
+    assert_eq!((d.line, d.column), (2, 8));
+    assert!(
+        d.message.contains("« \"L'eau dans tous ses états\" »"),
+        "{}",
+        d.message
+    );
+    assert!(
+        d.message.contains("« 'L''eau dans tous ses états' »"),
+        "{}",
+        d.message
+    );
+    assert_french(d);
+}
+
+#[test]
+fn configuration_yaml_errors_are_french_and_located() {
+    let site = fixture_site(&[]);
+    let config = site.path().join("vitrine.yaml");
+    for (yaml, line, column, advice) in [
+        ("titre: T\n\tdescription: D\n", 2, 1, "tabulation"),
+        ("titre: 'L'académie'\n", 1, 8, "guillemets droits"),
+        (
+            "titre: T\nscenarios_par_page: beaucoup\n",
+            2,
+            21,
+            "nombre entier",
+        ),
+        ("titre: T\ndescription: \"sans fin\n", 3, 1, "pas fermé"),
+    ] {
+        std::fs::write(&config, yaml).expect("config");
+        let d = build_errors(site.path());
+        let d = only(&d);
+        assert_eq!(d.kind, ErrorKind::Config, "{yaml}");
+        assert_eq!(d.file, PathBuf::from("vitrine.yaml"));
+        assert_eq!((d.line, d.column), (line, column), "{yaml}: {}", d.message);
+        assert!(d.message.contains(advice), "{yaml}: {}", d.message);
+        assert_french(d);
+    }
+}
+
+/// Every error fixture, through the real CLI: French only, file:line:column first.
+#[test]
+fn every_error_fixture_is_reported_in_french() {
+    let fixtures = [
+        "missing-front-matter",
+        "invalid-yaml",
+        "unknown-key",
+        "missing-field",
+        "wrong-type",
+        "invalid-value",
+        "unknown-vocabulary",
+        "duplicate-slug",
+        "unsafe-path",
+        "missing-alt",
+        "encodage-windows-1252",
+        "yaml-tabulation",
+        "yaml-apostrophe",
+        "config-error",
+    ];
+    for fixture in fixtures {
+        let site = fixture_site(&[fixture]);
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .args(["build", "--root"])
+            .arg(site.path())
+            .output()
+            .expect("run vitrine");
+        assert!(!out.status.success(), "{fixture}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let words = english_words(&stderr);
+        assert!(words.is_empty(), "{fixture}: English {words:?} in {stderr}");
+        assert!(
+            stderr.contains(".md:") || stderr.contains(".yaml:"),
+            "{fixture}: {stderr}"
+        );
+    }
+}

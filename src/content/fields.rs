@@ -156,10 +156,11 @@ impl<'a> Reader<'a> {
     /// A list of vocabulary values, resolved to keys (duplicates dropped, order kept).
     pub fn vocab_list(&mut self, key: &str, vocab: &Vocabulary) -> Vec<String> {
         let mut keys = Vec::new();
+        let mut seen = std::collections::HashSet::new();
         for (written, path) in self.list(key) {
             match vocab.resolve(&written) {
                 Some(entry) => {
-                    if !keys.contains(&entry.cle) {
+                    if seen.insert(entry.cle.as_str()) {
                         keys.push(entry.cle.clone());
                     }
                 }

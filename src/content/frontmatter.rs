@@ -131,41 +131,29 @@ fn parse_yaml(file: &Path, yaml: &str) -> Result<Mapping, Diagnostic> {
             "l'en-tête doit être une liste de clés « clé: valeur »",
         )
         .at(2, 1)),
-        Err(e) => {
-            // Lines inside the block are offset by the opening `---` line.
-            let (line, column) = e
-                .location()
-                .map(|l| (l.line() + 1, l.column()))
-                .unwrap_or((2, 1));
-            Err(Diagnostic::new(
-                ErrorKind::InvalidYaml,
-                file,
-                format!("YAML invalide : {}", yaml_message_fr(&e.to_string())),
-            )
-            .at(line, column))
-        }
+        Err(e) => Err(yaml_diagnostic(file, yaml, &e, 2)),
     }
 }
 
-/// The most frequent libyaml messages, in French; others are kept in English.
-fn yaml_message_fr(message: &str) -> String {
-    let base = message.split(" at line").next().unwrap_or(message);
-    let hint = if base.contains("mapping values are not allowed") {
-        "deux-points inattendu ; mettez la valeur entre guillemets si elle contient « : »"
-    } else if base.contains("did not find expected key") {
-        "clé attendue ; vérifiez l'indentation (espaces, pas de tabulations)"
-    } else if base.contains("found character that cannot start any token") {
-        "caractère interdit en début de valeur (tabulation, @ ou `) ; mettez la valeur entre guillemets"
-    } else if base.contains("duplicate entry") || base.contains("duplicate key") {
-        "clé présente deux fois"
-    } else if base.contains("did not find expected") || base.contains("while parsing") {
-        "structure incorrecte ; vérifiez les tirets des listes, les crochets et l'indentation"
-    } else if base.contains("unexpected end") {
-        "fin inattendue ; un guillemet ou un crochet n'est pas fermé"
-    } else {
-        return base.to_string();
-    };
-    format!("{hint} ({base})")
+/// A serde_yaml error as a located French diagnostic. `first_line` is the file line of the
+/// first line of `yaml` (2 in a front matter, after the opening `---`).
+pub fn yaml_diagnostic(
+    file: &Path,
+    yaml: &str,
+    err: &serde_yaml::Error,
+    first_line: usize,
+) -> Diagnostic {
+    let (line, column) = err
+        .location()
+        .map(|l| (l.line(), l.column()))
+        .unwrap_or((1, 1));
+    let explained = super::yaml_fr::explain(&err.to_string(), yaml, line, column);
+    Diagnostic::new(
+        ErrorKind::InvalidYaml,
+        file,
+        format!("YAML invalide : {}", explained.message),
+    )
+    .at(explained.line + first_line - 1, explained.column)
 }
 
 /// Line and column (1-based) of the value at `path` (`a.b[2]`) in a whole YAML document,
@@ -312,6 +300,95 @@ mod tests {
         assert_eq!(err.kind, ErrorKind::InvalidYaml);
         assert_eq!(err.line, 3);
         assert!(err.message.contains("guillemets"), "{}", err.message);
+    }
+
+    /// English words of serde_yaml and libyaml messages that must never reach a referent.
+    pub(crate) const ENGLISH: &[&str] = &[
+        "found",
+        "expected",
+        "error",
+        "invalid",
+        "exceeded",
+        "token",
+        "mapping",
+        "scalar",
+        "while",
+        "parsing",
+        "scanning",
+        "unexpected",
+        "allowed",
+        "character",
+        "recursion",
+        "limit",
+        "duplicate",
+        "entry",
+        "sequence",
+        "anchor",
+        "stream",
+        "could",
+        "not",
+        "find",
+        "did",
+        "key",
+        "value",
+        "line",
+        "column",
+        "the",
+        "of",
+        "type",
+        "field",
+        "string",
+    ];
+
+    pub(crate) fn english_words(text: &str) -> Vec<String> {
+        text.split(|c: char| !c.is_alphabetic())
+            .map(str::to_lowercase)
+            .filter(|w| ENGLISH.contains(&w.as_str()))
+            .collect()
+    }
+
+    #[test]
+    fn every_yaml_error_class_is_french_and_located() {
+        let deep = format!("titre: {}x{}\n", "[".repeat(200), "]".repeat(200));
+        let cases: Vec<(&str, String)> = vec![
+            ("tabulation", "titre: a\nauteurs:\n\t- nom: A\n".into()),
+            ("tabulation", "titre: a\n\tresume: b\n".into()),
+            ("apostrophe", "titre: 'L'eau'\nresume: b\n".into()),
+            ("guillemet", "titre: \"Le \"grand\" jour\"\n".into()),
+            ("deux-points", "titre: a\nresume: b: c\n".into()),
+            ("caractère", "titre: @moi\n".into()),
+            ("caractère", "titre: `code`\n".into()),
+            ("crochets", "niveaux: [5e, 4e\ntitre: a\n".into()),
+            ("accolades", "niveaux: {a: b\n".into()),
+            ("clé attendue", "titre: a\n- b\n".into()),
+            ("élément de liste", "niveaux:\n  - a\n  b: c\n".into()),
+            ("tiret", "titre: - a\n".into()),
+            ("fermé", "titre: \"sans fin\n".into()),
+            ("barre oblique", "titre: \"C:\\dossier\"\n".into()),
+            ("ancre", "titre: *inconnue\n".into()),
+            ("ancre", "titre: &\n".into()),
+            ("deux fois", "titre: a\ntitre: b\n".into()),
+            ("imbrication", deep),
+            ("invisible", "titre: a\u{7}b\n".into()),
+            ("réservé", "titre: !<abc\n".into()),
+            ("réservé", "titre: !x!y z\n".into()),
+            ("indentation", "titre: a\n  resume: b\nc\n".into()),
+            ("bloc", "titre: |0\n  a\n".into()),
+        ];
+        let mut wrong = Vec::new();
+        for (expected, yaml) in cases {
+            let source = format!("---\n{yaml}---\n");
+            match parse(Path::new("a.md"), &source) {
+                Err(err)
+                    if err.kind == ErrorKind::InvalidYaml
+                        && err.line >= 2
+                        && err.column >= 1
+                        && err.message.contains(expected)
+                        && english_words(&err.message).is_empty() => {}
+                other => wrong.push(format!("{yaml:?} (attendu « {expected} ») → {other:?}")),
+            }
+        }
+        assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
     #[test]

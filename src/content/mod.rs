@@ -2,12 +2,14 @@
 
 pub mod discover;
 pub mod duration;
+pub mod encoding;
 pub mod facet;
 pub mod fields;
 pub mod frontmatter;
 pub mod model;
 pub mod page;
 pub mod scenario;
+pub mod yaml_fr;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -205,7 +207,7 @@ pub fn load_cached(
 }
 
 fn read(root: &Path, file: &Path) -> Result<String, Vec<Diagnostic>> {
-    std::fs::read_to_string(root.join(file)).map_err(|e| vec![Diagnostic::io(file, &e)])
+    encoding::read_utf8(&root.join(file), file).map_err(|d| vec![d])
 }
 
 fn load_scenario(

@@ -255,17 +255,15 @@ fn default_type(vocabs: &Vocabularies) -> String {
         .unwrap_or_else(|| "scenario-pedagogique".to_string())
 }
 
+/// Drops values written again with other case or accents, keeping the first spelling and the
+/// order. A set of folded forms keeps it linear: a list of 100,000 keywords stays cheap.
 fn dedup(items: Vec<(String, String)>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for (item, _) in items {
-        if !out
-            .iter()
-            .any(|o| crate::text::fold(o) == crate::text::fold(&item))
-        {
-            out.push(item);
-        }
-    }
-    out
+    let mut seen = std::collections::HashSet::with_capacity(items.len());
+    items
+        .into_iter()
+        .filter(|(item, _)| seen.insert(crate::text::fold(item)))
+        .map(|(item, _)| item)
+        .collect()
 }
 
 fn auteurs(r: &mut Reader) -> Vec<Auteur> {
@@ -479,4 +477,41 @@ pub fn unsafe_path_reason(written: &str) -> Option<&'static str> {
         return Some("« .. » sort du dossier du scénario");
     }
     None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn written(items: &[&str]) -> Vec<(String, String)> {
+        items
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.to_string(), format!("mots_cles[{i}]")))
+            .collect()
+    }
+
+    #[test]
+    fn dedup_keeps_the_first_spelling_in_order() {
+        let out = dedup(written(&["Débat", "oral", "debat", "ORAL", "écrit"]));
+        assert_eq!(out, ["Débat", "oral", "écrit"]);
+    }
+
+    #[test]
+    fn dedup_of_100_000_keywords_keeps_each_distinct_one() {
+        let items: Vec<String> = (0..100_000)
+            .map(|i| {
+                if i % 10 == 9 {
+                    format!("MÔT {}", i - 1)
+                } else {
+                    format!("mot {i}")
+                }
+            })
+            .collect();
+        let refs: Vec<&str> = items.iter().map(String::as_str).collect();
+        let out = dedup(written(&refs));
+        assert_eq!(out.len(), 90_000);
+        assert_eq!(out[8], "mot 8");
+        assert_eq!(out[9], "mot 10");
+    }
 }

@@ -159,10 +159,12 @@ pub fn catalogue<'a>(input: &'a BuildInput<'a>) -> Catalogue<'a> {
         .map(|s| {
             let meta = &s.meta;
             let mut outils: Vec<String> = Vec::new();
+            // A set, not `outils.contains`: linear even for a scenario listing 1,000 tools.
+            let mut seen = std::collections::HashSet::new();
             for tool in &meta.outils {
                 let slug = crate::text::slugify(tool);
                 let label = tools.get(&slug).cloned().unwrap_or_else(|| tool.clone());
-                if !slug.is_empty() && !outils.contains(&label) {
+                if !slug.is_empty() && seen.insert(label.clone()) {
                     outils.push(label);
                 }
             }

@@ -141,22 +141,68 @@ fn defined_term(term: Term) -> Value {
     Value::Object(t)
 }
 
-/// JSON text that cannot end its `<script>` element nor open an HTML comment in it.
+/// JSON text safe as the text of a `<script>` element: no `<`, `>` or `&` can end the element,
+/// open a comment (`<!--`) or be read as markup by a sanitiser or an HTML-unaware tool, and
+/// U+2028/U+2029 cannot break older JavaScript parsers. serde_json only puts these characters
+/// inside strings, where their `\uXXXX` escapes mean the same text.
 pub fn script_safe(json: &str) -> String {
-    json.replace("</", "<\\/").replace("<!--", "\\u003c!--")
+    let mut out = String::with_capacity(json.len());
+    for c in json.chars() {
+        match c {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            '\u{2028}' => out.push_str("\\u2028"),
+            '\u{2029}' => out.push_str("\\u2029"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
+    use crate::content::SiteContent;
+    use crate::exports::lom::tests::{config, scenario as hostile};
+    use crate::vocab::Vocabularies;
+
+    const TITLE: &str = "a </script><!--<script> & \u{2028}b";
 
     #[test]
-    fn script_end_tags_are_escaped() {
-        let json = json!({"name": "a </script><!-- b"}).to_string();
+    fn markup_characters_are_escaped_and_round_trip() {
+        let json = json!({"name": TITLE}).to_string();
         let safe = script_safe(&json);
-        assert!(!safe.contains("</"));
-        assert!(!safe.contains("<!--"));
+        for bad in ['<', '>', '&', '\u{2028}'] {
+            assert!(!safe.contains(bad), "{bad:?} in {safe}");
+        }
+        assert!(safe.contains("\\u003c/script\\u003e"), "{safe}");
         let back: Value = serde_json::from_str(&safe).unwrap();
-        assert_eq!(back["name"], "a </script><!-- b");
+        assert_eq!(back["name"], TITLE);
+    }
+
+    #[test]
+    fn a_hostile_scenario_gives_script_safe_json_ld() {
+        let config = config();
+        let vocabs = Vocabularies::builtin().expect("vocabularies");
+        let s = hostile(TITLE);
+        let content = SiteContent::with_scenarios(vec![s.clone()]);
+        let empty = BTreeMap::new();
+        let input = BuildInput {
+            config: &config,
+            vocabs: &vocabs,
+            content: &content,
+            scenarios_html: &empty,
+            pages_html: &BTreeMap::new(),
+            related: &BTreeMap::new(),
+        };
+        let ld = scenario(&input, &s);
+        assert!(!ld.contains(['<', '>', '&']), "{ld}");
+        let back: Value = serde_json::from_str(&ld).unwrap();
+        assert_eq!(back["name"], TITLE);
+        assert_eq!(back["description"], s.meta.resume);
+        assert_eq!(back["keywords"][0], "a<b");
     }
 }

@@ -32,7 +32,7 @@ pub(crate) struct Prepared {
     /// Where each line of `text` comes from, same indices as `line_starts`.
     origins: Vec<Origin>,
     /// Byte offset in `text` of each generated admonition opening, with its title, so the
-    /// title (raw HTML for pulldown-cmark) can still go into the plain text.
+    /// title (raw HTML for pulldown-cmark) can still go into the plain text. Sorted by offset.
     pub titles: Vec<(usize, String)>,
 }
 

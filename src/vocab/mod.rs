@@ -106,6 +106,8 @@ pub struct Vocabulary {
     /// Slugified forms (punctuation and spacing ignored too) -> entry index, tried when `lookup` misses,
     /// so that « Physique Chimie » or « histoire - géographie » still resolve.
     loose: HashMap<String, usize>,
+    /// Key -> entry index, for `get` and `upsert`.
+    by_key: HashMap<String, usize>,
 }
 
 impl Entry {
@@ -156,18 +158,23 @@ impl Vocabulary {
             entries: Vec::new(),
             lookup: HashMap::new(),
             loose: HashMap::new(),
+            by_key: HashMap::new(),
         };
-        for entry in entries {
-            vocab.upsert(entry);
-        }
+        vocab.upsert_all(entries);
         vocab
     }
 
-    /// Adds an entry, or replaces the one with the same key (site overrides).
-    fn upsert(&mut self, entry: Entry) {
-        match self.entries.iter().position(|e| e.cle == entry.cle) {
-            Some(i) => self.entries[i] = entry,
-            None => self.entries.push(entry),
+    /// Adds entries, or replaces those with the same key (site overrides). The lookup tables
+    /// are rebuilt once at the end, not once per entry: a site adding 1,000 entries stays cheap.
+    fn upsert_all(&mut self, entries: Vec<Entry>) {
+        for entry in entries {
+            match self.by_key.get(&entry.cle) {
+                Some(&i) => self.entries[i] = entry,
+                None => {
+                    self.by_key.insert(entry.cle.clone(), self.entries.len());
+                    self.entries.push(entry);
+                }
+            }
         }
         self.rebuild_lookup();
     }
@@ -193,7 +200,7 @@ impl Vocabulary {
 
     /// Entry by exact key.
     pub fn get(&self, key: &str) -> Option<&Entry> {
-        self.entries.iter().find(|e| e.cle == key)
+        self.by_key.get(key).map(|&i| &self.entries[i])
     }
 
     /// Label for a key, or the key itself when unknown.
@@ -316,10 +323,7 @@ impl Vocabularies {
 
     /// Applies the site's additions and overrides (same key: replaced; new key: appended).
     pub fn extend(&mut self, name: VocabName, entries: Vec<Entry>) {
-        let vocab = self.get_mut(name);
-        for entry in entries {
-            vocab.upsert(entry);
-        }
+        self.get_mut(name).upsert_all(entries);
     }
 
     pub fn get(&self, name: VocabName) -> &Vocabulary {
