@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { axe, chromiumArgs, overflow, structure } from './controles.mjs';
+import { axe, chromiumArgs, overflow, structure, TIMEOUT } from './controles.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -22,6 +22,7 @@ try {
   for (const url of process.argv.slice(2)) {
     const entry = { url, violations: [], known: [], structure: [], overflow: {} };
     const desktop = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+    desktop.setDefaultTimeout(TIMEOUT);
     await desktop.goto(url, { waitUntil: 'load' });
     if (new URL(url).searchParams.has('q')) {
       await desktop.waitForSelector('html[data-recherche="prete"]');
@@ -33,6 +34,7 @@ try {
     await desktop.close();
     for (const width of [320, 640]) {
       const page = await browser.newPage({ viewport: { width, height: 800 } });
+      page.setDefaultTimeout(TIMEOUT);
       await page.goto(url, { waitUntil: 'load' });
       entry.overflow[width] = await overflow(page);
       await page.close();
