@@ -624,3 +624,91 @@ fn clients_sending_their_headers_too_slowly_are_cut_off() {
     // The server still serves.
     assert_eq!(raw_status(&preview.server.url, "/"), 200);
 }
+
+/// Words of English messages (libraries, operating system) that must not reach the user.
+const ENGLISH: &[&str] = &[
+    "error", "found", "expected", "invalid", "address", "already", "use", "denied", "refused",
+    "not", "method", "allowed", "bad", "request", "failed",
+];
+
+fn english_words(text: &str) -> Vec<String> {
+    // Markup and attributes are not read by the user: only the text between tags.
+    let mut visible = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                visible.push(' ');
+            }
+            c if !in_tag => visible.push(c),
+            _ => {}
+        }
+    }
+    visible
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| ENGLISH.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_answer_and_error_of_the_preview_is_french() {
+    let preview = Preview::start(common::demo_site());
+    let url = preview.server.url.clone();
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let requests = [
+        with_host("/page-inconnue/", address),
+        with_host("/", "evil.example"),
+        "GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_string(),
+        format!(
+            "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
+        "N'IMPORTE QUOI\r\n\r\n".to_string(),
+    ];
+    for request in &requests {
+        let (status, body) = raw_exchange(&url, request);
+        assert!(status >= 400, "{request}: {status}");
+        assert_eq!(
+            english_words(&body),
+            Vec::<String>::new(),
+            "{request}: {body}"
+        );
+    }
+
+    // A port already taken: French, with the advice, no OS message.
+    let taken = address
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let mut options = ServeOptions::new(preview.root());
+    options.port = taken;
+    let Err(problem) = serve::start(options, Arc::new(Quiet)) else {
+        panic!("a second server on the same port");
+    };
+    assert!(
+        problem
+            .message
+            .contains(&format!("le port {taken} est déjà utilisé")),
+        "{}",
+        problem.message
+    );
+    assert!(problem.message.contains("--port"), "{}", problem.message);
+    assert_eq!(english_words(&problem.message), Vec::<String>::new());
+
+    // A site folder that does not exist.
+    let mut options = ServeOptions::new(preview.root().join("absent"));
+    options.port = 0;
+    let Err(problem) = serve::start(options, Arc::new(Quiet)) else {
+        panic!("no site there");
+    };
+    assert_eq!(
+        english_words(&problem.message),
+        Vec::<String>::new(),
+        "{}",
+        problem.message
+    );
+}

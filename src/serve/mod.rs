@@ -74,10 +74,13 @@ pub fn start(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<Serve
     let url = format!("http://{}/", display_host(address));
 
     // Watched paths come back absolute: the root must be too, to tell what changed.
-    let root = options
-        .root
-        .canonicalize()
-        .map_err(|e| Diagnostic::io(&options.root, &e))?;
+    let root = options.root.canonicalize().map_err(|e| {
+        Diagnostic::new(
+            ErrorKind::Io,
+            &options.root,
+            format!("dossier du site inaccessible : {}", os_message(&e)),
+        )
+    })?;
     let mut build_options = BuildOptions::new(root);
     build_options.drafts = options.drafts;
     // Canonical links and feeds point to the preview, as the pages are seen there.
