@@ -111,6 +111,18 @@ pub fn start(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<Serve
     Ok(Server { url, live })
 }
 
+/// When the preview is shared on the network: how other computers reach it, and that other
+/// names are refused (see [`host`]).
+pub fn network_hint() -> String {
+    let names = host::machine_names();
+    let by_name = if names.is_empty() {
+        String::new()
+    } else {
+        format!(" ou par son nom ({})", names.join(", "))
+    };
+    format!("Les autres ordinateurs l'ouvrent par l'adresse IP de celui-ci{by_name} ; tout autre nom est refusé.")
+}
+
 fn display_host(address: SocketAddr) -> String {
     match address.ip() {
         IpAddr::V4(ip) if ip.is_unspecified() => format!("127.0.0.1:{}", address.port()),
