@@ -133,3 +133,20 @@ export function watchRequests(page, report, expected = () => false) {
   });
   return excused;
 }
+
+// Routes every request of `context` through Node to change the answer's headers (`extra`
+// added), as a server would send them. A request the browser gave up meanwhile (its page was
+// left) cannot be fulfilled any more: that is not an error. A request Node cannot make fails
+// in the browser too (net::ERR_FAILED), where watchRequests reports it.
+export async function addHeaders(context, extra) {
+  await context.route('**/*', async (route) => {
+    let response;
+    try {
+      response = await route.fetch();
+    } catch {
+      await route.abort().catch(() => {});
+      return;
+    }
+    await route.fulfill({ response, headers: { ...response.headers(), ...extra } }).catch(() => {});
+  });
+}

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { TIMEOUT, watchRequests } from './controles.mjs';
+import { addHeaders, TIMEOUT, watchRequests } from './controles.mjs';
 
 const require = createRequire(import.meta.url);
 const [base, ...flags] = process.argv.slice(2);
@@ -31,11 +31,7 @@ try {
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   context.setDefaultTimeout(TIMEOUT);
   if (withCsp) {
-    await context.route('**/*', async (route) => {
-      const response = await route.fetch();
-      const headers = { ...response.headers(), 'content-security-policy': "default-src 'self'; script-src 'self'; object-src 'none'" };
-      await route.fulfill({ response, headers });
-    });
+    await addHeaders(context, { 'content-security-policy': "default-src 'self'; script-src 'self'; object-src 'none'" });
   }
   const page = await context.newPage();
   page.on('console', (message) => {

@@ -2,10 +2,11 @@
 // by leaving a page are excused, real failures are still reported. Pages come from a real HTTP
 // server on loopback started here, which can hold a request unanswered so that it is surely
 // in flight when the page is left.
-// Usage: node surveillance.mjs; prints { problemes: [...], excusees: [...] }.
+// Usage: node surveillance.mjs [route]; prints { problemes: [...], excusees: [...] }.
+//   route: every request goes through Node (as with the CSP of recherche-e2e.mjs).
 import http from 'node:http';
 import { chromium } from 'playwright-core';
-import { chromiumArgs, TIMEOUT, watchRequests } from './controles.mjs';
+import { addHeaders, chromiumArgs, TIMEOUT, watchRequests } from './controles.mjs';
 
 // Requests held unanswered, and the waits for their arrival.
 const held = [];
@@ -75,7 +76,9 @@ const browser = await chromium.launch({
 const problems = [];
 let excused = [];
 try {
-  const tab = await browser.newPage();
+  const context = await browser.newContext();
+  if (process.argv.includes('route')) await addHeaders(context, { 'x-essai': 'oui' });
+  const tab = await context.newPage();
   tab.setDefaultTimeout(TIMEOUT);
   excused = watchRequests(tab, (problem) => problems.push(problem));
   const failure = (end) => tab.waitForEvent('requestfailed', (r) => r.url().endsWith(end));
