@@ -712,3 +712,35 @@ fn every_answer_and_error_of_the_preview_is_french() {
         problem.message
     );
 }
+
+#[test]
+fn a_preview_shared_on_the_network_answers_its_addresses_and_names_only() {
+    let site = common::demo_site();
+    let mut options = ServeOptions::new(site.path());
+    options.port = 0;
+    options.bind = "0.0.0.0".parse().expect("address");
+    let server = serve::start(options, Arc::new(Quiet)).expect("serve starts");
+    let url = server.url.clone();
+    let port = url.trim_end_matches('/').rsplit(':').next().expect("port");
+
+    let mut allowed = vec![
+        format!("192.168.1.10:{port}"),
+        format!("[fe80::1]:{port}"),
+        format!("localhost:{port}"),
+    ];
+    // The computer's own name, as colleagues on the network may type it.
+    if let Ok(name) = fs::read_to_string("/proc/sys/kernel/hostname") {
+        allowed.push(format!("{}:{port}", name.trim()));
+        allowed.push(format!("{}.local:{port}", name.trim()));
+    }
+    for host in &allowed {
+        assert_eq!(raw_exchange(&url, &with_host("/", host)).0, 200, "{host}");
+    }
+    let (status, body) = raw_exchange(&url, &with_host("/", &format!("evil.example:{port}")));
+    assert_eq!(status, 403);
+    assert!(body.contains("adresse IP de l'ordinateur"), "{body}");
+    assert!(
+        !body.contains("127.0.0.1"),
+        "a useless address from elsewhere: {body}"
+    );
+}

@@ -145,22 +145,37 @@ async fn check_host(Extract(guard): Extract<Guard>, request: Request, next: Next
         Verdict::Allowed => next.run(request).await,
         Verdict::Refused(host) => refusal(
             StatusCode::FORBIDDEN,
+            "Accès refusé",
             &format!(
-                "Cet aperçu ne répond pas au nom « {} » : seules ses propres adresses sont acceptées, pour qu'aucun autre site ne puisse le lire depuis votre navigateur. Ouvrez <a href=\"{url}\">{url}</a>.",
+                "Cet aperçu ne répond pas au nom « {} » : seules ses propres adresses sont acceptées, pour qu'aucun autre site ne puisse le lire depuis votre navigateur. {}",
                 escape(&host),
-                url = escape(&guard.url)
+                where_to_open(&guard)
             ),
         ),
         Verdict::Malformed => refusal(
             StatusCode::BAD_REQUEST,
-            "Requête invalide : l'en-tête Host est absent ou répété.",
+            "Requête invalide",
+            "L'en-tête Host de la requête est absent ou répété.",
         ),
     }
 }
 
-fn refusal(status: StatusCode, message: &str) -> Response {
+/// The way to the preview: its address on this computer, or any of its addresses from the
+/// network (the one shown in the terminal, 127.0.0.1, would lead elsewhere from another
+/// computer).
+fn where_to_open(guard: &Guard) -> String {
+    match guard.policy.as_ref() {
+        HostPolicy::Local { .. } => format!(
+            "Ouvrez <a href=\"{url}\">{url}</a>.",
+            url = escape(&guard.url)
+        ),
+        HostPolicy::Network { .. } => "Ouvrez-le par l'adresse IP de l'ordinateur qui le sert (par exemple http://192.168.1.10:1111/) ou par son nom.".to_string(),
+    }
+}
+
+fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
     let page = format!(
-        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>Accès refusé – vitrine</title></head><body><main><h1>Accès refusé</h1><p>{message}</p></main></body></html>"
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title} – vitrine</title></head><body><main><h1>{title}</h1><p>{message}</p></main></body></html>"
     );
     let mut response = with_type(page.into_bytes(), "text/html; charset=utf-8");
     *response.status_mut() = status;
