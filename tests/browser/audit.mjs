@@ -18,16 +18,22 @@ const browser = await chromium.launch({
   args: chromiumArgs,
 });
 const report = [];
+
+// Loads `url`; on the search page with a query, waits until its results are shown (they are
+// rendered after the load, by script).
+async function open(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
+  if (new URL(url).searchParams.has('q')) {
+    await page.waitForSelector('html[data-recherche="prete"]');
+    await page.waitForSelector('#resultats .resultat-titre');
+  }
+}
 try {
   for (const url of process.argv.slice(2)) {
     const entry = { url, violations: [], known: [], structure: [], overflow: {} };
     const desktop = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     desktop.setDefaultTimeout(TIMEOUT);
-    await desktop.goto(url, { waitUntil: 'load' });
-    if (new URL(url).searchParams.has('q')) {
-      await desktop.waitForSelector('html[data-recherche="prete"]');
-      await desktop.waitForSelector('#resultats .resultat-titre');
-    }
+    await open(desktop, url);
     entry.title = await desktop.title();
     entry.structure = await structure(desktop);
     ({ violations: entry.violations, known: entry.known } = await axe(desktop, axeSource));
@@ -35,7 +41,8 @@ try {
     for (const width of [320, 640]) {
       const page = await browser.newPage({ viewport: { width, height: 800 } });
       page.setDefaultTimeout(TIMEOUT);
-      await page.goto(url, { waitUntil: 'load' });
+      // Measured with the results shown: they are what could overflow.
+      await open(page, url);
       entry.overflow[width] = await overflow(page);
       await page.close();
     }
