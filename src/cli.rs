@@ -544,6 +544,7 @@ fn serve(args: ServeArgs) -> ExitCode {
             "attention : l'aperçu est visible depuis le réseau sur {} (brouillons compris avec --drafts).",
             options.bind
         );
+        eprintln!("{}", serve::network_hint());
     }
     match serve::start(options, std::sync::Arc::new(Terminal)) {
         Ok(server) => {

@@ -159,3 +159,64 @@ fn a_person_browses_the_site_with_mouse_keyboard_small_screen_and_without_javasc
         }
     }
 }
+
+/// The request watch of the browser tests (tests/browser/controles.mjs) excuses requests
+/// cancelled by leaving a page (an image or an icon still loading: the cause of random
+/// failures on a loaded machine) and still reports real failures: a 404, a refused
+/// connection, a request abandoned while its page stays (ERR_ABORTED without navigation).
+/// Also with every request routed through Node, as under the CSP of the search journey.
+#[test]
+fn the_request_watch_excuses_navigation_only() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !common::browser_tools_ready(&browser_dir) {
+        return;
+    }
+    // Routed, a refused connection is a failed fetch in Node: ERR_FAILED in the browser.
+    for (args, refused) in [
+        (&[][..], "ERR_CONNECTION_REFUSED"),
+        (&["route"][..], "ERR_FAILED"),
+    ] {
+        let output = Command::new("node")
+            .arg("surveillance.mjs")
+            .args(args)
+            .current_dir(&browser_dir)
+            .output()
+            .expect("run node");
+        assert!(
+            output.status.success(),
+            "surveillance.mjs {args:?} en échec :\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let summary: serde_json::Value =
+            serde_json::from_slice(&output.stdout).expect("JSON summary");
+        let list = |key: &str| -> Vec<String> {
+            summary[key]
+                .as_array()
+                .unwrap_or_else(|| panic!("{key} in {summary}"))
+                .iter()
+                .map(|v| v.as_str().unwrap_or_default().to_string())
+                .collect()
+        };
+        let problems = list("problemes");
+        let excused = list("excusees");
+        let reported =
+            |end: &str, what: &str| problems.iter().any(|p| p.contains(end) && p.contains(what));
+        assert!(reported("/absent.png", "HTTP 404"), "{args:?} {problems:?}");
+        assert!(reported("/refuse.png", refused), "{args:?} {problems:?}");
+        assert!(
+            reported("/lent-fetch", "ERR_ABORTED"),
+            "{args:?} {problems:?}"
+        );
+        assert_eq!(
+            problems.len(),
+            3,
+            "{args:?}: nothing else reported: {problems:?}"
+        );
+        for end in ["/lent.png", "/lent-icone.svg"] {
+            assert!(
+                excused.iter().any(|u| u.ends_with(end)),
+                "{args:?}: {end} was cancelled by a navigation and excused: {excused:?}"
+            );
+        }
+    }
+}

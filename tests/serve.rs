@@ -36,15 +36,25 @@ struct Preview {
 
 impl Preview {
     fn start(site: tempfile::TempDir) -> Preview {
+        Preview::start_with(site, serve::HEADER_TIMEOUT)
+    }
+
+    /// With a header-read timeout of its own (short ones to test it).
+    fn start_with(site: tempfile::TempDir, header_timeout: Duration) -> Preview {
         let mut options = ServeOptions::new(site.path());
         options.port = 0;
+        options.header_timeout = header_timeout;
         let server = serve::start(options, Arc::new(Quiet)).expect("serve starts");
-        let agent: ureq::Agent = ureq::Agent::config_builder()
+        let mut config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            .timeout_global(Some(Duration::from_secs(20)))
-            .build()
-            .into();
+            .timeout_global(Some(Duration::from_secs(20)));
+        if header_timeout < serve::HEADER_TIMEOUT {
+            // The server closes idle connections after the timeout: a pooled one could be
+            // closed just as it is reused.
+            config = config.max_idle_connections(0);
+        }
+        let agent: ureq::Agent = config.build().into();
         let preview = Preview {
             site,
             server,
@@ -400,7 +410,9 @@ fn requests_cannot_leave_the_site() {
 
 #[test]
 fn open_pages_get_a_reload_event_after_a_rebuild() {
-    let preview = Preview::start(common::demo_site());
+    // The event stream outlives the header-read timeout: it only bounds request heads.
+    let timeout = Duration::from_secs(1);
+    let preview = Preview::start_with(common::demo_site(), timeout);
     let address = preview
         .server
         .url
@@ -421,6 +433,7 @@ fn open_pages_get_a_reload_event_after_a_rebuild() {
     reader.read_line(&mut line).expect("status line");
     assert!(line.contains("200"), "{line}");
 
+    std::thread::sleep(timeout * 3);
     let file = scenario_file(preview.root(), "enquete-information-virale.md");
     preview.change(|_| edit(&file, "titre: \"", "titre: \"Rechargé — "));
     let mut seen = String::new();
@@ -437,4 +450,299 @@ fn open_pages_get_a_reload_event_after_a_rebuild() {
     assert!(seen.contains("\"chemins\":[\"*\"]"), "{seen}");
     let script = preview.text("_vitrine/direct.js");
     assert!(script.contains("location.reload()"));
+}
+
+/// Sends `request` as is on a new connection and returns the status and the body.
+fn raw_exchange(url: &str, request: &str) -> (u16, String) {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let mut stream = TcpStream::connect(address).expect("connect");
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .expect("timeout");
+    stream.write_all(request.as_bytes()).expect("write");
+    let mut response = String::new();
+    let _ = stream.read_to_string(&mut response);
+    let status = response
+        .split_whitespace()
+        .nth(1)
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, body)| body.to_string())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn with_host(path: &str, host: &str) -> String {
+    format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n")
+}
+
+#[test]
+fn requests_for_another_host_are_refused() {
+    let preview = Preview::start(common::demo_site());
+    let url = preview.server.url.clone();
+    let port = url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .expect("port")
+        .to_string();
+
+    // A page of a hostile site whose name resolves to 127.0.0.1 (DNS rebinding): every
+    // resource of the server is refused, the live events and the state included.
+    for path in [
+        "/",
+        "/scenarios/",
+        "/page-inconnue/",
+        "/_vitrine/etat",
+        "/_vitrine/evenements",
+        "/_vitrine/direct.js",
+    ] {
+        for host in ["evil.example", &format!("evil.example:{port}")] {
+            let (status, body) = raw_exchange(&url, &with_host(path, host));
+            assert_eq!(status, 403, "{host}{path}");
+            assert!(body.contains("Accès refusé"), "{host}{path}: {body}");
+            assert!(body.contains("lang=\"fr\""), "{body}");
+            assert!(
+                body.contains(&url),
+                "the page gives the right address: {body}"
+            );
+            assert!(
+                !body.contains("<main><h1>Le site"),
+                "no site content: {body}"
+            );
+        }
+    }
+    // The hostile name is shown escaped.
+    let (status, body) = raw_exchange(&url, &with_host("/", "<b>x"));
+    assert_eq!(status, 403);
+    assert!(!body.contains("<b>x"), "{body}");
+
+    // The preview's own addresses and loopback names.
+    for host in [
+        format!("127.0.0.1:{port}"),
+        format!("localhost:{port}"),
+        "localhost".to_string(),
+        format!("apercu.localhost:{port}"),
+    ] {
+        let (status, body) = raw_exchange(&url, &with_host("/", &host));
+        assert_eq!(status, 200, "{host}");
+        assert!(body.contains(INJECTED), "{host}: the site is served");
+    }
+
+    // An absolute address in the request line is judged too.
+    let (status, _) = raw_exchange(
+        &url,
+        &with_host("http://evil.example/", &format!("localhost:{port}")),
+    );
+    assert_eq!(status, 403);
+
+    // HTTP/1.1 without Host or with two is malformed; HTTP/1.0 may lack it (no browser
+    // sends that).
+    let (status, body) = raw_exchange(&url, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 400, "{body}");
+    assert!(body.contains("Host"), "{body}");
+    let (status, _) = raw_exchange(
+        &url,
+        &format!(
+            "GET / HTTP/1.1\r\nHost: localhost:{port}\r\nHost: evil.example\r\nConnection: close\r\n\r\n"
+        ),
+    );
+    assert_eq!(status, 400);
+    let (status, _) = raw_exchange(&url, "GET / HTTP/1.0\r\n\r\n");
+    assert_eq!(status, 200);
+}
+
+/// Reads until the server closes the connection; `false` if it is still open after `limit`.
+/// The limit only bounds the wait for a server that never closes: it measures nothing.
+fn closed_by_server(stream: &mut TcpStream, limit: Duration) -> bool {
+    stream.set_read_timeout(Some(limit)).expect("timeout");
+    let mut buffer = [0u8; 4096];
+    loop {
+        match stream.read(&mut buffer) {
+            Ok(0) => return true,
+            // A response (408…) before closing is fine: read on.
+            Ok(_) => continue,
+            Err(e)
+                if matches!(
+                    e.kind(),
+                    std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+                ) =>
+            {
+                return false
+            }
+            // Reset by the server: closed too.
+            Err(_) => return true,
+        }
+    }
+}
+
+#[test]
+fn clients_sending_their_headers_too_slowly_are_cut_off() {
+    let preview = Preview::start_with(common::demo_site(), Duration::from_secs(1));
+    let address = preview
+        .server
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+
+    // A request line never finished.
+    let mut stalled = TcpStream::connect(&address).expect("connect");
+    stalled.write_all(b"GET /scenarios/ HT").expect("write");
+
+    // Headers trickled one byte at a time (slowloris): each byte arrives well within the
+    // timeout, the whole head never does.
+    let mut trickled = TcpStream::connect(&address).expect("connect");
+    let mut writer = trickled.try_clone().expect("clone");
+    let host = address.clone();
+    let trickle = std::thread::spawn(move || {
+        let head = format!("GET / HTTP/1.1\r\nHost: {host}\r\n");
+        let endless = head.bytes().chain(std::iter::repeat(b'x')).take(600);
+        for byte in endless {
+            if writer.write_all(&[byte]).is_err() {
+                return true;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        false
+    });
+
+    // An idle connection, not a byte sent.
+    let mut idle = TcpStream::connect(&address).expect("connect");
+
+    let limit = Duration::from_secs(60);
+    assert!(
+        closed_by_server(&mut stalled, limit),
+        "stalled request line"
+    );
+    assert!(closed_by_server(&mut trickled, limit), "trickled headers");
+    assert!(closed_by_server(&mut idle, limit), "idle connection");
+    // The trickling writer stops on the closed connection (not on its 600-byte bound).
+    drop(trickled);
+    assert!(trickle.join().expect("writer"), "the server kept reading");
+
+    // The server still serves.
+    assert_eq!(raw_status(&preview.server.url, "/"), 200);
+}
+
+/// Words of English messages (libraries, operating system) that must not reach the user.
+const ENGLISH: &[&str] = &[
+    "error", "found", "expected", "invalid", "address", "already", "use", "denied", "refused",
+    "not", "method", "allowed", "bad", "request", "failed",
+];
+
+fn english_words(text: &str) -> Vec<String> {
+    // Markup and attributes are not read by the user: only the text between tags.
+    let mut visible = String::new();
+    let mut in_tag = false;
+    for c in text.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                visible.push(' ');
+            }
+            c if !in_tag => visible.push(c),
+            _ => {}
+        }
+    }
+    visible
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| ENGLISH.contains(w))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn every_answer_and_error_of_the_preview_is_french() {
+    let preview = Preview::start(common::demo_site());
+    let url = preview.server.url.clone();
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let requests = [
+        with_host("/page-inconnue/", address),
+        with_host("/", "evil.example"),
+        "GET / HTTP/1.1\r\nConnection: close\r\n\r\n".to_string(),
+        format!(
+            "POST / HTTP/1.1\r\nHost: {address}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        ),
+        "N'IMPORTE QUOI\r\n\r\n".to_string(),
+    ];
+    for request in &requests {
+        let (status, body) = raw_exchange(&url, request);
+        assert!(status >= 400, "{request}: {status}");
+        assert_eq!(
+            english_words(&body),
+            Vec::<String>::new(),
+            "{request}: {body}"
+        );
+    }
+
+    // A port already taken: French, with the advice, no OS message.
+    let taken = address
+        .rsplit(':')
+        .next()
+        .and_then(|p| p.parse().ok())
+        .expect("port");
+    let mut options = ServeOptions::new(preview.root());
+    options.port = taken;
+    let Err(problem) = serve::start(options, Arc::new(Quiet)) else {
+        panic!("a second server on the same port");
+    };
+    assert!(
+        problem
+            .message
+            .contains(&format!("le port {taken} est déjà utilisé")),
+        "{}",
+        problem.message
+    );
+    assert!(problem.message.contains("--port"), "{}", problem.message);
+    assert_eq!(english_words(&problem.message), Vec::<String>::new());
+
+    // A site folder that does not exist.
+    let mut options = ServeOptions::new(preview.root().join("absent"));
+    options.port = 0;
+    let Err(problem) = serve::start(options, Arc::new(Quiet)) else {
+        panic!("no site there");
+    };
+    assert_eq!(
+        english_words(&problem.message),
+        Vec::<String>::new(),
+        "{}",
+        problem.message
+    );
+}
+
+#[test]
+fn a_preview_shared_on_the_network_answers_its_addresses_and_names_only() {
+    let site = common::demo_site();
+    let mut options = ServeOptions::new(site.path());
+    options.port = 0;
+    options.bind = "0.0.0.0".parse().expect("address");
+    let server = serve::start(options, Arc::new(Quiet)).expect("serve starts");
+    let url = server.url.clone();
+    let port = url.trim_end_matches('/').rsplit(':').next().expect("port");
+
+    let mut allowed = vec![
+        format!("192.168.1.10:{port}"),
+        format!("[fe80::1]:{port}"),
+        format!("localhost:{port}"),
+    ];
+    // The computer's own name, as colleagues on the network may type it.
+    if let Ok(name) = fs::read_to_string("/proc/sys/kernel/hostname") {
+        allowed.push(format!("{}:{port}", name.trim()));
+        allowed.push(format!("{}.local:{port}", name.trim()));
+    }
+    for host in &allowed {
+        assert_eq!(raw_exchange(&url, &with_host("/", host)).0, 200, "{host}");
+    }
+    let (status, body) = raw_exchange(&url, &with_host("/", &format!("evil.example:{port}")));
+    assert_eq!(status, 403);
+    assert!(body.contains("adresse IP de l'ordinateur"), "{body}");
+    assert!(
+        !body.contains("127.0.0.1"),
+        "a useless address from elsewhere: {body}"
+    );
 }

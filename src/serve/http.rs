@@ -1,21 +1,29 @@
-//! The HTTP side of `vitrine serve` (axum on a tokio runtime of its own thread): files of the
-//! current snapshot, confined to the site; the reload script and events; the state for tests.
+//! The HTTP side of `vitrine serve` (axum routes served by hyper, on a tokio runtime of its own
+//! thread): files of the current snapshot, confined to the site; the reload script and events;
+//! the state for tests. Requests for another host are refused, slow request heads cut off.
 
 use std::convert::Infallible;
 use std::sync::Arc;
+use std::time::Duration;
 
-use axum::extract::State as Extract;
-use axum::http::{header, HeaderValue, StatusCode, Uri};
+use axum::extract::{Request, State as Extract};
+use axum::http::{header, HeaderValue, StatusCode, Uri, Version};
+use axum::middleware::{self, Next};
 use axum::response::sse::{Event as SseEvent, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::{Json, Router};
 use futures_util::stream::{self, Stream};
+use hyper::server::conn::http1;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::service::TowerToHyperService;
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
 use tokio::sync::broadcast::error::RecvError;
 
+use super::host::{HostPolicy, Verdict};
 use super::live::{Live, State};
+use super::os_message;
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::site::session::Served;
 
@@ -26,37 +34,152 @@ pub const STATE_PATH: &str = "/_vitrine/etat";
 
 const RELOAD_SCRIPT: &str = include_str!("direct.js");
 
-pub fn spawn(listener: std::net::TcpListener, live: Arc<Live>) -> Result<(), Diagnostic> {
+/// After a failed `accept` (no file descriptor left…), wait before the next one instead of
+/// spinning: connections that end free what was missing.
+const ACCEPT_RETRY: Duration = Duration::from_millis(100);
+
+/// How the server protects itself, besides confining paths.
+pub struct Guarding {
+    /// Which `Host` the server answers to.
+    pub policy: HostPolicy,
+    /// A connection that has not sent a whole request head within this time is closed
+    /// (slow clients holding connections open, idle keep-alive connections).
+    pub header_timeout: Duration,
+    /// The preview's address, shown on the refusal page.
+    pub url: String,
+}
+
+pub fn spawn(
+    listener: std::net::TcpListener,
+    live: Arc<Live>,
+    guarding: Guarding,
+) -> Result<(), Diagnostic> {
     listener.set_nonblocking(true).map_err(|e| io_error(&e))?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()
         .map_err(|e| io_error(&e))?;
-    std::thread::spawn(move || {
-        runtime.block_on(async move {
-            let Ok(listener) = tokio::net::TcpListener::from_std(listener) else {
-                return;
-            };
-            let app = Router::new()
-                .route(EVENTS_PATH, get(events))
-                .route(SCRIPT_PATH, get(script))
-                .route(STATE_PATH, get(state))
-                .fallback(get(file))
-                .with_state(live);
-            // The server runs until the process ends.
-            let _ = axum::serve(listener, app).await;
-        });
-    });
+    // Converted here rather than in the server thread, so that a failure is reported instead
+    // of leaving a server that never answers.
+    let listener = {
+        let _inside = runtime.enter();
+        tokio::net::TcpListener::from_std(listener).map_err(|e| io_error(&e))?
+    };
+    let guard = Guard {
+        policy: Arc::new(guarding.policy),
+        url: Arc::from(guarding.url),
+    };
+    let app = Router::new()
+        .route(EVENTS_PATH, get(events))
+        .route(SCRIPT_PATH, get(script))
+        .route(STATE_PATH, get(state))
+        .fallback(get(file))
+        .with_state(live)
+        // Outermost, so that it covers every route, the fallback and the events.
+        .layer(middleware::from_fn_with_state(guard, check_host));
+    let timeout = guarding.header_timeout;
+    // The server runs until the process ends.
+    std::thread::spawn(move || runtime.block_on(accept_loop(listener, app, timeout)));
     Ok(())
+}
+
+/// Serves each connection with hyper directly: `axum::serve` has no header-read timeout.
+async fn accept_loop(listener: tokio::net::TcpListener, app: Router, header_timeout: Duration) {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(_) => {
+                tokio::time::sleep(ACCEPT_RETRY).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(app.clone());
+        tokio::spawn(async move {
+            let mut builder = http1::Builder::new();
+            builder
+                .timer(TokioTimer::new())
+                .header_read_timeout(header_timeout);
+            // A client that leaves, or is cut off for being too slow, is not the preview's
+            // problem: nothing to report.
+            let _ = builder
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
 }
 
 fn io_error(err: &std::io::Error) -> Diagnostic {
     Diagnostic::new(
         ErrorKind::Io,
         "",
-        format!("serveur de prévisualisation : {err}"),
+        format!(
+            "le serveur de prévisualisation ne peut pas démarrer : {}",
+            os_message(err)
+        ),
     )
+}
+
+#[derive(Clone)]
+struct Guard {
+    policy: Arc<HostPolicy>,
+    url: Arc<str>,
+}
+
+/// Refuses requests addressed to another name than the preview's (DNS rebinding), before any
+/// route sees them. A request with an absolute address (`GET http://…/`) is judged on it too.
+async fn check_host(Extract(guard): Extract<Guard>, request: Request, next: Next) -> Response {
+    let http10 = request.version() <= Version::HTTP_10;
+    let hosts = request
+        .headers()
+        .get_all(header::HOST)
+        .iter()
+        .map(|value| value.to_str().unwrap_or(""));
+    let mut verdict = guard.policy.judge(hosts, http10);
+    if let (Verdict::Allowed, Some(authority)) = (&verdict, request.uri().authority()) {
+        if !guard.policy.allows(authority.as_str()) {
+            verdict = Verdict::Refused(authority.to_string());
+        }
+    }
+    match verdict {
+        Verdict::Allowed => next.run(request).await,
+        Verdict::Refused(host) => refusal(
+            StatusCode::FORBIDDEN,
+            "Accès refusé",
+            &format!(
+                "Cet aperçu ne répond pas au nom « {} » : seules ses propres adresses sont acceptées, pour qu'aucun autre site ne puisse le lire depuis votre navigateur. {}",
+                escape(&host),
+                where_to_open(&guard)
+            ),
+        ),
+        Verdict::Malformed => refusal(
+            StatusCode::BAD_REQUEST,
+            "Requête invalide",
+            "L'en-tête Host de la requête est absent ou répété.",
+        ),
+    }
+}
+
+/// The way to the preview: its address on this computer, or any of its addresses from the
+/// network (the one shown in the terminal, 127.0.0.1, would lead elsewhere from another
+/// computer).
+fn where_to_open(guard: &Guard) -> String {
+    match guard.policy.as_ref() {
+        HostPolicy::Local { .. } => format!(
+            "Ouvrez <a href=\"{url}\">{url}</a>.",
+            url = escape(&guard.url)
+        ),
+        HostPolicy::Network { .. } => "Ouvrez-le par l'adresse IP de l'ordinateur qui le sert (par exemple http://192.168.1.10:1111/) ou par son nom.".to_string(),
+    }
+}
+
+fn refusal(status: StatusCode, title: &str, message: &str) -> Response {
+    let page = format!(
+        "<!DOCTYPE html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{title} – vitrine</title></head><body><main><h1>{title}</h1><p>{message}</p></main></body></html>"
+    );
+    let mut response = with_type(page.into_bytes(), "text/html; charset=utf-8");
+    *response.status_mut() = status;
+    response
 }
 
 async fn events(

@@ -9,7 +9,7 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use super::live::{Event, Live};
-use super::Reporter;
+use super::{os_message, Reporter};
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::site::session::{change_kind, ChangeKind, Session};
@@ -140,6 +140,62 @@ fn watch_error(path: &Path, err: &notify::Error) -> Diagnostic {
     Diagnostic::new(
         ErrorKind::Io,
         path,
-        format!("impossible de surveiller les modifications : {err}"),
+        format!(
+            "impossible de surveiller les modifications : {}",
+            watch_message(&err.kind)
+        ),
     )
+}
+
+/// notify's own messages are English (« No path was found », « OS file watch limit reached »).
+fn watch_message(kind: &notify::ErrorKind) -> String {
+    /// Too many open files: on Linux, each watcher is an inotify instance, and they are few.
+    const EMFILE: i32 = 24;
+    match kind {
+        notify::ErrorKind::PathNotFound => "dossier introuvable".to_string(),
+        notify::ErrorKind::MaxFilesWatch => "le système ne permet pas de surveiller autant de fichiers (sous Linux, augmentez fs.inotify.max_user_watches)".to_string(),
+        notify::ErrorKind::Io(e) if e.raw_os_error() == Some(EMFILE) => "trop de fichiers ou de surveillances ouverts (sous Linux, augmentez fs.inotify.max_user_instances, ou fermez une autre vitrine serve)".to_string(),
+        notify::ErrorKind::Io(e) => os_message(e),
+        notify::ErrorKind::Generic(_)
+        | notify::ErrorKind::WatchNotFound
+        | notify::ErrorKind::InvalidConfig(_) => {
+            "erreur interne de la surveillance des fichiers".to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_missing_folder_is_reported_in_french_with_its_path() {
+        let missing = std::env::temp_dir().join("vitrine-dossier-qui-n-existe-pas");
+        let (tx, _rx) = mpsc::channel::<DebounceEventResult>();
+        let mut debouncer = new_debouncer(DEBOUNCE, None, tx).expect("debouncer");
+        let err = debouncer
+            .watch(&missing, RecursiveMode::Recursive)
+            .expect_err("nothing to watch");
+        let d = watch_error(&missing, &err);
+        assert_eq!(d.file, missing);
+        assert!(
+            d.message.ends_with("dossier introuvable")
+                || d.message.ends_with("fichier ou dossier introuvable"),
+            "{}",
+            d.message
+        );
+        assert!(!d.message.to_lowercase().contains("found"), "{}", d.message);
+    }
+
+    #[test]
+    fn the_watch_limit_is_explained() {
+        let message = watch_message(&notify::ErrorKind::MaxFilesWatch);
+        assert!(message.contains("max_user_watches"), "{message}");
+        let message = watch_message(&notify::ErrorKind::Io(std::io::Error::from_raw_os_error(
+            24,
+        )));
+        assert!(message.contains("max_user_instances"), "{message}");
+        let message = watch_message(&notify::ErrorKind::Generic("boom".into()));
+        assert!(!message.contains("boom"), "{message}");
+    }
 }

@@ -7,7 +7,7 @@
 import { createRequire } from 'node:module';
 import { readFileSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { axe, chromiumArgs, overflow, structure } from './controles.mjs';
+import { axe, chromiumArgs, overflow, structure, TIMEOUT } from './controles.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -18,22 +18,31 @@ const browser = await chromium.launch({
   args: chromiumArgs,
 });
 const report = [];
+
+// Loads `url`; on the search page with a query, waits until its results are shown (they are
+// rendered after the load, by script).
+async function open(page, url) {
+  await page.goto(url, { waitUntil: 'load' });
+  if (new URL(url).searchParams.has('q')) {
+    await page.waitForSelector('html[data-recherche="prete"]');
+    await page.waitForSelector('#resultats .resultat-titre');
+  }
+}
 try {
   for (const url of process.argv.slice(2)) {
     const entry = { url, violations: [], known: [], structure: [], overflow: {} };
     const desktop = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await desktop.goto(url, { waitUntil: 'load' });
-    if (new URL(url).searchParams.has('q')) {
-      await desktop.waitForSelector('html[data-recherche="prete"]');
-      await desktop.waitForSelector('#resultats .resultat-titre');
-    }
+    desktop.setDefaultTimeout(TIMEOUT);
+    await open(desktop, url);
     entry.title = await desktop.title();
     entry.structure = await structure(desktop);
     ({ violations: entry.violations, known: entry.known } = await axe(desktop, axeSource));
     await desktop.close();
     for (const width of [320, 640]) {
       const page = await browser.newPage({ viewport: { width, height: 800 } });
-      await page.goto(url, { waitUntil: 'load' });
+      page.setDefaultTimeout(TIMEOUT);
+      // Measured with the results shown: they are what could overflow.
+      await open(page, url);
       entry.overflow[width] = await overflow(page);
       await page.close();
     }

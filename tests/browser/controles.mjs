@@ -1,4 +1,5 @@
-// Checks shared by the browser tests (audit.mjs, parcours.mjs), run inside a loaded page.
+// Checks shared by the browser tests (audit.mjs, parcours.mjs, recherche-e2e.mjs), run inside
+// a loaded page or on its events.
 
 // The structure of the page as assistive technologies see it: language, title, heading
 // levels, fields without a label. Returns a list of French problem descriptions (empty: fine).
@@ -82,3 +83,70 @@ export async function overflow(page) {
 
 export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking',
   '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'];
+
+// Generous: the tests must pass on a loaded machine, where Chromium can take seconds to
+// render a page. Every wait is for a condition; this only bounds a wait that never ends.
+export const TIMEOUT = 60000;
+
+// Reports, through `report(text)`, the failed requests and the error answers (400 and above)
+// of `page`, except answers for which `expected(response)` is true.
+//
+// A request the browser cancels because its page is being left is not a failure: a page left
+// just after its load cancels its `favicon.svg` (net::ERR_ABORTED), which made the tests fail
+// at random on a loaded machine. It is told apart by the navigation that cancelled it: a
+// navigation request of the same page started after it (Chromium reports the navigation
+// before the requests it cancels), or the page or its frame is gone. ERR_ABORTED without such
+// a navigation (a fetch abandoned while the page stays) still counts, as do a 404, a refused
+// connection or a missing file. Returns the list of cancelled requests that were excused.
+export function watchRequests(page, report, expected = () => false) {
+  const excused = [];
+  let navigations = 0;
+  // Each request → the number of navigations started before it (itself included).
+  const startedAfter = new WeakMap();
+  page.on('request', (request) => {
+    if (request.isNavigationRequest()) navigations += 1;
+    startedAfter.set(request, navigations);
+  });
+  const left = (request) => {
+    if (page.isClosed()) return true;
+    let frame = null;
+    try {
+      frame = request.frame();
+    } catch {
+      // A service worker's request has no frame: judged on the navigations alone.
+    }
+    if (frame?.isDetached()) return true;
+    return startedAfter.has(request) && navigations > startedAfter.get(request);
+  };
+  page.on('requestfailed', (request) => {
+    const error = request.failure()?.errorText || 'erreur inconnue';
+    if (error === 'net::ERR_ABORTED' && left(request)) {
+      excused.push(request.url());
+      return;
+    }
+    report(`requête échouée : ${request.url()} (${error})`);
+  });
+  page.on('response', (response) => {
+    if (response.status() >= 400 && !expected(response)) {
+      report(`HTTP ${response.status()} : ${response.url()}`);
+    }
+  });
+  return excused;
+}
+
+// Routes every request of `context` through Node to change the answer's headers (`extra`
+// added), as a server would send them. A request the browser gave up meanwhile (its page was
+// left) cannot be fulfilled any more: that is not an error. A request Node cannot make fails
+// in the browser too (net::ERR_FAILED), where watchRequests reports it.
+export async function addHeaders(context, extra) {
+  await context.route('**/*', async (route) => {
+    let response;
+    try {
+      response = await route.fetch();
+    } catch {
+      await route.abort().catch(() => {});
+      return;
+    }
+    await route.fulfill({ response, headers: { ...response.headers(), ...extra } }).catch(() => {});
+  });
+}

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { axe, chromiumArgs, overflow, structure } from './controles.mjs';
+import { axe, chromiumArgs, overflow, structure, TIMEOUT, watchRequests } from './controles.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -54,7 +54,7 @@ for (const mode of MODES) {
   const audited = new Set();
   try {
     const page = context.pages()[0] || (await context.newPage());
-    page.setDefaultTimeout(10000);
+    page.setDefaultTimeout(TIMEOUT);
     const where = () => `[${mode.nom}] ${new URL(page.url()).pathname}`;
     const missing = `${data.base}scenarios/inexistant/page/`;
     page.on('console', (m) => {
@@ -67,17 +67,10 @@ for (const mode of MODES) {
       }
     });
     page.on('pageerror', (e) => problems.push(`[${mode.nom}] erreur JavaScript : ${e.message}`));
-    page.on('requestfailed', (r) => {
-      // ERR_ABORTED: cancelled by the browser because the page was left (a lazy image that
-      // started loading just before a click). A missing file is a 404, caught below.
-      if (r.failure()?.errorText !== 'net::ERR_ABORTED') {
-        problems.push(`[${mode.nom}] requête échouée : ${r.url()} (${r.failure()?.errorText})`);
-      }
-    });
-    page.on('response', (r) => {
-      // The 404 answer to `missing` is the expected one.
-      if (r.status() >= 400 && r.url() !== missing) problems.push(`[${mode.nom}] HTTP ${r.status()} : ${r.url()}`);
-    });
+    // Requests cancelled by leaving a page (a lazy image or the favicon that started loading
+    // just before a click) are not failures; others are. The 404 answer to `missing` is the
+    // expected one.
+    watchRequests(page, (problem) => problems.push(`[${mode.nom}] ${problem}`), (r) => r.url() === missing);
 
     const h1 = async () => (await page.locator('h1').textContent()).trim();
     const decompte = async () => (await page.locator('main .decompte').textContent()).trim();
@@ -119,7 +112,7 @@ for (const mode of MODES) {
       assert.ok(count >= 4, `${where()} : menu principal de ${count} liens`);
       for (let i = 0; i < count; i += 1) {
         const link = links.nth(i);
-        await link.click({ trial: true, timeout: 3000 });
+        await link.click({ trial: true });
         const box = await link.boundingBox();
         if (!box || box.x < 0 || box.x + box.width > mode.width) {
           problems.push(`${where()} : lien du menu « ${await link.textContent()} » hors de l'écran`);
