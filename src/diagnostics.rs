@@ -135,7 +135,10 @@ pub fn io_message_fr(err: &std::io::Error) -> String {
         K::OutOfMemory => "mémoire insuffisante",
         K::Unsupported => "opération non prise en charge par ce système ou ce disque",
         K::UnexpectedEof => "fichier tronqué",
-        K::BrokenPipe => "la sortie a été fermée",
+        K::BrokenPipe => "la sortie ou la connexion a été fermée",
+        K::NotConnected => "pas de connexion",
+        K::InvalidInput => "paramètre refusé par le système",
+        K::WouldBlock => "ressource momentanément indisponible",
         _ => "",
     };
     if !known.is_empty() {

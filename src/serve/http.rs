@@ -23,7 +23,7 @@ use tokio::sync::broadcast::error::RecvError;
 
 use super::host::{HostPolicy, Verdict};
 use super::live::{Live, State};
-use super::os_message;
+use crate::diagnostics::io_message_fr;
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::site::session::Served;
 
@@ -115,7 +115,7 @@ fn io_error(err: &std::io::Error) -> Diagnostic {
         "",
         format!(
             "le serveur de prévisualisation ne peut pas démarrer : {}",
-            os_message(err)
+            io_message_fr(err)
         ),
     )
 }

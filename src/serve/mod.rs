@@ -78,7 +78,10 @@ pub fn start(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<Serve
         Diagnostic::new(
             ErrorKind::Io,
             &options.root,
-            format!("dossier du site inaccessible : {}", os_message(&e)),
+            format!(
+                "dossier du site inaccessible : {}",
+                crate::diagnostics::io_message_fr(&e)
+            ),
         )
     })?;
     let mut build_options = BuildOptions::new(root);
@@ -148,38 +151,10 @@ fn bind_error(options: &ServeOptions, err: &std::io::Error) -> Diagnostic {
         ),
         _ => format!(
             "impossible d'écouter sur {address} : {}",
-            os_message(err)
+            crate::diagnostics::io_message_fr(err)
         ),
     };
     Diagnostic::new(ErrorKind::Io, &options.root, message)
-}
-
-/// A French sentence for an operating system error: its own message is English (« Address
-/// already in use (os error 98) »). Unusual errors keep their number, for a search.
-pub(crate) fn os_message(err: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    let text = match err.kind() {
-        K::NotFound => "fichier ou dossier introuvable",
-        K::PermissionDenied => "permission refusée",
-        K::AddrInUse => "adresse ou port déjà utilisé",
-        K::AddrNotAvailable => "adresse non disponible sur cet ordinateur",
-        K::ConnectionRefused => "connexion refusée",
-        K::ConnectionReset => "connexion interrompue par l'autre côté",
-        K::ConnectionAborted => "connexion abandonnée",
-        K::NotConnected => "pas de connexion",
-        K::BrokenPipe => "connexion fermée par l'autre côté",
-        K::TimedOut => "délai dépassé",
-        K::Interrupted => "opération interrompue",
-        K::OutOfMemory => "mémoire insuffisante",
-        K::Unsupported => "opération non prise en charge par ce système",
-        K::InvalidInput => "paramètre refusé par le système",
-        K::WouldBlock => "ressource momentanément indisponible",
-        _ => match err.raw_os_error() {
-            Some(code) => return format!("erreur du système n° {code}"),
-            None => "erreur du système",
-        },
-    };
-    text.to_string()
 }
 
 #[cfg(test)]
@@ -230,7 +205,7 @@ mod tests {
             let message = bind_error(&options, &std::io::Error::from(kind)).message;
             assert_french(&message);
         }
-        let raw = os_message(&std::io::Error::from_raw_os_error(9999));
+        let raw = crate::diagnostics::io_message_fr(&std::io::Error::from_raw_os_error(9999));
         assert!(raw.contains("9999"), "{raw}");
         assert_french(&raw);
     }

@@ -9,8 +9,9 @@ use notify::{EventKind, RecursiveMode};
 use notify_debouncer_full::{new_debouncer, DebounceEventResult};
 
 use super::live::{Event, Live};
-use super::{os_message, Reporter};
+use super::Reporter;
 use crate::config::CONFIG_FILE;
+use crate::diagnostics::io_message_fr;
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::site::session::{change_kind, ChangeKind, Session};
 
@@ -155,7 +156,7 @@ fn watch_message(kind: &notify::ErrorKind) -> String {
         notify::ErrorKind::PathNotFound => "dossier introuvable".to_string(),
         notify::ErrorKind::MaxFilesWatch => "le système ne permet pas de surveiller autant de fichiers (sous Linux, augmentez fs.inotify.max_user_watches)".to_string(),
         notify::ErrorKind::Io(e) if e.raw_os_error() == Some(EMFILE) => "trop de fichiers ou de surveillances ouverts (sous Linux, augmentez fs.inotify.max_user_instances, ou fermez une autre vitrine serve)".to_string(),
-        notify::ErrorKind::Io(e) => os_message(e),
+        notify::ErrorKind::Io(e) => io_message_fr(e),
         notify::ErrorKind::Generic(_)
         | notify::ErrorKind::WatchNotFound
         | notify::ErrorKind::InvalidConfig(_) => {

@@ -115,7 +115,8 @@ impl StaticServer {
             .spawn()
             .expect("python3 -m http.server starts");
         let server = StaticServer { child, port };
-        for _ in 0..100 {
+        // Up to 60 s: python starts in well under a second, but not on a loaded machine.
+        for _ in 0..600 {
             if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
                 return server;
             }
