@@ -124,6 +124,52 @@ pub fn sources(config: &Config) -> Vec<Source> {
     out
 }
 
+/// The catalogue without the UTF-8 byte order mark some editors (Windows Notepad) write at
+/// the start of a file: JSON forbids it, but it says nothing about the content.
+pub fn strip_bom(bytes: &[u8]) -> &[u8] {
+    bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)
+}
+
+/// A JSON syntax error in French, with its line and column (serde_json's text is English).
+pub fn json_problem(err: &serde_json::Error) -> String {
+    let text = err.to_string();
+    let what = text
+        .rfind(" at line ")
+        .map_or(text.as_str(), |i| &text[..i]);
+    let french = match what {
+        w if w.starts_with("EOF while parsing") => {
+            "le fichier s'arrête avant la fin du JSON (tronqué ?)"
+        }
+        "expected `:`" => "« : » manquant après une clé",
+        "expected `,` or `]`" => "« , » ou « ] » manquant dans une liste",
+        "expected `,` or `}`" => "« , » ou « } » manquant dans un objet",
+        "expected value" | "expected ident" => "valeur JSON attendue ici",
+        "expected `\"`" => "guillemet « \" » manquant",
+        "invalid escape"
+        | "unexpected end of hex escape"
+        | "lone leading surrogate in hex escape" => {
+            "séquence d'échappement « \\ » incorrecte dans un texte"
+        }
+        "invalid number" | "number out of range" => "nombre mal écrit ou trop grand",
+        "invalid unicode code point" => "texte qui n'est pas de l'UTF-8 valide",
+        w if w.starts_with("control character") => {
+            "caractère de contrôle non échappé dans un texte"
+        }
+        "key must be a string" => "clé d'objet qui n'est pas un texte",
+        "trailing comma" => "virgule en trop avant la fin d'une liste ou d'un objet",
+        "trailing characters" => "contenu en trop après la fin du JSON",
+        "recursion limit exceeded" => {
+            "listes ou objets imbriqués trop profondément (plus de 128 niveaux)"
+        }
+        _ => "JSON mal formé",
+    };
+    if err.line() == 0 {
+        french.to_string()
+    } else {
+        format!("{french}, ligne {} colonne {}", err.line(), err.column())
+    }
+}
+
 /// What is wrong with a catalogue as a whole (not with one of its entries).
 pub fn catalogue_problem(json: &Value) -> Option<String> {
     let Some(map) = json.as_object() else {
@@ -189,15 +235,15 @@ fn load_source(
             return;
         }
         Err(e) => {
-            into.warnings
-                .push(warn(ErrorKind::Io, format!("cache illisible ({e})")));
+            let message = format!("cache illisible ({})", fetch::io_fr(&e));
+            into.warnings.push(warn(ErrorKind::Io, message));
             return;
         }
     };
-    let json: Value = match serde_json::from_slice(&bytes) {
+    let json: Value = match serde_json::from_slice(strip_bom(&bytes)) {
         Ok(json) => json,
         Err(e) => {
-            let message = format!("cache illisible, JSON invalide : {e}");
+            let message = format!("cache illisible, JSON incorrect : {}", json_problem(&e));
             into.warnings.push(warn(ErrorKind::InvalidValue, message));
             return;
         }
@@ -315,9 +361,49 @@ pub fn marker(vocabs: &Vocabularies, scenario: &Scenario) -> Option<String> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::content::Origine;
+
+    /// English words library messages are made of; none may reach a French user.
+    pub const ENGLISH_WORDS: &[&str] = &[
+        "found",
+        "expected",
+        "error",
+        "invalid",
+        "exceeded",
+        "os error",
+        "redirect",
+        "uri",
+        "failed",
+        "unknown",
+        "while",
+        "parsing",
+        "limit",
+        "line",
+        "column",
+        "scheme",
+        "denied",
+        "not",
+        "the",
+        "timed out",
+        "connection",
+    ];
+
+    /// Fails when `message` contains one of [`ENGLISH_WORDS`] as a word (« invalide » and
+    /// « ligne » are French and pass).
+    pub fn assert_french(message: &str) {
+        let lower = message.to_lowercase();
+        let words: Vec<&str> = lower
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty())
+            .collect();
+        for english in ENGLISH_WORDS {
+            let parts: Vec<&str> = english.split(' ').collect();
+            let found = words.windows(parts.len()).any(|w| w == parts.as_slice());
+            assert!(!found, "English « {english} » in: {message}");
+        }
+    }
 
     fn config(yaml: &str) -> Config {
         Config::parse(&format!("titre: T\nbase_url: https://national.fr/\n{yaml}")).expect("config")
