@@ -16,7 +16,7 @@
 pub mod entry;
 pub mod fetch;
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -257,26 +257,82 @@ fn load_source(
         file: &file,
         label: &source.label,
     };
-    for (i, item) in entries.iter().enumerate() {
+    let mut warnings = SourceWarnings::default();
+    if entries.len() > MAX_ENTRIES_PER_SOURCE {
+        let message = format!(
+            "{} scénarios dans le catalogue : seuls les {MAX_ENTRIES_PER_SOURCE} premiers sont lus (plafond du moissonnage, voir docs/catalogue.md)",
+            entries.len()
+        );
+        warnings.push(warn(ErrorKind::InvalidValue, message).field("scenarios"));
+    }
+    for (i, item) in entries.iter().take(MAX_ENTRIES_PER_SOURCE).enumerate() {
+        let which = match entry::entry_id(item) {
+            Some(id) => format!("scénario n° {} « {} »", i + 1, short(id)),
+            None => format!("scénario n° {} (sans id)", i + 1),
+        };
+        let field = |p: &entry::Problem| {
+            if p.field.is_empty() {
+                format!("scenarios[{i}]")
+            } else {
+                format!("scenarios[{i}].{}", p.field)
+            }
+        };
         match entry::convert(item, vocabs, &config.licence, &from) {
-            Ok(scenario) => into.scenarios.push(scenario),
+            Ok(converted) => {
+                for p in converted.notes {
+                    let message = format!("{which} : {}", p.message);
+                    warnings.push(warn(p.kind, message).field(field(&p)));
+                }
+                into.scenarios.push(converted.scenario);
+            }
             Err(problems) => {
-                let which = match entry::entry_id(item) {
-                    Some(id) => format!("scénario n° {} « {id} »", i + 1),
-                    None => format!("scénario n° {} (sans id)", i + 1),
-                };
                 for p in problems {
-                    let field = if p.field.is_empty() {
-                        format!("scenarios[{i}]")
-                    } else {
-                        format!("scenarios[{i}].{}", p.field)
-                    };
                     let message = format!("{which} ignoré : {}", p.message);
-                    into.warnings
-                        .push(warn(p.kind, message).field(field).suggest(p.suggestion));
+                    let diagnostic = warn(p.kind, message).field(field(&p));
+                    warnings.push(diagnostic.suggest(p.suggestion));
                 }
             }
         }
+    }
+    if warnings.more > 0 {
+        let message = format!(
+            "et {} autres avertissements sur cette source, non affichés (les {MAX_WARNINGS_PER_SOURCE} premiers le sont)",
+            warnings.more
+        );
+        warnings.shown.push(warn(ErrorKind::InvalidValue, message));
+    }
+    into.warnings.extend(warnings.shown);
+}
+
+/// Entries read from one catalogue (an académie publishes a few thousand at most).
+pub const MAX_ENTRIES_PER_SOURCE: usize = 20_000;
+/// Warnings shown for one source; the others are counted in one more line.
+pub const MAX_WARNINGS_PER_SOURCE: usize = 100;
+/// Tools used by harvested scenarios only that get a page of their own (`outils/<outil>/`).
+pub const MAX_HARVESTED_TOOL_PAGES: usize = 500;
+
+/// The warnings of one source, bounded so a broken catalogue does not flood the output.
+#[derive(Default)]
+struct SourceWarnings {
+    shown: Vec<Diagnostic>,
+    more: usize,
+}
+
+impl SourceWarnings {
+    fn push(&mut self, diagnostic: Diagnostic) {
+        if self.shown.len() < MAX_WARNINGS_PER_SOURCE {
+            self.shown.push(diagnostic);
+        } else {
+            self.more += 1;
+        }
+    }
+}
+
+/// At most 80 characters of a text taken from a catalogue, for messages.
+fn short(text: &str) -> String {
+    match text.char_indices().nth(80) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text.to_string(),
     }
 }
 
@@ -301,6 +357,7 @@ pub fn merge(
         by_id.insert(s.slug.clone(), what);
     }
     let mut warnings = Vec::new();
+    let mut kept = Vec::new();
     for scenario in harvested {
         let Some(origine) = scenario.origine.clone() else {
             continue;
@@ -329,8 +386,10 @@ pub fn merge(
         );
         by_id.insert(scenario.slug.clone(), what.clone());
         by_url.insert(origine.url.clone(), what);
-        content.scenarios.push(Arc::new(scenario));
+        kept.push(scenario);
     }
+    warnings.extend(cap_tool_pages(&content.scenarios, &mut kept));
+    content.scenarios.extend(kept.into_iter().map(Arc::new));
     content.scenarios.sort_by(|a, b| {
         b.meta
             .date
@@ -338,6 +397,83 @@ pub fn merge(
             .then_with(|| a.slug.cmp(&b.slug))
     });
     warnings
+}
+
+/// Bounds the tool pages harvested data creates. Every tool of a local scenario keeps its page
+/// (harvested scenarios using it join it); of the tools only harvested scenarios use, the
+/// [`MAX_HARVESTED_TOOL_PAGES`] used by the most scenarios (then in slug order) get one. The
+/// others move to the scenario's keywords: still found by search, no page. One warning per
+/// source concerned.
+fn cap_tool_pages(local: &[Arc<Scenario>], harvested: &mut [Scenario]) -> Vec<Diagnostic> {
+    let local_tools: HashSet<String> = local
+        .iter()
+        .flat_map(|s| s.meta.outils.iter().map(|t| slugify(t)))
+        .collect();
+    let mut uses: HashMap<String, usize> = HashMap::new();
+    for scenario in harvested.iter() {
+        let slugs: HashSet<String> = scenario.meta.outils.iter().map(|t| slugify(t)).collect();
+        for slug in slugs.into_iter().filter(|s| !local_tools.contains(s)) {
+            *uses.entry(slug).or_default() += 1;
+        }
+    }
+    if uses.len() <= MAX_HARVESTED_TOOL_PAGES {
+        return Vec::new();
+    }
+    let mut ranked: Vec<(String, usize)> = uses.into_iter().collect();
+    ranked.sort_unstable_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let without_page: HashSet<String> = ranked
+        .into_iter()
+        .skip(MAX_HARVESTED_TOOL_PAGES)
+        .map(|(slug, _)| slug)
+        .collect();
+    // Per source, in order of first appearance: the tools left without a page, and its file.
+    let mut per_source: Vec<(String, PathBuf, BTreeSet<String>)> = Vec::new();
+    for scenario in harvested.iter_mut() {
+        let moved = demote_tools(scenario, &without_page);
+        if moved.is_empty() {
+            continue;
+        }
+        let source = scenario.origine.as_ref().map_or("", |o| o.source.as_str());
+        match per_source.iter_mut().find(|(s, _, _)| s == source) {
+            Some((_, _, tools)) => tools.extend(moved),
+            None => per_source.push((
+                source.to_string(),
+                scenario.source.clone(),
+                moved.into_iter().collect(),
+            )),
+        }
+    }
+    per_source
+        .into_iter()
+        .map(|(source, file, tools)| {
+            let examples: Vec<String> = tools.iter().take(3).map(|t| format!("« {t} »")).collect();
+            Diagnostic::new(
+                ErrorKind::InvalidValue,
+                file,
+                format!(
+                    "source « {source} » : {} outils cités seulement par des scénarios moissonnés n'ont pas de page (au plus {MAX_HARVESTED_TOOL_PAGES} pages d'outils pour les scénarios moissonnés, voir docs/catalogue.md) ; ils restent trouvables par la recherche, comme mots-clés (par exemple {})",
+                    tools.len(),
+                    examples.join(", ")
+                ),
+            )
+            .field("outils")
+        })
+        .collect()
+}
+
+/// Moves the tools of `scenario` whose slug is in `without_page` to its keywords; returns them.
+fn demote_tools(scenario: &mut Scenario, without_page: &HashSet<String>) -> Vec<String> {
+    let (moved, kept): (Vec<String>, Vec<String>) = std::mem::take(&mut scenario.meta.outils)
+        .into_iter()
+        .partition(|t| without_page.contains(&slugify(t)));
+    scenario.meta.outils = kept;
+    let mut keywords: HashSet<String> = scenario.meta.mots_cles.iter().cloned().collect();
+    for tool in &moved {
+        if keywords.insert(tool.clone()) {
+            scenario.meta.mots_cles.push(tool.clone());
+        }
+    }
+    moved
 }
 
 /// The visible mark of a harvested scenario: « Sur le site de l'académie de Lyon ».
@@ -497,5 +633,101 @@ pub(crate) mod tests {
         );
         s.origine = None;
         assert_eq!(marker(&vocabs, &s), None);
+    }
+
+    /// 20 harvested scenarios × 1,000 distinct tools (already cut to `MAX_TOOLS` each by the
+    /// entry caps) plus a tool all share: local tools and the most used harvested ones keep a
+    /// page, the rest become keywords, one warning per source.
+    #[test]
+    fn harvested_tool_pages_are_bounded() {
+        let mut local = scenario("local", 1, None);
+        local.meta.outils = vec!["Tableur".to_string()];
+        let content = vec![Arc::new(local)];
+        let mut harvested: Vec<Scenario> = (0..40)
+            .map(|n| {
+                let mut s = scenario(&format!("h{n}"), 2, Some(&format!("https://a.fr/{n}/")));
+                s.meta.outils = (0..entry::MAX_TOOLS - 2)
+                    .map(|i| format!("Outil {n}-{i}"))
+                    .chain(["GeoGebra".to_string(), "tableur".to_string()])
+                    .collect();
+                s
+            })
+            .collect();
+        let warnings = cap_tool_pages(&content, &mut harvested);
+        let mut pages: HashSet<String> = HashSet::new();
+        for s in &harvested {
+            pages.extend(s.meta.outils.iter().map(|t| slugify(t)));
+        }
+        pages.remove("tableur");
+        assert_eq!(pages.len(), MAX_HARVESTED_TOOL_PAGES);
+        assert!(
+            pages.contains("geogebra"),
+            "the most used one keeps its page"
+        );
+        assert!(harvested
+            .iter()
+            .all(|s| s.meta.outils.contains(&"tableur".to_string())));
+        let demoted: usize = harvested
+            .iter()
+            .map(|s| {
+                s.meta
+                    .mots_cles
+                    .iter()
+                    .filter(|k| k.starts_with("Outil"))
+                    .count()
+            })
+            .sum();
+        assert_eq!(
+            demoted,
+            40 * (entry::MAX_TOOLS - 2) + 1 - MAX_HARVESTED_TOOL_PAGES
+        );
+        assert_eq!(warnings.len(), 1, "one source: {warnings:?}");
+        assert!(
+            warnings[0].message.contains("source « A »"),
+            "{}",
+            warnings[0].message
+        );
+        assert_french(&warnings[0].message);
+        // Under the bound nothing moves.
+        let mut few = vec![scenario("f", 2, Some("https://a.fr/f/"))];
+        few[0].meta.outils = vec!["Scratch".to_string()];
+        assert!(cap_tool_pages(&content, &mut few).is_empty());
+        assert_eq!(few[0].meta.outils, ["Scratch"]);
+    }
+
+    /// A cap note on a kept entry names the source, the entry (number and id) and the field.
+    #[test]
+    fn cap_notes_name_source_entry_and_field() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let c = config("moissonnage:\n  sources:\n    - chemin: a.json\n      nom: Académie A\n");
+        let vocabs = Vocabularies::builtin().expect("vocabs");
+        let source = &sources(&c)[0];
+        let entry = serde_json::json!({
+            "id": "gros", "url": "https://a.fr/scenarios/gros/", "titre": "Gros",
+            "resume": "R", "date": "2025-01-01", "academie": "lyon",
+            "disciplines": ["technologie"], "niveaux": ["5e"],
+            "mots_cles": (0..1_000).map(|i| format!("m{i}")).collect::<Vec<_>>(),
+        });
+        let catalogue = serde_json::json!({"schema_version": 1, "scenarios": [{"id": "x"}, entry]});
+        let cache = dir.path().join(source.cache_file());
+        std::fs::create_dir_all(cache.parent().expect("parent")).expect("mkdir");
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend(serde_json::to_vec(&catalogue).expect("json"));
+        std::fs::write(&cache, bytes).expect("write");
+        let harvested = load(dir.path(), &c, &vocabs);
+        assert_eq!(harvested.scenarios.len(), 1, "{:?}", harvested.warnings);
+        let note = harvested
+            .warnings
+            .iter()
+            .find(|w| w.message.contains("« gros »"))
+            .expect("note");
+        assert!(
+            note.message
+                .starts_with("source « Académie A » : scénario n° 2 « gros » : « mots_cles »"),
+            "{}",
+            note.message
+        );
+        assert_eq!(note.field.as_deref(), Some("scenarios[1].mots_cles"));
+        assert_french(&note.message);
     }
 }
