@@ -157,10 +157,10 @@ pub fn io_fr(e: &std::io::Error) -> String {
             "réseau injoignable (vérifiez la connexion de cette machine)"
         }
         _ => {
-            return format!(
-                "erreur d'entrée-sortie n° {}",
-                e.raw_os_error().unwrap_or(0)
-            )
+            return match e.raw_os_error() {
+                Some(code) => format!("erreur d'entrée-sortie (code système {code})"),
+                None => "erreur d'entrée-sortie".to_string(),
+            }
         }
     };
     text.to_string()
