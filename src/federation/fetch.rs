@@ -299,7 +299,9 @@ fn download(url: &str, limits: Limits) -> Result<Vec<u8>, HarvestError> {
         .build()
         .into();
     let deadline = Instant::now() + limits.timeout;
-    let mut current = url::Url::parse(url).map_err(|_| HarvestError::BadRedirect)?;
+    // The configuration check already parsed it: this only guards direct callers.
+    let mut current = url::Url::parse(url)
+        .map_err(|_| HarvestError::Connection("adresse de la source inutilisable".to_string()))?;
     for _ in 0..=MAX_REDIRECTS {
         let left = deadline.saturating_duration_since(Instant::now());
         if left.is_zero() {
