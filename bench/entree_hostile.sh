@@ -31,12 +31,12 @@ for n in "${sizes[@]}"; do
   rm -rf "$site"
   "$gen" --n "$n" --out "$site" >/dev/null
   "$bin" harvest --root "$site" >/dev/null
-  hyperfine --shell bash --style none --runs "${RUNS:-5}" --export-json "$work/build.json" \
-    --prepare "rm -rf '$site/public' '$site/.vitrine-cache/index' '$site/.vitrine-cache/construction'" \
-    "'$bin' build --root '$site' --quiet 2>/dev/null" >/dev/null
+  hyperfine --shell bash --style none --warmup 1 --runs "${RUNS:-5}" --export-json "$work/build.json" \
+    --prepare "rm -rf '$site/public' '$site/.vitrine-cache/index' '$site/.vitrine-cache/construction.json'" \
+    "'$bin' build --root '$site' --quiet 2>/dev/null" >/dev/null 2>&1
   median=$(python3 -c 'import json,sys; print("%.2f" % json.load(open(sys.argv[1]))["results"][0]["median"])' "$work/build.json")
   per=$(python3 -c "print('%.3f' % ($median * 100000 / $n))")
-  catalogue_mb=$(du -m --apparent-size "$site/catalogue.json" | cut -f1)
+  catalogue_mb=$(python3 -c "import os; print('%.1f' % (os.path.getsize('$site/catalogue.json') / 1e6))")
   out_kb=$(du -sk --apparent-size "$site/public" | cut -f1)
   echo "| $n | $catalogue_mb Mo | $median s | $per s | $out_kb Kio |"
 done
