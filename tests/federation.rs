@@ -812,3 +812,87 @@ fn an_overflowing_delay_is_a_located_configuration_error() {
         assert_french(&stderr);
     }
 }
+
+/// Every way a source can fail, and a corrupt cache, gives French messages only.
+#[test]
+fn every_harvest_failure_is_reported_in_french() {
+    let server = CatalogueServer::start();
+    server.serve("/bon/catalogue.json", catalogue(Vec::new()));
+    server.serve("/html/catalogue.json", b"<html>introuvable</html>".to_vec());
+    let deep = format!("{}{}", "[".repeat(1_000), "]".repeat(1_000));
+    server.serve("/profond/catalogue.json", deep.into_bytes());
+    server.serve("/tableau/catalogue.json", b"[]".to_vec());
+    server.serve("/panne/catalogue.json", Vec::new());
+    server.set_mode("/panne/catalogue.json", Mode::Failing);
+    server.serve("/muet/catalogue.json", Vec::new());
+    server.set_mode("/muet/catalogue.json", Mode::Silent);
+    // A closed port: connection refused.
+    let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let refused = format!(
+        "http://{}/catalogue.json",
+        closed.local_addr().expect("addr")
+    );
+    drop(closed);
+    let urls = [
+        server.url("/bon/catalogue.json"),
+        server.url("/html/catalogue.json"),
+        server.url("/profond/catalogue.json"),
+        server.url("/tableau/catalogue.json"),
+        server.url("/panne/catalogue.json"),
+        server.url("/absent/catalogue.json"),
+        server.url("/muet/catalogue.json"),
+        refused,
+    ];
+    let site = harvesting_site(&urls);
+    let root = site.path();
+    let config = read(root, "vitrine.yaml").replace("delai: 10", "delai: 1");
+    write(root, "vitrine.yaml", &config);
+    let harvest = vitrine(&["harvest"], root);
+    let stderr = text(&harvest.stderr);
+    let stdout = text(&harvest.stdout);
+    server.set_mode("/muet/catalogue.json", Mode::Normal);
+    assert_eq!(harvest.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("1 source à jour, 7 en échec"), "{stdout}");
+    for (source, cause) in [
+        (
+            1,
+            "JSON incorrect : valeur JSON attendue ici, ligne 1 colonne 1",
+        ),
+        (2, "imbriqués trop profondément"),
+        (3, "pas un catalogue vitrine"),
+        (4, "HTTP 500"),
+        (5, "HTTP 404"),
+        (6, "délai dépassé"),
+        (7, "connexion refusée"),
+    ] {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(&format!("« Source {source} »")))
+            .unwrap_or_else(|| panic!("Source {source}: {stderr}"));
+        assert!(line.contains(cause), "{line}");
+    }
+    assert_french(&stderr);
+    assert_french(&stdout);
+
+    // A cache damaged after the harvest: a French warning with the position, not serde's text.
+    let moisson = root.join(".vitrine-cache/moisson");
+    let cached: Vec<_> = fs::read_dir(&moisson)
+        .expect("cache")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| !p.to_string_lossy().ends_with(".meta.json"))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    fs::write(&cached[0], "{\"schema_version\": 1,\n  \"scenarios\": [}").expect("damage");
+    let build = vitrine(&["build"], root);
+    let stderr = text(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("cache illisible"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(line.contains("ligne 2 colonne"), "{line}");
+    for line in stderr.lines().filter(|l| l.contains("source «")) {
+        assert_french(line);
+    }
+}
