@@ -730,4 +730,35 @@ pub(crate) mod tests {
         assert_eq!(note.field.as_deref(), Some("scenarios[1].mots_cles"));
         assert_french(&note.message);
     }
+
+    /// A catalogue of 20,001 broken entries: the entries past the cap are not read, and the
+    /// warnings past the cap are counted in one line.
+    #[test]
+    fn entries_and_warnings_of_a_source_are_bounded() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let c = config("moissonnage:\n  sources:\n    - chemin: a.json\n      nom: A\n");
+        let source = &sources(&c)[0];
+        let entries = vec![Value::Null; MAX_ENTRIES_PER_SOURCE + 1];
+        let catalogue = serde_json::json!({"schema_version": 1, "scenarios": entries});
+        let cache = dir.path().join(source.cache_file());
+        std::fs::create_dir_all(cache.parent().expect("parent")).expect("mkdir");
+        std::fs::write(&cache, serde_json::to_vec(&catalogue).expect("json")).expect("write");
+        let vocabs = Vocabularies::builtin().expect("vocabs");
+        let harvested = load(dir.path(), &c, &vocabs);
+        assert!(harvested.scenarios.is_empty());
+        let w = &harvested.warnings;
+        assert_eq!(w.len(), MAX_WARNINGS_PER_SOURCE + 1, "one summary line");
+        assert!(w[0].message.contains("20001 scénarios"), "{}", w[0].message);
+        assert!(w[0].message.contains("20000 premiers"), "{}", w[0].message);
+        let read = MAX_ENTRIES_PER_SOURCE;
+        let more = format!(
+            "et {} autres avertissements",
+            read + 1 - MAX_WARNINGS_PER_SOURCE
+        );
+        let last = &w[MAX_WARNINGS_PER_SOURCE];
+        assert!(last.message.contains(&more), "{}", last.message);
+        for warning in w {
+            assert_french(&warning.message);
+        }
+    }
 }
