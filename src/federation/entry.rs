@@ -6,7 +6,7 @@
 //! when the key is unknown here. A value that resolves to nothing makes the entry invalid.
 //!
 //! A catalogue comes from another server: every text and list is capped (see the `MAX_…`
-//! constants and `docs/catalogue.md`, « Plafonds du moissonnage »), so that one hostile or
+//! constants and `docs/catalogue.md`, « Plafonds de chaque entrée moissonnée »), so that one hostile or
 //! broken entry costs a bounded amount of work and output. Going over a cap is not fatal: the
 //! text is shortened or the list cut, with one note per field, and the entry is kept.
 
@@ -492,7 +492,8 @@ pub fn convert(
             r.problem(ErrorKind::InvalidValue, "id", message);
         } else if slugify(id) != *id {
             let message = format!(
-                "identifiant « {id} » inutilisable : des minuscules, chiffres et tirets seulement"
+                "identifiant « {} » inutilisable : des minuscules, chiffres et tirets seulement",
+                printable(id)
             );
             r.problem(ErrorKind::InvalidValue, "id", message);
         }
@@ -602,6 +603,13 @@ pub fn convert(
             Err(problems)
         }
     }
+}
+
+/// `text` with control characters shown as « � », for messages printed to a terminal.
+pub fn printable(text: &str) -> String {
+    text.chars()
+        .map(|c| if c.is_control() { '\u{FFFD}' } else { c })
+        .collect()
 }
 
 /// Whether `text` has more than `max` characters, without counting past `max`.
@@ -939,6 +947,24 @@ mod tests {
             canonical_url("HTTPS://Vitrine.AC-Lyon.fr:443/scenarios/a/").as_deref(),
             Ok("https://vitrine.ac-lyon.fr/scenarios/a/"),
             "normalised"
+        );
+    }
+
+    #[test]
+    fn control_characters_never_reach_a_message() {
+        let mut entry = valid();
+        entry["id"] = json!("a\u{0}b\u{1b}[31m");
+        let p = problems(&entry);
+        assert_eq!(p[0].field, "id");
+        assert!(
+            !p[0].message.chars().any(char::is_control),
+            "{:?}",
+            p[0].message
+        );
+        assert!(
+            p[0].message.contains("a\u{FFFD}b\u{FFFD}[31m"),
+            "{}",
+            p[0].message
         );
     }
 }

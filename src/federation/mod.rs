@@ -328,11 +328,11 @@ impl SourceWarnings {
     }
 }
 
-/// At most 80 characters of a text taken from a catalogue, for messages.
+/// At most 80 characters of a text taken from a catalogue, printable, for messages.
 fn short(text: &str) -> String {
     match text.char_indices().nth(80) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text.to_string(),
+        Some((cut, _)) => format!("{}…", entry::printable(&text[..cut])),
+        None => entry::printable(text),
     }
 }
 
