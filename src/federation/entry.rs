@@ -258,8 +258,12 @@ impl<'a> Reader<'a> {
         for (i, item) in items.iter().take(cap).enumerate() {
             match item {
                 Value::String(s) if too_long(s.trim(), MAX_ITEM_CHARS) => capped.too_long += 1,
-                Value::String(s) if !s.trim().is_empty() => out.push(s.trim().to_string()),
-                Value::String(_) => {}
+                Value::String(s) => {
+                    let text = clean(s);
+                    if !text.is_empty() {
+                        out.push(text);
+                    }
+                }
                 other => {
                     let message = format!("un texte est attendu, pas {}", describe(other));
                     self.problem(ErrorKind::WrongType, &format!("{key}[{i}]"), message);
@@ -365,7 +369,7 @@ impl<'a> Reader<'a> {
             let text = |map: &Map<String, Value>, k: &str| {
                 map.get(k)
                     .and_then(Value::as_str)
-                    .map(|s| s.trim().to_string())
+                    .map(clean)
                     .filter(|s| !s.is_empty())
             };
             if author_too_long(item) {
@@ -385,7 +389,7 @@ impl<'a> Reader<'a> {
                     }
                 },
                 Value::String(nom) if !nom.trim().is_empty() => out.push(Auteur {
-                    nom: nom.trim().to_string(),
+                    nom: clean(nom),
                     fonction: None,
                     etablissement: None,
                 }),
@@ -510,13 +514,18 @@ pub fn convert(
             last.message = "pas d'adresse canonique (« url » vaut null) : le site source doit déclarer base_url".to_string();
         }
     }
-    let titre = r
-        .required_text("titre", true)
+    let titre = r.required_text("titre", true).map(|t| clean(&t));
+    if titre.as_deref() == Some("") {
+        let message = "« titre » est vide".to_string();
+        r.problem(ErrorKind::MissingField, "titre", message);
+    }
+    let titre = titre
+        .filter(|t| !t.is_empty())
         .map(|t| r.shortened("titre", t, MAX_TITLE_CHARS));
     // Local scenarios get a warning past this length; a harvested one is shortened.
     let resume = r
         .required_text("resume", false)
-        .map(|t| r.shortened("resume", t, RESUME_MAX_CHARS));
+        .map(|t| r.shortened("resume", clean(&t), RESUME_MAX_CHARS));
     let date = r.date("date", true);
     let mise_a_jour = r.date("mise_a_jour", false);
     let academie = match map.get("academie") {
@@ -602,6 +611,21 @@ pub fn convert(
             }
             Err(problems)
         }
+    }
+}
+
+/// A text of the catalogue, trimmed, its control characters (NUL, escape, line breaks…) made
+/// spaces: nothing from another server may carry them into the pages or the terminal.
+fn clean(text: &str) -> String {
+    let trimmed = text.trim();
+    if trimmed.chars().any(char::is_control) {
+        let spaced: String = trimmed
+            .chars()
+            .map(|c| if c.is_control() { ' ' } else { c })
+            .collect();
+        spaced.trim().to_string()
+    } else {
+        trimmed.to_string()
     }
 }
 
@@ -966,5 +990,19 @@ mod tests {
             "{}",
             p[0].message
         );
+    }
+
+    #[test]
+    fn control_characters_of_texts_become_spaces() {
+        let mut entry = valid();
+        entry["titre"] = json!("Un\u{0}titre\u{1b}[2J");
+        entry["mots_cles"] = json!(["a\nb", "\u{7}"]);
+        entry["auteurs"] = json!([{"nom": "Camille\u{0}Martin"}]);
+        let s = run(&entry).expect("kept");
+        assert_eq!(s.meta.titre, "Un titre [2J");
+        assert_eq!(s.meta.mots_cles, ["a b"]);
+        assert_eq!(s.meta.auteurs[0].nom, "Camille Martin");
+        entry["titre"] = json!("\u{0}\u{0}");
+        assert_eq!(problems(&entry)[0].field, "titre");
     }
 }
