@@ -69,11 +69,18 @@ pub struct Editeur {
 pub struct Moissonnage {
     #[serde(default)]
     pub sources: Vec<HarvestSource>,
-    /// Seconds allowed per source, connection and whole download included.
-    #[serde(default = "default_harvest_delay")]
+    /// Seconds allowed per source, connection and whole download included
+    /// ([`HARVEST_DELAY_RANGE`], checked by [`Config::parse`]).
+    #[serde(
+        default = "default_harvest_delay",
+        deserialize_with = "saturating_integer"
+    )]
     pub delai: u64,
-    /// Largest catalogue accepted, in megabytes (10^6 bytes).
-    #[serde(default = "default_harvest_max_mb")]
+    /// Largest catalogue accepted, in megabytes (10^6 bytes) ([`HARVEST_MAX_MB_RANGE`]).
+    #[serde(
+        default = "default_harvest_max_mb",
+        deserialize_with = "saturating_integer"
+    )]
     pub taille_max: u64,
 }
 
@@ -151,6 +158,68 @@ fn non_blank(value: &Option<String>) -> Option<&str> {
 
 pub const DEFAULT_HARVEST_DELAY_SECS: u64 = 20;
 pub const DEFAULT_HARVEST_MAX_MB: u64 = 50;
+/// Accepted `delai`, in seconds: an hour is already far more than a catalogue needs, and a
+/// bounded value keeps the HTTP client's deadline arithmetic from overflowing.
+pub const HARVEST_DELAY_RANGE: std::ops::RangeInclusive<u64> = 1..=3600;
+/// Accepted `taille_max`, in megabytes: a catalogue is held in memory while it is checked.
+pub const HARVEST_MAX_MB_RANGE: std::ops::RangeInclusive<u64> = 1..=1000;
+
+/// Reads a whole number of any size: a negative one becomes 0 and one too large for `u64`
+/// becomes `u64::MAX`, so that [`Config::check_harvest`] reports it as out of range, located,
+/// instead of serde's English message.
+fn saturating_integer<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+    deserializer.deserialize_any(SaturatingInteger)
+}
+
+struct SaturatingInteger;
+
+impl serde::de::Visitor<'_> for SaturatingInteger {
+    type Value = u64;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("un nombre entier")
+    }
+
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<u64, E> {
+        Ok(v)
+    }
+
+    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<u64, E> {
+        Ok(u64::try_from(v).unwrap_or(0))
+    }
+
+    fn visit_u128<E: serde::de::Error>(self, v: u128) -> Result<u64, E> {
+        Ok(u64::try_from(v).unwrap_or(u64::MAX))
+    }
+
+    fn visit_i128<E: serde::de::Error>(self, v: i128) -> Result<u64, E> {
+        Ok(if v < 0 {
+            0
+        } else {
+            u64::try_from(v).unwrap_or(u64::MAX)
+        })
+    }
+
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
+        if v.is_finite() && v.fract() != 0.0 && v.abs() < 1e15 {
+            return Err(E::custom("un nombre entier est attendu (par exemple 20)"));
+        }
+        // `as` saturates: negative → 0, huge or infinite → u64::MAX.
+        Ok(if v.is_nan() { u64::MAX } else { v as u64 })
+    }
+
+    fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<u64, E> {
+        Err(E::custom("un nombre entier est attendu (par exemple 20)"))
+    }
+
+    fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<u64, E> {
+        Err(E::custom("un nombre entier est attendu (par exemple 20)"))
+    }
+
+    fn visit_unit<E: serde::de::Error>(self) -> Result<u64, E> {
+        Err(E::custom("un nombre entier est attendu (par exemple 20)"))
+    }
+}
 
 fn default_harvest_delay() -> u64 {
     DEFAULT_HARVEST_DELAY_SECS
@@ -246,10 +315,19 @@ impl Config {
                 .at(line, column)
                 .field(path.to_string())
         };
-        for (key, value) in [("delai", harvest.delai), ("taille_max", harvest.taille_max)] {
-            if value == 0 {
+        let settings = [
+            ("delai", harvest.delai, HARVEST_DELAY_RANGE, "secondes"),
+            ("taille_max", harvest.taille_max, HARVEST_MAX_MB_RANGE, "Mo"),
+        ];
+        for (key, value, range, unit) in settings {
+            if !range.contains(&value) {
                 let path = format!("moissonnage.{key}");
-                return Err(located(&path, format!("{key} doit valoir au moins 1")));
+                let message = format!(
+                    "{key} hors limites : il doit être compris entre {} et {} ({unit})",
+                    range.start(),
+                    range.end()
+                );
+                return Err(located(&path, message));
             }
         }
         for (i, s) in harvest.sources.iter().enumerate() {
@@ -440,6 +518,7 @@ mod tests {
         let zero = harvest_error("  sources: []\n  delai: 0\n");
         assert!(zero.message.contains("delai"), "{zero}");
         assert_eq!(zero.line, 4, "{zero}");
+        assert!(zero.message.contains("entre 1 et 3600"), "{zero}");
         let twice = harvest_error("  sources:\n    - chemin: a.json\n    - chemin: a.json\n");
         assert!(twice.message.contains("déjà listée"), "{twice}");
         assert_eq!(twice.line, 5, "{twice}");
@@ -455,5 +534,36 @@ mod tests {
         );
         let typo = harvest_error("  sources:\n    - chemn: a.json\n");
         assert_eq!(typo.suggestion.as_deref(), Some("chemin"), "{typo}");
+    }
+
+    /// Values the HTTP client cannot take (a deadline past the end of time) are located
+    /// configuration errors giving the accepted range, never a panic later.
+    #[test]
+    fn out_of_range_harvest_settings_are_located() {
+        let cases = [
+            ("delai", "9223372036854775807", "entre 1 et 3600"),
+            ("delai", "18446744073709551615", "entre 1 et 3600"),
+            ("delai", "99999999999999999999999", "entre 1 et 3600"),
+            ("delai", "3601", "entre 1 et 3600"),
+            ("delai", "-5", "entre 1 et 3600"),
+            ("taille_max", "1001", "entre 1 et 1000"),
+            ("taille_max", "-1", "entre 1 et 1000"),
+            ("taille_max", "1e300", "entre 1 et 1000"),
+        ];
+        for (key, value, range) in cases {
+            let err = harvest_error(&format!("  sources: []\n  {key}: {value}\n"));
+            assert_eq!(err.kind, ErrorKind::Config, "{key}: {value}: {err}");
+            assert_eq!((err.line, err.column), (4, 3 + key.len() + 2), "{err}");
+            assert_eq!(
+                err.field.as_deref(),
+                Some(format!("moissonnage.{key}").as_str())
+            );
+            assert!(err.message.contains(range), "{value}: {err}");
+            assert!(err.message.contains("hors limites"), "{value}: {err}");
+        }
+        let fraction = harvest_error("  sources: []\n  delai: 2.5\n");
+        assert!(fraction.message.contains("nombre entier"), "{fraction}");
+        let ok = Config::parse("titre: T\nmoissonnage:\n  delai: 3600\n  taille_max: 1000\n");
+        assert!(ok.is_ok(), "the bounds themselves are accepted");
     }
 }

@@ -30,6 +30,8 @@ enum Mode {
 struct Routes {
     bodies: HashMap<String, Vec<u8>>,
     modes: HashMap<String, Mode>,
+    /// Path → `Location` of a 302 answer.
+    moved: HashMap<String, String>,
 }
 
 /// A small HTTP/1.1 server on 127.0.0.1 with one thread per connection.
@@ -57,6 +59,12 @@ impl CatalogueServer {
         let mut routes = self.routes.lock().expect("routes");
         routes.bodies.insert(path.to_string(), body);
         routes.modes.insert(path.to_string(), Mode::Normal);
+    }
+
+    /// Answers `path` with « 302 Found » to `location`.
+    fn move_to(&self, path: &str, location: &str) {
+        let mut routes = self.routes.lock().expect("routes");
+        routes.moved.insert(path.to_string(), location.to_string());
     }
 
     fn set_mode(&self, path: &str, mode: Mode) {
@@ -91,6 +99,14 @@ fn answer(mut stream: TcpStream, routes: &Mutex<Routes>) {
             Ok(_) if header == "\r\n" => break,
             Ok(_) => {}
         }
+    }
+    let moved = routes.lock().ok().and_then(|r| r.moved.get(&path).cloned());
+    if let Some(location) = moved {
+        let head = format!(
+            "HTTP/1.1 302 Found\r\nLocation: {location}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        );
+        let _ = stream.write_all(head.as_bytes());
+        return;
     }
     let started = Instant::now();
     while mode_of(routes, &path) == Some(Mode::Silent) {
@@ -471,4 +487,412 @@ fn harvest_without_sources_says_what_to_configure() {
     let harvest = vitrine(&["harvest"], site.path());
     assert_eq!(harvest.status.code(), Some(1));
     assert!(text(&harvest.stderr).contains("aucune source à moissonner"));
+}
+
+/// English words library messages are made of (« found », « expected », « os error »…).
+const ENGLISH_WORDS: &[&str] = &[
+    "found",
+    "expected",
+    "error",
+    "invalid",
+    "exceeded",
+    "os error",
+    "redirect",
+    "uri",
+    "failed",
+    "unknown",
+    "while",
+    "parsing",
+    "limit",
+    "line",
+    "column",
+    "scheme",
+    "denied",
+    "the",
+    "timed out",
+    "connection",
+    "panicked",
+    "thread",
+];
+
+/// Fails on any English word of [`ENGLISH_WORDS`] in `output` (as whole words: « invalide »,
+/// « ligne » are French).
+fn assert_french(output: &str) {
+    let lower = output.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for english in ENGLISH_WORDS {
+        let parts: Vec<&str> = english.split(' ').collect();
+        let found = words.windows(parts.len()).any(|w| w == parts.as_slice());
+        assert!(!found, "English « {english} » in:\n{output}");
+    }
+}
+
+/// A catalogue entry of this test: valid, with its tools and keywords.
+fn entry(id: &str, url: &str, outils: &[String], mots_cles: &[String]) -> Value {
+    serde_json::json!({
+        "id": id,
+        "url": url,
+        "titre": format!("Scénario {id}"),
+        "resume": "Un résumé.",
+        "date": "2025-03-01",
+        "academie": {"cle": "normandie", "libelle": "Normandie", "uri": null},
+        "disciplines": [{"cle": "technologie", "libelle": "Technologie", "uri": null}],
+        "niveaux": [{"cle": "5e", "libelle": "Cinquième", "uri": null}],
+        "outils": outils,
+        "mots_cles": mots_cles,
+    })
+}
+
+fn catalogue(entries: Vec<Value>) -> Vec<u8> {
+    serde_json::to_vec(&serde_json::json!({"schema_version": 1, "scenarios": entries}))
+        .expect("json")
+}
+
+/// A national site harvesting the given addresses, with one local scenario.
+fn harvesting_site(urls: &[String]) -> tempfile::TempDir {
+    let site = tempfile::tempdir().expect("tempdir");
+    let sources: String = urls
+        .iter()
+        .enumerate()
+        .map(|(i, u)| format!("    - nom: Source {i}\n      url: {u}\n"))
+        .collect();
+    write(
+        site.path(),
+        "vitrine.yaml",
+        &format!("titre: Nationale\nbase_url: https://national.example.fr/\nmoissonnage:\n  delai: 10\n  sources:\n{sources}"),
+    );
+    scenario(
+        site.path(),
+        "local-national",
+        "Un scénario national",
+        ("Paris", "Mathématiques", "6e"),
+        "géométrie",
+    );
+    site
+}
+
+fn dir_size(dir: &Path) -> u64 {
+    fs::read_dir(dir)
+        .expect("read dir")
+        .filter_map(|e| e.ok())
+        .map(|e| {
+            let meta = e.metadata().expect("metadata");
+            if meta.is_dir() {
+                dir_size(&e.path())
+            } else {
+                meta.len()
+            }
+        })
+        .sum()
+}
+
+/// One entry with 200,000 keywords and 20 entries with 1,000 tools each: the entry caps keep
+/// 50 keywords and 30 tools per entry, and the tool pages of harvested data stay within 500;
+/// the output size is bounded accordingly. Bounds are counts, never times.
+#[test]
+fn hostile_entries_stay_within_the_caps() {
+    const KEYWORD_CAP: usize = 50;
+    const TOOL_CAP: usize = 30;
+    const TOOL_PAGES: usize = 500;
+    let server = CatalogueServer::start();
+    let mut entries: Vec<Value> = (0..20)
+        .map(|n| {
+            let outils: Vec<String> = (0..1_000).map(|i| format!("Outil {n} {i}")).collect();
+            let url = format!("https://vitrine.ac-n.fr/scenarios/outils-{n}/");
+            entry(&format!("outils-{n}"), &url, &outils, &[])
+        })
+        .collect();
+    let mut keywords: Vec<String> = (0..200_000).map(|i| format!("clef{i}")).collect();
+    // Words no other keyword is close to (search is fuzzy): the last one read, the first not.
+    keywords[KEYWORD_CAP - 1] = "ornithorynque".to_string();
+    keywords[KEYWORD_CAP] = "tamanoir".to_string();
+    let url = "https://vitrine.ac-n.fr/scenarios/enorme/";
+    entries.push(entry("enorme", url, &[], &keywords));
+    server.serve("/n/catalogue.json", catalogue(entries));
+    let site = harvesting_site(&[server.url("/n/catalogue.json")]);
+    let root = site.path();
+
+    let harvest = vitrine(&["harvest"], root);
+    assert!(harvest.status.success(), "{}", text(&harvest.stderr));
+    let build = vitrine(&["build"], root);
+    let stderr = text(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+
+    // One warning per capped field, naming source, entry and field.
+    let keyword_notes: Vec<&str> = stderr.lines().filter(|l| l.contains("mots_cles")).collect();
+    assert_eq!(keyword_notes.len(), 1, "{stderr}");
+    assert!(
+        keyword_notes[0].contains(
+            "source « Source 0 » : scénario n° 21 « enorme » : « mots_cles » : 200000 éléments"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        keyword_notes[0].contains("scenarios[20].mots_cles"),
+        "{stderr}"
+    );
+    let tool_notes = stderr
+        .lines()
+        .filter(|l| l.contains("« outils » : 1000 éléments"));
+    assert_eq!(tool_notes.count(), 20, "{stderr}");
+    let pages_note: Vec<&str> = stderr
+        .lines()
+        .filter(|l| l.contains("n'ont pas de page"))
+        .collect();
+    assert_eq!(pages_note.len(), 1, "{stderr}");
+    assert!(pages_note[0].contains(&format!("{} outils", 20 * TOOL_CAP - TOOL_PAGES)));
+    for line in stderr.lines().filter(|l| l.contains("source «")) {
+        assert_french(line);
+    }
+
+    // Tool pages: exactly the bound (the local scenario has no tool).
+    let public = root.join("public");
+    let tool_pages = fs::read_dir(public.join("outils"))
+        .expect("outils")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().join("index.html").is_file())
+        .count();
+    assert_eq!(tool_pages, TOOL_PAGES);
+    // 21 harvested + 1 local scenario and 500 small tool pages: a few MB, not 228.
+    let size = dir_size(&public);
+    assert!(size < 40_000_000, "{size} bytes published");
+
+    // The first 50 keywords are searchable, the 51st was never read.
+    let hits = |q: &str| -> Vec<Value> {
+        let out = vitrine(&["search", q, "--json"], root);
+        assert!(out.status.success(), "{}", text(&out.stderr));
+        let v: Value = serde_json::from_slice(&out.stdout).expect("search JSON");
+        v.as_array().cloned().unwrap_or_default()
+    };
+    assert_eq!(
+        hits("ornithorynque").len(),
+        1,
+        "the last keyword read is kept"
+    );
+    assert!(hits("tamanoir").is_empty(), "past the cap");
+    // Ties are broken by slug: « outil-9-… » come last and lose their page, yet stay
+    // searchable (as keywords).
+    assert!(public.join("outils/outil-0-0/index.html").is_file());
+    assert!(!public.join("outils/outil-9-29").exists());
+    let found = hits("Outil 9 29");
+    assert!(found.iter().any(|h| h["slug"] == "outils-9"), "{found:?}");
+}
+
+/// Redirects: followed to http(s) only; `file://` and loops are named as such, in French.
+#[test]
+fn redirects_are_followed_to_web_addresses_only() {
+    let server = CatalogueServer::start();
+    server.serve("/vrai/catalogue.json", catalogue(Vec::new()));
+    server.move_to("/ancien/catalogue.json", "../vrai/catalogue.json");
+    server.move_to("/fichier/catalogue.json", "file:///etc/passwd");
+    server.move_to("/boucle/catalogue.json", "/boucle/catalogue.json");
+    let site = harvesting_site(&[
+        server.url("/ancien/catalogue.json"),
+        server.url("/fichier/catalogue.json"),
+        server.url("/boucle/catalogue.json"),
+    ]);
+    let harvest = vitrine(&["harvest"], site.path());
+    let stderr = text(&harvest.stderr);
+    let stdout = text(&harvest.stdout);
+    assert_eq!(harvest.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("1 source à jour, 2 en échec"), "{stdout}");
+    let line = |source: &str| -> &str {
+        stderr
+            .lines()
+            .find(|l| l.contains(&format!("« {source} »")))
+            .unwrap_or_else(|| panic!("{source}: {stderr}"))
+    };
+    let file = line("Source 1");
+    assert!(file.contains("« file:///etc/passwd »"), "{file}");
+    assert!(file.contains("http:// ou https://"), "{file}");
+    assert!(!file.contains("404"), "{file}");
+    let looping = line("Source 2");
+    assert!(looping.contains("trop de renvois"), "{looping}");
+    assert_french(&stderr);
+    assert_french(&stdout);
+}
+
+/// A catalogue saved with a UTF-8 byte order mark is harvested and built.
+#[test]
+fn a_catalogue_with_a_byte_order_mark_is_accepted() {
+    let server = CatalogueServer::start();
+    let url = "https://vitrine.ac-n.fr/scenarios/avec-bom/";
+    let mut body = b"\xEF\xBB\xBF".to_vec();
+    body.extend(catalogue(vec![entry("avec-bom", url, &[], &[])]));
+    server.serve("/bom/catalogue.json", body);
+    let site = harvesting_site(&[server.url("/bom/catalogue.json")]);
+    let harvest = vitrine(&["harvest"], site.path());
+    assert!(harvest.status.success(), "{}", text(&harvest.stderr));
+    let build = vitrine(&["build"], site.path());
+    assert!(build.status.success(), "{}", text(&build.stderr));
+    let listing = read(&site.path().join("public"), "scenarios/index.html");
+    assert!(listing.contains(url), "{listing}");
+}
+
+/// Canonical addresses with a NUL byte, a space or a quote never reach an `href`: the entry is
+/// refused with a warning naming source, entry and field.
+#[test]
+fn canonical_urls_with_controls_spaces_or_quotes_are_refused() {
+    let server = CatalogueServer::start();
+    let bad = [
+        (
+            "nul",
+            "https://vitrine.ac-n.fr/scenarios/nul/\u{0}",
+            "U+0000",
+        ),
+        (
+            "espace",
+            "https://vitrine.ac-n.fr/scenarios/une espace/",
+            "une espace",
+        ),
+        (
+            "guillemet",
+            "https://vitrine.ac-n.fr/x\"onmouseover=\"alert(1)",
+            "« \" »",
+        ),
+    ];
+    let mut entries: Vec<Value> = bad
+        .iter()
+        .map(|(id, url, _)| entry(id, url, &[], &[]))
+        .collect();
+    entries.push(entry(
+        "bon",
+        "HTTPS://Vitrine.AC-N.fr:443/scenarios/bon/",
+        &[],
+        &[],
+    ));
+    server.serve("/u/catalogue.json", catalogue(entries));
+    let site = harvesting_site(&[server.url("/u/catalogue.json")]);
+    let harvest = vitrine(&["harvest"], site.path());
+    assert!(harvest.status.success(), "{}", text(&harvest.stderr));
+    let build = vitrine(&["build"], site.path());
+    let stderr = text(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+    for (i, (id, _, named)) in bad.iter().enumerate() {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(&format!("« {id} »")))
+            .unwrap_or_else(|| panic!("{id}: {stderr}"));
+        let which = format!(
+            "source « Source 0 » : scénario n° {} « {id} » ignoré",
+            i + 1
+        );
+        assert!(line.contains(&which), "{line}");
+        assert!(line.contains(&format!("scenarios[{i}].url")), "{line}");
+        assert!(line.contains(named), "{line}");
+        assert_french(line);
+    }
+    let listing = read(&site.path().join("public"), "scenarios/index.html");
+    assert!(!listing.contains("onmouseover") && !listing.contains("une espace"));
+    assert!(
+        listing.contains("href=\"https://vitrine.ac-n.fr/scenarios/bon/\""),
+        "normalised: {listing}"
+    );
+}
+
+/// `delai` past what a clock can hold is a located configuration error for every command,
+/// never a panic nor a harvest that exits 0.
+#[test]
+fn an_overflowing_delay_is_a_located_configuration_error() {
+    let site = tempfile::tempdir().expect("tempdir");
+    write(
+        site.path(),
+        "vitrine.yaml",
+        "titre: Nationale\nmoissonnage:\n  delai: 9223372036854775807\n  sources:\n    - url: http://127.0.0.1:9/catalogue.json\n",
+    );
+    for command in ["harvest", "build", "check"] {
+        let out = vitrine(&[command], site.path());
+        let stderr = text(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{command}: {stderr}");
+        assert!(stderr.contains("vitrine.yaml:3:10"), "{command}: {stderr}");
+        assert!(stderr.contains("entre 1 et 3600"), "{command}: {stderr}");
+        assert_french(&stderr);
+    }
+}
+
+/// Every way a source can fail, and a corrupt cache, gives French messages only.
+#[test]
+fn every_harvest_failure_is_reported_in_french() {
+    let server = CatalogueServer::start();
+    server.serve("/bon/catalogue.json", catalogue(Vec::new()));
+    server.serve("/html/catalogue.json", b"<html>introuvable</html>".to_vec());
+    let deep = format!("{}{}", "[".repeat(1_000), "]".repeat(1_000));
+    server.serve("/profond/catalogue.json", deep.into_bytes());
+    server.serve("/tableau/catalogue.json", b"[]".to_vec());
+    server.serve("/panne/catalogue.json", Vec::new());
+    server.set_mode("/panne/catalogue.json", Mode::Failing);
+    server.serve("/muet/catalogue.json", Vec::new());
+    server.set_mode("/muet/catalogue.json", Mode::Silent);
+    // A closed port: connection refused.
+    let closed = TcpListener::bind("127.0.0.1:0").expect("bind");
+    let refused = format!(
+        "http://{}/catalogue.json",
+        closed.local_addr().expect("addr")
+    );
+    drop(closed);
+    let urls = [
+        server.url("/bon/catalogue.json"),
+        server.url("/html/catalogue.json"),
+        server.url("/profond/catalogue.json"),
+        server.url("/tableau/catalogue.json"),
+        server.url("/panne/catalogue.json"),
+        server.url("/absent/catalogue.json"),
+        server.url("/muet/catalogue.json"),
+        refused,
+    ];
+    let site = harvesting_site(&urls);
+    let root = site.path();
+    let config = read(root, "vitrine.yaml").replace("delai: 10", "delai: 1");
+    write(root, "vitrine.yaml", &config);
+    let harvest = vitrine(&["harvest"], root);
+    let stderr = text(&harvest.stderr);
+    let stdout = text(&harvest.stdout);
+    server.set_mode("/muet/catalogue.json", Mode::Normal);
+    assert_eq!(harvest.status.code(), Some(1), "{stderr}");
+    assert!(stdout.contains("1 source à jour, 7 en échec"), "{stdout}");
+    for (source, cause) in [
+        (
+            1,
+            "JSON incorrect : valeur JSON attendue ici, ligne 1 colonne 1",
+        ),
+        (2, "imbriqués trop profondément"),
+        (3, "pas un catalogue vitrine"),
+        (4, "HTTP 500"),
+        (5, "HTTP 404"),
+        (6, "délai dépassé"),
+        (7, "connexion refusée"),
+    ] {
+        let line = stderr
+            .lines()
+            .find(|l| l.contains(&format!("« Source {source} »")))
+            .unwrap_or_else(|| panic!("Source {source}: {stderr}"));
+        assert!(line.contains(cause), "{line}");
+    }
+    assert_french(&stderr);
+    assert_french(&stdout);
+
+    // A cache damaged after the harvest: a French warning with the position, not serde's text.
+    let moisson = root.join(".vitrine-cache/moisson");
+    let cached: Vec<_> = fs::read_dir(&moisson)
+        .expect("cache")
+        .filter_map(|e| e.ok())
+        .map(|e| e.path())
+        .filter(|p| !p.to_string_lossy().ends_with(".meta.json"))
+        .collect();
+    assert_eq!(cached.len(), 1, "{cached:?}");
+    fs::write(&cached[0], "{\"schema_version\": 1,\n  \"scenarios\": [}").expect("damage");
+    let build = vitrine(&["build"], root);
+    let stderr = text(&build.stderr);
+    assert!(build.status.success(), "{stderr}");
+    let line = stderr
+        .lines()
+        .find(|l| l.contains("cache illisible"))
+        .unwrap_or_else(|| panic!("{stderr}"));
+    assert!(line.contains("ligne 2 colonne"), "{line}");
+    for line in stderr.lines().filter(|l| l.contains("source «")) {
+        assert_french(line);
+    }
 }

@@ -8,13 +8,19 @@
 use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{catalogue_problem, sources, Location, Source};
-use crate::config::{Config, DEFAULT_HARVEST_DELAY_SECS, DEFAULT_HARVEST_MAX_MB};
+use super::{catalogue_problem, json_problem, sources, strip_bom, Location, Source};
+use crate::config::{
+    Config, DEFAULT_HARVEST_DELAY_SECS, DEFAULT_HARVEST_MAX_MB, HARVEST_DELAY_RANGE,
+    HARVEST_MAX_MB_RANGE,
+};
+
+/// Redirects followed before giving up (browsers allow about 20; a catalogue needs one or two).
+pub const MAX_REDIRECTS: usize = 5;
 
 /// Limits applied to every source.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -33,6 +39,10 @@ impl Limits {
             .map_or((DEFAULT_HARVEST_DELAY_SECS, DEFAULT_HARVEST_MAX_MB), |m| {
                 (m.delai, m.taille_max)
             });
+        // The configuration is checked, but a deadline past the end of time would panic
+        // inside the HTTP client: clamp again rather than trust every caller.
+        let delay = delay.clamp(*HARVEST_DELAY_RANGE.start(), *HARVEST_DELAY_RANGE.end());
+        let max_mb = max_mb.clamp(*HARVEST_MAX_MB_RANGE.start(), *HARVEST_MAX_MB_RANGE.end());
         Limits {
             timeout: Duration::from_secs(delay),
             max_bytes: max_mb.saturating_mul(1_000_000),
@@ -52,8 +62,15 @@ pub enum HarvestError {
         max_bytes: u64,
     },
     HostNotFound,
-    /// Connection refused, reset, TLS failure…
+    /// Connection refused, reset, TLS failure… (French detail).
     Connection(String),
+    /// A redirect to something else than an http(s) address (`file://`, `ftp://`…).
+    RedirectScheme(String),
+    /// A redirect without a usable `Location`.
+    BadRedirect,
+    TooManyRedirects,
+    /// The fetch of this source stopped on a bug (a panic): reported, never silently dropped.
+    Internal,
     /// A local file could not be read.
     File(std::io::Error),
     InvalidJson(String),
@@ -87,8 +104,24 @@ impl fmt::Display for HarvestError {
                 write!(f, "serveur introuvable (nom de domaine inconnu)")
             }
             HarvestError::Connection(detail) => write!(f, "connexion impossible : {detail}"),
+            HarvestError::RedirectScheme(target) => write!(
+                f,
+                "le serveur renvoie vers « {target} », qui n'est pas une adresse http:// ou https:// : seules celles-ci sont suivies"
+            ),
+            HarvestError::BadRedirect => write!(
+                f,
+                "le serveur annonce un déplacement sans donner de nouvelle adresse utilisable"
+            ),
+            HarvestError::TooManyRedirects => write!(
+                f,
+                "trop de renvois d'adresse en adresse (plus de {MAX_REDIRECTS}) : indiquez l'adresse finale du catalogue"
+            ),
+            HarvestError::Internal => write!(
+                f,
+                "incident interne inattendu pendant le moissonnage de cette source (merci de le signaler)"
+            ),
             HarvestError::File(e) => write!(f, "fichier illisible : {}", io_fr(e)),
-            HarvestError::InvalidJson(detail) => write!(f, "JSON invalide : {detail}"),
+            HarvestError::InvalidJson(detail) => write!(f, "JSON incorrect : {detail}"),
             HarvestError::NotACatalogue(detail) => write!(f, "{detail}"),
             HarvestError::Cache(path, e) => write!(
                 f,
@@ -100,12 +133,37 @@ impl fmt::Display for HarvestError {
     }
 }
 
-fn io_fr(e: &std::io::Error) -> String {
-    match e.kind() {
-        std::io::ErrorKind::NotFound => "fichier introuvable".to_string(),
-        std::io::ErrorKind::PermissionDenied => "permission refusée".to_string(),
-        _ => e.to_string(),
-    }
+/// An I/O error in French: the OS text (« Is a directory (os error 21) ») is English.
+pub fn io_fr(e: &std::io::Error) -> String {
+    use std::io::ErrorKind as K;
+    let text = match e.kind() {
+        K::NotFound => "fichier introuvable",
+        K::PermissionDenied => "permission refusée",
+        K::IsADirectory => "c'est un dossier, pas un fichier",
+        K::NotADirectory => "un élément du chemin n'est pas un dossier",
+        K::InvalidData => "données illisibles",
+        K::UnexpectedEof => "fin de fichier inattendue",
+        K::StorageFull => "disque plein",
+        K::ReadOnlyFilesystem => "disque en lecture seule",
+        K::FileTooLarge => "fichier trop gros",
+        K::InvalidFilename => "nom de fichier inutilisable",
+        K::TimedOut => "délai dépassé",
+        K::Interrupted => "lecture interrompue",
+        K::ConnectionRefused => "connexion refusée par le serveur",
+        K::ConnectionReset | K::ConnectionAborted => "connexion coupée par le serveur",
+        K::BrokenPipe => "connexion fermée pendant l'envoi",
+        K::NotConnected => "pas de connexion",
+        K::AddrNotAvailable | K::NetworkUnreachable | K::HostUnreachable => {
+            "réseau injoignable (vérifiez la connexion de cette machine)"
+        }
+        _ => {
+            return match e.raw_os_error() {
+                Some(code) => format!("erreur d'entrée-sortie (code système {code})"),
+                None => "erreur d'entrée-sortie".to_string(),
+            }
+        }
+    };
+    text.to_string()
 }
 
 /// A source harvested successfully.
@@ -162,20 +220,45 @@ struct CacheMeta<'a> {
 
 /// Harvests every source of the configuration into `<root>/.vitrine-cache/moisson/`.
 pub fn harvest(root: &Path, config: &Config) -> Report {
+    harvest_with(root, config, fetch)
+}
+
+/// [`harvest`] with the fetch step given, so tests can make one source's thread panic.
+fn harvest_with<F>(root: &Path, config: &Config, fetch: F) -> Report
+where
+    F: Fn(&Path, &Source, Limits) -> Result<Vec<u8>, HarvestError> + Sync,
+{
     let limits = Limits::of(config);
     let sources = sources(config);
+    let fetch = &fetch;
     let outcomes = std::thread::scope(|scope| {
         let handles: Vec<_> = sources
             .into_iter()
-            .map(|source| scope.spawn(move || harvest_one(root, source, limits)))
+            .map(|source| {
+                let thread_source = source.clone();
+                let handle = scope.spawn(move || {
+                    let result = fetch(root, &thread_source, limits)
+                        .and_then(|bytes| store(root, &thread_source, bytes));
+                    outcome(root, thread_source, result)
+                });
+                (source, handle)
+            })
             .collect();
-        handles.into_iter().filter_map(|h| h.join().ok()).collect()
+        // A panicking thread still yields its source, as a failure: the count stays right and
+        // `harvest` exits non-zero.
+        handles
+            .into_iter()
+            .map(|(source, handle)| {
+                handle
+                    .join()
+                    .unwrap_or_else(|_| outcome(root, source, Err(HarvestError::Internal)))
+            })
+            .collect()
     });
     Report { outcomes }
 }
 
-fn harvest_one(root: &Path, source: Source, limits: Limits) -> Outcome {
-    let result = fetch(root, &source, limits).and_then(|bytes| store(root, &source, bytes));
+fn outcome(root: &Path, source: Source, result: Result<Fetched, HarvestError>) -> Outcome {
     let previous_kept = result.is_err() && root.join(source.cache_file()).is_file();
     Outcome {
         source,
@@ -186,39 +269,93 @@ fn harvest_one(root: &Path, source: Source, limits: Limits) -> Outcome {
 
 /// The bytes of a source's catalogue, checked to be a catalogue.
 fn fetch(root: &Path, source: &Source, limits: Limits) -> Result<Vec<u8>, HarvestError> {
-    let bytes = match &source.location {
+    let mut bytes = match &source.location {
         Location::Url(url) => download(url, limits)?,
         Location::File(path) => read_file(&root.join(path), limits.max_bytes)?,
     };
+    // Cached without the mark, so builds read plain JSON.
+    if strip_bom(&bytes).len() != bytes.len() {
+        bytes.drain(..3);
+    }
     let json: Value =
-        serde_json::from_slice(&bytes).map_err(|e| HarvestError::InvalidJson(e.to_string()))?;
+        serde_json::from_slice(&bytes).map_err(|e| HarvestError::InvalidJson(json_problem(&e)))?;
     if let Some(problem) = catalogue_problem(&json) {
         return Err(HarvestError::NotACatalogue(problem));
     }
     Ok(bytes)
 }
 
+/// Downloads `url`, following at most [`MAX_REDIRECTS`] redirects by hand so that each target
+/// is checked to be http(s) (the client would report a `file://` target as a mere failure);
+/// `limits.timeout` covers the whole chain.
 fn download(url: &str, limits: Limits) -> Result<Vec<u8>, HarvestError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
-        .timeout_global(Some(limits.timeout))
         .http_status_as_error(true)
+        .max_redirects(0)
         .user_agent(format!(
             "vitrine/{} (moissonnage)",
             env!("CARGO_PKG_VERSION")
         ))
         .build()
         .into();
-    let mut response = agent
-        .get(url)
-        .header("Accept", "application/json")
-        .call()
-        .map_err(|e| http_error(e, limits))?;
-    response
-        .body_mut()
-        .with_config()
-        .limit(limits.max_bytes)
-        .read_to_vec()
-        .map_err(|e| http_error(e, limits))
+    let deadline = Instant::now() + limits.timeout;
+    // The configuration check already parsed it: this only guards direct callers.
+    let mut current = url::Url::parse(url)
+        .map_err(|_| HarvestError::Connection("adresse de la source inutilisable".to_string()))?;
+    for _ in 0..=MAX_REDIRECTS {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() {
+            return Err(HarvestError::Timeout(limits.timeout));
+        }
+        let mut response = agent
+            .get(current.as_str())
+            .config()
+            .timeout_global(Some(left))
+            .build()
+            .header("Accept", "application/json")
+            .call()
+            .map_err(|e| http_error(e, limits))?;
+        if response.status().is_redirection() {
+            current = redirect_target(&current, response.headers())?;
+            continue;
+        }
+        return response
+            .body_mut()
+            .with_config()
+            .limit(limits.max_bytes)
+            .read_to_vec()
+            .map_err(|e| http_error(e, limits));
+    }
+    Err(HarvestError::TooManyRedirects)
+}
+
+/// Where a redirect points, resolved against the current address; only http(s) is followed.
+fn redirect_target(
+    current: &url::Url,
+    headers: &ureq::http::HeaderMap,
+) -> Result<url::Url, HarvestError> {
+    let location = headers
+        .get("location")
+        .and_then(|v| v.to_str().ok())
+        .ok_or(HarvestError::BadRedirect)?;
+    let target = current
+        .join(location.trim())
+        .map_err(|_| HarvestError::BadRedirect)?;
+    match target.scheme() {
+        "http" | "https" => Ok(target),
+        _ => Err(HarvestError::RedirectScheme(shorten(target.as_str()))),
+    }
+}
+
+/// At most 200 characters of a server-given text, for messages.
+fn shorten(text: &str) -> String {
+    const MAX: usize = 200;
+    if text.chars().count() <= MAX {
+        return text.to_string();
+    }
+    let mut out: String = text.chars().take(MAX).collect();
+    out.push('…');
+    out
 }
 
 fn http_error(err: ureq::Error, limits: Limits) -> HarvestError {
@@ -232,14 +369,32 @@ fn http_error(err: ureq::Error, limits: Limits) -> HarvestError {
         ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::TimedOut => {
             HarvestError::Timeout(limits.timeout)
         }
-        ureq::Error::Io(e) if e.kind() == std::io::ErrorKind::ConnectionRefused => {
-            HarvestError::Connection("connexion refusée par le serveur".to_string())
-        }
         // The resolver's failure reaches ureq as a plain I/O error.
         ureq::Error::Io(e) if e.to_string().contains("lookup address") => {
             HarvestError::HostNotFound
         }
-        other => HarvestError::Connection(other.to_string()),
+        ureq::Error::Io(e) => HarvestError::Connection(io_fr(&e)),
+        ureq::Error::TooManyRedirects => HarvestError::TooManyRedirects,
+        ureq::Error::RedirectFailed => HarvestError::BadRedirect,
+        other => HarvestError::Connection(ureq_fr(&other).to_string()),
+    }
+}
+
+/// The other client errors, in French (their English text never reaches the user).
+fn ureq_fr(err: &ureq::Error) -> &'static str {
+    match err {
+        ureq::Error::BadUri(_) | ureq::Error::Http(_) => {
+            "adresse inutilisable par le client HTTP (vérifiez l'url de la source)"
+        }
+        ureq::Error::Protocol(_) => "réponse du serveur non conforme au protocole HTTP",
+        ureq::Error::ConnectionFailed => "connexion au serveur impossible",
+        ureq::Error::Tls(_) => "échec de la connexion sécurisée (TLS)",
+        ureq::Error::RequireHttpsOnly(_) | ureq::Error::TlsRequired => {
+            "connexion sécurisée (https) exigée"
+        }
+        ureq::Error::LargeResponseHeader(_, _) => "en-têtes de réponse trop gros",
+        ureq::Error::BodyStalled => "le serveur a cessé d'envoyer le catalogue",
+        _ => "échec de la requête HTTP (vérifiez l'adresse et le réseau)",
     }
 }
 
@@ -347,7 +502,7 @@ mod tests {
             .contains("introuvable"));
 
         for (broken, expected) in [
-            ("{\"schema_version\": 1", "JSON invalide"),
+            ("{\"schema_version\": 1", "JSON incorrect"),
             (
                 "{\"schema_version\": 2, \"scenarios\": []}",
                 "version de schéma 2",
@@ -364,6 +519,119 @@ mod tests {
                 .expect("cache");
             assert_eq!(cached, CATALOGUE, "previous cache kept");
         }
+    }
+
+    /// A bug in one source's fetch (a panic) is that source's failure: counted, reported, and
+    /// the other sources are unaffected.
+    #[test]
+    fn a_panicking_fetch_is_a_counted_failure() {
+        let (dir, config) = site(
+            "moissonnage:\n  sources:\n    - chemin: a.json\n    - chemin: boum.json\n    - chemin: c.json\n",
+        );
+        std::fs::write(dir.path().join("a.json"), CATALOGUE).expect("write");
+        std::fs::write(dir.path().join("c.json"), CATALOGUE).expect("write");
+        let report = harvest_with(dir.path(), &config, |root, source, limits| {
+            if source.written() == "boum.json" {
+                panic!("simulated bug in a fetch thread");
+            }
+            fetch(root, source, limits)
+        });
+        assert_eq!(report.outcomes.len(), 3, "no source dropped");
+        assert_eq!((report.succeeded(), report.failed()), (2, 1));
+        let failed = &report.outcomes[1];
+        assert_eq!(
+            failed.source.written(),
+            "boum.json",
+            "configuration order kept"
+        );
+        let message = failed.result.as_ref().expect_err("fails").to_string();
+        assert!(message.contains("incident interne"), "{message}");
+        assert_eq!(report.scenarios(), 4);
+    }
+
+    #[test]
+    fn a_catalogue_starting_with_a_byte_order_mark_is_accepted_and_cached_without_it() {
+        let (dir, config) = site("moissonnage:\n  sources:\n    - chemin: bom.json\n");
+        let mut bytes = b"\xEF\xBB\xBF".to_vec();
+        bytes.extend_from_slice(CATALOGUE.as_bytes());
+        std::fs::write(dir.path().join("bom.json"), &bytes).expect("write");
+        let report = harvest(dir.path(), &config);
+        assert_eq!((report.succeeded(), report.failed()), (1, 0), "{report:?}");
+        let source = &report.outcomes[0].source;
+        let cached = std::fs::read(dir.path().join(source.cache_file())).expect("cache");
+        assert_eq!(cached, CATALOGUE.as_bytes());
+    }
+
+    /// serde_json's English (« expected value at line 1 column 1 ») becomes French, keeping
+    /// the position.
+    #[test]
+    fn json_errors_are_french_and_located() {
+        let deep = format!("{}{}", "[".repeat(200), "]".repeat(200));
+        let cases = [
+            ("", "tronqué"),
+            ("<html>", "valeur JSON attendue ici, ligne 1 colonne 1"),
+            (
+                "{\"a\" 1}",
+                "« : » manquant après une clé, ligne 1 colonne 6",
+            ),
+            ("[1 2]", "« , » ou « ] » manquant dans une liste"),
+            ("{\"a\": 1,}", "virgule en trop"),
+            (
+                "{}\n{}",
+                "contenu en trop après la fin du JSON, ligne 2 colonne 1",
+            ),
+            ("\"\\q\"", "séquence d'échappement"),
+            (deep.as_str(), "imbriqués trop profondément"),
+        ];
+        for (text, expected) in cases {
+            let err = serde_json::from_str::<Value>(text).expect_err(text);
+            let message = json_problem(&err);
+            assert!(message.contains(expected), "{text:?}: {message}");
+            crate::federation::tests::assert_french(&message);
+        }
+    }
+
+    #[test]
+    fn redirect_targets_must_be_web_addresses() {
+        let current = url::Url::parse("https://a.fr/vitrine/catalogue.json").expect("url");
+        let headers = |location: &str| {
+            let mut map = ureq::http::HeaderMap::new();
+            map.insert(
+                "location",
+                ureq::http::HeaderValue::from_str(location).expect("header"),
+            );
+            map
+        };
+        let relative = redirect_target(&current, &headers("../v2/catalogue.json")).expect("ok");
+        assert_eq!(relative.as_str(), "https://a.fr/v2/catalogue.json");
+        for bad in [
+            "file:///etc/passwd",
+            "ftp://a.fr/c.json",
+            "javascript:alert(1)",
+        ] {
+            let err = redirect_target(&current, &headers(bad)).expect_err(bad);
+            assert!(matches!(err, HarvestError::RedirectScheme(_)), "{bad}");
+            let message = err.to_string();
+            assert!(message.contains(bad), "{message}");
+            assert!(message.contains("http:// ou https://"), "{message}");
+        }
+        let none = redirect_target(&current, &ureq::http::HeaderMap::new()).expect_err("none");
+        assert!(matches!(none, HarvestError::BadRedirect));
+    }
+
+    #[test]
+    fn io_errors_are_french() {
+        use std::io::{Error, ErrorKind};
+        for kind in [
+            ErrorKind::IsADirectory,
+            ErrorKind::StorageFull,
+            ErrorKind::Other,
+            ErrorKind::ConnectionReset,
+        ] {
+            crate::federation::tests::assert_french(&io_fr(&Error::from(kind)));
+        }
+        let os = io_fr(&Error::from_raw_os_error(98));
+        crate::federation::tests::assert_french(&os);
     }
 
     #[test]
