@@ -167,6 +167,9 @@ pub const HARVEST_MAX_MB_RANGE: std::ops::RangeInclusive<u64> = 1..=1000;
 /// Reads a whole number of any size: a negative one becomes 0 and one too large for `u64`
 /// becomes `u64::MAX`, so that [`Config::check_harvest`] reports it as out of range, located,
 /// instead of serde's English message.
+/// The French message of [`SaturatingInteger`], passed through to the user as it is.
+const INTEGER_EXPECTED: &str = "un nombre entier est attendu (par exemple 20)";
+
 fn saturating_integer<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
     deserializer.deserialize_any(SaturatingInteger)
 }
@@ -202,22 +205,22 @@ impl serde::de::Visitor<'_> for SaturatingInteger {
 
     fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<u64, E> {
         if v.is_finite() && v.fract() != 0.0 && v.abs() < 1e15 {
-            return Err(E::custom("un nombre entier est attendu (par exemple 20)"));
+            return Err(E::custom(INTEGER_EXPECTED));
         }
         // `as` saturates: negative → 0, huge or infinite → u64::MAX.
         Ok(if v.is_nan() { u64::MAX } else { v as u64 })
     }
 
     fn visit_str<E: serde::de::Error>(self, _: &str) -> Result<u64, E> {
-        Err(E::custom("un nombre entier est attendu (par exemple 20)"))
+        Err(E::custom(INTEGER_EXPECTED))
     }
 
     fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<u64, E> {
-        Err(E::custom("un nombre entier est attendu (par exemple 20)"))
+        Err(E::custom(INTEGER_EXPECTED))
     }
 
     fn visit_unit<E: serde::de::Error>(self) -> Result<u64, E> {
-        Err(E::custom("un nombre entier est attendu (par exemple 20)"))
+        Err(E::custom(INTEGER_EXPECTED))
     }
 }
 
@@ -367,7 +370,8 @@ fn yaml_position(source: &str, path: &str) -> Option<(usize, usize)> {
 /// Converts a serde_yaml error on the configuration into a located French diagnostic.
 fn yaml_error(err: &serde_yaml::Error, source: &str) -> Diagnostic {
     let text = err.to_string();
-    if !crate::content::yaml_fr::is_data_error(&text) {
+    let ours = text.contains(INTEGER_EXPECTED);
+    if !ours && !crate::content::yaml_fr::is_data_error(&text) {
         let d =
             crate::content::frontmatter::yaml_diagnostic(Path::new(CONFIG_FILE), source, err, 1);
         return Diagnostic {
@@ -440,6 +444,9 @@ pub fn translate_serde(message: &str) -> String {
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or("");
         return format!("clé obligatoire absente : « {key} »");
+    }
+    if message.contains(INTEGER_EXPECTED) {
+        return INTEGER_EXPECTED.to_string();
     }
     if message.starts_with("invalid type") || message.starts_with("invalid value") {
         return crate::content::yaml_fr::type_message(message);

@@ -14,6 +14,7 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use common::assert_french;
 use serde_json::Value;
 
 /// How the test server answers a route.
@@ -487,47 +488,6 @@ fn harvest_without_sources_says_what_to_configure() {
     let harvest = vitrine(&["harvest"], site.path());
     assert_eq!(harvest.status.code(), Some(1));
     assert!(text(&harvest.stderr).contains("aucune source à moissonner"));
-}
-
-/// English words library messages are made of (« found », « expected », « os error »…).
-const ENGLISH_WORDS: &[&str] = &[
-    "found",
-    "expected",
-    "error",
-    "invalid",
-    "exceeded",
-    "os error",
-    "redirect",
-    "uri",
-    "failed",
-    "unknown",
-    "while",
-    "parsing",
-    "limit",
-    "line",
-    "column",
-    "scheme",
-    "denied",
-    "the",
-    "timed out",
-    "connection",
-    "panicked",
-    "thread",
-];
-
-/// Fails on any English word of [`ENGLISH_WORDS`] in `output` (as whole words: « invalide »,
-/// « ligne » are French).
-fn assert_french(output: &str) {
-    let lower = output.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    for english in ENGLISH_WORDS {
-        let parts: Vec<&str> = english.split(' ').collect();
-        let found = words.windows(parts.len()).any(|w| w == parts.as_slice());
-        assert!(!found, "English « {english} » in:\n{output}");
-    }
 }
 
 /// A catalogue entry of this test: valid, with its tools and keywords.

@@ -8,7 +8,7 @@ use std::fs;
 use std::path::Path;
 use std::process::Output;
 
-use common::{fixture_site, tree, vitrine_in};
+use common::{assert_french, fixture_site, tree, vitrine_in};
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
@@ -21,18 +21,6 @@ fn build(root: &Path, args: &[&str]) -> Output {
         .args(args)
         .output()
         .expect("vitrine runs")
-}
-
-/// Words of the libraries and of the system that must never reach a French user.
-fn assert_french(text: &str) {
-    for word in [
-        "error", "os error", "failed", "denied", "found", "exists", "busy",
-    ] {
-        assert!(
-            !text.to_lowercase().contains(word),
-            "English « {word} » in: {text}"
-        );
-    }
 }
 
 /// Builds with `--output <output>` run in `cwd` and expects a refusal that touched nothing

@@ -627,14 +627,8 @@ fn clients_sending_their_headers_too_slowly_are_cut_off() {
     assert_eq!(raw_status(&preview.server.url, "/"), 200);
 }
 
-/// Words of English messages (libraries, operating system) that must not reach the user.
-const ENGLISH: &[&str] = &[
-    "error", "found", "expected", "invalid", "address", "already", "use", "denied", "refused",
-    "not", "method", "allowed", "bad", "request", "failed",
-];
-
+/// English words of the text a person reads in `text` (markup and attributes are not read).
 fn english_words(text: &str) -> Vec<String> {
-    // Markup and attributes are not read by the user: only the text between tags.
     let mut visible = String::new();
     let mut in_tag = false;
     for c in text.chars() {
@@ -648,12 +642,7 @@ fn english_words(text: &str) -> Vec<String> {
             _ => {}
         }
     }
-    visible
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| ENGLISH.contains(w))
-        .map(str::to_string)
-        .collect()
+    common::english_words(&visible)
 }
 
 #[test]

@@ -269,42 +269,8 @@ fn site_vocabulary_extension_and_clash() {
     );
 }
 
-/// English words of serde_yaml, libyaml and the OS that must never reach a referent.
-const ENGLISH: &[&str] = &[
-    "found",
-    "expected",
-    "error",
-    "invalid",
-    "exceeded",
-    "token",
-    "mapping",
-    "scalar",
-    "while",
-    "parsing",
-    "scanning",
-    "unexpected",
-    "allowed",
-    "character",
-    "key",
-    "line",
-    "column",
-    "stream",
-    "data",
-    "did",
-    "not",
-    "the",
-];
-
-fn english_words(text: &str) -> Vec<String> {
-    text.split(|c: char| !c.is_alphabetic())
-        .map(str::to_lowercase)
-        .filter(|w| ENGLISH.contains(&w.as_str()))
-        .collect()
-}
-
 fn assert_french(d: &Diagnostic) {
-    let words = english_words(&d.message);
-    assert!(words.is_empty(), "English {words:?} in « {} »", d.message);
+    common::assert_french(&d.message);
 }
 
 /// A file saved by Notepad in « ANSI »: its first « é » is located, with how to re-save it.
@@ -409,42 +375,5 @@ fn configuration_yaml_errors_are_french_and_located() {
         assert_eq!((d.line, d.column), (line, column), "{yaml}: {}", d.message);
         assert!(d.message.contains(advice), "{yaml}: {}", d.message);
         assert_french(d);
-    }
-}
-
-/// Every error fixture, through the real CLI: French only, file:line:column first.
-#[test]
-fn every_error_fixture_is_reported_in_french() {
-    let fixtures = [
-        "missing-front-matter",
-        "invalid-yaml",
-        "unknown-key",
-        "missing-field",
-        "wrong-type",
-        "invalid-value",
-        "unknown-vocabulary",
-        "duplicate-slug",
-        "unsafe-path",
-        "missing-alt",
-        "encodage-windows-1252",
-        "yaml-tabulation",
-        "yaml-apostrophe",
-        "config-error",
-    ];
-    for fixture in fixtures {
-        let site = fixture_site(&[fixture]);
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
-            .args(["build", "--root"])
-            .arg(site.path())
-            .output()
-            .expect("run vitrine");
-        assert!(!out.status.success(), "{fixture}");
-        let stderr = String::from_utf8_lossy(&out.stderr);
-        let words = english_words(&stderr);
-        assert!(words.is_empty(), "{fixture}: English {words:?} in {stderr}");
-        assert!(
-            stderr.contains(".md:") || stderr.contains(".yaml:"),
-            "{fixture}: {stderr}"
-        );
     }
 }

@@ -302,50 +302,7 @@ mod tests {
         assert!(err.message.contains("guillemets"), "{}", err.message);
     }
 
-    /// English words of serde_yaml and libyaml messages that must never reach a referent.
-    pub(crate) const ENGLISH: &[&str] = &[
-        "found",
-        "expected",
-        "error",
-        "invalid",
-        "exceeded",
-        "token",
-        "mapping",
-        "scalar",
-        "while",
-        "parsing",
-        "scanning",
-        "unexpected",
-        "allowed",
-        "character",
-        "recursion",
-        "limit",
-        "duplicate",
-        "entry",
-        "sequence",
-        "anchor",
-        "stream",
-        "could",
-        "not",
-        "find",
-        "did",
-        "key",
-        "value",
-        "line",
-        "column",
-        "the",
-        "of",
-        "type",
-        "field",
-        "string",
-    ];
-
-    pub(crate) fn english_words(text: &str) -> Vec<String> {
-        text.split(|c: char| !c.is_alphabetic())
-            .map(str::to_lowercase)
-            .filter(|w| ENGLISH.contains(&w.as_str()))
-            .collect()
-    }
+    use crate::testing::english_words;
 
     #[test]
     fn every_yaml_error_class_is_french_and_located() {

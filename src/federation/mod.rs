@@ -501,45 +501,7 @@ pub(crate) mod tests {
     use super::*;
     use crate::content::Origine;
 
-    /// English words library messages are made of; none may reach a French user.
-    pub const ENGLISH_WORDS: &[&str] = &[
-        "found",
-        "expected",
-        "error",
-        "invalid",
-        "exceeded",
-        "os error",
-        "redirect",
-        "uri",
-        "failed",
-        "unknown",
-        "while",
-        "parsing",
-        "limit",
-        "line",
-        "column",
-        "scheme",
-        "denied",
-        "not",
-        "the",
-        "timed out",
-        "connection",
-    ];
-
-    /// Fails when `message` contains one of [`ENGLISH_WORDS`] as a word (« invalide » and
-    /// « ligne » are French and pass).
-    pub fn assert_french(message: &str) {
-        let lower = message.to_lowercase();
-        let words: Vec<&str> = lower
-            .split(|c: char| !c.is_alphanumeric())
-            .filter(|w| !w.is_empty())
-            .collect();
-        for english in ENGLISH_WORDS {
-            let parts: Vec<&str> = english.split(' ').collect();
-            let found = words.windows(parts.len()).any(|w| w == parts.as_slice());
-            assert!(!found, "English « {english} » in: {message}");
-        }
-    }
+    pub use crate::testing::assert_french;
 
     fn config(yaml: &str) -> Config {
         Config::parse(&format!("titre: T\nbase_url: https://national.fr/\n{yaml}")).expect("config")

@@ -161,15 +161,7 @@ fn bind_error(options: &ServeOptions, err: &std::io::Error) -> Diagnostic {
 mod tests {
     use super::*;
 
-    /// Words of English OS messages that must never reach the user.
-    const ENGLISH: &[&str] = &["error", "address", "already", "use", "denied", "refused"];
-
-    fn assert_french(message: &str) {
-        let lower = message.to_lowercase();
-        for word in lower.split(|c: char| !c.is_alphanumeric()) {
-            assert!(!ENGLISH.contains(&word), "English « {word} » in: {message}");
-        }
-    }
+    use crate::testing::assert_french;
 
     #[test]
     fn a_port_in_use_is_explained_in_french() {

@@ -5,6 +5,12 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use vitrine::diagnostics::Diagnostic;
+
+/// The library's test support, shared with the unit tests (one English-word list).
+#[path = "../../src/testing.rs"]
+mod testing;
+#[allow(unused_imports)]
+pub use testing::{assert_french, english_words};
 use vitrine::site::{self, BuildOptions, Silent, Summary};
 
 pub fn repo_root() -> PathBuf {
