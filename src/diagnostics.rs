@@ -128,6 +128,9 @@ pub fn io_message_fr(err: &std::io::Error) -> String {
         K::TooManyLinks => "trop de liens vers ce fichier",
         K::AddrInUse => "adresse ou port déjà utilisé",
         K::AddrNotAvailable => "adresse indisponible sur cette machine",
+        K::NetworkUnreachable | K::HostUnreachable => {
+            "réseau injoignable (vérifiez la connexion de cette machine)"
+        }
         K::ConnectionRefused => "connexion refusée",
         K::ConnectionReset | K::ConnectionAborted => "connexion interrompue",
         K::TimedOut => "délai dépassé",
@@ -216,6 +219,25 @@ mod tests {
         let s = d.to_string();
         assert!(s.starts_with("content/a.md:3:1 : erreur [titr] : clé inconnue"));
         assert!(s.contains("vouliez-vous dire « titre » ?"));
+    }
+
+    #[test]
+    fn io_messages_are_french_and_keep_an_unknown_code() {
+        use std::io::{Error, ErrorKind as K};
+        for kind in [
+            K::IsADirectory,
+            K::StorageFull,
+            K::Other,
+            K::ConnectionReset,
+            K::AddrInUse,
+        ] {
+            crate::testing::assert_french(&io_message_fr(&Error::from(kind)));
+        }
+        let busy = io_message_fr(&Error::from_raw_os_error(16));
+        assert!(busy.contains("occupé"), "{busy}");
+        let unknown = io_message_fr(&Error::from_raw_os_error(9999));
+        assert!(unknown.contains("9999"), "{unknown}");
+        crate::testing::assert_french(&unknown);
     }
 
     #[test]

@@ -18,6 +18,7 @@ use crate::config::{
     Config, DEFAULT_HARVEST_DELAY_SECS, DEFAULT_HARVEST_MAX_MB, HARVEST_DELAY_RANGE,
     HARVEST_MAX_MB_RANGE,
 };
+use crate::diagnostics::io_message_fr;
 
 /// Redirects followed before giving up (browsers allow about 20; a catalogue needs one or two).
 pub const MAX_REDIRECTS: usize = 5;
@@ -120,50 +121,17 @@ impl fmt::Display for HarvestError {
                 f,
                 "incident interne inattendu pendant le moissonnage de cette source (merci de le signaler)"
             ),
-            HarvestError::File(e) => write!(f, "fichier illisible : {}", io_fr(e)),
+            HarvestError::File(e) => write!(f, "fichier illisible : {}", io_message_fr(e)),
             HarvestError::InvalidJson(detail) => write!(f, "JSON incorrect : {detail}"),
             HarvestError::NotACatalogue(detail) => write!(f, "{detail}"),
             HarvestError::Cache(path, e) => write!(
                 f,
                 "écriture du cache {} impossible : {}",
                 path.display(),
-                io_fr(e)
+                io_message_fr(e)
             ),
         }
     }
-}
-
-/// An I/O error in French: the OS text (« Is a directory (os error 21) ») is English.
-pub fn io_fr(e: &std::io::Error) -> String {
-    use std::io::ErrorKind as K;
-    let text = match e.kind() {
-        K::NotFound => "fichier introuvable",
-        K::PermissionDenied => "permission refusée",
-        K::IsADirectory => "c'est un dossier, pas un fichier",
-        K::NotADirectory => "un élément du chemin n'est pas un dossier",
-        K::InvalidData => "données illisibles",
-        K::UnexpectedEof => "fin de fichier inattendue",
-        K::StorageFull => "disque plein",
-        K::ReadOnlyFilesystem => "disque en lecture seule",
-        K::FileTooLarge => "fichier trop gros",
-        K::InvalidFilename => "nom de fichier inutilisable",
-        K::TimedOut => "délai dépassé",
-        K::Interrupted => "lecture interrompue",
-        K::ConnectionRefused => "connexion refusée par le serveur",
-        K::ConnectionReset | K::ConnectionAborted => "connexion coupée par le serveur",
-        K::BrokenPipe => "connexion fermée pendant l'envoi",
-        K::NotConnected => "pas de connexion",
-        K::AddrNotAvailable | K::NetworkUnreachable | K::HostUnreachable => {
-            "réseau injoignable (vérifiez la connexion de cette machine)"
-        }
-        _ => {
-            return match e.raw_os_error() {
-                Some(code) => format!("erreur d'entrée-sortie (code système {code})"),
-                None => "erreur d'entrée-sortie".to_string(),
-            }
-        }
-    };
-    text.to_string()
 }
 
 /// A source harvested successfully.
@@ -373,7 +341,7 @@ fn http_error(err: ureq::Error, limits: Limits) -> HarvestError {
         ureq::Error::Io(e) if e.to_string().contains("lookup address") => {
             HarvestError::HostNotFound
         }
-        ureq::Error::Io(e) => HarvestError::Connection(io_fr(&e)),
+        ureq::Error::Io(e) => HarvestError::Connection(io_message_fr(&e)),
         ureq::Error::TooManyRedirects => HarvestError::TooManyRedirects,
         ureq::Error::RedirectFailed => HarvestError::BadRedirect,
         other => HarvestError::Connection(ureq_fr(&other).to_string()),
@@ -617,21 +585,6 @@ mod tests {
         }
         let none = redirect_target(&current, &ureq::http::HeaderMap::new()).expect_err("none");
         assert!(matches!(none, HarvestError::BadRedirect));
-    }
-
-    #[test]
-    fn io_errors_are_french() {
-        use std::io::{Error, ErrorKind};
-        for kind in [
-            ErrorKind::IsADirectory,
-            ErrorKind::StorageFull,
-            ErrorKind::Other,
-            ErrorKind::ConnectionReset,
-        ] {
-            crate::federation::tests::assert_french(&io_fr(&Error::from(kind)));
-        }
-        let os = io_fr(&Error::from_raw_os_error(98));
-        crate::federation::tests::assert_french(&os);
     }
 
     #[test]

@@ -235,7 +235,10 @@ fn load_source(
             return;
         }
         Err(e) => {
-            let message = format!("cache illisible ({})", fetch::io_fr(&e));
+            let message = format!(
+                "cache illisible ({})",
+                crate::diagnostics::io_message_fr(&e)
+            );
             into.warnings.push(warn(ErrorKind::Io, message));
             return;
         }
