@@ -293,6 +293,7 @@ struct InitArgs {
 
 /// Entry point of the binary.
 pub fn run() -> ExitCode {
+    install_panic_message();
     let matches = match Cli::command().try_get_matches() {
         Ok(m) => m,
         Err(e) => return clap_error(e),
@@ -310,6 +311,29 @@ pub fn run() -> ExitCode {
         Command::New(args) => new_scenario(args),
         Command::Harvest(args) => harvest(args),
     }
+}
+
+/// A panic is a bug of vitrine, never a fault of the user's files: it is said in French, with
+/// the place in the code for the bug report, instead of Rust's English « thread … panicked ».
+/// `RUST_BACKTRACE` set: Rust's own report follows, for developers.
+fn install_panic_message() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        eprintln!("{}", panic_message(info.location()));
+        if std::env::var_os("RUST_BACKTRACE").is_some() {
+            default(info);
+        }
+    }));
+}
+
+fn panic_message(location: Option<&std::panic::Location>) -> String {
+    let place = location
+        .map(|l| format!(" ({}:{})", l.file(), l.line()))
+        .unwrap_or_default();
+    format!(
+        "erreur interne de vitrine{place} : ce n'est pas dû à vos fichiers. Merci de la signaler \
+         avec la commande lancée et ce message."
+    )
 }
 
 /// clap's own messages are English; translate the usual ones.
@@ -856,4 +880,22 @@ pub fn suggest_command(input: &str) -> Option<String> {
             "build", "serve", "check", "search", "init", "new", "harvest",
         ],
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[allow(clippy::panic)]
+    fn a_panic_is_reported_in_french_with_its_place() {
+        let location =
+            std::panic::catch_unwind(|| *std::panic::Location::caller()).expect("no panic");
+        let message = panic_message(Some(&location));
+        assert!(
+            message.contains("erreur interne de vitrine (src/cli.rs:"),
+            "{message}"
+        );
+        crate::testing::assert_french(&message);
+    }
 }
