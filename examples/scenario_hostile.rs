@@ -31,10 +31,12 @@ struct Args {
     out: Option<std::path::PathBuf>,
 }
 
-/// The hostile scenario's source.
-pub fn hostile_scenario(mots_cles: usize, outils: usize, titres: usize) -> String {
-    let mut s = String::from(
-        "---\ntitre: Scénario hostile\nresume: Beaucoup de mots-clés, d'outils et de titres.\ndate: 2025-03-14\nacademie: Lyon\ndisciplines: [Mathématiques]\nniveaux: [5e]\n",
+/// The hostile scenario's source (also written by tests/scenario_hostile.rs, which includes
+/// this file): keywords « mot 0 » … with every tenth written again as « MÔT n-1 » (a duplicate
+/// once case and accents are ignored); tools « Outil 0 » …; identical `## Étape` headings.
+pub fn hostile_scenario(title: &str, mots_cles: usize, outils: usize, titres: usize) -> String {
+    let mut s = format!(
+        "---\ntitre: \"{title}\"\nresume: Beaucoup de mots-clés, d'outils et de titres.\ndate: 2025-03-14\nacademie: Lyon\ndisciplines: [Mathématiques]\nniveaux: [5e]\n"
     );
     s.push_str("mots_cles:\n");
     for i in 0..mots_cles {
@@ -75,7 +77,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let scenario = hostile_scenario(args.mots_cles, args.outils, args.titres);
+    let scenario = hostile_scenario("Scénario hostile", args.mots_cles, args.outils, args.titres);
     if let Err(e) = write_site(&root, &scenario) {
         eprintln!("écriture du site impossible : {e}");
         return ExitCode::FAILURE;

@@ -4,38 +4,17 @@
 //! inside it.
 
 mod common;
+/// The benchmark's scenario generator, the same text for the test and the measure.
+#[allow(dead_code)]
+#[path = "../examples/scenario_hostile.rs"]
+mod example;
 
 use std::collections::HashSet;
-use std::fmt::Write as _;
 
 use common::fixture_site;
 use serde_json::Value;
 
 const TITLE: &str = "a </script><!--<script> & b";
-
-/// Keywords « mot 0 » … with every tenth written again as « MÔT n-1 » (a duplicate once case
-/// and accents are ignored); tools « Outil 0 » …; identical `## Étape` headings.
-fn hostile_scenario(mots_cles: usize, outils: usize, titres: usize) -> String {
-    let mut s = format!(
-        "---\ntitre: \"{TITLE}\"\nresume: Beaucoup de tout.\ndate: 2025-03-14\nacademie: Lyon\ndisciplines: [Mathématiques]\nniveaux: [5e]\nmots_cles:\n"
-    );
-    for i in 0..mots_cles {
-        if i % 10 == 9 {
-            let _ = writeln!(s, "  - MÔT {}", i - 1);
-        } else {
-            let _ = writeln!(s, "  - mot {i}");
-        }
-    }
-    s.push_str("outils:\n");
-    for i in 0..outils {
-        let _ = writeln!(s, "  - Outil {i}");
-    }
-    s.push_str("---\n\n");
-    for _ in 0..titres {
-        s.push_str("## Étape\n\nUne phrase.\n\n");
-    }
-    s
-}
 
 /// The text of the page's `<script type="application/ld+json">` element.
 fn json_ld(html: &str) -> &str {
@@ -49,7 +28,11 @@ fn json_ld(html: &str) -> &str {
 fn a_hostile_scenario_builds_with_every_value_right() {
     let site = fixture_site(&[]);
     let file = site.path().join("content/scenarios/hostile.md");
-    std::fs::write(&file, hostile_scenario(100_000, 1_000, 10_000)).expect("write scenario");
+    std::fs::write(
+        &file,
+        example::hostile_scenario(TITLE, 100_000, 1_000, 10_000),
+    )
+    .expect("write scenario");
     let summary = common::build(site.path()).expect("hostile scenario builds");
     assert_eq!(summary.scenarios, 2);
 
