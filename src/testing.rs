@@ -103,9 +103,11 @@ pub fn english_words(text: &str) -> Vec<String> {
     let mut found = Vec::new();
     for line in text.lines() {
         let lower = line.to_lowercase();
+        // A token with digits is a name, not a word: temporary folders (`.tmp7in9Xq`) would
+        // otherwise yield « in » at random.
         let words: Vec<&str> = lower
-            .split(|c: char| !c.is_alphabetic())
-            .filter(|w| !w.is_empty())
+            .split(|c: char| !c.is_alphanumeric())
+            .filter(|w| !w.is_empty() && !w.chars().any(|c| c.is_ascii_digit()))
             .collect();
         for english in ENGLISH {
             let parts: Vec<&str> = english.split(' ').collect();
@@ -138,5 +140,6 @@ mod tests {
             5
         );
         assert!(english_words("valeur invalide ; l'élève a trouvé « clé » ligne 3").is_empty());
+        assert!(english_words("refusé : /tmp/.tmp7in9Xq/site/.tmpAt0").is_empty());
     }
 }
