@@ -10,6 +10,10 @@ use crate::vocab::{Entry, VocabName};
 
 pub const CONFIG_FILE: &str = "vitrine.yaml";
 
+/// Folder of what a build keeps between runs (tantivy index, build cache, harvested
+/// catalogues), under the site root (git-ignored).
+pub const CACHE_DIR: &str = ".vitrine-cache";
+
 /// Site configuration. Keys are French, like the front matter.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -15,6 +15,7 @@ pub mod index;
 pub mod init;
 pub mod markdown;
 pub mod new_scenario;
+pub mod publish;
 pub mod render;
 pub mod search_export;
 pub mod serve;
@@ -22,5 +23,4 @@ pub mod site;
 #[cfg(test)]
 mod testing;
 pub mod text;
-pub mod urls;
 pub mod vocab;

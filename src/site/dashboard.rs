@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use crate::content::facet::{unique_keys, vocab_label};
 use crate::content::{Facet, Scenario};
+use crate::publish::urls;
+use crate::publish::wording::capitalize;
 use crate::text::fold;
-use crate::urls;
 use crate::vocab::Vocabularies;
 
 /// Which scenarios a dashboard describes: the académie chart only makes sense site-wide.
@@ -468,14 +469,6 @@ fn summary(dashboard: &Dashboard) -> String {
     }
     text.push('.');
     text
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

@@ -12,17 +12,17 @@ use serde::Serialize;
 use crate::content::facet::{all_facet_values, vocab_label, FacetValue};
 use crate::content::{Facet, Page, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
-use crate::exports::{feeds, jsonld};
 use crate::markdown::TocEntry;
+use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, SITE_FEED};
+use crate::publish::wording::{academy_name, capitalize, facet_value_title, licence};
+use crate::publish::{BuildInput, FileSink, OutputFile};
 use crate::render::Theme;
 use crate::site::dashboard::{self, DashboardView, Scope};
-use crate::site::{BuildInput, FileSink, OutputFile};
-use crate::text::fold;
-use crate::urls;
+use crate::site::jsonld;
 
 /// Renders every HTML page of the site, sorted by output path.
 pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    crate::site::collect_sorted(|sink| render_pages_to(input, theme, sink))
+    crate::publish::collect_sorted(|sink| render_pages_to(input, theme, sink))
 }
 
 /// Renders every page and hands each one to `sink` as soon as it is ready, so a large site
@@ -429,19 +429,6 @@ impl Linker {
     }
 }
 
-/// Absolute address of a site path, when the site declares its public address.
-pub(crate) fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
-    if base_url.is_empty() {
-        return None;
-    }
-    let mut base = url::Url::parse(base_url).ok()?;
-    if !base.path().ends_with('/') {
-        let path = format!("{}/", base.path());
-        base.set_path(&path);
-    }
-    base.join(site_path).ok().map(String::from)
-}
-
 fn is_external(href: &str) -> bool {
     href.starts_with("http://") || href.starts_with("https://")
 }
@@ -660,10 +647,10 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
     );
     // Feeds exist only with a public address (see `exports::feeds`).
     let mut flux = Vec::new();
-    if feeds::enabled(config) {
+    if has_base_url(config) {
         flux.push(FeedLink {
             titre: format!("{} (flux Atom)", config.titre),
-            href: link(feeds::SITE_FEED),
+            href: link(SITE_FEED),
         });
         if let Some((titre, path)) = &frame.flux {
             flux.push(FeedLink {
@@ -750,7 +737,7 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
         titre: meta.titre.clone(),
         href,
         externe: scenario.is_harvested(),
-        origine: crate::federation::marker(site.input.vocabs, scenario),
+        origine: crate::publish::wording::marker(site.input.vocabs, scenario),
         resume: meta.resume.clone(),
         date: long_date(meta.date),
         date_iso: meta.date.to_string(),
@@ -989,7 +976,7 @@ fn facet_value_job(
     let sub_facets = |linker: &Linker| sub_facet_links(site, linker, facet, counts);
     let is_academy = facet == Facet::Academies;
     // « Académie de Lyon », « Académie d'Amiens », « Discipline : Mathématiques ».
-    let titre = feeds::facet_value_title(facet, &value.label);
+    let titre = facet_value_title(facet, &value.label);
     let academy_dashboard = |linker: &Linker| {
         if !is_academy {
             return None;
@@ -1002,7 +989,7 @@ fn facet_value_job(
         })
     };
     let listing = Listing {
-        flux: feeds::facet_feed(facet, &value.key).map(|path| (titre.clone(), path)),
+        flux: facet_feed(facet, &value.key).map(|path| (titre.clone(), path)),
         titre,
         members: &value.members,
         number,
@@ -1479,18 +1466,6 @@ fn sentence(text: &str) -> String {
     }
 }
 
-/// « Académie de Lyon », « Académie d'Orléans-Tours », or the label if it already says so.
-pub(crate) fn academy_name(label: &str) -> String {
-    let folded = fold(label);
-    if folded.starts_with("academie") || folded.starts_with("region academique") {
-        label.to_string()
-    } else if folded.starts_with(['a', 'e', 'i', 'o', 'u', 'y']) {
-        format!("Académie d'{label}")
-    } else {
-        format!("Académie de {label}")
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // French formatting.
 
@@ -1520,57 +1495,6 @@ pub fn long_date(date: NaiveDate) -> String {
     format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
 }
 
-/// French name and address of a licence from its SPDX identifier; unknown ones as written.
-pub fn licence(id: &str) -> (String, Option<String>) {
-    let upper = id.trim().to_ascii_uppercase();
-    match upper.as_str() {
-        "CC0-1.0" => {
-            return (
-                "CC0 1.0 Universel (dédié au domaine public)".to_string(),
-                Some("https://creativecommons.org/publicdomain/zero/1.0/deed.fr".to_string()),
-            )
-        }
-        "ETALAB-2.0" | "LO-2.0" => {
-            return (
-                "Licence Ouverte 2.0 (Etalab)".to_string(),
-                Some("https://www.etalab.gouv.fr/licence-ouverte-open-licence/".to_string()),
-            )
-        }
-        _ => {}
-    }
-    creative_commons(&upper).unwrap_or_else(|| (id.to_string(), None))
-}
-
-/// `CC-BY-NC-SA-4.0` and the like, any version.
-fn creative_commons(upper: &str) -> Option<(String, Option<String>)> {
-    let rest = upper.strip_prefix("CC-BY")?;
-    let (elements, version) = rest
-        .rsplit_once('-')
-        .unwrap_or(("", rest.trim_start_matches('-')));
-    if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return None;
-    }
-    let mut name = "Creative Commons Attribution".to_string();
-    let mut code = vec!["BY"];
-    for element in elements.split('-').filter(|e| !e.is_empty()) {
-        let (label, short) = match element {
-            "NC" => (" – Pas d'utilisation commerciale", "NC"),
-            "SA" => (" – Partage dans les mêmes conditions", "SA"),
-            "ND" => (" – Pas de modification", "ND"),
-            _ => return None,
-        };
-        name.push_str(label);
-        code.push(short);
-    }
-    let short = code.join("-");
-    name.push_str(&format!(" {version} (CC {short} {version})"));
-    let url = format!(
-        "https://creativecommons.org/licenses/{}/{version}/deed.fr",
-        short.to_ascii_lowercase()
-    );
-    Some((name, Some(url)))
-}
-
 fn scenario_count(n: usize) -> String {
     match n {
         0 => "aucun scénario".to_string(),
@@ -1595,14 +1519,6 @@ fn count_noun(facet: Facet, n: usize) -> String {
         0 => format!("{none} {singular}"),
         1 => format!("1 {singular}"),
         _ => format!("{n} {plural}"),
-    }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
