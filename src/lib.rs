@@ -24,3 +24,4 @@ pub mod site;
 mod testing;
 pub mod text;
 pub mod vocab;
+pub mod yaml;
