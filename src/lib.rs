@@ -1,8 +1,17 @@
 //! vitrine: a static site generator for the *vitrine de la mutualisation*.
 //!
-//! Data flows one way: `content` discovers and validates the sources (using `config`
-//! and `vocab`), `markdown` turns bodies into HTML, `index` builds the tantivy index,
-//! `render` applies the theme, and `site` orchestrates the build and writes the output.
+//! Data flows one way: `content` discovers and validates the sources (using `config`,
+//! `vocab` and `yaml`), `markdown` turns bodies into HTML, `federation` adds the scenarios
+//! harvested from other vitrines, `index` builds the tantivy index; then each output reads the
+//! shared `publish` layer (build input, output files, addresses, French wording, facts about a
+//! scenario): the page renderer (`site::pages` with `site::dashboard` and `site::jsonld`,
+//! theme in `render`), `exports` and `search_export`. `site` orchestrates the build and writes
+//! the output; `serve`, `check`, `new_scenario`, `init` and `cli` sit on top.
+//!
+//! Layers, bottom first (a module uses only layers below its own; enforced by
+//! `tests/architecture.rs`): `text`; `diagnostics`; `yaml`, `vocab`; `config`; `content`,
+//! `markdown`; `publish`; `index`, `federation`; `exports`, `search_export`, page renderer;
+//! `site`; `serve`, `check`, `new_scenario`, `init`; `cli`.
 
 pub mod check;
 pub mod cli;

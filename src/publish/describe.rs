@@ -68,17 +68,34 @@ pub fn terms(vocabs: &Vocabularies, facet: Facet, scenario: &Scenario) -> Vec<Te
         .collect()
 }
 
-/// The picture of a scenario as an address usable outside the site.
-pub fn vignette_url(base_url: &str, scenario: &Scenario) -> Option<String> {
+/// Where the picture of a scenario is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Picture {
+    /// An `http(s)://` address, used as written.
+    External(String),
+    /// A file of the scenario's bundle, as a site path.
+    File(String),
+}
+
+/// The picture of a scenario, if it names one.
+pub fn picture(scenario: &Scenario) -> Option<Picture> {
     let vignette = scenario.meta.vignette.as_deref()?.trim();
     if vignette.is_empty() {
         None
     } else if vignette.starts_with("http://") || vignette.starts_with("https://") {
-        Some(vignette.to_string())
+        Some(Picture::External(vignette.to_string()))
     } else {
-        let path = urls::scenario_file(&scenario.slug, vignette.trim_start_matches("./"));
-        Some(absolute_url(base_url, &path).unwrap_or(path))
+        let file = vignette.trim_start_matches("./");
+        Some(Picture::File(urls::scenario_file(&scenario.slug, file)))
     }
+}
+
+/// The picture of a scenario as an address usable outside the site.
+pub fn vignette_url(base_url: &str, scenario: &Scenario) -> Option<String> {
+    Some(match picture(scenario)? {
+        Picture::External(url) => url,
+        Picture::File(path) => absolute_url(base_url, &path).unwrap_or(path),
+    })
 }
 
 /// The licence of a scenario, or the site's default one.

@@ -13,6 +13,7 @@ use crate::content::facet::{all_facet_values, vocab_label, FacetValue};
 use crate::content::{Facet, Page, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::markdown::TocEntry;
+use crate::publish::describe::{picture, Picture};
 use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, SITE_FEED};
 use crate::publish::wording::{academy_name, capitalize, facet_value_title, licence};
 use crate::publish::{BuildInput, FileSink, OutputFile};
@@ -752,15 +753,10 @@ fn cards(site: &Site, linker: &Linker, indices: &[usize]) -> Vec<Card> {
 
 /// The picture of a scenario: an external address as is, or a file of its bundle.
 fn vignette_src(linker: &Linker, scenario: &Scenario) -> Option<String> {
-    let vignette = scenario.meta.vignette.as_deref()?.trim();
-    if vignette.is_empty() {
-        None
-    } else if is_external(vignette) {
-        Some(vignette.to_string())
-    } else {
-        let file = vignette.trim_start_matches("./");
-        Some(linker.href(&urls::scenario_file(&scenario.slug, file)))
-    }
+    Some(match picture(scenario)? {
+        Picture::External(url) => url,
+        Picture::File(path) => linker.href(&path),
+    })
 }
 
 fn facet_links(site: &Site, linker: &Linker) -> Vec<FacetLink> {
