@@ -97,6 +97,15 @@ pub fn marker(vocabs: &Vocabularies, scenario: &Scenario) -> Option<String> {
     }
 }
 
+/// « aucun scénario », « 1 scénario », « 12 scénarios ».
+pub fn scenario_count(n: usize) -> String {
+    match n {
+        0 => "aucun scénario".to_string(),
+        1 => "1 scénario".to_string(),
+        _ => format!("{n} scénarios"),
+    }
+}
+
 pub fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {

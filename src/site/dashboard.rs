@@ -13,7 +13,7 @@ use serde::Serialize;
 use crate::content::facet::{unique_keys, vocab_label};
 use crate::content::{Facet, Scenario};
 use crate::publish::urls;
-use crate::publish::wording::capitalize;
+use crate::publish::wording::{capitalize, scenario_count};
 use crate::text::fold;
 use crate::vocab::Vocabularies;
 
@@ -416,14 +416,6 @@ fn wrap(label: &str, width: usize) -> Vec<String> {
         lines.push(current);
     }
     lines
-}
-
-fn scenario_count(n: usize) -> String {
-    match n {
-        0 => "aucun scénario".to_string(),
-        1 => "1 scénario".to_string(),
-        _ => format!("{n} scénarios"),
-    }
 }
 
 fn plural(n: usize, singular: &str, plural: &str) -> String {

@@ -15,7 +15,9 @@ use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::markdown::TocEntry;
 use crate::publish::describe::{picture, Picture};
 use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, SITE_FEED};
-use crate::publish::wording::{academy_name, capitalize, facet_value_title, licence};
+use crate::publish::wording::{
+    academy_name, capitalize, facet_value_title, licence, scenario_count,
+};
 use crate::publish::{BuildInput, FileSink, OutputFile};
 use crate::render::Theme;
 use crate::site::dashboard::{self, DashboardView, Scope};
@@ -1489,14 +1491,6 @@ pub fn long_date(date: NaiveDate) -> String {
         day.to_string()
     };
     format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
-}
-
-fn scenario_count(n: usize) -> String {
-    match n {
-        0 => "aucun scénario".to_string(),
-        1 => "1 scénario".to_string(),
-        _ => format!("{n} scénarios"),
-    }
 }
 
 /// « 3 disciplines », « 1 niveau »…
