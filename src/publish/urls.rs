@@ -138,4 +138,17 @@ mod tests {
         assert_eq!(output_file("scenarios/a/"), "scenarios/a/index.html");
         assert_eq!(output_file("404.html"), "404.html");
     }
+
+    #[test]
+    fn absolute_urls_need_a_base_url() {
+        assert_eq!(absolute_url("", "scenarios/a/"), None);
+        assert_eq!(
+            absolute_url("https://x.fr/vitrine", "scenarios/a/").as_deref(),
+            Some("https://x.fr/vitrine/scenarios/a/")
+        );
+        assert_eq!(
+            absolute_url("https://x.fr", "").as_deref(),
+            Some("https://x.fr/")
+        );
+    }
 }

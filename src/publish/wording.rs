@@ -113,3 +113,41 @@ pub fn capitalize(text: &str) -> String {
         None => String::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn licences_have_french_names_and_links() {
+        let (name, url) = licence("CC-BY-NC-SA-4.0");
+        assert_eq!(
+            name,
+            "Creative Commons Attribution – Pas d'utilisation commerciale – Partage dans les mêmes conditions 4.0 (CC BY-NC-SA 4.0)"
+        );
+        assert_eq!(
+            url.as_deref(),
+            Some("https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr")
+        );
+        assert_eq!(
+            licence("CC-BY-4.0").1.as_deref(),
+            Some("https://creativecommons.org/licenses/by/4.0/deed.fr")
+        );
+        assert_eq!(
+            licence("cc-by-sa-3.0").1.as_deref(),
+            Some("https://creativecommons.org/licenses/by-sa/3.0/deed.fr")
+        );
+        assert!(licence("Etalab-2.0").0.contains("Licence Ouverte 2.0"));
+        assert!(licence("LO-2.0").1.is_some());
+        assert!(licence("CC0-1.0").1.is_some());
+        assert_eq!(licence("Maison"), ("Maison".to_string(), None));
+        assert_eq!(licence("CC-BY-XX-4.0"), ("CC-BY-XX-4.0".to_string(), None));
+    }
+
+    #[test]
+    fn academy_names_elide_before_vowels() {
+        assert_eq!(academy_name("Lyon"), "Académie de Lyon");
+        assert_eq!(academy_name("Orléans-Tours"), "Académie d'Orléans-Tours");
+        assert_eq!(academy_name("Académie de Paris"), "Académie de Paris");
+    }
+}
