@@ -4,14 +4,14 @@
 //! `vocab` and `yaml`), `markdown` turns bodies into HTML, `federation` adds the scenarios
 //! harvested from other vitrines, `index` builds the tantivy index; then each output reads the
 //! shared `publish` layer (build input, output files, addresses, French wording, facts about a
-//! scenario): the page renderer (`site::pages` with `site::dashboard` and `site::jsonld`,
-//! theme in `render`), `exports` and `search_export`. `site` orchestrates the build and writes
-//! the output; `serve`, `check`, `new_scenario`, `init` and `cli` sit on top.
+//! scenario): `pages` (HTML pages, dashboard, JSON-LD; theme loaded by `render`), `exports`
+//! and `search_export`. `site` orchestrates the build and writes the output; `serve`,
+//! `check`, `new_scenario`, `init` and `cli` sit on top.
 //!
 //! Layers, bottom first (a module uses only layers below its own; enforced by
 //! `tests/architecture.rs`): `text`; `diagnostics`; `yaml`, `vocab`; `config`; `content`,
-//! `markdown`; `publish`; `index`, `federation`; `exports`, `search_export`, page renderer;
-//! `site`; `serve`, `check`, `new_scenario`, `init`; `cli`.
+//! `markdown`; `publish`; `index`, `federation`; `exports`, `search_export`, `pages` (with
+//! `render`); `site`; `serve`, `check`, `new_scenario`, `init`; `cli`.
 
 pub mod check;
 pub mod cli;
@@ -24,6 +24,7 @@ pub mod index;
 pub mod init;
 pub mod markdown;
 pub mod new_scenario;
+pub mod pages;
 pub mod publish;
 pub mod render;
 pub mod search_export;

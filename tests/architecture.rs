@@ -11,8 +11,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// Layers, bottom first. Each name is a top-level module of `src/`, except `pages`: the page
-/// renderer (see [`PAGE_RENDERER`]), which still lives partly inside `site/`.
+/// Layers, bottom first. Each name is a top-level module of `src/`; `pages` includes the theme
+/// loader (see [`PAGE_RENDERER`]).
 const LAYERS: &[&[&str]] = &[
     &["text"],
     &["diagnostics"],
@@ -27,8 +27,8 @@ const LAYERS: &[&[&str]] = &[
     &["cli"],
 ];
 
-/// Modules (as `crate::` paths) that make up the page renderer, counted as the unit `pages`.
-const PAGE_RENDERER: &[&str] = &["render", "site::pages", "site::dashboard", "site::jsonld"];
+/// Other modules (as `crate::` paths) counted in the unit `pages`: the theme it renders with.
+const PAGE_RENDERER: &[&str] = &["render"];
 
 /// Files that are not part of any layer: the crate root only declares modules, the binary
 /// goes through the library's public API, and test support is exempt.
@@ -41,7 +41,7 @@ struct Reference {
     unit: String,
 }
 
-/// The unit a module path (`site::pages::Plan`, `urls`, `config`) belongs to.
+/// The unit a module path (`pages::Plan`, `render::Theme`, `config`) belongs to.
 fn unit_of(path: &str) -> String {
     for renderer in PAGE_RENDERER {
         if path == *renderer || path.starts_with(&format!("{renderer}::")) {
@@ -218,7 +218,7 @@ fn references(source: &str) -> Vec<Reference> {
     found
 }
 
-/// The module paths named right after `crate::`: one (`site::pages::Plan`), or one per item of
+/// The module paths named right after `crate::`: one (`pages::Plan`), or one per item of
 /// a group (`{exports::lom, text::{fold, slugify}}`).
 fn paths_after(after: &str) -> Vec<String> {
     let trimmed = after.trim_start();
@@ -251,7 +251,7 @@ fn paths_after(after: &str) -> Vec<String> {
         .collect()
 }
 
-/// `site::pages::Plan;` → `site::pages::Plan`: the `::`-joined names at the start.
+/// `pages::Plan;` → `pages::Plan`: the `::`-joined names at the start.
 fn leading_path(text: &str) -> String {
     let mut names = Vec::new();
     let mut rest = text;
@@ -457,7 +457,7 @@ fn units(source: &str) -> Vec<(usize, String)> {
 
 #[test]
 fn grouped_and_inline_paths_are_read() {
-    let source = "use crate::{exports::lom, text::{fold, slugify}, self};\nfn f() {\n    crate::site::pages::licence(\"x\");\n    let _ = crate::render::Theme::load;\n}\n";
+    let source = "use crate::{exports::lom, text::{fold, slugify}, self};\nfn f() {\n    crate::pages::licence(\"x\");\n    let _ = crate::render::Theme::load;\n}\n";
     assert_eq!(
         units(source),
         [
@@ -538,11 +538,12 @@ fn cycles_are_found_once_each() {
 
 #[test]
 fn files_map_to_their_unit() {
-    assert_eq!(unit_of_file(Path::new("site/pages.rs")), "pages");
+    assert_eq!(unit_of_file(Path::new("pages/mod.rs")), "pages");
+    assert_eq!(unit_of_file(Path::new("pages/dashboard.rs")), "pages");
     assert_eq!(unit_of_file(Path::new("render.rs")), "pages");
     assert_eq!(unit_of_file(Path::new("site/build.rs")), "site");
     assert_eq!(unit_of_file(Path::new("publish/mod.rs")), "publish");
     assert_eq!(unit_of_file(Path::new("exports/lom.rs")), "exports");
     assert_eq!(unit_of("site::BuildOptions"), "site");
-    assert_eq!(unit_of("site::pagesx"), "site");
+    assert_eq!(unit_of("renderer::x"), "renderer");
 }

@@ -13,6 +13,7 @@ use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::federation;
 use crate::index::{IndexDoc, SearchIndex};
 use crate::markdown::{self, Rendered};
+use crate::pages;
 use crate::publish::urls;
 use crate::publish::BuildInput;
 use crate::render::Theme;
@@ -21,7 +22,6 @@ use crate::site::cache;
 use crate::site::destination;
 use crate::site::links::{slash_path, LinkTable};
 use crate::site::output::{self, Staging};
-use crate::site::pages;
 use crate::vocab::Vocabularies;
 
 pub const RELATED_COUNT: usize = 4;

@@ -2,12 +2,9 @@
 
 pub mod build;
 pub mod cache;
-pub mod dashboard;
 pub mod destination;
-pub mod jsonld;
 pub mod links;
 pub mod output;
-pub mod pages;
 pub mod session;
 
 pub use build::{build, prepare, BuildOptions, Progress, Silent, Summary};

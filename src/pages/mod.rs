@@ -1,6 +1,9 @@
 //! The HTML pages of the site. Each page is a theme template filled with a context computed
 //! here: labels, dates, counts and links are prepared in Rust so that templates stay simple.
 
+pub mod dashboard;
+pub mod jsonld;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -20,8 +23,7 @@ use crate::publish::wording::{
 };
 use crate::publish::{BuildInput, FileSink, OutputFile};
 use crate::render::Theme;
-use crate::site::dashboard::{self, DashboardView, Scope};
-use crate::site::jsonld;
+use dashboard::{DashboardView, Scope};
 
 /// Renders every HTML page of the site, sorted by output path.
 pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
