@@ -6,12 +6,13 @@ pub mod jsonld;
 mod listings;
 mod scenario;
 mod standalone;
+mod wording;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -30,6 +31,8 @@ use dashboard::{DashboardView, Scope};
 use listings::*;
 use scenario::scenario_job;
 use standalone::*;
+use wording::count_noun;
+pub use wording::long_date;
 
 /// Renders every HTML page of the site, sorted by output path.
 pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
@@ -780,54 +783,6 @@ fn facet_links(site: &Site, linker: &Linker) -> Vec<FacetLink> {
         .collect()
 }
 
-// ---------------------------------------------------------------------------------------------
-// French formatting.
-
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// « 12 mars 2025 », « 1er avril 2024 ».
-pub fn long_date(date: NaiveDate) -> String {
-    let day = date.day();
-    let day = if day == 1 {
-        "1er".to_string()
-    } else {
-        day.to_string()
-    };
-    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
-}
-
-/// « 3 disciplines », « 1 niveau »…
-fn count_noun(facet: Facet, n: usize) -> String {
-    let (singular, plural, none) = match facet {
-        Facet::Disciplines => ("discipline", "disciplines", "aucune"),
-        Facet::Niveaux => ("niveau", "niveaux", "aucun"),
-        Facet::Cycles => ("cycle", "cycles", "aucun"),
-        Facet::Academies => ("académie", "académies", "aucune"),
-        Facet::Types => ("type", "types", "aucun"),
-        Facet::Modalites => ("modalité", "modalités", "aucune"),
-        Facet::CompetencesNumeriques => ("compétence", "compétences", "aucune"),
-        Facet::Outils => ("outil", "outils", "aucun"),
-    };
-    match n {
-        0 => format!("{none} {singular}"),
-        1 => format!("1 {singular}"),
-        _ => format!("{n} {plural}"),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     #[test]
@@ -852,6 +807,7 @@ mod tests {
     use crate::content::{Auteur, Duree, Metadata, Ressource, SiteContent};
     use crate::markdown::Rendered;
     use crate::vocab::{Entry, VocabName, Vocabularies};
+    use chrono::NaiveDate;
     use std::collections::BTreeSet;
     use std::path::Path;
 
