@@ -11,6 +11,7 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use crate::content::Facet;
 use crate::diagnostics::{closest, Diagnostic};
 use crate::index::Query;
+use crate::publish::wording::capitalize;
 use crate::serve;
 use crate::site::{self, BuildOptions, Progress, Silent};
 use crate::vocab::VocabName;
@@ -535,7 +536,7 @@ impl serve::Reporter for Terminal {
     }
 
     fn rebuilt(&self, message: &str) {
-        println!("{}", capitalize_first(message));
+        println!("{}", capitalize(message));
     }
 
     fn failed(&self, problems: &[Diagnostic]) {
@@ -547,14 +548,6 @@ impl serve::Reporter for Terminal {
             "{n} erreur{} : l'aperçu garde la dernière version correcte.",
             plural(n)
         );
-    }
-}
-
-fn capitalize_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
     }
 }
 
@@ -708,7 +701,7 @@ fn search(args: SearchArgs) -> ExitCode {
                     "titre": h.titre,
                     "url": urls
                         .get(h.slug.as_str())
-                        .map_or_else(|| crate::urls::scenario(&h.slug), |u| u.to_string()),
+                        .map_or_else(|| crate::publish::urls::scenario(&h.slug), |u| u.to_string()),
                     "fichier": sources.get(h.slug.as_str()).filter(|_| !urls.contains_key(h.slug.as_str())),
                     "score": h.score,
                     "extrait": h.snippet_html,

@@ -10,6 +10,10 @@ use crate::vocab::{Entry, VocabName};
 
 pub const CONFIG_FILE: &str = "vitrine.yaml";
 
+/// Folder of what a build keeps between runs (tantivy index, build cache, harvested
+/// catalogues), under the site root (git-ignored).
+pub const CACHE_DIR: &str = ".vitrine-cache";
+
 /// Site configuration. Keys are French, like the front matter.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -273,7 +277,7 @@ impl Config {
                 ),
             )
         })?;
-        let source = crate::content::encoding::decode(Path::new(CONFIG_FILE), bytes)?;
+        let source = crate::yaml::encoding::decode(Path::new(CONFIG_FILE), bytes)?;
         Config::parse(&source)
     }
 
@@ -364,16 +368,15 @@ impl Config {
 
 /// Line and column of the value at `path` (`moissonnage.sources[1]`) in the YAML `source`.
 fn yaml_position(source: &str, path: &str) -> Option<(usize, usize)> {
-    crate::content::frontmatter::yaml_position(source, path)
+    crate::yaml::yaml_position(source, path)
 }
 
 /// Converts a serde_yaml error on the configuration into a located French diagnostic.
 fn yaml_error(err: &serde_yaml::Error, source: &str) -> Diagnostic {
     let text = err.to_string();
     let ours = text.contains(INTEGER_EXPECTED);
-    if !ours && !crate::content::yaml_fr::is_data_error(&text) {
-        let d =
-            crate::content::frontmatter::yaml_diagnostic(Path::new(CONFIG_FILE), source, err, 1);
+    if !ours && !crate::yaml::french::is_data_error(&text) {
+        let d = crate::yaml::yaml_diagnostic(Path::new(CONFIG_FILE), source, err, 1);
         return Diagnostic {
             kind: ErrorKind::Config,
             ..d
@@ -449,9 +452,9 @@ pub fn translate_serde(message: &str) -> String {
         return INTEGER_EXPECTED.to_string();
     }
     if message.starts_with("invalid type") || message.starts_with("invalid value") {
-        return crate::content::yaml_fr::type_message(message);
+        return crate::yaml::french::type_message(message);
     }
-    // Never the library's English text (see content::yaml_fr).
+    // Never the library's English text (see yaml::french).
     "valeur incorrecte : vérifiez cette clé dans la documentation de vitrine.yaml".to_string()
 }
 

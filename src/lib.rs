@@ -1,8 +1,17 @@
 //! vitrine: a static site generator for the *vitrine de la mutualisation*.
 //!
-//! Data flows one way: `content` discovers and validates the sources (using `config`
-//! and `vocab`), `markdown` turns bodies into HTML, `index` builds the tantivy index,
-//! `render` applies the theme, and `site` orchestrates the build and writes the output.
+//! Data flows one way: `content` discovers and validates the sources (using `config`,
+//! `vocab` and `yaml`), `markdown` turns bodies into HTML, `federation` adds the scenarios
+//! harvested from other vitrines, `index` builds the tantivy index; then each output reads the
+//! shared `publish` layer (build input, output files, addresses, French wording, facts about a
+//! scenario): `pages` (HTML pages, dashboard, JSON-LD; theme loaded by `render`), `exports`
+//! and `search_export`. `site` orchestrates the build and writes the output; `serve`,
+//! `check`, `new_scenario`, `init` and `cli` sit on top.
+//!
+//! Layers, bottom first (a module uses only layers below its own; enforced by
+//! `tests/architecture.rs`): `text`; `diagnostics`; `yaml`, `vocab`; `config`; `content`,
+//! `markdown`; `publish`; `index`, `federation`; `exports`, `search_export`, `pages` (with
+//! `render`); `site`; `serve`, `check`, `new_scenario`, `init`; `cli`.
 
 pub mod check;
 pub mod cli;
@@ -15,6 +24,8 @@ pub mod index;
 pub mod init;
 pub mod markdown;
 pub mod new_scenario;
+pub mod pages;
+pub mod publish;
 pub mod render;
 pub mod search_export;
 pub mod serve;
@@ -22,5 +33,5 @@ pub mod site;
 #[cfg(test)]
 mod testing;
 pub mod text;
-pub mod urls;
 pub mod vocab;
+pub mod yaml;

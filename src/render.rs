@@ -96,7 +96,7 @@ impl Theme {
         Ok(self
             .statics
             .iter()
-            .map(|(name, file)| (crate::urls::static_file(name), file.bytes.clone()))
+            .map(|(name, file)| (crate::publish::urls::static_file(name), file.bytes.clone()))
             .collect())
     }
 

@@ -34,16 +34,20 @@ fn every_kind_of_page_passes_axe_and_reflows() {
         .expect("a bundle scenario in the demo");
     let paths = [
         String::new(),
-        vitrine::urls::scenario(&bundle.slug),
-        vitrine::urls::scenarios_listing(1),
-        vitrine::urls::scenarios_listing(2),
-        vitrine::urls::facet_index(vitrine::content::Facet::Disciplines),
-        vitrine::urls::facet_value(vitrine::content::Facet::Academies, &bundle.meta.academie, 1),
-        vitrine::urls::facet_value(vitrine::content::Facet::Outils, "tableur", 1),
-        vitrine::urls::search(),
-        vitrine::urls::dashboard(),
-        format!("{}?q=tableur", vitrine::urls::search()),
-        vitrine::urls::page("accessibilite"),
+        vitrine::publish::urls::scenario(&bundle.slug),
+        vitrine::publish::urls::scenarios_listing(1),
+        vitrine::publish::urls::scenarios_listing(2),
+        vitrine::publish::urls::facet_index(vitrine::content::Facet::Disciplines),
+        vitrine::publish::urls::facet_value(
+            vitrine::content::Facet::Academies,
+            &bundle.meta.academie,
+            1,
+        ),
+        vitrine::publish::urls::facet_value(vitrine::content::Facet::Outils, "tableur", 1),
+        vitrine::publish::urls::search(),
+        vitrine::publish::urls::dashboard(),
+        format!("{}?q=tableur", vitrine::publish::urls::search()),
+        vitrine::publish::urls::page("accessibilite"),
         "404.html".to_string(),
     ];
     let problems = audit(&browser_dir, &server, &paths);
@@ -139,7 +143,7 @@ fn a_search_field_without_label_fails_the_audit() {
     common::build_with(options).expect("the site still builds");
     let server = common::StaticServer::start(&out);
 
-    let problems = audit(&browser_dir, &server, &[vitrine::urls::search()]);
+    let problems = audit(&browser_dir, &server, &[vitrine::publish::urls::search()]);
     assert!(
         problems
             .iter()

@@ -114,7 +114,9 @@ fn demo_site_under_a_sub_path_is_fully_browsable() {
     let prepared = vitrine::site::prepare(&BuildOptions::new(site.path()), &vitrine::site::Silent)
         .expect("prepare");
     for s in &prepared.loaded.content.scenarios {
-        let url = start.join(&vitrine::urls::scenario(&s.slug)).expect("url");
+        let url = start
+            .join(&vitrine::publish::urls::scenario(&s.slug))
+            .expect("url");
         assert!(
             seen.contains(url.as_str()),
             "scenario {} not reachable",
@@ -122,7 +124,9 @@ fn demo_site_under_a_sub_path_is_fully_browsable() {
         );
     }
     for facet in vitrine::content::Facet::ALL {
-        let url = start.join(&vitrine::urls::facet_index(facet)).expect("url");
+        let url = start
+            .join(&vitrine::publish::urls::facet_index(facet))
+            .expect("url");
         assert!(
             seen.contains(url.as_str()),
             "facet index {} not reachable",

@@ -2,14 +2,12 @@
 
 pub mod discover;
 pub mod duration;
-pub mod encoding;
 pub mod facet;
 pub mod fields;
 pub mod frontmatter;
 pub mod model;
 pub mod page;
 pub mod scenario;
-pub mod yaml_fr;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -25,6 +23,7 @@ use crate::config::Config;
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::text::slugify;
 use crate::vocab::Vocabularies;
+use crate::yaml::encoding;
 use discover::ScenarioSource;
 
 /// Validated content plus what the later stages need to know about excluded drafts.

@@ -7,10 +7,10 @@ use serde::Serialize;
 use crate::content::facet::tool_labels;
 use crate::content::{Duree, Facet, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::site::pages::absolute_url;
-use crate::site::{BuildInput, OutputFile};
-use crate::urls;
-use crate::vocab::{VocabName, Vocabularies};
+use crate::publish::describe::{licence_of, term, terms, vignette_url, Licence, Term};
+use crate::publish::urls::{self, absolute_url};
+use crate::publish::{BuildInput, OutputFile};
+use crate::vocab::VocabName;
 
 pub const SCHEMA_VERSION: u32 = 1;
 pub const PATH: &str = "catalogue.json";
@@ -32,14 +32,6 @@ pub struct SiteInfo<'a> {
     pub academie: Option<Term>,
 }
 
-/// A vocabulary value: key, French label and concept URI (ScoLOMFR) when one exists.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Term {
-    pub cle: String,
-    pub libelle: String,
-    pub uri: Option<String>,
-}
-
 #[derive(Debug, Serialize)]
 pub struct Competence {
     pub code: String,
@@ -51,14 +43,6 @@ pub struct Auteur<'a> {
     pub nom: &'a str,
     pub fonction: Option<&'a str>,
     pub etablissement: Option<&'a str>,
-}
-
-#[derive(Debug, Serialize)]
-pub struct Licence {
-    /// SPDX identifier.
-    pub id: String,
-    pub libelle: String,
-    pub url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -86,57 +70,6 @@ pub struct Item<'a> {
     /// Absolute address of the picture (external, or a file beside the page with `base_url`),
     /// or its site path when the site has no public address.
     pub vignette: Option<String>,
-}
-
-/// A vocabulary key resolved to its label and URI; unknown keys keep the key as label.
-pub fn term(vocabs: &Vocabularies, name: VocabName, key: &str) -> Term {
-    match vocabs.get(name).get(key) {
-        Some(entry) => Term {
-            cle: entry.cle.clone(),
-            libelle: entry.libelle.clone(),
-            uri: entry.uri.clone(),
-        },
-        None => Term {
-            cle: key.to_string(),
-            libelle: key.to_string(),
-            uri: None,
-        },
-    }
-}
-
-/// The terms of a scenario for a vocabulary facet, without empty keys or repeats.
-pub fn terms(vocabs: &Vocabularies, facet: Facet, scenario: &Scenario) -> Vec<Term> {
-    let Some(name) = facet.vocab() else {
-        return Vec::new();
-    };
-    crate::content::facet::unique_keys(facet, scenario)
-        .iter()
-        .map(|k| term(vocabs, name, k))
-        .collect()
-}
-
-/// The picture of a scenario as an address usable outside the site.
-pub fn vignette_url(base_url: &str, scenario: &Scenario) -> Option<String> {
-    let vignette = scenario.meta.vignette.as_deref()?.trim();
-    if vignette.is_empty() {
-        None
-    } else if vignette.starts_with("http://") || vignette.starts_with("https://") {
-        Some(vignette.to_string())
-    } else {
-        let path = urls::scenario_file(&scenario.slug, vignette.trim_start_matches("./"));
-        Some(absolute_url(base_url, &path).unwrap_or(path))
-    }
-}
-
-/// The licence of a scenario, or the site's default one.
-pub fn licence_of(input: &BuildInput, scenario: &Scenario) -> Licence {
-    let id = if scenario.meta.licence.is_empty() {
-        input.config.licence.clone()
-    } else {
-        scenario.meta.licence.clone()
-    };
-    let (libelle, url) = crate::site::pages::licence(&id);
-    Licence { id, libelle, url }
 }
 
 pub fn catalogue<'a>(input: &'a BuildInput<'a>) -> Catalogue<'a> {

@@ -15,10 +15,10 @@
 use crate::content::facet::{unique_keys, vocab_label};
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::exports::lom;
-use crate::site::pages::{absolute_url, licence};
-use crate::site::{BuildInput, OutputFile};
-use crate::urls;
+use crate::publish::urls;
+use crate::publish::urls::absolute_url;
+use crate::publish::wording::licence;
+use crate::publish::{BuildInput, OutputFile};
 
 pub const PATH: &str = "export/scenarios.csv";
 
@@ -57,7 +57,7 @@ pub fn table(input: &BuildInput) -> Result<Vec<u8>, ::csv::Error> {
         .terminator(::csv::Terminator::CRLF)
         .from_writer(BOM.to_vec());
     writer.write_record(COLUMNS)?;
-    for scenario in lom::published(input) {
+    for scenario in crate::publish::describe::published(input) {
         writer.write_record(row(input, scenario).iter().map(|cell| neutralise(cell)))?;
     }
     writer

@@ -7,23 +7,17 @@
 use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text, WriteConfig};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::config::Config;
 use crate::content::facet::{all_facet_values, unique_keys, vocab_label};
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::exports::sitemap::scenario_lastmod;
-use crate::site::pages::{absolute_url, academy_name, licence};
-use crate::site::{BuildInput, OutputFile};
-use crate::urls;
+use crate::publish::describe::last_change;
+use crate::publish::urls;
+use crate::publish::urls::{absolute_url, facet_feed, has_base_url, SITE_FEED};
+use crate::publish::wording::{facet_value_title, licence};
+use crate::publish::{BuildInput, OutputFile};
 
 /// Most entries in a feed: the newest scenarios.
 pub const MAX_ENTRIES: usize = 50;
-
-/// Site path of the whole-site feed.
-pub const SITE_FEED: &str = "flux.xml";
-
-/// Facets that get one feed per value.
-pub const FEED_FACETS: [Facet; 3] = [Facet::Disciplines, Facet::Academies, Facet::Niveaux];
 
 /// Facets whose values become the categories of an entry.
 const CATEGORY_FACETS: [Facet; 6] = [
@@ -35,31 +29,9 @@ const CATEGORY_FACETS: [Facet; 6] = [
     Facet::Modalites,
 ];
 
-/// Whether the site has feeds: only with a public address.
-pub fn enabled(config: &Config) -> bool {
-    !config.base_url.is_empty()
-}
-
-/// Site path of the feed of a facet value, for the facets that have feeds.
-pub fn facet_feed(facet: Facet, key: &str) -> Option<String> {
-    FEED_FACETS
-        .contains(&facet)
-        .then(|| format!("{}flux.xml", urls::facet_value(facet, key, 1)))
-}
-
-/// Title of the listing of a facet value, as on its page: « Discipline : Mathématiques »,
-/// « Académie de Lyon ».
-pub fn facet_value_title(facet: Facet, label: &str) -> String {
-    if facet == Facet::Academies {
-        academy_name(label)
-    } else {
-        format!("{} : {label}", facet.singular())
-    }
-}
-
 /// Every feed of the site, site feed first, then facets in [`FEED_FACETS`] order.
 pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    if !enabled(input.config) {
+    if !has_base_url(input.config) {
         return Ok(Vec::new());
     }
     let scenarios = &input.content.scenarios;
@@ -149,7 +121,7 @@ fn feed(input: &BuildInput, path: &str, title: String, page: &str, members: &[us
     };
     let entries: Vec<Entry> = local().take(MAX_ENTRIES).map(|s| entry(input, s)).collect();
     let updated = local()
-        .map(|s| scenario_lastmod(s))
+        .map(|s| last_change(s))
         .max()
         .map(datetime)
         .unwrap_or_else(|| datetime(NaiveDate::default()));
@@ -211,7 +183,7 @@ fn entry(input: &BuildInput, scenario: &Scenario) -> Entry {
     Entry {
         title: Text::plain(meta.titre.clone()),
         id: url.clone(),
-        updated: datetime(scenario_lastmod(scenario)),
+        updated: datetime(last_change(scenario)),
         published: Some(datetime(meta.date)),
         authors: meta.auteurs.iter().map(|a| person(&a.nom)).collect(),
         categories,

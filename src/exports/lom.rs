@@ -13,9 +13,11 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::content::{Auteur, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::site::pages::{absolute_url, licence};
-use crate::site::{BuildInput, FileSink, OutputFile};
-use crate::urls;
+use crate::publish::describe::{last_change, published};
+use crate::publish::urls;
+use crate::publish::urls::{absolute_url, has_base_url};
+use crate::publish::wording::licence;
+use crate::publish::{BuildInput, FileSink, OutputFile};
 use crate::vocab::{Entry, VocabName, Vocabularies};
 
 /// File name of the record, beside the scenario page.
@@ -35,27 +37,11 @@ pub fn path(slug: &str) -> String {
     urls::scenario_file(slug, FILE_NAME)
 }
 
-/// Whether records are written: they need the public address of the site.
-pub fn enabled(config: &Config) -> bool {
-    !config.base_url.is_empty()
-}
-
-/// The scenarios that are exported (drafts shown by `--drafts` are never exported, nor
-/// scenarios harvested from other vitrines: they are described by their own site).
-pub fn published<'a>(input: &'a BuildInput) -> impl Iterator<Item = &'a Scenario> {
-    input
-        .content
-        .scenarios
-        .iter()
-        .map(|s| s.as_ref())
-        .filter(|s| !s.meta.brouillon && !s.is_harvested())
-}
-
 /// Hands the record of every published scenario (nothing without `base_url`) to `sink` as
 /// soon as it is written, in parallel: a national site has a hundred thousand of them, too
 /// many to hold at once. Returns how many.
 pub fn write_to(input: &BuildInput, sink: &FileSink) -> Result<usize, Vec<Diagnostic>> {
-    if !enabled(input.config) {
+    if !has_base_url(input.config) {
         return Ok(0);
     }
     let scenarios: Vec<&Scenario> = published(input).collect();
@@ -92,11 +78,6 @@ fn record_file(input: &BuildInput, scenario: &Scenario) -> Result<OutputFile, Di
         path: path(&scenario.slug),
         contents: w.finish().into_bytes(),
     })
-}
-
-/// Date of the last change of a scenario: its update date, or its publication date.
-pub fn last_change(scenario: &Scenario) -> NaiveDate {
-    scenario.meta.mise_a_jour.unwrap_or(scenario.meta.date)
 }
 
 /// Writes the `<lom:lom>` element of a scenario. `schema_location` adds `xsi:schemaLocation`
@@ -760,8 +741,8 @@ pub(crate) mod tests {
             pages_html: &std::collections::BTreeMap::new(),
             related: &std::collections::BTreeMap::new(),
         };
-        let problems =
-            crate::site::collect_sorted(|sink| write_to(&input, sink)).expect_err("reserved name");
+        let problems = crate::publish::collect_sorted(|sink| write_to(&input, sink))
+            .expect_err("reserved name");
         assert_eq!(problems.len(), 1);
         assert!(problems[0].message.contains("lom.xml"));
     }

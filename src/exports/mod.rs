@@ -5,17 +5,16 @@
 pub mod catalogue;
 pub mod csv;
 pub mod feeds;
-pub mod jsonld;
 pub mod lom;
 pub mod oai;
 pub mod sitemap;
 
 use crate::diagnostics::Diagnostic;
-use crate::site::{BuildInput, FileSink, OutputFile};
+use crate::publish::{BuildInput, FileSink, OutputFile};
 
 /// Every export file of the site, paths relative to the output root, sorted by path.
 pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    crate::site::collect_sorted(|sink| write_to(input, sink))
+    crate::publish::collect_sorted(|sink| write_to(input, sink))
 }
 
 /// One export: the files it makes of the build input.

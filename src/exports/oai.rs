@@ -12,9 +12,11 @@ use crate::config::Config;
 use crate::content::facet::vocab_label;
 use crate::content::{Facet, Scenario};
 use crate::exports::lom::{self, XmlWriter};
-use crate::site::pages::{absolute_url, licence};
-use crate::site::{BuildInput, OutputFile};
-use crate::urls;
+use crate::publish::describe::{last_change, published};
+use crate::publish::urls;
+use crate::publish::urls::{absolute_url, has_base_url};
+use crate::publish::wording::licence;
+use crate::publish::{BuildInput, OutputFile};
 
 pub const FILE_NAME: &str = "oai.xml";
 
@@ -29,7 +31,7 @@ const SCHEMA_LOM: &str = "http://ltsc.ieee.org/xsd/lomv1.0/lom.xsd";
 
 /// Whether `oai.xml` is written: it needs `base_url` and `editeur.courriel`.
 pub fn enabled(config: &Config) -> bool {
-    lom::enabled(config) && contact(config).is_some()
+    has_base_url(config) && contact(config).is_some()
 }
 
 fn contact(config: &Config) -> Option<&str> {
@@ -66,10 +68,10 @@ pub fn repository(input: &BuildInput) -> Option<String> {
     let config = input.config;
     let admin = contact(config)?;
     let base = absolute_url(&config.base_url, FILE_NAME)?;
-    let scenarios: Vec<&Scenario> = lom::published(input).collect();
+    let scenarios: Vec<&Scenario> = published(input).collect();
     let earliest = scenarios
         .iter()
-        .map(|s| lom::last_change(s))
+        .map(|s| last_change(s))
         .min()
         .map(|d| d.format("%Y-%m-%d").to_string())
         .unwrap_or_else(|| "1970-01-01".to_string());
@@ -139,7 +141,7 @@ fn record(
     w.element(
         "oai:datestamp",
         &[],
-        &lom::last_change(scenario).format("%Y-%m-%d").to_string(),
+        &last_change(scenario).format("%Y-%m-%d").to_string(),
     );
     w.close();
     w.open("oai:metadata", &[]);

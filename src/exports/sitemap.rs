@@ -8,9 +8,10 @@ use chrono::NaiveDate;
 
 use crate::content::facet::all_facet_values;
 use crate::content::Scenario;
-use crate::site::pages::absolute_url;
-use crate::site::{BuildInput, OutputFile};
-use crate::urls;
+use crate::publish::describe::last_change;
+use crate::publish::urls;
+use crate::publish::urls::absolute_url;
+use crate::publish::{BuildInput, OutputFile};
 
 /// Most addresses a single sitemap file may hold (sitemaps.org).
 pub const MAX_URLS: usize = 50_000;
@@ -36,17 +37,12 @@ pub fn files(input: &BuildInput) -> Vec<OutputFile> {
     files
 }
 
-/// Last change of a scenario: its update date, or its publication date.
-pub fn scenario_lastmod(scenario: &Scenario) -> NaiveDate {
-    scenario.meta.mise_a_jour.unwrap_or(scenario.meta.date)
-}
-
 /// Every HTML page the renderer produces (except the 404 page), in a fixed order. Listings
 /// are dated by the newest change among their scenarios; free pages and the search page have
 /// no date.
 pub fn html_pages(input: &BuildInput) -> Vec<PageEntry> {
     let scenarios = &input.content.scenarios;
-    let newest = |members: &mut dyn Iterator<Item = &Scenario>| members.map(scenario_lastmod).max();
+    let newest = |members: &mut dyn Iterator<Item = &Scenario>| members.map(last_change).max();
     let per_page = input.config.scenarios_par_page.max(1);
     let mut pages = Vec::new();
     let site_lastmod = newest(&mut scenarios.iter().map(|s| s.as_ref()));
@@ -66,7 +62,7 @@ pub fn html_pages(input: &BuildInput) -> Vec<PageEntry> {
             .iter()
             .flat_map(|v| v.members.iter())
             .filter_map(|&i| scenarios.get(i))
-            .map(|s| scenario_lastmod(s))
+            .map(|s| last_change(s))
             .max();
         pages.push(PageEntry {
             path: urls::facet_index(facet),
@@ -106,7 +102,7 @@ pub fn html_pages(input: &BuildInput) -> Vec<PageEntry> {
     for scenario in scenarios.iter().filter(|s| !s.is_harvested()) {
         pages.push(PageEntry {
             path: urls::scenario(&scenario.slug),
-            lastmod: Some(scenario_lastmod(scenario)),
+            lastmod: Some(last_change(scenario)),
         });
     }
     pages

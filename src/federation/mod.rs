@@ -22,14 +22,13 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::config::{Config, SourceLocation};
+use crate::config::{Config, SourceLocation, CACHE_DIR};
 use crate::content::{Scenario, SiteContent};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::site::build::CACHE_DIR;
-use crate::site::pages::{absolute_url, academy_name};
-use crate::text::{fold, slugify};
-use crate::urls;
-use crate::vocab::{VocabName, Vocabularies};
+use crate::publish::urls;
+use crate::publish::urls::absolute_url;
+use crate::text::slugify;
+use crate::vocab::Vocabularies;
 
 /// Folder of the harvested catalogues, under the cache folder.
 pub const HARVEST_DIR: &str = "moisson";
@@ -479,30 +478,12 @@ fn demote_tools(scenario: &mut Scenario, without_page: &HashSet<String>) -> Vec<
     moved
 }
 
-/// The visible mark of a harvested scenario: « Sur le site de l'académie de Lyon ».
-pub fn marker(vocabs: &Vocabularies, scenario: &Scenario) -> Option<String> {
-    scenario.origine.as_ref()?;
-    let label = vocabs
-        .get(VocabName::Academies)
-        .label(&scenario.meta.academie)
-        .to_string();
-    let name = academy_name(&label);
-    let mut chars = name.chars();
-    let lowered: String = match chars.next() {
-        Some(first) => first.to_lowercase().chain(chars).collect(),
-        None => String::new(),
-    };
-    if fold(&name).starts_with("region") {
-        Some(format!("Sur le site de la {lowered}"))
-    } else {
-        Some(format!("Sur le site de l'{lowered}"))
-    }
-}
-
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
     use crate::content::Origine;
+    use crate::publish::wording::marker;
+    use crate::vocab::VocabName;
 
     pub use crate::testing::assert_french;
 

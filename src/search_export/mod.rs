@@ -143,7 +143,7 @@ pub fn export_to(
         version: FORMAT_VERSION,
         documents: order.len(),
         fiches_par_fichier: RECORDS_PER_FILE,
-        adresse: crate::urls::scenario("{slug}"),
+        adresse: crate::publish::urls::scenario("{slug}"),
         termes: boundaries,
         dictionnaires: dictionaries.into_iter().map(|(c, _)| c).collect(),
         prefixe: Prefix {

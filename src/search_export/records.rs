@@ -138,7 +138,7 @@ fn record(
         disciplines: values(Facet::Disciplines),
         niveaux: values(Facet::Niveaux),
         url: scenario.origine.as_ref().map(|o| o.url.clone()),
-        origine: crate::federation::marker(vocabs, scenario),
+        origine: crate::publish::wording::marker(vocabs, scenario),
     }
 }
 

@@ -7,24 +7,23 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::Config;
+use crate::config::{Config, CACHE_DIR};
 use crate::content::{self, Facet, Loaded, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::federation;
 use crate::index::{IndexDoc, SearchIndex};
 use crate::markdown::{self, Rendered};
+use crate::pages;
+use crate::publish::urls;
+use crate::publish::BuildInput;
 use crate::render::Theme;
 use crate::search_export;
 use crate::site::cache;
 use crate::site::destination;
 use crate::site::links::{slash_path, LinkTable};
 use crate::site::output::{self, Staging};
-use crate::site::{pages, BuildInput};
-use crate::urls;
 use crate::vocab::Vocabularies;
 
-/// Where the tantivy index is kept, under the site root (git-ignored).
-pub const CACHE_DIR: &str = ".vitrine-cache";
 pub const RELATED_COUNT: usize = 4;
 
 #[derive(Debug, Clone)]

@@ -10,7 +10,7 @@ use crate::content::discover::CONTENT_DIR;
 use crate::content::SiteContent;
 use crate::diagnostics::closest;
 use crate::markdown::{LinkKind, LinkResolver, LinkTarget};
-use crate::urls;
+use crate::publish::urls;
 
 /// What every link can point to: built once per build, shared by all pages.
 pub struct LinkTable {

@@ -18,13 +18,13 @@ use std::sync::{Arc, Mutex, OnceLock};
 
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::Diagnostic;
+use crate::pages::{Plan, SitePages};
+use crate::publish::urls;
+use crate::publish::{BuildInput, OutputFile};
 use crate::render::Theme;
 use crate::search_export;
 use crate::site::build::{self, BuildOptions, Caches, Prepared, Silent};
 use crate::site::links::slash_path;
-use crate::site::pages::{Plan, SitePages};
-use crate::site::{BuildInput, OutputFile};
-use crate::urls;
 
 /// Folder of the preview's index, under the cache folder.
 const PREVIEW_INDEX_DIR: &str = "index-apercu";
@@ -269,7 +269,7 @@ impl Session {
         let dir = self
             .options
             .root
-            .join(build::CACHE_DIR)
+            .join(crate::config::CACHE_DIR)
             .join(PREVIEW_INDEX_DIR);
         let index =
             build::search_index_in(&self.options.root, &dir, prepared).map_err(|d| vec![d])?;

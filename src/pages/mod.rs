@@ -1,28 +1,42 @@
 //! The HTML pages of the site. Each page is a theme template filled with a context computed
 //! here: labels, dates, counts and links are prepared in Rust so that templates stay simple.
 
+pub mod dashboard;
+pub mod jsonld;
+mod listings;
+mod scenario;
+mod standalone;
+mod wording;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
-use chrono::{Datelike, NaiveDate};
+use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::facet::{all_facet_values, vocab_label, FacetValue};
 use crate::content::{Facet, Page, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
-use crate::exports::{feeds, jsonld};
 use crate::markdown::TocEntry;
+use crate::publish::describe::{picture, Picture};
+use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, SITE_FEED};
+use crate::publish::wording::{
+    academy_name, capitalize, facet_value_title, licence, scenario_count,
+};
+use crate::publish::{BuildInput, FileSink, OutputFile};
 use crate::render::Theme;
-use crate::site::dashboard::{self, DashboardView, Scope};
-use crate::site::{BuildInput, FileSink, OutputFile};
-use crate::text::fold;
-use crate::urls;
+use dashboard::{DashboardView, Scope};
+use listings::*;
+use scenario::scenario_job;
+use standalone::*;
+use wording::count_noun;
+pub use wording::long_date;
 
 /// Renders every HTML page of the site, sorted by output path.
 pub fn render_pages(input: &BuildInput, theme: &Theme) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    crate::site::collect_sorted(|sink| render_pages_to(input, theme, sink))
+    crate::publish::collect_sorted(|sink| render_pages_to(input, theme, sink))
 }
 
 /// Renders every page and hands each one to `sink` as soon as it is ready, so a large site
@@ -429,19 +443,6 @@ impl Linker {
     }
 }
 
-/// Absolute address of a site path, when the site declares its public address.
-pub(crate) fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
-    if base_url.is_empty() {
-        return None;
-    }
-    let mut base = url::Url::parse(base_url).ok()?;
-    if !base.path().ends_with('/') {
-        let path = format!("{}/", base.path());
-        base.set_path(&path);
-    }
-    base.join(site_path).ok().map(String::from)
-}
-
 fn is_external(href: &str) -> bool {
     href.starts_with("http://") || href.starts_with("https://")
 }
@@ -660,10 +661,10 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
     );
     // Feeds exist only with a public address (see `exports::feeds`).
     let mut flux = Vec::new();
-    if feeds::enabled(config) {
+    if has_base_url(config) {
         flux.push(FeedLink {
             titre: format!("{} (flux Atom)", config.titre),
-            href: link(feeds::SITE_FEED),
+            href: link(SITE_FEED),
         });
         if let Some((titre, path)) = &frame.flux {
             flux.push(FeedLink {
@@ -750,7 +751,7 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
         titre: meta.titre.clone(),
         href,
         externe: scenario.is_harvested(),
-        origine: crate::federation::marker(site.input.vocabs, scenario),
+        origine: crate::publish::wording::marker(site.input.vocabs, scenario),
         resume: meta.resume.clone(),
         date: long_date(meta.date),
         date_iso: meta.date.to_string(),
@@ -765,15 +766,10 @@ fn cards(site: &Site, linker: &Linker, indices: &[usize]) -> Vec<Card> {
 
 /// The picture of a scenario: an external address as is, or a file of its bundle.
 fn vignette_src(linker: &Linker, scenario: &Scenario) -> Option<String> {
-    let vignette = scenario.meta.vignette.as_deref()?.trim();
-    if vignette.is_empty() {
-        None
-    } else if is_external(vignette) {
-        Some(vignette.to_string())
-    } else {
-        let file = vignette.trim_start_matches("./");
-        Some(linker.href(&urls::scenario_file(&scenario.slug, file)))
-    }
+    Some(match picture(scenario)? {
+        Picture::External(url) => url,
+        Picture::File(path) => linker.href(&path),
+    })
 }
 
 fn facet_links(site: &Site, linker: &Linker) -> Vec<FacetLink> {
@@ -785,825 +781,6 @@ fn facet_links(site: &Site, linker: &Linker) -> Vec<FacetLink> {
             detail: count_noun(*facet, values.len()),
         })
         .collect()
-}
-
-// ---------------------------------------------------------------------------------------------
-// Pages.
-
-fn home_job(site: &Site) -> Job {
-    let frame = Frame::new(urls::home(), site.input.config.titre.clone());
-    let (mut job, linker) = job(site, frame, "accueil.html");
-    let count = site
-        .input
-        .config
-        .scenarios_accueil
-        .min(site.scenarios().len());
-    let newest: Vec<usize> = (0..count).collect();
-    let ctx = &mut job.context;
-    let presentation = site
-        .input
-        .pages_html
-        .get("")
-        .map(|r| r.html.as_str())
-        .unwrap_or("");
-    ctx.insert("presentation", presentation);
-    ctx.insert("cartes", &cards(site, &linker, &newest));
-    ctx.insert("detail_scenarios", &scenario_count(site.scenarios().len()));
-    ctx.insert("facettes", &facet_links(site, &linker));
-    job
-}
-
-fn search_job(site: &Site) -> Job {
-    let frame = Frame::new(urls::search(), "Rechercher un scénario".to_string());
-    let (mut job, linker) = job(site, frame, "recherche.html");
-    job.context.insert("facettes", &facet_links(site, &linker));
-    job.context
-        .insert("detail_scenarios", &scenario_count(site.scenarios().len()));
-    job
-}
-
-const DASHBOARD_TITLE: &str = "Tableau de bord";
-
-/// The counts of the scenarios of the build (drafts too when `--drafts` shows them, as the
-/// listings do).
-fn dashboard_job(site: &Site) -> Job {
-    let frame = Frame::new(urls::dashboard(), DASHBOARD_TITLE.to_string()).description(Some(
-        "Nombre de scénarios par discipline, niveau, cycle, académie, compétence numérique et année."
-            .to_string(),
-    ));
-    let (mut job, linker) = job(site, frame, "tableau-de-bord.html");
-    let counts = dashboard::compute(
-        site.scenarios().iter().map(|s| s.as_ref()),
-        site.input.vocabs,
-        Scope::Site,
-    );
-    job.context.insert("titre", DASHBOARD_TITLE);
-    job.context.insert(
-        "tableau_de_bord",
-        &dashboard::view(&counts, &|p| linker.href(p)),
-    );
-    job
-}
-
-fn not_found_job(site: &Site) -> Job {
-    let mut frame = Frame::new(NOT_FOUND_PATH.to_string(), "Page introuvable".to_string());
-    frame.linker = Linker::absolute(site.input.config.base_path());
-    job(site, frame, "404.html").0
-}
-
-fn free_page_job(site: &Site, page: &Page) -> Job {
-    let frame = Frame::new(urls::page(&page.slug), page.titre.clone())
-        .description(page.description.clone());
-    let (mut job, _) = job(site, frame, "page.html");
-    let body = site
-        .input
-        .pages_html
-        .get(&page.slug)
-        .map(|r| r.html.as_str())
-        .unwrap_or("");
-    job.context.insert("titre", &page.titre);
-    job.context.insert("corps", body);
-    job
-}
-
-/// One page of a paginated list of scenarios (all of them, or those of one facet value).
-struct Listing<'s> {
-    titre: String,
-    /// Every scenario of the list (indices), newest first.
-    members: &'s [usize],
-    number: usize,
-    path_of: &'s dyn Fn(usize) -> String,
-    fil: Vec<(&'s str, Option<String>)>,
-    sub_facets_title: Option<String>,
-    sub_facets: &'s dyn Fn(&Linker) -> Vec<SubFacet>,
-    /// Atom feed of the listing (title, site path), besides the site feed.
-    flux: Option<(String, String)>,
-    /// Dashboard section of the listing's first page (académies).
-    dashboard: &'s dyn Fn(&Linker) -> Option<DashboardSection>,
-}
-
-/// The dashboard of a subset of scenarios, shown on a listing page.
-#[derive(Serialize)]
-struct DashboardSection {
-    titre: String,
-    #[serde(flatten)]
-    vue: DashboardView,
-}
-
-fn listing_job(site: &Site, listing: &Listing) -> Job {
-    let per_page = site.per_page();
-    let pages = page_count(listing.members.len(), per_page);
-    let number = listing.number;
-    let titre = if number == 1 {
-        listing.titre.clone()
-    } else {
-        format!("{} (page {number})", listing.titre)
-    };
-    let mut frame = Frame::new((listing.path_of)(number), titre);
-    for (label, target) in &listing.fil {
-        frame = frame.crumb(label, target.clone());
-    }
-    frame.flux = listing.flux.clone();
-    let (mut job, linker) = job(site, frame, "liste.html");
-    let start = ((number - 1) * per_page).min(listing.members.len());
-    let end = (start + per_page).min(listing.members.len());
-    let mut decompte = scenario_count(listing.members.len());
-    if pages > 1 {
-        decompte.push_str(&format!(" — page {number} sur {pages}"));
-    }
-    let ctx = &mut job.context;
-    ctx.insert("titre", &listing.titre);
-    ctx.insert("intro", &None::<String>);
-    ctx.insert("decompte", &decompte);
-    ctx.insert(
-        "cartes",
-        &cards(site, &linker, &listing.members[start..end]),
-    );
-    ctx.insert(
-        "pagination",
-        &pagination(&linker, number, pages, listing.path_of),
-    );
-    ctx.insert("titre_sous_facettes", &listing.sub_facets_title);
-    ctx.insert("sous_facettes", &(listing.sub_facets)(&linker));
-    let section = if number == 1 {
-        (listing.dashboard)(&linker)
-    } else {
-        None
-    };
-    ctx.insert("tableau_de_bord", &section);
-    job
-}
-
-fn all_scenarios_job(site: &Site, number: usize) -> Job {
-    let all: Vec<usize> = (0..site.scenarios().len()).collect();
-    let listing = Listing {
-        titre: "Tous les scénarios".to_string(),
-        members: &all,
-        number,
-        path_of: &urls::scenarios_listing,
-        fil: Vec::new(),
-        sub_facets_title: None,
-        sub_facets: &|_| Vec::new(),
-        flux: None,
-        dashboard: &|_| None,
-    };
-    listing_job(site, &listing)
-}
-
-fn facet_index_job(site: &Site, facet: Facet, values: &[FacetValue]) -> Job {
-    let frame = Frame::new(urls::facet_index(facet), facet.title().to_string());
-    let (mut job, linker) = job(site, frame, "facette.html");
-    let counts: Vec<ValueCount> = values
-        .iter()
-        .map(|v| ValueCount {
-            libelle: v.label.clone(),
-            href: linker.href(&urls::facet_value(facet, &v.key, 1)),
-            nombre: v.members.len(),
-        })
-        .collect();
-    job.context.insert("titre", facet.title());
-    job.context.insert(
-        "decompte",
-        &format!(
-            "{}. Le nombre de scénarios est indiqué entre parenthèses.",
-            capitalize(&count_noun(facet, values.len()))
-        ),
-    );
-    job.context.insert("valeurs", &counts);
-    job
-}
-
-/// Page `number` of the listing of one facet value (`facet` and `value` index `site.facets`).
-fn facet_value_job(
-    site: &Site,
-    facet_index: usize,
-    value_index: usize,
-    number: usize,
-    counts: &SubsetCounts,
-) -> Job {
-    let (facet, values) = &site.facets[facet_index];
-    let facet = *facet;
-    let value = &values[value_index];
-    let key = value.key.clone();
-    let path_of = move |n: usize| urls::facet_value(facet, &key, n);
-    let sub_facets = |linker: &Linker| sub_facet_links(site, linker, facet, counts);
-    let is_academy = facet == Facet::Academies;
-    // « Académie de Lyon », « Académie d'Amiens », « Discipline : Mathématiques ».
-    let titre = feeds::facet_value_title(facet, &value.label);
-    let academy_dashboard = |linker: &Linker| {
-        if !is_academy {
-            return None;
-        }
-        let members = value.members.iter().map(|&i| site.scenarios()[i].as_ref());
-        let counts = dashboard::compute(members, site.input.vocabs, Scope::Academie);
-        Some(DashboardSection {
-            titre: format!("{DASHBOARD_TITLE} de l'académie"),
-            vue: dashboard::view(&counts, &|p| linker.href(p)),
-        })
-    };
-    let listing = Listing {
-        flux: feeds::facet_feed(facet, &value.key).map(|path| (titre.clone(), path)),
-        titre,
-        members: &value.members,
-        number,
-        path_of: &path_of,
-        fil: vec![(facet.title(), Some(urls::facet_index(facet)))],
-        sub_facets_title: Some(if is_academy {
-            "Productions de l'académie".to_string()
-        } else {
-            "Dans ces scénarios".to_string()
-        }),
-        sub_facets: &sub_facets,
-        dashboard: &academy_dashboard,
-    };
-    listing_job(site, &listing)
-}
-
-/// Counts of the other facets' values among a subset of scenarios, in facet and value order:
-/// (index in `site.facets`, [(value index, count)]).
-type SubsetCounts = Vec<(usize, Vec<(usize, usize)>)>;
-
-/// Per facet, per scenario: the indices of the facet's values the scenario has.
-fn value_indices(facets: &[(Facet, Vec<FacetValue>)], scenarios: usize) -> Vec<Vec<Vec<u32>>> {
-    facets
-        .iter()
-        .map(|(_, values)| {
-            let mut of_scenario: Vec<Vec<u32>> = vec![Vec::new(); scenarios];
-            for (v, value) in values.iter().enumerate() {
-                for &i in &value.members {
-                    of_scenario[i].push(v as u32);
-                }
-            }
-            of_scenario
-        })
-        .collect()
-}
-
-/// Computed once per listing (not per page): proportional to the subset's size.
-fn subset_counts(site: &Site, except_index: usize, value: &FacetValue) -> SubsetCounts {
-    site.facets
-        .iter()
-        .enumerate()
-        .filter(|(f, _)| *f != except_index)
-        .map(|(f, (_, values))| {
-            let mut counts = vec![0usize; values.len()];
-            for &i in &value.members {
-                for &v in &site.value_indices[f][i] {
-                    counts[v as usize] += 1;
-                }
-            }
-            let used: Vec<(usize, usize)> = counts
-                .into_iter()
-                .enumerate()
-                .filter(|(_, n)| *n > 0)
-                .collect();
-            (f, used)
-        })
-        .filter(|(_, used)| !used.is_empty())
-        .collect()
-}
-
-/// The subset counts as links from one page.
-fn sub_facet_links(
-    site: &Site,
-    linker: &Linker,
-    except: Facet,
-    counts: &SubsetCounts,
-) -> Vec<SubFacet> {
-    counts
-        .iter()
-        .map(|(f, used)| {
-            let (facet, values) = &site.facets[*f];
-            let titre = if except == Facet::Academies && *facet == Facet::Disciplines {
-                "Pôles de compétences".to_string()
-            } else {
-                facet.title().to_string()
-            };
-            let valeurs = used
-                .iter()
-                .map(|(v, nombre)| ValueCount {
-                    libelle: values[*v].label.clone(),
-                    href: linker.href(&urls::facet_value(*facet, &values[*v].key, 1)),
-                    nombre: *nombre,
-                })
-                .collect();
-            SubFacet { titre, valeurs }
-        })
-        .collect()
-}
-
-fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page).max(1)
-}
-
-fn pagination(
-    linker: &Linker,
-    current: usize,
-    pages: usize,
-    path_of: &dyn Fn(usize) -> String,
-) -> Option<Pagination> {
-    if pages <= 1 {
-        return None;
-    }
-    let href = |n: usize| linker.href(&path_of(n));
-    Some(Pagination {
-        precedente: (current > 1).then(|| href(current - 1)),
-        suivante: (current < pages).then(|| href(current + 1)),
-        pages: page_window(current, pages)
-            .into_iter()
-            .map(|numero| match numero {
-                Some(numero) => PageNumber {
-                    numero,
-                    href: href(numero),
-                    courante: numero == current,
-                    ellipse: false,
-                },
-                None => PageNumber {
-                    numero: 0,
-                    href: String::new(),
-                    courante: false,
-                    ellipse: true,
-                },
-            })
-            .collect(),
-    })
-}
-
-/// Pages shown in the pagination: the first, the last, and two on each side of the current
-/// one; `None` marks a gap. Listing every page of a 500-page listing would make each page
-/// heavy and make keyboard and screen reader users go through hundreds of links.
-fn page_window(current: usize, pages: usize) -> Vec<Option<usize>> {
-    const AROUND: usize = 2;
-    let low = current.saturating_sub(AROUND).max(1);
-    let high = (current + AROUND).min(pages);
-    let mut shown: Vec<usize> = vec![1];
-    shown.extend(low..=high);
-    shown.push(pages);
-    shown.sort_unstable();
-    shown.dedup();
-    let mut out: Vec<Option<usize>> = Vec::new();
-    let mut previous = 0;
-    for n in shown {
-        match n - previous {
-            1 => {}
-            // A gap of one page: show that page rather than an ellipsis standing for it.
-            2 => out.push(Some(previous + 1)),
-            _ => out.push(None),
-        }
-        out.push(Some(n));
-        previous = n;
-    }
-    out
-}
-
-// ---------------------------------------------------------------------------------------------
-// Scenario page.
-
-#[derive(Serialize)]
-struct ScenarioView<'a> {
-    titre: &'a str,
-    resume: &'a str,
-    brouillon: bool,
-    vignette: Option<Vignette>,
-    fiche: Vec<Line>,
-    sommaire: Vec<TocItem<'a>>,
-    corps: &'a str,
-    ressources: Vec<ResourceView>,
-    citation: String,
-}
-
-#[derive(Serialize)]
-struct Vignette {
-    src: String,
-    alt: String,
-}
-
-/// A term of the metadata card with its values.
-#[derive(Serialize)]
-struct Line {
-    terme: String,
-    valeurs: Vec<Value>,
-}
-
-/// A value of the metadata card: text, maybe a link, maybe a machine-readable date/duration.
-#[derive(Serialize)]
-struct Value {
-    texte: String,
-    href: Option<String>,
-    datetime: Option<String>,
-    externe: bool,
-}
-
-impl Value {
-    fn text(texte: String) -> Value {
-        Value {
-            texte,
-            href: None,
-            datetime: None,
-            externe: false,
-        }
-    }
-
-    fn link(texte: String, href: String) -> Value {
-        let externe = is_external(&href);
-        Value {
-            texte,
-            href: Some(href),
-            datetime: None,
-            externe,
-        }
-    }
-
-    fn time(texte: String, datetime: String) -> Value {
-        Value {
-            datetime: Some(datetime),
-            ..Value::text(texte)
-        }
-    }
-}
-
-#[derive(Serialize)]
-struct ResourceView {
-    titre: String,
-    href: String,
-    /// File name, for attachments.
-    fichier: Option<String>,
-    externe: bool,
-}
-
-/// A table of contents entry with its sub-sections (h3 under h2), for nested lists.
-#[derive(Serialize)]
-struct TocItem<'a> {
-    id: &'a str,
-    title: &'a str,
-    enfants: Vec<TocItem<'a>>,
-}
-
-/// Nests h3 entries under the preceding h2; an h3 before any h2 stays at the top level.
-fn nest_toc(toc: &[TocEntry]) -> Vec<TocItem<'_>> {
-    let mut items: Vec<TocItem> = Vec::new();
-    for entry in toc {
-        let item = TocItem {
-            id: &entry.id,
-            title: &entry.title,
-            enfants: Vec::new(),
-        };
-        match items.last_mut() {
-            Some(parent) if entry.level > 2 => parent.enfants.push(item),
-            _ => items.push(item),
-        }
-    }
-    items
-}
-
-fn scenario_job(site: &Site, index: usize) -> Job {
-    let scenario = &site.scenarios()[index];
-    let meta = &scenario.meta;
-    let path = urls::scenario(&scenario.slug);
-    let mut frame = Frame::new(path.clone(), meta.titre.clone())
-        .crumb("Scénarios", Some(urls::scenarios_listing(1)))
-        .description(Some(meta.resume.clone()));
-    frame.type_og = "article";
-    let (mut job, linker) = job(site, frame, "scenario.html");
-    let rendered = site.input.scenarios_html.get(&scenario.slug);
-    let toc: &[TocEntry] = match rendered {
-        Some(r) if r.toc.len() >= 2 => &r.toc,
-        _ => &[],
-    };
-    let view = ScenarioView {
-        titre: &meta.titre,
-        resume: &meta.resume,
-        brouillon: meta.brouillon,
-        vignette: vignette_src(&linker, scenario).map(|src| Vignette {
-            src,
-            alt: meta.vignette_alt.clone().unwrap_or_default(),
-        }),
-        fiche: metadata_lines(site, &linker, scenario),
-        sommaire: nest_toc(toc),
-        corps: rendered.map(|r| r.html.as_str()).unwrap_or(""),
-        ressources: resources(&linker, scenario),
-        citation: citation(site, scenario, &path),
-    };
-    let related: Vec<usize> = site
-        .input
-        .related
-        .get(&scenario.slug)
-        .map(|slugs| {
-            slugs
-                .iter()
-                .filter_map(|s| site.by_slug.get(s.as_str()).copied())
-                .filter(|&i| i != index)
-                .collect()
-        })
-        .unwrap_or_default();
-    job.context.insert("scenario", &view);
-    job.context
-        .insert("jsonld", &Some(jsonld::scenario(site.input, scenario)));
-    job.context
-        .insert("proches", &cards(site, &linker, &related));
-    job
-}
-
-/// The metadata card of a scenario, in reading order; empty fields are left out.
-fn metadata_lines(site: &Site, linker: &Linker, scenario: &Scenario) -> Vec<Line> {
-    let meta = &scenario.meta;
-    let mut lines = Vec::new();
-    let mut push = |singular: &str, plural: &str, valeurs: Vec<Value>| {
-        if !valeurs.is_empty() {
-            let terme = if valeurs.len() > 1 { plural } else { singular };
-            lines.push(Line {
-                terme: terme.to_string(),
-                valeurs,
-            });
-        }
-    };
-    let authors = meta
-        .auteurs
-        .iter()
-        .map(|a| Value::text(author_text(a)))
-        .collect();
-    push("Auteur", "Auteurs", authors);
-    let facet_line = |facet: Facet| -> Vec<Value> {
-        facet
-            .keys(meta)
-            .iter()
-            .filter(|k| !k.is_empty())
-            .map(|k| {
-                let href = linker.href(&urls::facet_value(facet, k, 1));
-                Value::link(vocab_label(site.input.vocabs, facet, k), href)
-            })
-            .collect()
-    };
-    push("Académie", "Académies", facet_line(Facet::Academies));
-    push("Discipline", "Disciplines", facet_line(Facet::Disciplines));
-    push("Niveau", "Niveaux", facet_line(Facet::Niveaux));
-    push("Cycle", "Cycles", facet_line(Facet::Cycles));
-    push("Type", "Types", facet_line(Facet::Types));
-    push("Modalité", "Modalités", facet_line(Facet::Modalites));
-    if let Some(duree) = &meta.duree {
-        push(
-            "Durée",
-            "Durée",
-            vec![Value::time(duree.affichage.clone(), duree.iso.clone())],
-        );
-    }
-    // Tools keep the author's spelling on the scenario page.
-    let tools = meta
-        .outils
-        .iter()
-        .filter_map(|tool| {
-            let slug = crate::text::slugify(tool);
-            (!slug.is_empty()).then(|| {
-                Value::link(
-                    tool.clone(),
-                    linker.href(&urls::facet_value(Facet::Outils, &slug, 1)),
-                )
-            })
-        })
-        .collect();
-    push("Outil numérique", "Outils numériques", tools);
-    push(
-        "Compétence numérique (CRCN)",
-        "Compétences numériques (CRCN)",
-        facet_line(Facet::CompetencesNumeriques),
-    );
-    let keywords = meta
-        .mots_cles
-        .iter()
-        .map(|k| Value::text(k.clone()))
-        .collect();
-    push("Mot-clé", "Mots-clés", keywords);
-    push(
-        "Publié le",
-        "Publié le",
-        vec![Value::time(long_date(meta.date), meta.date.to_string())],
-    );
-    if let Some(update) = meta.mise_a_jour {
-        push(
-            "Mis à jour le",
-            "Mis à jour le",
-            vec![Value::time(long_date(update), update.to_string())],
-        );
-    }
-    let licence_id = if meta.licence.is_empty() {
-        &site.input.config.licence
-    } else {
-        &meta.licence
-    };
-    let (name, url) = licence(licence_id);
-    let licence_value = match url {
-        Some(url) => Value::link(name, url),
-        None => Value::text(name),
-    };
-    push("Licence", "Licence", vec![licence_value]);
-    if let Some(source) = meta.url_source.as_deref().filter(|s| !s.is_empty()) {
-        let value = if is_external(source) {
-            Value::link(source.to_string(), source.to_string())
-        } else {
-            Value::text(source.to_string())
-        };
-        push("Source", "Source", vec![value]);
-    }
-    lines
-}
-
-fn author_text(author: &crate::content::Auteur) -> String {
-    let mut parts = vec![author.nom.as_str()];
-    parts.extend(author.fonction.as_deref().filter(|s| !s.is_empty()));
-    parts.extend(author.etablissement.as_deref().filter(|s| !s.is_empty()));
-    parts.join(", ")
-}
-
-fn resources(linker: &Linker, scenario: &Scenario) -> Vec<ResourceView> {
-    scenario
-        .meta
-        .ressources
-        .iter()
-        .filter_map(|r| {
-            if let Some(file) = r.fichier.as_deref().filter(|f| !f.is_empty()) {
-                let file = file.trim_start_matches("./");
-                let name = file.rsplit('/').next().unwrap_or(file).to_string();
-                Some(ResourceView {
-                    titre: r.titre.clone(),
-                    href: linker.href(&urls::scenario_file(&scenario.slug, file)),
-                    fichier: Some(name),
-                    externe: false,
-                })
-            } else {
-                r.url
-                    .as_deref()
-                    .filter(|u| !u.is_empty())
-                    .map(|url| ResourceView {
-                        titre: r.titre.clone(),
-                        href: url.to_string(),
-                        fichier: None,
-                        externe: is_external(url),
-                    })
-            }
-        })
-        .collect()
-}
-
-/// « Auteurs (année). Titre. Académie de X. Site. Adresse »
-fn citation(site: &Site, scenario: &Scenario, path: &str) -> String {
-    let meta = &scenario.meta;
-    let config = site.input.config;
-    let authors: Vec<&str> = meta.auteurs.iter().map(|a| a.nom.as_str()).collect();
-    let mut parts = Vec::new();
-    let year = meta.date.year();
-    if authors.is_empty() {
-        parts.push(format!("({year})."));
-    } else {
-        parts.push(format!("{} ({year}).", authors.join(", ")));
-    }
-    parts.push(sentence(&meta.titre));
-    if !meta.academie.is_empty() {
-        let label = vocab_label(site.input.vocabs, Facet::Academies, &meta.academie);
-        parts.push(sentence(&academy_name(&label)));
-    }
-    parts.push(sentence(&config.titre));
-    // A site path means nothing outside the site: without base_url, no address.
-    if let Some(url) = absolute_url(&config.base_url, path) {
-        parts.push(url);
-    }
-    parts.join(" ")
-}
-
-/// Ends a citation part with a full stop unless it already ends with punctuation.
-fn sentence(text: &str) -> String {
-    let text = text.trim();
-    if text.ends_with(['.', '?', '!', '…']) {
-        text.to_string()
-    } else {
-        format!("{text}.")
-    }
-}
-
-/// « Académie de Lyon », « Académie d'Orléans-Tours », or the label if it already says so.
-pub(crate) fn academy_name(label: &str) -> String {
-    let folded = fold(label);
-    if folded.starts_with("academie") || folded.starts_with("region academique") {
-        label.to_string()
-    } else if folded.starts_with(['a', 'e', 'i', 'o', 'u', 'y']) {
-        format!("Académie d'{label}")
-    } else {
-        format!("Académie de {label}")
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// French formatting.
-
-const MONTHS: [&str; 12] = [
-    "janvier",
-    "février",
-    "mars",
-    "avril",
-    "mai",
-    "juin",
-    "juillet",
-    "août",
-    "septembre",
-    "octobre",
-    "novembre",
-    "décembre",
-];
-
-/// « 12 mars 2025 », « 1er avril 2024 ».
-pub fn long_date(date: NaiveDate) -> String {
-    let day = date.day();
-    let day = if day == 1 {
-        "1er".to_string()
-    } else {
-        day.to_string()
-    };
-    format!("{day} {} {}", MONTHS[date.month0() as usize], date.year())
-}
-
-/// French name and address of a licence from its SPDX identifier; unknown ones as written.
-pub fn licence(id: &str) -> (String, Option<String>) {
-    let upper = id.trim().to_ascii_uppercase();
-    match upper.as_str() {
-        "CC0-1.0" => {
-            return (
-                "CC0 1.0 Universel (dédié au domaine public)".to_string(),
-                Some("https://creativecommons.org/publicdomain/zero/1.0/deed.fr".to_string()),
-            )
-        }
-        "ETALAB-2.0" | "LO-2.0" => {
-            return (
-                "Licence Ouverte 2.0 (Etalab)".to_string(),
-                Some("https://www.etalab.gouv.fr/licence-ouverte-open-licence/".to_string()),
-            )
-        }
-        _ => {}
-    }
-    creative_commons(&upper).unwrap_or_else(|| (id.to_string(), None))
-}
-
-/// `CC-BY-NC-SA-4.0` and the like, any version.
-fn creative_commons(upper: &str) -> Option<(String, Option<String>)> {
-    let rest = upper.strip_prefix("CC-BY")?;
-    let (elements, version) = rest
-        .rsplit_once('-')
-        .unwrap_or(("", rest.trim_start_matches('-')));
-    if version.is_empty() || !version.chars().all(|c| c.is_ascii_digit() || c == '.') {
-        return None;
-    }
-    let mut name = "Creative Commons Attribution".to_string();
-    let mut code = vec!["BY"];
-    for element in elements.split('-').filter(|e| !e.is_empty()) {
-        let (label, short) = match element {
-            "NC" => (" – Pas d'utilisation commerciale", "NC"),
-            "SA" => (" – Partage dans les mêmes conditions", "SA"),
-            "ND" => (" – Pas de modification", "ND"),
-            _ => return None,
-        };
-        name.push_str(label);
-        code.push(short);
-    }
-    let short = code.join("-");
-    name.push_str(&format!(" {version} (CC {short} {version})"));
-    let url = format!(
-        "https://creativecommons.org/licenses/{}/{version}/deed.fr",
-        short.to_ascii_lowercase()
-    );
-    Some((name, Some(url)))
-}
-
-fn scenario_count(n: usize) -> String {
-    match n {
-        0 => "aucun scénario".to_string(),
-        1 => "1 scénario".to_string(),
-        _ => format!("{n} scénarios"),
-    }
-}
-
-/// « 3 disciplines », « 1 niveau »…
-fn count_noun(facet: Facet, n: usize) -> String {
-    let (singular, plural, none) = match facet {
-        Facet::Disciplines => ("discipline", "disciplines", "aucune"),
-        Facet::Niveaux => ("niveau", "niveaux", "aucun"),
-        Facet::Cycles => ("cycle", "cycles", "aucun"),
-        Facet::Academies => ("académie", "académies", "aucune"),
-        Facet::Types => ("type", "types", "aucun"),
-        Facet::Modalites => ("modalité", "modalités", "aucune"),
-        Facet::CompetencesNumeriques => ("compétence", "compétences", "aucune"),
-        Facet::Outils => ("outil", "outils", "aucun"),
-    };
-    match n {
-        0 => format!("{none} {singular}"),
-        1 => format!("1 {singular}"),
-        _ => format!("{n} {plural}"),
-    }
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]
@@ -1630,6 +807,7 @@ mod tests {
     use crate::content::{Auteur, Duree, Metadata, Ressource, SiteContent};
     use crate::markdown::Rendered;
     use crate::vocab::{Entry, VocabName, Vocabularies};
+    use chrono::NaiveDate;
     use std::collections::BTreeSet;
     use std::path::Path;
 
@@ -2326,51 +1504,5 @@ mod tests {
         assert_eq!(long_date(date(2025, 3, 12)), "12 mars 2025");
         assert_eq!(long_date(date(2024, 8, 1)), "1er août 2024");
         assert_eq!(long_date(date(2023, 12, 31)), "31 décembre 2023");
-    }
-
-    #[test]
-    fn licences_have_french_names_and_links() {
-        let (name, url) = licence("CC-BY-NC-SA-4.0");
-        assert_eq!(
-            name,
-            "Creative Commons Attribution – Pas d'utilisation commerciale – Partage dans les mêmes conditions 4.0 (CC BY-NC-SA 4.0)"
-        );
-        assert_eq!(
-            url.as_deref(),
-            Some("https://creativecommons.org/licenses/by-nc-sa/4.0/deed.fr")
-        );
-        assert_eq!(
-            licence("CC-BY-4.0").1.as_deref(),
-            Some("https://creativecommons.org/licenses/by/4.0/deed.fr")
-        );
-        assert_eq!(
-            licence("cc-by-sa-3.0").1.as_deref(),
-            Some("https://creativecommons.org/licenses/by-sa/3.0/deed.fr")
-        );
-        assert!(licence("Etalab-2.0").0.contains("Licence Ouverte 2.0"));
-        assert!(licence("LO-2.0").1.is_some());
-        assert!(licence("CC0-1.0").1.is_some());
-        assert_eq!(licence("Maison"), ("Maison".to_string(), None));
-        assert_eq!(licence("CC-BY-XX-4.0"), ("CC-BY-XX-4.0".to_string(), None));
-    }
-
-    #[test]
-    fn academy_names_elide_before_vowels() {
-        assert_eq!(academy_name("Lyon"), "Académie de Lyon");
-        assert_eq!(academy_name("Orléans-Tours"), "Académie d'Orléans-Tours");
-        assert_eq!(academy_name("Académie de Paris"), "Académie de Paris");
-    }
-
-    #[test]
-    fn absolute_urls_need_a_base_url() {
-        assert_eq!(absolute_url("", "scenarios/a/"), None);
-        assert_eq!(
-            absolute_url("https://x.fr/vitrine", "scenarios/a/").as_deref(),
-            Some("https://x.fr/vitrine/scenarios/a/")
-        );
-        assert_eq!(
-            absolute_url("https://x.fr", "").as_deref(),
-            Some("https://x.fr/")
-        );
     }
 }

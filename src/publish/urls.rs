@@ -4,6 +4,7 @@
 //! under any sub-path (`https://www.ac-exemple.fr/vitrine/`) and from a copied folder. Paths
 //! here are "site paths": relative to the output root, `/`-separated, directories ending in `/`.
 
+use crate::config::Config;
 use crate::content::Facet;
 
 pub fn home() -> String {
@@ -80,6 +81,38 @@ pub fn relative(from: &str, to: &str) -> String {
     }
 }
 
+/// Absolute address of a site path, when the site declares its public address.
+pub fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
+    if base_url.is_empty() {
+        return None;
+    }
+    let mut base = url::Url::parse(base_url).ok()?;
+    if !base.path().ends_with('/') {
+        let path = format!("{}/", base.path());
+        base.set_path(&path);
+    }
+    base.join(site_path).ok().map(String::from)
+}
+
+/// Site path of the whole-site feed.
+pub const SITE_FEED: &str = "flux.xml";
+
+/// Facets that get one feed per value.
+pub const FEED_FACETS: [Facet; 3] = [Facet::Disciplines, Facet::Academies, Facet::Niveaux];
+
+/// Whether the site declares its public address: feeds, the sitemap, ScoLOMFR records and
+/// the OAI repository need absolute addresses and exist only then.
+pub fn has_base_url(config: &Config) -> bool {
+    !config.base_url.is_empty()
+}
+
+/// Site path of the feed of a facet value, for the facets that have feeds.
+pub fn facet_feed(facet: Facet, key: &str) -> Option<String> {
+    FEED_FACETS
+        .contains(&facet)
+        .then(|| format!("{}flux.xml", facet_value(facet, key, 1)))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -104,5 +137,18 @@ mod tests {
         assert_eq!(output_file(""), "index.html");
         assert_eq!(output_file("scenarios/a/"), "scenarios/a/index.html");
         assert_eq!(output_file("404.html"), "404.html");
+    }
+
+    #[test]
+    fn absolute_urls_need_a_base_url() {
+        assert_eq!(absolute_url("", "scenarios/a/"), None);
+        assert_eq!(
+            absolute_url("https://x.fr/vitrine", "scenarios/a/").as_deref(),
+            Some("https://x.fr/vitrine/scenarios/a/")
+        );
+        assert_eq!(
+            absolute_url("https://x.fr", "").as_deref(),
+            Some("https://x.fr/")
+        );
     }
 }

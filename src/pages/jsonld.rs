@@ -5,11 +5,11 @@
 use serde_json::{json, Map, Value};
 
 use crate::content::{Facet, Scenario};
-use crate::exports::catalogue::{licence_of, terms, vignette_url, Term};
-use crate::exports::sitemap::scenario_lastmod;
-use crate::site::pages::{absolute_url, academy_name};
-use crate::site::BuildInput;
-use crate::urls;
+use crate::publish::describe::{last_change, licence_of, terms, vignette_url, Term};
+use crate::publish::urls;
+use crate::publish::urls::absolute_url;
+use crate::publish::wording::academy_name;
+use crate::publish::BuildInput;
 
 /// The JSON-LD of a scenario, ready to be the text of a
 /// `<script type="application/ld+json">` element.
@@ -38,10 +38,7 @@ pub fn scenario(input: &BuildInput, scenario: &Scenario) -> String {
     put("description", json!(meta.resume));
     put("inLanguage", json!("fr"));
     put("datePublished", json!(meta.date.to_string()));
-    put(
-        "dateModified",
-        json!(scenario_lastmod(scenario).to_string()),
-    );
+    put("dateModified", json!(last_change(scenario).to_string()));
     let defined = |facet: Facet| -> Value {
         Value::Array(
             terms(vocabs, facet, scenario)

@@ -12,8 +12,9 @@ use serde::Serialize;
 
 use crate::content::facet::{unique_keys, vocab_label};
 use crate::content::{Facet, Scenario};
+use crate::publish::urls;
+use crate::publish::wording::{capitalize, scenario_count};
 use crate::text::fold;
-use crate::urls;
 use crate::vocab::Vocabularies;
 
 /// Which scenarios a dashboard describes: the académie chart only makes sense site-wide.
@@ -417,14 +418,6 @@ fn wrap(label: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn scenario_count(n: usize) -> String {
-    match n {
-        0 => "aucun scénario".to_string(),
-        1 => "1 scénario".to_string(),
-        _ => format!("{n} scénarios"),
-    }
-}
-
 fn plural(n: usize, singular: &str, plural: &str) -> String {
     if n > 1 {
         format!("{n} {plural}")
@@ -468,14 +461,6 @@ fn summary(dashboard: &Dashboard) -> String {
     }
     text.push('.');
     text
-}
-
-fn capitalize(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
 }
 
 #[cfg(test)]

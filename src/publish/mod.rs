@@ -1,0 +1,59 @@
+//! What every output shares, without rendering anything: the build input handed to each
+//! output, the output file and the sink it goes to, addresses ([`urls`]), the French wording
+//! several outputs print ([`wording`]) and the facts about a scenario several outputs state
+//! ([`describe`]). Pages, exports and the search bundle read this layer, never each other.
+
+pub mod describe;
+pub mod urls;
+pub mod wording;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::content::SiteContent;
+use crate::diagnostics::Diagnostic;
+use crate::markdown::Rendered;
+use crate::vocab::Vocabularies;
+
+/// Everything the page renderer needs, computed by the earlier stages.
+pub struct BuildInput<'a> {
+    pub config: &'a Config,
+    pub vocabs: &'a Vocabularies,
+    pub content: &'a SiteContent,
+    /// Rendered Markdown of each scenario, by slug. The links inside are relative to the
+    /// scenario page (`scenarios/<slug>/`).
+    pub scenarios_html: &'a BTreeMap<String, Arc<Rendered>>,
+    /// Rendered Markdown of each free page, by slug, relative to `<slug>/`; the home text under `""`
+    /// (relative to the root).
+    pub pages_html: &'a BTreeMap<String, Rendered>,
+    /// Related scenarios (slug → up to 4 slugs, most similar first).
+    pub related: &'a BTreeMap<String, Vec<String>>,
+}
+
+/// One file of the output, path relative to the output root (`/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// Where a stage hands each output file as soon as it is made (written by `build`, kept by
+/// `vitrine serve` and the tests), so that a large site is never held in memory at once.
+pub type FileSink<'a> = dyn Fn(OutputFile) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Runs `produce` with a sink that keeps every file, and returns them sorted by path.
+pub fn collect_sorted(
+    produce: impl FnOnce(&FileSink) -> Result<usize, Vec<Diagnostic>>,
+) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    let files = std::sync::Mutex::new(Vec::new());
+    produce(&|file| {
+        if let Ok(mut files) = files.lock() {
+            files.push(file);
+        }
+        Ok(())
+    })?;
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
