@@ -14,7 +14,6 @@ use crate::index::Query;
 use crate::publish::wording::capitalize;
 use crate::serve;
 use crate::site::{self, BuildOptions, Progress, Silent};
-use crate::vocab::VocabName;
 
 /// Every `println!`, `print!`, `eprintln!` and `eprint!` of this module goes through
 /// [`write_or_end`] (these macros shadow the standard ones): when the reader of our output went
@@ -624,16 +623,16 @@ fn search(args: SearchArgs) -> ExitCode {
     };
     let mut filters = Vec::new();
     let groups = [
-        (
-            Facet::Disciplines,
-            VocabName::Disciplines,
-            &args.disciplines,
-        ),
-        (Facet::Niveaux, VocabName::Niveaux, &args.niveaux),
-        (Facet::Cycles, VocabName::Cycles, &args.cycles),
-        (Facet::Academies, VocabName::Academies, &args.academies),
+        (Facet::Disciplines, &args.disciplines),
+        (Facet::Niveaux, &args.niveaux),
+        (Facet::Cycles, &args.cycles),
+        (Facet::Academies, &args.academies),
     ];
-    for (facet, name, values) in groups {
+    for (facet, values) in groups {
+        // These four filters are vocabulary facets.
+        let Some(name) = facet.vocab() else {
+            continue;
+        };
         let vocab = prepared.vocabs.get(name);
         for value in values {
             match vocab.resolve(value) {
