@@ -147,3 +147,43 @@ impl SiteContent {
         }
     }
 }
+
+#[cfg(test)]
+impl Scenario {
+    /// A valid scenario for unit tests (`content/scenarios/<slug>.md`, mathematics, 5e, Lyon,
+    /// 1 March 2025, nothing optional): each test sets what it is about.
+    pub fn example(slug: &str) -> Scenario {
+        Scenario {
+            slug: slug.to_string(),
+            source: PathBuf::from(format!("content/scenarios/{slug}.md")),
+            bundle_dir: None,
+            bundle_files: Vec::new(),
+            meta: Metadata {
+                titre: "Titre".to_string(),
+                resume: "Résumé.".to_string(),
+                date: NaiveDate::from_ymd_opt(2025, 3, 1).expect("date"),
+                mise_a_jour: None,
+                auteurs: Vec::new(),
+                academie: "ac-lyon".to_string(),
+                disciplines: vec!["mathematiques".to_string()],
+                niveaux: vec!["5e".to_string()],
+                cycles: vec!["cycle-4".to_string()],
+                types: Vec::new(),
+                modalites: Vec::new(),
+                duree: None,
+                outils: Vec::new(),
+                competences_numeriques: Vec::new(),
+                mots_cles: Vec::new(),
+                licence: String::new(),
+                vignette: None,
+                vignette_alt: None,
+                ressources: Vec::new(),
+                url_source: None,
+                brouillon: false,
+            },
+            body: String::new(),
+            body_line: 1,
+            origine: None,
+        }
+    }
+}

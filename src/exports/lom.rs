@@ -529,7 +529,7 @@ pub(crate) mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::content::{Duree, Metadata};
+    use crate::content::Duree;
 
     /// Parses the document with quick-xml and returns the text of every `name` element.
     pub(crate) fn texts_of(xml: &str, name: &str) -> Vec<String> {
@@ -572,46 +572,27 @@ pub(crate) mod tests {
     }
 
     pub(crate) fn scenario(titre: &str) -> Scenario {
-        Scenario {
-            slug: "hostile".to_string(),
-            source: PathBuf::from("content/scenarios/hostile.md"),
-            bundle_dir: None,
-            bundle_files: Vec::new(),
-            meta: Metadata {
-                titre: titre.to_string(),
-                resume: "Résumé <b>gras</b> & « guillemets »".to_string(),
-                date: NaiveDate::from_ymd_opt(2024, 3, 1).expect("date"),
-                mise_a_jour: None,
-                auteurs: vec![Auteur {
-                    nom: "Anne; \"Dupont\", <x>".to_string(),
-                    fonction: None,
-                    etablissement: Some("Collège & lycée".to_string()),
-                }],
-                academie: "ac-lyon".to_string(),
-                disciplines: vec!["mathematiques".to_string(), "snt".to_string()],
-                niveaux: vec!["5e".to_string()],
-                cycles: vec!["cycle-4".to_string()],
-                types: vec!["scenario-pedagogique".to_string()],
-                modalites: vec!["en-groupe".to_string()],
-                duree: Some(Duree {
-                    affichage: "2 x 55 min".to_string(),
-                    iso: "PT1H50M".to_string(),
-                    minutes: 110,
-                }),
-                outils: Vec::new(),
-                competences_numeriques: Vec::new(),
-                mots_cles: vec!["a<b".to_string()],
-                licence: "CC-BY-4.0".to_string(),
-                vignette: None,
-                vignette_alt: None,
-                ressources: Vec::new(),
-                url_source: None,
-                brouillon: false,
-            },
-            body: String::new(),
-            body_line: 1,
-            origine: None,
-        }
+        let mut s = Scenario::example("hostile");
+        let meta = &mut s.meta;
+        meta.titre = titre.to_string();
+        meta.resume = "Résumé <b>gras</b> & « guillemets »".to_string();
+        meta.date = NaiveDate::from_ymd_opt(2024, 3, 1).expect("date");
+        meta.auteurs = vec![Auteur {
+            nom: "Anne; \"Dupont\", <x>".to_string(),
+            fonction: None,
+            etablissement: Some("Collège & lycée".to_string()),
+        }];
+        meta.disciplines = vec!["mathematiques".to_string(), "snt".to_string()];
+        meta.types = vec!["scenario-pedagogique".to_string()];
+        meta.modalites = vec!["en-groupe".to_string()];
+        meta.duree = Some(Duree {
+            affichage: "2 x 55 min".to_string(),
+            iso: "PT1H50M".to_string(),
+            minutes: 110,
+        });
+        meta.mots_cles = vec!["a<b".to_string()];
+        meta.licence = "CC-BY-4.0".to_string();
+        s
     }
 
     pub(crate) fn config() -> Config {

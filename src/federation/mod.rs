@@ -524,9 +524,7 @@ pub(crate) mod tests {
     }
 
     fn scenario(slug: &str, day: u32, url: Option<&str>) -> Scenario {
-        let mut s = crate::exports::lom::tests::scenario("T");
-        s.slug = slug.to_string();
-        s.source = PathBuf::from(format!("content/scenarios/{slug}.md"));
+        let mut s = Scenario::example(slug);
         s.meta.date = chrono::NaiveDate::from_ymd_opt(2025, 1, day).expect("date");
         s.origine = url.map(|u| Origine {
             source: "A".to_string(),

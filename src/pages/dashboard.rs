@@ -466,7 +466,6 @@ fn summary(dashboard: &Dashboard) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::Metadata;
     use chrono::NaiveDate;
     use std::path::PathBuf;
 
@@ -478,38 +477,14 @@ mod tests {
         year: i32,
     ) -> Scenario {
         let list = |items: &[&str]| items.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        Scenario {
-            slug: format!("s-{academie}-{year}"),
-            source: PathBuf::from("content/scenarios/s.md"),
-            bundle_dir: None,
-            bundle_files: Vec::new(),
-            meta: Metadata {
-                titre: "Titre".to_string(),
-                resume: "Résumé.".to_string(),
-                date: NaiveDate::from_ymd_opt(year, 5, 1).expect("date"),
-                mise_a_jour: None,
-                auteurs: Vec::new(),
-                academie: academie.to_string(),
-                disciplines: list(disciplines),
-                niveaux: list(niveaux),
-                cycles: vec!["cycle-4".to_string()],
-                types: Vec::new(),
-                modalites: Vec::new(),
-                duree: None,
-                outils: Vec::new(),
-                competences_numeriques: list(competences),
-                mots_cles: Vec::new(),
-                licence: String::new(),
-                vignette: None,
-                vignette_alt: None,
-                ressources: Vec::new(),
-                url_source: None,
-                brouillon: false,
-            },
-            body: String::new(),
-            body_line: 1,
-            origine: None,
-        }
+        let mut s = Scenario::example(&format!("s-{academie}-{year}"));
+        s.source = PathBuf::from("content/scenarios/s.md");
+        s.meta.date = NaiveDate::from_ymd_opt(year, 5, 1).expect("date");
+        s.meta.academie = academie.to_string();
+        s.meta.disciplines = list(disciplines);
+        s.meta.niveaux = list(niveaux);
+        s.meta.competences_numeriques = list(competences);
+        s
     }
 
     fn vocabs() -> Vocabularies {

@@ -804,7 +804,7 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::content::facet::tool_labels;
-    use crate::content::{Auteur, Duree, Metadata, Ressource, SiteContent};
+    use crate::content::{Auteur, Duree, Ressource, SiteContent};
     use crate::markdown::Rendered;
     use crate::vocab::{Entry, VocabName, Vocabularies};
     use chrono::NaiveDate;
@@ -863,46 +863,30 @@ mod tests {
         discipline: &str,
         outils: &[&str],
     ) -> Scenario {
-        Scenario {
-            slug: slug.to_string(),
-            source: PathBuf::from(format!("content/scenarios/{slug}.md")),
-            bundle_dir: None,
-            bundle_files: Vec::new(),
-            meta: Metadata {
-                titre: format!("Scénario <{slug}>"),
-                resume: format!("Résumé de {slug}."),
-                date: date(2025, 3, day),
-                mise_a_jour: None,
-                auteurs: vec![Auteur {
-                    nom: "Camille Martin".to_string(),
-                    fonction: Some("professeure".to_string()),
-                    etablissement: None,
-                }],
-                academie: academie.to_string(),
-                disciplines: vec![discipline.to_string()],
-                niveaux: vec!["5e".to_string()],
-                cycles: vec!["cycle-4".to_string()],
-                types: vec!["sequence".to_string()],
-                modalites: vec!["classe".to_string()],
-                duree: Some(Duree {
-                    affichage: "2 x 55 min".to_string(),
-                    iso: "PT1H50M".to_string(),
-                    minutes: 110,
-                }),
-                outils: outils.iter().map(|s| s.to_string()).collect(),
-                competences_numeriques: vec!["1.1".to_string()],
-                mots_cles: vec!["géométrie".to_string()],
-                licence: "CC-BY-SA-4.0".to_string(),
-                vignette: None,
-                vignette_alt: None,
-                ressources: Vec::new(),
-                url_source: None,
-                brouillon: false,
-            },
-            body: String::new(),
-            body_line: 1,
-            origine: None,
-        }
+        let mut s = Scenario::example(slug);
+        let meta = &mut s.meta;
+        meta.titre = format!("Scénario <{slug}>");
+        meta.resume = format!("Résumé de {slug}.");
+        meta.date = date(2025, 3, day);
+        meta.auteurs = vec![Auteur {
+            nom: "Camille Martin".to_string(),
+            fonction: Some("professeure".to_string()),
+            etablissement: None,
+        }];
+        meta.academie = academie.to_string();
+        meta.disciplines = vec![discipline.to_string()];
+        meta.types = vec!["sequence".to_string()];
+        meta.modalites = vec!["classe".to_string()];
+        meta.duree = Some(Duree {
+            affichage: "2 x 55 min".to_string(),
+            iso: "PT1H50M".to_string(),
+            minutes: 110,
+        });
+        meta.outils = outils.iter().map(|s| s.to_string()).collect();
+        meta.competences_numeriques = vec!["1.1".to_string()];
+        meta.mots_cles = vec!["géométrie".to_string()];
+        meta.licence = "CC-BY-SA-4.0".to_string();
+        s
     }
 
     fn page(slug: &str, titre: &str, ordre: i64) -> Page {
