@@ -207,12 +207,16 @@ fn the_request_watch_excuses_navigation_only() {
             reported("/lent-fetch", "ERR_ABORTED"),
             "{args:?} {problems:?}"
         );
+        assert!(
+            reported("/lent-absente.svg", "ne se charge pas"),
+            "{args:?} {problems:?}"
+        );
         assert_eq!(
             problems.len(),
-            3,
+            4,
             "{args:?}: nothing else reported: {problems:?}"
         );
-        for end in ["/lent.png", "/lent-icone.svg"] {
+        for end in ["/lent.png", "/lent-icone.svg", "/lent-existe.svg"] {
             assert!(
                 excused.iter().any(|u| u.ends_with(end)),
                 "{args:?}: {end} was cancelled by a navigation and excused: {excused:?}"

@@ -19,7 +19,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
-import { axe, chromiumArgs, overflow, structure, TIMEOUT, watchRequests } from './controles.mjs';
+import { axe, chromiumArgs, overflow, requestsSettled, structure, TIMEOUT, watchRequests } from './controles.mjs';
 
 const require = createRequire(import.meta.url);
 const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
@@ -346,6 +346,7 @@ for (const mode of MODES) {
     await follow(exactLink('main', "Revenir à l'accueil"));
     await arrive('/vitrine/');
     assert.equal(await h1(), data.site_titre);
+    await requestsSettled(page);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium } from 'playwright-core';
-import { addHeaders, TIMEOUT, watchRequests } from './controles.mjs';
+import { addHeaders, requestsSettled, TIMEOUT, watchRequests } from './controles.mjs';
 
 const require = createRequire(import.meta.url);
 const [base, ...flags] = process.argv.slice(2);
@@ -174,6 +174,7 @@ try {
   assert.equal(await page.inputValue('#q'), 'tableur');
   }
 
+  await requestsSettled(page);
   assert.deepEqual(problems, [], 'aucune erreur dans la console ni requête échouée');
   await context.close();
 } finally {

@@ -6,10 +6,11 @@
 //   route: every request goes through Node (as with the CSP of recherche-e2e.mjs).
 import http from 'node:http';
 import { chromium } from 'playwright-core';
-import { addHeaders, chromiumArgs, TIMEOUT, watchRequests } from './controles.mjs';
+import { addHeaders, chromiumArgs, requestsSettled, TIMEOUT, watchRequests } from './controles.mjs';
 
 // Requests held unanswered, and the waits for their arrival.
 const held = [];
+const seenOnce = new Set();
 const arrivals = new Map();
 const arrived = (path) => {
   if (!arrivals.has(path)) {
@@ -57,6 +58,24 @@ const server = http.createServer((request, response) => {
       </script>`);
     case '/suite':
       return html('<p>suite</p>');
+    case '/images-arretees':
+      // Images the browser stops loading while the page stays (as it does for a lazy image
+      // that leaves the loading distance): one exists, one is missing.
+      return html('<img src="/lent-existe.svg" alt="existe"><img src="/lent-absente.svg" alt="absente"><script>window.arreter = () => window.stop();</script>');
+    case '/lent-existe.svg':
+    case '/lent-absente.svg':
+      // Held the first time (so that it is in flight when loading stops), answered after.
+      if (!seenOnce.has(path)) {
+        seenOnce.add(path);
+        held.push(response);
+        return undefined;
+      }
+      if (path === '/lent-existe.svg') {
+        response.writeHead(200, { 'content-type': 'image/svg+xml' });
+        return response.end('<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>');
+      }
+      response.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+      return response.end('introuvable');
     default:
       if (path.startsWith('/lent')) {
         held.push(response);
@@ -110,6 +129,15 @@ try {
   await arrived('/lent-fetch').promise;
   await tab.evaluate(() => window.abandonner());
   await cancelled;
+
+  // 5. Images stopped by the browser while the page stays: the one that loads when asked
+  // again is excused, the missing one reported.
+  const stopped = Promise.all([failure('/lent-existe.svg'), failure('/lent-absente.svg')]);
+  await tab.goto(`${base}/images-arretees`, { waitUntil: 'domcontentloaded' });
+  await Promise.all([arrived('/lent-existe.svg').promise, arrived('/lent-absente.svg').promise]);
+  await tab.evaluate(() => window.arreter());
+  await stopped;
+  await requestsSettled(tab);
   await tab.close();
 } finally {
   await browser.close();
