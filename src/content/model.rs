@@ -186,4 +186,30 @@ impl Scenario {
             origine: None,
         }
     }
+
+    /// A scenario whose texts hold markup, quotes and separators (`<b>`, `&`, `"`, `;`, `<`):
+    /// the exports and JSON-LD must escape them.
+    pub fn with_markup(titre: &str) -> Scenario {
+        let mut s = Scenario::example("hostile");
+        let meta = &mut s.meta;
+        meta.titre = titre.to_string();
+        meta.resume = "Résumé <b>gras</b> & « guillemets »".to_string();
+        meta.date = NaiveDate::from_ymd_opt(2024, 3, 1).expect("date");
+        meta.auteurs = vec![Auteur {
+            nom: "Anne; \"Dupont\", <x>".to_string(),
+            fonction: None,
+            etablissement: Some("Collège & lycée".to_string()),
+        }];
+        meta.disciplines = vec!["mathematiques".to_string(), "snt".to_string()];
+        meta.types = vec!["scenario-pedagogique".to_string()];
+        meta.modalites = vec!["en-groupe".to_string()];
+        meta.duree = Some(Duree {
+            affichage: "2 x 55 min".to_string(),
+            iso: "PT1H50M".to_string(),
+            minutes: 110,
+        });
+        meta.mots_cles = vec!["a<b".to_string()];
+        meta.licence = "CC-BY-4.0".to_string();
+        s
+    }
 }

@@ -111,7 +111,7 @@ mod tests {
     use super::*;
     use crate::config::Config;
     use crate::content::SiteContent;
-    use crate::exports::lom::tests::{config, scenario};
+    use crate::exports::lom::tests::config;
     use crate::vocab::Vocabularies;
 
     fn csv_of(config: &Config, scenarios: Vec<Scenario>) -> Vec<u8> {
@@ -143,7 +143,7 @@ mod tests {
 
     #[test]
     fn labels_joined_and_hostile_text_round_trips() {
-        let mut s = scenario("<script>&\"'; titre");
+        let mut s = Scenario::with_markup("<script>&\"'; titre");
         s.meta.resume = "ligne 1\nligne 2 ; « citation »".to_string();
         s.meta.mots_cles = vec!["a".to_string(), " ".to_string(), "b".to_string()];
         let bytes = csv_of(&config(), vec![s]);
@@ -168,7 +168,7 @@ mod tests {
 
     #[test]
     fn empty_fields_and_no_base_url() {
-        let mut s = scenario("Titre");
+        let mut s = Scenario::with_markup("Titre");
         s.meta.resume = String::new();
         s.meta.mots_cles.clear();
         s.meta.disciplines.clear();
@@ -182,11 +182,11 @@ mod tests {
 
     #[test]
     fn formulas_are_neutralised_and_drafts_left_out() {
-        let mut draft = scenario("Brouillon");
+        let mut draft = Scenario::with_markup("Brouillon");
         draft.meta.brouillon = true;
         let rows = parse(&csv_of(
             &config(),
-            vec![scenario("=HYPERLINK(\"http://x\")"), draft],
+            vec![Scenario::with_markup("=HYPERLINK(\"http://x\")"), draft],
         ));
         assert_eq!(rows.len(), 2);
         assert_eq!(rows[1][0], "'=HYPERLINK(\"http://x\")");

@@ -529,7 +529,6 @@ pub(crate) mod tests {
     use std::path::PathBuf;
 
     use super::*;
-    use crate::content::Duree;
 
     /// Parses the document with quick-xml and returns the text of every `name` element.
     pub(crate) fn texts_of(xml: &str, name: &str) -> Vec<String> {
@@ -571,30 +570,6 @@ pub(crate) mod tests {
         found
     }
 
-    pub(crate) fn scenario(titre: &str) -> Scenario {
-        let mut s = Scenario::example("hostile");
-        let meta = &mut s.meta;
-        meta.titre = titre.to_string();
-        meta.resume = "Résumé <b>gras</b> & « guillemets »".to_string();
-        meta.date = NaiveDate::from_ymd_opt(2024, 3, 1).expect("date");
-        meta.auteurs = vec![Auteur {
-            nom: "Anne; \"Dupont\", <x>".to_string(),
-            fonction: None,
-            etablissement: Some("Collège & lycée".to_string()),
-        }];
-        meta.disciplines = vec!["mathematiques".to_string(), "snt".to_string()];
-        meta.types = vec!["scenario-pedagogique".to_string()];
-        meta.modalites = vec!["en-groupe".to_string()];
-        meta.duree = Some(Duree {
-            affichage: "2 x 55 min".to_string(),
-            iso: "PT1H50M".to_string(),
-            minutes: 110,
-        });
-        meta.mots_cles = vec!["a<b".to_string()];
-        meta.licence = "CC-BY-4.0".to_string();
-        s
-    }
-
     pub(crate) fn config() -> Config {
         Config::parse("titre: Vitrine\nbase_url: https://x.fr/vitrine\n").expect("config")
     }
@@ -619,7 +594,7 @@ pub(crate) mod tests {
     #[test]
     fn hostile_titles_stay_text() {
         let title = "<script>alert(1)</script>&\"'";
-        let xml = record(&scenario(title), &config());
+        let xml = record(&Scenario::with_markup(title), &config());
         assert!(!xml.contains("<script>"));
         assert_eq!(texts_of(&xml, "lom:string")[0], title);
         assert!(texts_of(&xml, "lom:keyword").len() == 1);
@@ -631,7 +606,7 @@ pub(crate) mod tests {
 
     #[test]
     fn record_carries_addresses_and_scolomfr_uris() {
-        let xml = record(&scenario("Titre"), &config());
+        let xml = record(&Scenario::with_markup("Titre"), &config());
         assert_eq!(
             texts_of(&xml, "lom:location"),
             ["https://x.fr/vitrine/scenarios/hostile/"]
@@ -657,7 +632,7 @@ pub(crate) mod tests {
 
     #[test]
     fn empty_optional_fields_leave_no_empty_elements() {
-        let mut s = scenario("Titre");
+        let mut s = Scenario::with_markup("Titre");
         s.meta.resume = String::new();
         s.meta.auteurs.clear();
         s.meta.mots_cles = vec![" ".to_string()];
@@ -708,7 +683,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_bundle_file_named_lom_xml_is_an_error() {
-        let mut s = scenario("Titre");
+        let mut s = Scenario::with_markup("Titre");
         s.bundle_files = vec![PathBuf::from(FILE_NAME)];
         let vocabs = Vocabularies::builtin().expect("vocabularies");
         let content = crate::content::SiteContent::with_scenarios(vec![s]);

@@ -211,7 +211,7 @@ mod tests {
 
     use super::*;
     use crate::content::SiteContent;
-    use crate::exports::lom::tests::{config, scenario, texts_of};
+    use crate::exports::lom::tests::{config, texts_of};
     use crate::vocab::Vocabularies;
 
     fn build(config: &Config, content: &SiteContent) -> Option<String> {
@@ -238,7 +238,7 @@ mod tests {
 
     #[test]
     fn needs_base_url_and_contact() {
-        let site = SiteContent::with_scenarios(vec![scenario("Titre")]);
+        let site = SiteContent::with_scenarios(vec![Scenario::with_markup("Titre")]);
         assert!(build(&config(), &site).is_none());
         let xml = build(&config_with_contact(), &site).expect("repository");
         assert_eq!(texts_of(&xml, "oai:repositoryName"), ["Vitrine <&>"]);
@@ -251,10 +251,10 @@ mod tests {
 
     #[test]
     fn every_scenario_in_both_formats_drafts_left_out() {
-        let mut draft = scenario("Brouillon");
+        let mut draft = Scenario::with_markup("Brouillon");
         draft.slug = "brouillon".to_string();
         draft.meta.brouillon = true;
-        let site = SiteContent::with_scenarios(vec![scenario("<script>&\"'"), draft]);
+        let site = SiteContent::with_scenarios(vec![Scenario::with_markup("<script>&\"'"), draft]);
         let xml = build(&config_with_contact(), &site).expect("repository");
         assert_eq!(
             texts_of(&xml, "oai:identifier"),

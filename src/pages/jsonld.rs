@@ -163,7 +163,6 @@ mod tests {
 
     use super::*;
     use crate::content::SiteContent;
-    use crate::exports::lom::tests::{config, scenario as hostile};
     use crate::vocab::Vocabularies;
 
     const TITLE: &str = "a </script><!--<script> & \u{2028}b";
@@ -182,9 +181,11 @@ mod tests {
 
     #[test]
     fn a_hostile_scenario_gives_script_safe_json_ld() {
-        let config = config();
+        let config =
+            crate::config::Config::parse("titre: Vitrine\nbase_url: https://x.fr/vitrine\n")
+                .expect("config");
         let vocabs = Vocabularies::builtin().expect("vocabularies");
-        let s = hostile(TITLE);
+        let s = Scenario::with_markup(TITLE);
         let content = SiteContent::with_scenarios(vec![s.clone()]);
         let empty = BTreeMap::new();
         let input = BuildInput {
