@@ -216,8 +216,10 @@ fn a_crash_before_or_after_the_exchange_leaves_a_complete_site() {
 }
 
 /// Runs `script` as root of a user namespace of its own, where a small tmpfs can be mounted:
-/// a real full disk. `None` when the system does not allow it.
-fn in_namespace(script: &str, args: &[&str]) -> Option<Output> {
+/// a real full disk. The script gets `$1` an empty folder to mount on, `$2` the vitrine
+/// program, `$3` the site root. Returns (stdout, stderr, the folder), or `None` when the system
+/// does not allow it.
+fn in_namespace(script: &str, root: &Path) -> Option<(String, String, String)> {
     let probe = std::process::Command::new("unshare")
         .args(["--user", "--map-root-user", "--mount", "true"])
         .output();
@@ -227,6 +229,8 @@ fn in_namespace(script: &str, args: &[&str]) -> Option<Output> {
         );
         return None;
     }
+    let disk = tempfile::tempdir().expect("mount point");
+    let disk_arg = disk.path().display().to_string();
     let out = std::process::Command::new("unshare")
         .args([
             "--user",
@@ -237,18 +241,20 @@ fn in_namespace(script: &str, args: &[&str]) -> Option<Output> {
             script,
             "sh",
         ])
-        .args(args)
+        .arg(&disk_arg)
+        .arg(env!("CARGO_BIN_EXE_vitrine"))
+        .arg(root)
         .env_remove("VITRINE_FAILPOINT")
         .output()
         .expect("unshare runs");
-    Some(out)
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    Some((stdout, stderr(&out), disk_arg))
 }
 
 #[test]
 fn a_full_disk_is_one_french_error_naming_the_output_and_the_site_stays() {
     let site = fixture_site(&[]);
     let root = site.path();
-    let disk = tempfile::tempdir().expect("mount point");
     // A first build fits; then a 3 MB attachment does not.
     let script = r#"
         mount -t tmpfs -o size=1500k tmpfs "$1" || exit 90
@@ -263,16 +269,9 @@ fn a_full_disk_is_one_french_error_naming_the_output_and_the_site_stays() {
         test "$(cat "$1/public/index.html" | cksum)" = "$sum_before" && echo "intact=oui"
         ls -a "$1"
     "#;
-    let root_arg = root.display().to_string();
-    let disk_arg = disk.path().display().to_string();
-    let Some(out) = in_namespace(
-        script,
-        &[&disk_arg, env!("CARGO_BIN_EXE_vitrine"), &root_arg],
-    ) else {
+    let Some((stdout, message, disk_arg)) = in_namespace(script, root) else {
         return;
     };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let message = stderr(&out);
     assert!(stdout.contains("code=1"), "{stdout}\n{message}");
     assert!(
         stdout.contains("marqueur=oui") && stdout.contains("intact=oui"),
@@ -300,7 +299,6 @@ fn a_full_disk_is_one_french_error_naming_the_output_and_the_site_stays() {
 #[test]
 fn a_mount_point_is_refused_before_the_build_and_a_folder_inside_it_works() {
     let site = fixture_site(&[]);
-    let disk = tempfile::tempdir().expect("mount point");
     let script = r#"
         mount -t tmpfs -o size=20m tmpfs "$1" || exit 90
         "$2" build --root "$3" --output "$1" --quiet
@@ -308,16 +306,9 @@ fn a_mount_point_is_refused_before_the_build_and_a_folder_inside_it_works() {
         "$2" build --root "$3" --output "$1/site" --quiet && echo "dedans=oui"
         test -f "$1/site/index.html" && echo "publie=oui"
     "#;
-    let root_arg = site.path().display().to_string();
-    let disk_arg = disk.path().display().to_string();
-    let Some(out) = in_namespace(
-        script,
-        &[&disk_arg, env!("CARGO_BIN_EXE_vitrine"), &root_arg],
-    ) else {
+    let Some((stdout, message, _)) = in_namespace(script, site.path()) else {
         return;
     };
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    let message = stderr(&out);
     assert!(stdout.contains("code=1"), "{stdout}\n{message}");
     assert!(message.contains("point de montage"), "{message}");
     assert!(message.contains("Rien n'a été touché"), "{message}");
