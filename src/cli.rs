@@ -623,8 +623,8 @@ fn search(args: SearchArgs) -> ExitCode {
     };
     let mut filters = Vec::new();
     let groups = [
-        (Facet::Disciplines, &args.disciplines),
-        (Facet::Niveaux, &args.niveaux),
+        (Facet::Subjects, &args.disciplines),
+        (Facet::Levels, &args.niveaux),
         (Facet::Cycles, &args.cycles),
         (Facet::Academies, &args.academies),
     ];

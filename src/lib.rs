@@ -4,14 +4,14 @@
 //! `vocab` and `yaml`), `markdown` turns bodies into HTML, `federation` adds the scenarios
 //! harvested from other vitrines, `index` builds the tantivy index; then each output reads the
 //! shared `publish` layer (build input, output files, addresses, French wording, facts about a
-//! scenario): `pages` (HTML pages, dashboard, JSON-LD; theme loaded by `render`), `exports`
-//! and `search_export`. `site` orchestrates the build and writes the output; `serve`,
+//! scenario): `pages` (HTML pages, dashboard, JSON-LD; theme loaded by `theme`), `exports`
+//! and `search_bundle`. `site` orchestrates the build and writes the output; `serve`,
 //! `check`, `new_scenario`, `init` and `cli` sit on top.
 //!
 //! Layers, bottom first (a module uses only layers below its own; enforced by
 //! `tests/architecture.rs`): `text`; `diagnostics`; `yaml`, `vocab`; `config`; `content`,
-//! `markdown`; `publish`; `index`, `federation`; `exports`, `search_export`, `pages` (with
-//! `render`); `site`; `serve`, `check`, `new_scenario`, `init`; `cli`.
+//! `markdown`; `publish`; `index`, `federation`; `exports`, `search_bundle`, `pages` (with
+//! `theme`); `site`; `serve`, `check`, `new_scenario`, `init`; `cli`.
 
 pub mod check;
 pub mod cli;
@@ -26,12 +26,12 @@ pub mod markdown;
 pub mod new_scenario;
 pub mod pages;
 pub mod publish;
-pub mod render;
-pub mod search_export;
+pub mod search_bundle;
 pub mod serve;
 pub mod site;
 #[cfg(test)]
 mod testing;
 pub mod text;
+pub mod theme;
 pub mod vocab;
 pub mod yaml;

@@ -47,8 +47,8 @@ pub fn create(
             "le titre ne contient aucune lettre ni aucun chiffre : donnez un titre au scénario, par exemple vitrine new \"Débattre en EMC avec un mur collaboratif\"",
         ));
     }
-    let disciplines = resolve_all(vocabs, VocabName::Disciplines, &request.disciplines)?;
-    let niveaux = resolve_all(vocabs, VocabName::Niveaux, &request.niveaux)?;
+    let disciplines = resolve_all(vocabs, VocabName::Subjects, &request.disciplines)?;
+    let niveaux = resolve_all(vocabs, VocabName::Levels, &request.niveaux)?;
     let academie = match request.academie.as_ref().or(config.academie.as_ref()) {
         Some(written) => resolve_all(vocabs, VocabName::Academies, std::slice::from_ref(written))?
             .into_iter()

@@ -21,14 +21,14 @@ const LAYERS: &[&[&str]] = &[
     &["content", "markdown"],
     &["publish"],
     &["index", "federation"],
-    &["exports", "search_export", "pages"],
+    &["exports", "search_bundle", "pages"],
     &["site"],
     &["serve", "check", "new_scenario", "init"],
     &["cli"],
 ];
 
 /// Other modules (as `crate::` paths) counted in the unit `pages`: the theme it renders with.
-const PAGE_RENDERER: &[&str] = &["render"];
+const PAGE_RENDERER: &[&str] = &["theme"];
 
 /// Files that are not part of any layer: the crate root only declares modules, the binary
 /// goes through the library's public API, and test support is exempt.
@@ -41,7 +41,7 @@ struct Reference {
     unit: String,
 }
 
-/// The unit a module path (`pages::Plan`, `render::Theme`, `config`) belongs to.
+/// The unit a module path (`pages::Plan`, `theme::Theme`, `config`) belongs to.
 fn unit_of(path: &str) -> String {
     for renderer in PAGE_RENDERER {
         if path == *renderer || path.starts_with(&format!("{renderer}::")) {
@@ -457,7 +457,7 @@ fn units(source: &str) -> Vec<(usize, String)> {
 
 #[test]
 fn grouped_and_inline_paths_are_read() {
-    let source = "use crate::{exports::lom, text::{fold, slugify}, self};\nfn f() {\n    crate::pages::licence(\"x\");\n    let _ = crate::render::Theme::load;\n}\n";
+    let source = "use crate::{exports::lom, text::{fold, slugify}, self};\nfn f() {\n    crate::pages::licence(\"x\");\n    let _ = crate::theme::Theme::load;\n}\n";
     assert_eq!(
         units(source),
         [
@@ -540,7 +540,7 @@ fn cycles_are_found_once_each() {
 fn files_map_to_their_unit() {
     assert_eq!(unit_of_file(Path::new("pages/mod.rs")), "pages");
     assert_eq!(unit_of_file(Path::new("pages/dashboard.rs")), "pages");
-    assert_eq!(unit_of_file(Path::new("render.rs")), "pages");
+    assert_eq!(unit_of_file(Path::new("theme.rs")), "pages");
     assert_eq!(unit_of_file(Path::new("site/build.rs")), "site");
     assert_eq!(unit_of_file(Path::new("publish/mod.rs")), "publish");
     assert_eq!(unit_of_file(Path::new("exports/lom.rs")), "exports");

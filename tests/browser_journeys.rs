@@ -102,7 +102,7 @@ fn a_person_browses_the_site_with_mouse_keyboard_small_screen_and_without_javasc
         "page_deux": page_two,
         "discipline": {
             "cle": discipline,
-            "libelle": vocab_label(&prepared.vocabs, Facet::Disciplines, discipline),
+            "libelle": vocab_label(&prepared.vocabs, Facet::Subjects, discipline),
             "nombre": in_discipline,
             "scenario": with_file.slug,
             "fichier_titre": file.titre,
@@ -110,7 +110,7 @@ fn a_person_browses_the_site_with_mouse_keyboard_small_screen_and_without_javasc
         },
         "niveau": {
             "cle": level,
-            "libelle": vocab_label(&prepared.vocabs, Facet::Niveaux, level),
+            "libelle": vocab_label(&prepared.vocabs, Facet::Levels, level),
             "nombre": in_level,
         },
         "recherche": "tableur",

@@ -208,7 +208,7 @@ fn the_demo_bundle_is_consistent_with_the_site_and_the_search_command() {
         );
     }
 
-    assert!(bundle.file_count <= vitrine::search_export::max_files(documents));
+    assert!(bundle.file_count <= vitrine::search_bundle::max_files(documents));
 }
 
 #[test]
@@ -239,7 +239,7 @@ fn the_number_of_files_stays_bounded_as_the_corpus_grows() {
     let documents = bundle.manifest["documents"].as_u64().expect("n") as usize;
     assert!(documents > 150, "{documents}");
     assert!(
-        bundle.file_count <= vitrine::search_export::max_files(documents),
+        bundle.file_count <= vitrine::search_bundle::max_files(documents),
         "{} files for {documents} documents",
         bundle.file_count
     );

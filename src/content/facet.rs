@@ -12,96 +12,104 @@ use crate::text::{fold, slugify};
 use crate::vocab::{VocabName, Vocabularies};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "snake_case")]
+// Variants in English; serialized under the French front matter keys.
 pub enum Facet {
-    Disciplines,
-    Niveaux,
+    #[serde(rename = "disciplines")]
+    Subjects,
+    #[serde(rename = "niveaux")]
+    Levels,
+    #[serde(rename = "cycles")]
     Cycles,
+    #[serde(rename = "academies")]
     Academies,
+    #[serde(rename = "types")]
     Types,
-    Modalites,
-    CompetencesNumeriques,
-    Outils,
+    #[serde(rename = "modalites")]
+    Modes,
+    #[serde(rename = "competences_numeriques")]
+    DigitalSkills,
+    #[serde(rename = "outils")]
+    Tools,
 }
 
 impl Facet {
     pub const ALL: [Facet; 8] = [
-        Facet::Disciplines,
-        Facet::Niveaux,
+        Facet::Subjects,
+        Facet::Levels,
         Facet::Cycles,
         Facet::Academies,
         Facet::Types,
-        Facet::Modalites,
-        Facet::CompetencesNumeriques,
-        Facet::Outils,
+        Facet::Modes,
+        Facet::DigitalSkills,
+        Facet::Tools,
     ];
 
     /// URL segment and index field name (`disciplines`, `competences-numeriques`…).
     pub fn slug(self) -> &'static str {
         match self {
-            Facet::Disciplines => "disciplines",
-            Facet::Niveaux => "niveaux",
+            Facet::Subjects => "disciplines",
+            Facet::Levels => "niveaux",
             Facet::Cycles => "cycles",
             Facet::Academies => "academies",
             Facet::Types => "types",
-            Facet::Modalites => "modalites",
-            Facet::CompetencesNumeriques => "competences-numeriques",
-            Facet::Outils => "outils",
+            Facet::Modes => "modalites",
+            Facet::DigitalSkills => "competences-numeriques",
+            Facet::Tools => "outils",
         }
     }
 
     /// Plural French title of the facet.
     pub fn title(self) -> &'static str {
         match self {
-            Facet::Disciplines => "Disciplines",
-            Facet::Niveaux => "Niveaux",
+            Facet::Subjects => "Disciplines",
+            Facet::Levels => "Niveaux",
             Facet::Cycles => "Cycles",
             Facet::Academies => "Académies",
             Facet::Types => "Types de scénario",
-            Facet::Modalites => "Modalités",
-            Facet::CompetencesNumeriques => "Compétences numériques (CRCN)",
-            Facet::Outils => "Outils numériques",
+            Facet::Modes => "Modalités",
+            Facet::DigitalSkills => "Compétences numériques (CRCN)",
+            Facet::Tools => "Outils numériques",
         }
     }
 
     /// Singular French name, for « Discipline : Mathématiques ».
     pub fn singular(self) -> &'static str {
         match self {
-            Facet::Disciplines => "Discipline",
-            Facet::Niveaux => "Niveau",
+            Facet::Subjects => "Discipline",
+            Facet::Levels => "Niveau",
             Facet::Cycles => "Cycle",
             Facet::Academies => "Académie",
             Facet::Types => "Type",
-            Facet::Modalites => "Modalité",
-            Facet::CompetencesNumeriques => "Compétence numérique",
-            Facet::Outils => "Outil",
+            Facet::Modes => "Modalité",
+            Facet::DigitalSkills => "Compétence numérique",
+            Facet::Tools => "Outil",
         }
     }
 
     pub fn vocab(self) -> Option<VocabName> {
         match self {
-            Facet::Disciplines => Some(VocabName::Disciplines),
-            Facet::Niveaux => Some(VocabName::Niveaux),
+            Facet::Subjects => Some(VocabName::Subjects),
+            Facet::Levels => Some(VocabName::Levels),
             Facet::Cycles => Some(VocabName::Cycles),
             Facet::Academies => Some(VocabName::Academies),
             Facet::Types => Some(VocabName::Types),
-            Facet::Modalites => Some(VocabName::Modalites),
-            Facet::CompetencesNumeriques => Some(VocabName::CompetencesNumeriques),
-            Facet::Outils => None,
+            Facet::Modes => Some(VocabName::Modes),
+            Facet::DigitalSkills => Some(VocabName::DigitalSkills),
+            Facet::Tools => None,
         }
     }
 
     /// The value keys of a scenario for this facet (vocabulary keys, or tool slugs).
     pub fn keys(self, meta: &Metadata) -> Vec<String> {
         match self {
-            Facet::Disciplines => meta.disciplines.clone(),
-            Facet::Niveaux => meta.niveaux.clone(),
+            Facet::Subjects => meta.disciplines.clone(),
+            Facet::Levels => meta.niveaux.clone(),
             Facet::Cycles => meta.cycles.clone(),
             Facet::Academies => vec![meta.academie.clone()],
             Facet::Types => meta.types.clone(),
-            Facet::Modalites => meta.modalites.clone(),
-            Facet::CompetencesNumeriques => meta.competences_numeriques.clone(),
-            Facet::Outils => meta.outils.iter().map(|o| slugify(o)).collect(),
+            Facet::Modes => meta.modalites.clone(),
+            Facet::DigitalSkills => meta.competences_numeriques.clone(),
+            Facet::Tools => meta.outils.iter().map(|o| slugify(o)).collect(),
         }
     }
 
@@ -139,7 +147,7 @@ pub fn all_facet_values(
 /// Label of a vocabulary value; CRCN competences show their code before the label.
 pub fn vocab_label(vocabs: &Vocabularies, facet: Facet, key: &str) -> String {
     let label = facet.label(key, vocabs);
-    if facet == Facet::CompetencesNumeriques && label != key {
+    if facet == Facet::DigitalSkills && label != key {
         format!("{key} {label}")
     } else {
         label
@@ -214,7 +222,7 @@ fn facet_values(
         .into_iter()
         .map(|(key, m)| FacetValue {
             label: match tool_labels.get(&key) {
-                Some(label) if facet == Facet::Outils => label.clone(),
+                Some(label) if facet == Facet::Tools => label.clone(),
                 _ => vocab_label(vocabs, facet, &key),
             },
             key,

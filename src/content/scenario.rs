@@ -106,8 +106,8 @@ pub fn validate(
     let mise_a_jour = r.date("mise_a_jour");
 
     let academie = academie(&mut r, vocabs);
-    let disciplines = required_vocab(&mut r, "disciplines", vocabs, VocabName::Disciplines);
-    let niveaux = required_vocab(&mut r, "niveaux", vocabs, VocabName::Niveaux);
+    let disciplines = required_vocab(&mut r, "disciplines", vocabs, VocabName::Subjects);
+    let niveaux = required_vocab(&mut r, "niveaux", vocabs, VocabName::Levels);
     let mut cycles = r.vocab_list("cycles", vocabs.get(VocabName::Cycles));
     if r.raw("cycles").is_none() {
         cycles = derive_cycles(&niveaux, vocabs);
@@ -116,10 +116,10 @@ pub fn validate(
     if r.raw("types").is_none() {
         types = vec![default_type(vocabs)];
     }
-    let modalites = r.vocab_list("modalites", vocabs.get(VocabName::Modalites));
+    let modalites = r.vocab_list("modalites", vocabs.get(VocabName::Modes));
     let competences = r.vocab_list(
         "competences_numeriques",
-        vocabs.get(VocabName::CompetencesNumeriques),
+        vocabs.get(VocabName::DigitalSkills),
     );
     let duree = r.text("duree").and_then(|text| {
         let parsed = duration::parse(&text);
@@ -232,7 +232,7 @@ fn required_vocab(
 
 /// Cycles of the given levels, in the cycles vocabulary order.
 fn derive_cycles(niveaux: &[String], vocabs: &Vocabularies) -> Vec<String> {
-    let levels = vocabs.get(VocabName::Niveaux);
+    let levels = vocabs.get(VocabName::Levels);
     let wanted: Vec<&str> = niveaux
         .iter()
         .filter_map(|n| levels.get(n).and_then(|e| e.cycle.as_deref()))

@@ -118,13 +118,13 @@ pub fn catalogue<'a>(input: &'a BuildInput<'a>) -> Catalogue<'a> {
                     })
                     .collect(),
                 academie: term(vocabs, VocabName::Academies, &meta.academie),
-                disciplines: terms(vocabs, Facet::Disciplines, s),
-                niveaux: terms(vocabs, Facet::Niveaux, s),
+                disciplines: terms(vocabs, Facet::Subjects, s),
+                niveaux: terms(vocabs, Facet::Levels, s),
                 cycles: terms(vocabs, Facet::Cycles, s),
                 types: terms(vocabs, Facet::Types, s),
-                modalites: terms(vocabs, Facet::Modalites, s),
+                modalites: terms(vocabs, Facet::Modes, s),
                 outils,
-                competences_numeriques: terms(vocabs, Facet::CompetencesNumeriques, s)
+                competences_numeriques: terms(vocabs, Facet::DigitalSkills, s)
                     .into_iter()
                     .map(|t| Competence {
                         code: t.cle,

@@ -85,8 +85,8 @@ pub fn row(input: &BuildInput, scenario: &Scenario) -> [String; 9] {
     [
         meta.titre.trim().to_string(),
         meta.resume.trim().to_string(),
-        labels(Facet::Disciplines),
-        labels(Facet::Niveaux),
+        labels(Facet::Subjects),
+        labels(Facet::Levels),
         labels(Facet::Academies),
         absolute_url(&input.config.base_url, &page).unwrap_or(page),
         keywords.join(", "),

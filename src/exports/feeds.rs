@@ -21,12 +21,12 @@ pub const MAX_ENTRIES: usize = 50;
 
 /// Facets whose values become the categories of an entry.
 const CATEGORY_FACETS: [Facet; 6] = [
-    Facet::Disciplines,
-    Facet::Niveaux,
+    Facet::Subjects,
+    Facet::Levels,
     Facet::Cycles,
     Facet::Academies,
     Facet::Types,
-    Facet::Modalites,
+    Facet::Modes,
 ];
 
 /// Every feed of the site, site feed first, then facets in [`FEED_FACETS`] order.
@@ -201,14 +201,14 @@ mod tests {
     #[test]
     fn only_three_facets_have_feeds() {
         assert_eq!(
-            facet_feed(Facet::Disciplines, "svt").as_deref(),
+            facet_feed(Facet::Subjects, "svt").as_deref(),
             Some("disciplines/svt/flux.xml")
         );
         assert_eq!(
             facet_feed(Facet::Academies, "ac-lyon").as_deref(),
             Some("academies/ac-lyon/flux.xml")
         );
-        assert!(facet_feed(Facet::Outils, "geogebra").is_none());
+        assert!(facet_feed(Facet::Tools, "geogebra").is_none());
     }
 
     #[test]

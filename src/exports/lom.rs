@@ -218,7 +218,7 @@ pub fn write_record(
         w.close();
     }
     w.element("lom:language", &[], FRENCH);
-    for entry in entries(vocabs, VocabName::Modalites, &meta.modalites) {
+    for entry in entries(vocabs, VocabName::Modes, &meta.modalites) {
         if let Some(uri) = &entry.uri {
             w.open("scolomfr:educationalMethod", &[]);
             w.element("scolomfr:label", &[], &entry.libelle);
@@ -242,7 +242,7 @@ pub fn write_record(
 
     // 9. Classification: disciplines (domaine d'enseignement), niveaux and cycles (niveau
     // éducatif détaillé). Each value is its own one-taxon path.
-    let disciplines: Vec<&Entry> = entries(vocabs, VocabName::Disciplines, &meta.disciplines)
+    let disciplines: Vec<&Entry> = entries(vocabs, VocabName::Subjects, &meta.disciplines)
         .filter(|e| e.uri.is_some())
         .collect();
     if !disciplines.is_empty() {
@@ -256,7 +256,7 @@ pub fn write_record(
             &disciplines,
         );
     }
-    let levels: Vec<&Entry> = entries(vocabs, VocabName::Niveaux, &meta.niveaux)
+    let levels: Vec<&Entry> = entries(vocabs, VocabName::Levels, &meta.niveaux)
         .chain(entries(vocabs, VocabName::Cycles, &meta.cycles))
         .filter(|e| e.uri.is_some())
         .collect();

@@ -169,7 +169,7 @@ fn dublin_core(w: &mut XmlWriter, input: &BuildInput, scenario: &Scenario) {
     for author in meta.auteurs.iter().filter(|a| !a.nom.trim().is_empty()) {
         w.element("dc:creator", &[], author.nom.trim());
     }
-    for facet in [Facet::Disciplines, Facet::Niveaux] {
+    for facet in [Facet::Subjects, Facet::Levels] {
         for key in facet.keys(meta) {
             w.element("dc:subject", &[], &vocab_label(input.vocabs, facet, &key));
         }

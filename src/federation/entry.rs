@@ -406,11 +406,7 @@ impl<'a> Reader<'a> {
 
     /// CRCN competences: `{code, libelle}` objects (or terms).
     fn competences(&mut self) -> Vec<String> {
-        self.terms(
-            "competences_numeriques",
-            VocabName::CompetencesNumeriques,
-            false,
-        )
+        self.terms("competences_numeriques", VocabName::DigitalSkills, false)
     }
 
     /// The duration as the source normalised it, else parsed from its display form; a
@@ -536,11 +532,11 @@ pub fn convert(
         }
         Some(value) => r.term("academie", value, VocabName::Academies),
     };
-    let disciplines = r.terms("disciplines", VocabName::Disciplines, true);
-    let niveaux = r.terms("niveaux", VocabName::Niveaux, true);
+    let disciplines = r.terms("disciplines", VocabName::Subjects, true);
+    let niveaux = r.terms("niveaux", VocabName::Levels, true);
     let cycles = r.terms("cycles", VocabName::Cycles, false);
     let types = r.terms("types", VocabName::Types, false);
-    let modalites = r.terms("modalites", VocabName::Modalites, false);
+    let modalites = r.terms("modalites", VocabName::Modes, false);
     let competences_numeriques = r.competences();
     let outils = r.texts("outils", MAX_TOOLS);
     let mots_cles = r.texts("mots_cles", MAX_KEYWORDS);
@@ -786,7 +782,7 @@ mod tests {
             .expect("academy");
         assert_eq!(s.meta.academie, academy.cle);
         let tech = v
-            .get(VocabName::Disciplines)
+            .get(VocabName::Subjects)
             .resolve("technologie")
             .expect("techno");
         assert_eq!(s.meta.disciplines, vec![tech.cle.clone()]);

@@ -10,7 +10,7 @@
 
 pub mod analyzer;
 mod expand;
-mod export;
+mod postings;
 mod related;
 mod schema;
 
@@ -34,7 +34,7 @@ use crate::content::Facet;
 
 pub use analyzer::{analyze, analyze_words, french_analyzer, Word, ANALYZER_NAME};
 pub use expand::{PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
-pub use export::ExportedTerm;
+pub use postings::ExportedTerm;
 pub use schema::{facet_field_name, FIELD_BOOSTS};
 
 use schema::Fields;
@@ -58,7 +58,7 @@ pub struct IndexDoc {
     pub outils: Vec<String>,
     /// Author names.
     pub auteurs: Vec<String>,
-    /// `(facet, value key)`, e.g. `(Facet::Disciplines, "mathematiques")`.
+    /// `(facet, value key)`, e.g. `(Facet::Subjects, "mathematiques")`.
     pub facets: Vec<(Facet, String)>,
     pub date: NaiveDate,
     pub duree_minutes: Option<u32>,
@@ -238,7 +238,7 @@ impl SearchIndex {
     /// [`SearchIndex::doc_order`]. Sorted by term.
     pub fn export_terms(&self) -> Result<Vec<ExportedTerm>, IndexError> {
         let order = self.doc_order();
-        export::export_terms(&self.searcher, &self.fields, &self.docs, &order)
+        postings::export_terms(&self.searcher, &self.fields, &self.docs, &order)
     }
 
     fn dictionary(&self) -> expand::Dictionary<'_> {

@@ -29,7 +29,7 @@ use crate::content::Facet;
 const RELATED_FIELDS: &[&str] = &[TITRE, MOTS_CLES, RESUME, OUTILS, BODY];
 
 /// Bonus added per shared facet value; the text similarity is between 0 and 1.
-const FACET_BONUS: &[(Facet, f32)] = &[(Facet::Disciplines, 0.1), (Facet::Niveaux, 0.05)];
+const FACET_BONUS: &[(Facet, f32)] = &[(Facet::Subjects, 0.1), (Facet::Levels, 0.05)];
 
 /// Terms found in more than a tenth of the documents (and more than this many) are not used to
 /// look for similar documents: « élève », « classe » or « séance » say nothing of what two

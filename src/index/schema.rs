@@ -32,14 +32,14 @@ pub const FIELD_BOOSTS: &[(&str, f32)] = &[
 /// Name of the keyword field holding the value keys of `facet` (`facet_disciplines`…).
 pub fn facet_field_name(facet: Facet) -> &'static str {
     match facet {
-        Facet::Disciplines => "facet_disciplines",
-        Facet::Niveaux => "facet_niveaux",
+        Facet::Subjects => "facet_disciplines",
+        Facet::Levels => "facet_niveaux",
         Facet::Cycles => "facet_cycles",
         Facet::Academies => "facet_academies",
         Facet::Types => "facet_types",
-        Facet::Modalites => "facet_modalites",
-        Facet::CompetencesNumeriques => "facet_competences_numeriques",
-        Facet::Outils => "facet_outils",
+        Facet::Modes => "facet_modalites",
+        Facet::DigitalSkills => "facet_competences_numeriques",
+        Facet::Tools => "facet_outils",
     }
 }
 

@@ -170,10 +170,7 @@ fn faceted_corpus() -> Vec<IndexDoc> {
         dated(
             with_facets(
                 doc("maths-6e", "Fractions", "Les fractions."),
-                &[
-                    (Facet::Disciplines, "mathematiques"),
-                    (Facet::Niveaux, "6e"),
-                ],
+                &[(Facet::Subjects, "mathematiques"), (Facet::Levels, "6e")],
             ),
             2023,
             5,
@@ -182,7 +179,7 @@ fn faceted_corpus() -> Vec<IndexDoc> {
         dated(
             with_facets(
                 doc("svt-6e", "Volcans", "Les volcans."),
-                &[(Facet::Disciplines, "svt"), (Facet::Niveaux, "6e")],
+                &[(Facet::Subjects, "svt"), (Facet::Levels, "6e")],
             ),
             2024,
             3,
@@ -191,10 +188,7 @@ fn faceted_corpus() -> Vec<IndexDoc> {
         dated(
             with_facets(
                 doc("maths-5e", "Fractions encore", "Les fractions."),
-                &[
-                    (Facet::Disciplines, "mathematiques"),
-                    (Facet::Niveaux, "5e"),
-                ],
+                &[(Facet::Subjects, "mathematiques"), (Facet::Levels, "5e")],
             ),
             2022,
             9,
@@ -204,8 +198,8 @@ fn faceted_corpus() -> Vec<IndexDoc> {
             with_facets(
                 doc("histoire-6e", "Rome", "Rome antique."),
                 &[
-                    (Facet::Disciplines, "histoire-geographie"),
-                    (Facet::Niveaux, "6e"),
+                    (Facet::Subjects, "histoire-geographie"),
+                    (Facet::Levels, "6e"),
                 ],
             ),
             2024,
@@ -231,10 +225,7 @@ fn filters_are_or_within_a_facet_and_and_across_facets() {
     let (_dir, index) = build(&faceted_corpus());
     let either = filtered(
         "",
-        &[
-            (Facet::Disciplines, "mathematiques"),
-            (Facet::Disciplines, "svt"),
-        ],
+        &[(Facet::Subjects, "mathematiques"), (Facet::Subjects, "svt")],
     );
     let mut found = slugs(&index, &either);
     found.sort();
@@ -242,27 +233,24 @@ fn filters_are_or_within_a_facet_and_and_across_facets() {
 
     let both = filtered(
         "",
-        &[
-            (Facet::Disciplines, "mathematiques"),
-            (Facet::Niveaux, "6e"),
-        ],
+        &[(Facet::Subjects, "mathematiques"), (Facet::Levels, "6e")],
     );
     assert_eq!(slugs(&index, &both), vec!["maths-6e"]);
 
-    let with_text = filtered("fraction", &[(Facet::Niveaux, "5e")]);
+    let with_text = filtered("fraction", &[(Facet::Levels, "5e")]);
     assert_eq!(slugs(&index, &with_text), vec!["maths-5e"]);
 
-    let hyphenated = filtered("", &[(Facet::Disciplines, "histoire-geographie")]);
+    let hyphenated = filtered("", &[(Facet::Subjects, "histoire-geographie")]);
     assert_eq!(slugs(&index, &hyphenated), vec!["histoire-6e"]);
 
-    let unknown = filtered("", &[(Facet::Disciplines, "astrologie")]);
+    let unknown = filtered("", &[(Facet::Subjects, "astrologie")]);
     assert!(slugs(&index, &unknown).is_empty());
 }
 
 #[test]
 fn browsing_without_text_lists_by_date_then_slug() {
     let (_dir, index) = build(&faceted_corpus());
-    let sixth = filtered("", &[(Facet::Niveaux, "6e")]);
+    let sixth = filtered("", &[(Facet::Levels, "6e")]);
     assert_eq!(
         slugs(&index, &sixth),
         vec!["histoire-6e", "svt-6e", "maths-6e"]
@@ -345,11 +333,11 @@ fn topical_corpus() -> Vec<IndexDoc> {
     let fractions = |slug: &str, titre: &str, body: &str| {
         with_facets(
             doc(slug, titre, body),
-            &[(Facet::Disciplines, "mathematiques")],
+            &[(Facet::Subjects, "mathematiques")],
         )
     };
     let volcans = |slug: &str, titre: &str, body: &str| {
-        with_facets(doc(slug, titre, body), &[(Facet::Disciplines, "svt")])
+        with_facets(doc(slug, titre, body), &[(Facet::Subjects, "svt")])
     };
     vec![
         fractions(

@@ -48,11 +48,11 @@ impl ChartKind {
     /// The facet whose value pages the rows link to; years have none.
     pub fn facet(self) -> Option<Facet> {
         match self {
-            ChartKind::Disciplines => Some(Facet::Disciplines),
-            ChartKind::Niveaux => Some(Facet::Niveaux),
+            ChartKind::Disciplines => Some(Facet::Subjects),
+            ChartKind::Niveaux => Some(Facet::Levels),
             ChartKind::Cycles => Some(Facet::Cycles),
             ChartKind::Academies => Some(Facet::Academies),
-            ChartKind::Competences => Some(Facet::CompetencesNumeriques),
+            ChartKind::Competences => Some(Facet::DigitalSkills),
             ChartKind::Annees => None,
         }
     }
@@ -562,7 +562,7 @@ mod tests {
         let rows = &d.chart(ChartKind::Competences).expect("crcn").rows;
         assert_eq!(rows.len(), 16);
         let expected: Vec<&str> = vocabs
-            .get(crate::vocab::VocabName::CompetencesNumeriques)
+            .get(crate::vocab::VocabName::DigitalSkills)
             .entries()
             .iter()
             .map(|e| e.cle.as_str())

@@ -47,14 +47,14 @@ pub fn scenario(input: &BuildInput, scenario: &Scenario) -> String {
                 .collect(),
         )
     };
-    let mut levels = terms(vocabs, Facet::Niveaux, scenario);
+    let mut levels = terms(vocabs, Facet::Levels, scenario);
     levels.extend(terms(vocabs, Facet::Cycles, scenario));
     put(
         "educationalLevel",
         Value::Array(levels.into_iter().map(defined_term).collect()),
     );
     put("learningResourceType", defined(Facet::Types));
-    put("about", defined(Facet::Disciplines));
+    put("about", defined(Facet::Subjects));
     let crcn = json!({
         "@type": "DefinedTermSet",
         "name": "Cadre de référence des compétences numériques (CRCN)",
@@ -62,7 +62,7 @@ pub fn scenario(input: &BuildInput, scenario: &Scenario) -> String {
     put(
         "teaches",
         Value::Array(
-            terms(vocabs, Facet::CompetencesNumeriques, scenario)
+            terms(vocabs, Facet::DigitalSkills, scenario)
                 .into_iter()
                 .map(|t| {
                     let mut term = defined_term(t);

@@ -214,7 +214,7 @@ fn sub_facet_links(
         .iter()
         .map(|(f, used)| {
             let (facet, values) = &site.facets[*f];
-            let titre = if except == Facet::Academies && *facet == Facet::Disciplines {
+            let titre = if except == Facet::Academies && *facet == Facet::Subjects {
                 "Pôles de compétences".to_string()
             } else {
                 facet.title().to_string()

@@ -26,7 +26,7 @@ use crate::publish::wording::{
     academy_name, capitalize, facet_value_title, licence, scenario_count,
 };
 use crate::publish::{BuildInput, FileSink, OutputFile};
-use crate::render::Theme;
+use crate::theme::Theme;
 use dashboard::{DashboardView, Scope};
 use listings::*;
 use scenario::scenario_job;
@@ -740,9 +740,9 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
     let mut etiquettes: Vec<String> = meta
         .disciplines
         .iter()
-        .map(|k| site.label(Facet::Disciplines, k))
+        .map(|k| site.label(Facet::Subjects, k))
         .collect();
-    etiquettes.extend(meta.niveaux.iter().map(|k| site.label(Facet::Niveaux, k)));
+    etiquettes.extend(meta.niveaux.iter().map(|k| site.label(Facet::Levels, k)));
     let href = match &scenario.origine {
         Some(origine) => origine.url.clone(),
         None => linker.href(&urls::scenario(&scenario.slug)),
@@ -825,11 +825,11 @@ mod tests {
     fn vocabs() -> Vocabularies {
         let mut v = Vocabularies::builtin().expect("builtin vocabularies");
         v.extend(
-            VocabName::Disciplines,
+            VocabName::Subjects,
             vec![entry("mathematiques", "Mathématiques"), entry("svt", "SVT")],
         );
         v.extend(
-            VocabName::Niveaux,
+            VocabName::Levels,
             vec![entry("5e", "Cinquième"), entry("4e", "Quatrième")],
         );
         v.extend(VocabName::Cycles, vec![entry("cycle-4", "Cycle 4")]);
@@ -841,9 +841,9 @@ mod tests {
             ],
         );
         v.extend(VocabName::Types, vec![entry("sequence", "Séquence")]);
-        v.extend(VocabName::Modalites, vec![entry("classe", "En classe")]);
+        v.extend(VocabName::Modes, vec![entry("classe", "En classe")]);
         v.extend(
-            VocabName::CompetencesNumeriques,
+            VocabName::DigitalSkills,
             vec![entry(
                 "1.1",
                 "Mener une recherche et une veille d'information",

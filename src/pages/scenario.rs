@@ -179,11 +179,11 @@ fn metadata_lines(site: &Site, linker: &Linker, scenario: &Scenario) -> Vec<Line
             .collect()
     };
     push("Académie", "Académies", facet_line(Facet::Academies));
-    push("Discipline", "Disciplines", facet_line(Facet::Disciplines));
-    push("Niveau", "Niveaux", facet_line(Facet::Niveaux));
+    push("Discipline", "Disciplines", facet_line(Facet::Subjects));
+    push("Niveau", "Niveaux", facet_line(Facet::Levels));
     push("Cycle", "Cycles", facet_line(Facet::Cycles));
     push("Type", "Types", facet_line(Facet::Types));
-    push("Modalité", "Modalités", facet_line(Facet::Modalites));
+    push("Modalité", "Modalités", facet_line(Facet::Modes));
     if let Some(duree) = &meta.duree {
         push(
             "Durée",
@@ -200,7 +200,7 @@ fn metadata_lines(site: &Site, linker: &Linker, scenario: &Scenario) -> Vec<Line
             (!slug.is_empty()).then(|| {
                 Value::link(
                     tool.clone(),
-                    linker.href(&urls::facet_value(Facet::Outils, &slug, 1)),
+                    linker.href(&urls::facet_value(Facet::Tools, &slug, 1)),
                 )
             })
         })
@@ -209,7 +209,7 @@ fn metadata_lines(site: &Site, linker: &Linker, scenario: &Scenario) -> Vec<Line
     push(
         "Compétence numérique (CRCN)",
         "Compétences numériques (CRCN)",
-        facet_line(Facet::CompetencesNumeriques),
+        facet_line(Facet::DigitalSkills),
     );
     let keywords = meta
         .mots_cles

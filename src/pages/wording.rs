@@ -33,14 +33,14 @@ pub fn long_date(date: NaiveDate) -> String {
 /// « 3 disciplines », « 1 niveau »…
 pub(super) fn count_noun(facet: Facet, n: usize) -> String {
     let (singular, plural, none) = match facet {
-        Facet::Disciplines => ("discipline", "disciplines", "aucune"),
-        Facet::Niveaux => ("niveau", "niveaux", "aucun"),
+        Facet::Subjects => ("discipline", "disciplines", "aucune"),
+        Facet::Levels => ("niveau", "niveaux", "aucun"),
         Facet::Cycles => ("cycle", "cycles", "aucun"),
         Facet::Academies => ("académie", "académies", "aucune"),
         Facet::Types => ("type", "types", "aucun"),
-        Facet::Modalites => ("modalité", "modalités", "aucune"),
-        Facet::CompetencesNumeriques => ("compétence", "compétences", "aucune"),
-        Facet::Outils => ("outil", "outils", "aucun"),
+        Facet::Modes => ("modalité", "modalités", "aucune"),
+        Facet::DigitalSkills => ("compétence", "compétences", "aucune"),
+        Facet::Tools => ("outil", "outils", "aucun"),
     };
     match n {
         0 => format!("{none} {singular}"),

@@ -98,7 +98,7 @@ pub fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
 pub const SITE_FEED: &str = "flux.xml";
 
 /// Facets that get one feed per value.
-pub const FEED_FACETS: [Facet; 3] = [Facet::Disciplines, Facet::Academies, Facet::Niveaux];
+pub const FEED_FACETS: [Facet; 3] = [Facet::Subjects, Facet::Academies, Facet::Levels];
 
 /// Whether the site declares its public address: feeds, the sitemap, ScoLOMFR records and
 /// the OAI repository need absolute addresses and exist only then.
@@ -127,7 +127,7 @@ mod tests {
         );
         assert_eq!(relative("", ""), "./");
         assert_eq!(
-            relative(&facet_value(Facet::Niveaux, "5e", 2), &scenario("x")),
+            relative(&facet_value(Facet::Levels, "5e", 2), &scenario("x")),
             "../../../../scenarios/x/"
         );
     }

@@ -16,12 +16,12 @@ use crate::markdown::{self, Rendered};
 use crate::pages;
 use crate::publish::urls;
 use crate::publish::BuildInput;
-use crate::render::Theme;
-use crate::search_export;
+use crate::search_bundle;
 use crate::site::cache;
 use crate::site::destination;
 use crate::site::links::{slash_path, LinkTable};
 use crate::site::output::{self, Staging};
+use crate::theme::Theme;
 use crate::vocab::Vocabularies;
 
 pub const RELATED_COUNT: usize = 4;
@@ -581,7 +581,7 @@ fn export_search(
 ) -> Result<(usize, Duration), Vec<Diagnostic>> {
     let started = Instant::now();
     let mut problems = Vec::new();
-    let search_files = search_export::export_to(
+    let search_files = search_bundle::export_to(
         &index,
         &prepared.loaded.content,
         &prepared.vocabs,

@@ -21,10 +21,10 @@ use crate::diagnostics::Diagnostic;
 use crate::pages::{Plan, SitePages};
 use crate::publish::urls;
 use crate::publish::{BuildInput, OutputFile};
-use crate::render::Theme;
-use crate::search_export;
+use crate::search_bundle;
 use crate::site::build::{self, BuildOptions, Caches, Prepared, Silent};
 use crate::site::links::slash_path;
+use crate::theme::Theme;
 
 /// Folder of the preview's index, under the cache folder.
 const PREVIEW_INDEX_DIR: &str = "index-apercu";
@@ -274,7 +274,7 @@ impl Session {
         let index =
             build::search_index_in(&self.options.root, &dir, prepared).map_err(|d| vec![d])?;
         let related = build::related_of(&self.options.root, &index)?;
-        let files = search_export::export(&index, &prepared.loaded.content, &prepared.vocabs)
+        let files = search_bundle::export(&index, &prepared.loaded.content, &prepared.vocabs)
             .map_err(|e| vec![build::index_error(&self.options.root, &e)])?;
         let search = Arc::new(into_map(
             files.into_iter().map(|f| (f.path, f.contents.into_bytes())),

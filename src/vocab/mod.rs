@@ -14,50 +14,57 @@ use crate::text::{fold, slugify};
 
 /// The controlled vocabularies, in the order facets are presented.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+// Variants in English; serialized under the French front matter keys.
 pub enum VocabName {
-    Disciplines,
-    Niveaux,
+    #[serde(rename = "disciplines")]
+    Subjects,
+    #[serde(rename = "niveaux")]
+    Levels,
+    #[serde(rename = "cycles")]
     Cycles,
+    #[serde(rename = "academies")]
     Academies,
+    #[serde(rename = "types")]
     Types,
-    Modalites,
-    CompetencesNumeriques,
+    #[serde(rename = "modalites")]
+    Modes,
+    #[serde(rename = "competences_numeriques")]
+    DigitalSkills,
 }
 
 impl VocabName {
     pub const ALL: [VocabName; 7] = [
-        VocabName::Disciplines,
-        VocabName::Niveaux,
+        VocabName::Subjects,
+        VocabName::Levels,
         VocabName::Cycles,
         VocabName::Academies,
         VocabName::Types,
-        VocabName::Modalites,
-        VocabName::CompetencesNumeriques,
+        VocabName::Modes,
+        VocabName::DigitalSkills,
     ];
 
     /// Name of the data file and of the key in the site configuration.
     pub fn file_stem(self) -> &'static str {
         match self {
-            VocabName::Disciplines => "disciplines",
-            VocabName::Niveaux => "niveaux",
+            VocabName::Subjects => "disciplines",
+            VocabName::Levels => "niveaux",
             VocabName::Cycles => "cycles",
             VocabName::Academies => "academies",
             VocabName::Types => "types",
-            VocabName::Modalites => "modalites",
-            VocabName::CompetencesNumeriques => "competences_numeriques",
+            VocabName::Modes => "modalites",
+            VocabName::DigitalSkills => "competences_numeriques",
         }
     }
 
     fn builtin_source(self) -> &'static str {
         match self {
-            VocabName::Disciplines => include_str!("data/disciplines.yaml"),
-            VocabName::Niveaux => include_str!("data/niveaux.yaml"),
+            VocabName::Subjects => include_str!("data/disciplines.yaml"),
+            VocabName::Levels => include_str!("data/niveaux.yaml"),
             VocabName::Cycles => include_str!("data/cycles.yaml"),
             VocabName::Academies => include_str!("data/academies.yaml"),
             VocabName::Types => include_str!("data/types.yaml"),
-            VocabName::Modalites => include_str!("data/modalites.yaml"),
-            VocabName::CompetencesNumeriques => include_str!("data/competences_numeriques.yaml"),
+            VocabName::Modes => include_str!("data/modalites.yaml"),
+            VocabName::DigitalSkills => include_str!("data/competences_numeriques.yaml"),
         }
     }
 }
@@ -342,7 +349,7 @@ impl Vocabularies {
     pub fn check(&self) -> Vec<String> {
         let mut problems: Vec<String> = self.vocabs.iter().flat_map(Vocabulary::check).collect();
         let cycles = self.get(VocabName::Cycles);
-        for niveau in self.get(VocabName::Niveaux).entries() {
+        for niveau in self.get(VocabName::Levels).entries() {
             match &niveau.cycle {
                 None => problems.push(format!(
                     "niveaux : le niveau « {} » n'a pas de cycle",
@@ -410,7 +417,7 @@ mod tests {
     #[test]
     fn levels_resolve_from_usual_spellings() {
         let v = builtin();
-        let n = VocabName::Niveaux;
+        let n = VocabName::Levels;
         assert_resolves(
             &v,
             n,
@@ -460,7 +467,7 @@ mod tests {
     #[test]
     fn loose_spellings_resolve_when_punctuation_differs() {
         let v = builtin();
-        let d = VocabName::Disciplines;
+        let d = VocabName::Subjects;
         assert_resolves(
             &v,
             d,
@@ -473,13 +480,13 @@ mod tests {
             "histoire-geographie",
             &["Histoire - Géographie", "histoire/géographie"],
         );
-        assert_resolves(&v, VocabName::Niveaux, "2de-pro", &["2de-pro", "2DE PRO"]);
+        assert_resolves(&v, VocabName::Levels, "2de-pro", &["2de-pro", "2DE PRO"]);
     }
 
     #[test]
     fn disciplines_resolve_from_abbreviations() {
         let v = builtin();
-        let d = VocabName::Disciplines;
+        let d = VocabName::Subjects;
         assert_resolves(
             &v,
             d,
@@ -504,7 +511,7 @@ mod tests {
     #[test]
     fn close_misspelling_is_suggested_not_resolved() {
         let v = builtin();
-        let d = v.get(VocabName::Disciplines);
+        let d = v.get(VocabName::Subjects);
         assert!(d.resolve("Mathematique").is_none());
         assert_eq!(d.suggest("Mathematique").as_deref(), Some("Mathématiques"));
         assert_eq!(d.suggest("zzzz"), None);
@@ -533,25 +540,20 @@ mod tests {
         );
         assert_resolves(
             &v,
-            VocabName::Modalites,
+            VocabName::Modes,
             "en-groupe",
             &["travail en groupe", "groupes", "îlots"],
         );
+        assert_resolves(&v, VocabName::Modes, "classe-entiere", &["classe entière"]);
         assert_resolves(
             &v,
-            VocabName::Modalites,
-            "classe-entiere",
-            &["classe entière"],
-        );
-        assert_resolves(
-            &v,
-            VocabName::Modalites,
+            VocabName::Modes,
             "hybride",
             &["hybride", "modalité mixte"],
         );
         assert_resolves(
             &v,
-            VocabName::Modalites,
+            VocabName::Modes,
             "projet",
             &["projet", "en activité de projet"],
         );
@@ -566,7 +568,7 @@ mod tests {
         assert_resolves(&v, a, "ac-reunion", &["La Réunion", "Réunion"]);
         assert_resolves(
             &v,
-            VocabName::CompetencesNumeriques,
+            VocabName::DigitalSkills,
             "3.4",
             &["3.4", "3-4", "Programmer"],
         );
@@ -584,7 +586,7 @@ mod tests {
     #[test]
     fn crcn_has_sixteen_competences_in_five_domains() {
         let v = builtin();
-        let competences = v.get(VocabName::CompetencesNumeriques).entries();
+        let competences = v.get(VocabName::DigitalSkills).entries();
         assert_eq!(competences.len(), 16);
         let domains: BTreeSet<&str> = competences
             .iter()
@@ -607,7 +609,7 @@ mod tests {
             .map(|e| e.cle.as_str())
             .collect();
         let positions: Vec<usize> = v
-            .get(VocabName::Niveaux)
+            .get(VocabName::Levels)
             .entries()
             .iter()
             .map(|e| {
@@ -624,9 +626,9 @@ mod tests {
     #[test]
     fn extend_overrides_by_key_and_appends() {
         let mut v = builtin();
-        let before = v.get(VocabName::Disciplines).entries().len();
+        let before = v.get(VocabName::Subjects).entries().len();
         v.extend(
-            VocabName::Disciplines,
+            VocabName::Subjects,
             vec![
                 entry("mathematiques", "Maths", &["mathematiks"]),
                 entry(
@@ -636,7 +638,7 @@ mod tests {
                 ),
             ],
         );
-        let d = v.get(VocabName::Disciplines);
+        let d = v.get(VocabName::Subjects);
         assert_eq!(d.entries().len(), before + 1);
         assert_eq!(d.label("mathematiques"), "Maths");
         assert_eq!(
@@ -661,15 +663,12 @@ mod tests {
     fn check_reports_bad_keys_collisions_and_unknown_cycles() {
         let mut v = builtin();
         v.extend(
-            VocabName::Disciplines,
+            VocabName::Subjects,
             vec![entry("Ma clé", "Mathématiques appliquées", &["maths"])],
         );
         let mut niveau = entry("bts", "BTS", &[]);
         niveau.cycle = Some("superieur".into());
-        v.extend(
-            VocabName::Niveaux,
-            vec![niveau, entry("cp2", "CP bis", &[])],
-        );
+        v.extend(VocabName::Levels, vec![niveau, entry("cp2", "CP bis", &[])]);
         let problems = v.check();
         let has = |needle: &str| problems.iter().any(|p| p.contains(needle));
         assert!(has("clé « Ma clé » invalide"), "{problems:?}");

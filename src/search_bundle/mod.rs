@@ -175,14 +175,14 @@ pub fn export_to(
 /// The URL parameter of a facet on the search page (`?discipline=…`).
 pub fn parameter(facet: Facet) -> &'static str {
     match facet {
-        Facet::Disciplines => "discipline",
-        Facet::Niveaux => "niveau",
+        Facet::Subjects => "discipline",
+        Facet::Levels => "niveau",
         Facet::Cycles => "cycle",
         Facet::Academies => "academie",
         Facet::Types => "type",
-        Facet::Modalites => "modalite",
-        Facet::CompetencesNumeriques => "competence",
-        Facet::Outils => "outil",
+        Facet::Modes => "modalite",
+        Facet::DigitalSkills => "competence",
+        Facet::Tools => "outil",
     }
 }
 

@@ -135,8 +135,8 @@ fn record(
         date: meta.date.format("%Y-%m-%d").to_string(),
         resume: truncate_words(&meta.resume, SUMMARY_CHARS),
         academies: values(Facet::Academies),
-        disciplines: values(Facet::Disciplines),
-        niveaux: values(Facet::Niveaux),
+        disciplines: values(Facet::Subjects),
+        niveaux: values(Facet::Levels),
         url: scenario.origine.as_ref().map(|o| o.url.clone()),
         origine: crate::publish::wording::marker(vocabs, scenario),
     }
