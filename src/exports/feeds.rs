@@ -7,12 +7,13 @@
 use atom_syndication::{Category, Entry, Feed, Generator, Link, Person, Text, WriteConfig};
 use chrono::{DateTime, FixedOffset, NaiveDate};
 
-use crate::content::facet::{all_facet_values, unique_keys, vocab_label};
+use crate::content::facet::{unique_keys, vocab_label};
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::publish::describe::last_change;
+use crate::publish::plan::PagePlan;
 use crate::publish::urls;
-use crate::publish::urls::{absolute_url, facet_feed, has_base_url, SITE_FEED};
+use crate::publish::urls::{absolute_url, has_base_url};
 use crate::publish::wording::{facet_value_title, licence};
 use crate::publish::{BuildInput, OutputFile};
 
@@ -29,41 +30,29 @@ const CATEGORY_FACETS: [Facet; 6] = [
     Facet::Modes,
 ];
 
-/// Every feed of the site, site feed first, then facets in [`FEED_FACETS`] order.
-pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+/// Every feed of the site, in the order of [`PagePlan::feeds`]: the site feed, then one per
+/// value of the facets that have feeds.
+pub fn files(input: &BuildInput, plan: &PagePlan) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
     if !has_base_url(input.config) {
         return Ok(Vec::new());
     }
-    let scenarios = &input.content.scenarios;
-    let all: Vec<usize> = (0..scenarios.len()).collect();
-    let mut feeds = vec![(
-        SITE_FEED.to_string(),
-        input.config.titre.clone(),
-        urls::home(),
-        all,
-    )];
-    for (facet, values) in all_facet_values(scenarios, input.vocabs) {
-        for value in values {
-            let Some(path) = facet_feed(facet, &value.key) else {
-                continue;
-            };
-            let title = format!(
-                "{} – {}",
-                facet_value_title(facet, &value.label),
-                input.config.titre
-            );
-            feeds.push((
-                path,
-                title,
-                urls::facet_value(facet, &value.key, 1),
-                value.members,
-            ));
-        }
-    }
-    let mut files = Vec::with_capacity(feeds.len());
+    let all: Vec<usize> = (0..input.content.scenarios.len()).collect();
+    let mut files = Vec::new();
     let mut problems = Vec::new();
-    for (path, title, page, members) in feeds {
-        let feed = feed(input, &path, title, &page, &members);
+    for planned in plan.feeds() {
+        let (title, members) = match planned.value {
+            None => (input.config.titre.clone(), all.as_slice()),
+            Some((facet, value)) => (
+                format!(
+                    "{} – {}",
+                    facet_value_title(facet, &value.label),
+                    input.config.titre
+                ),
+                value.members.as_slice(),
+            ),
+        };
+        let path = planned.path;
+        let feed = feed(input, &path, title, &planned.page, members);
         let config = WriteConfig {
             write_document_declaration: true,
             indent_size: Some(1),
@@ -197,6 +186,7 @@ fn entry(input: &BuildInput, scenario: &Scenario) -> Entry {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::publish::urls::facet_feed;
 
     #[test]
     fn only_three_facets_have_feeds() {

@@ -10,29 +10,35 @@ pub mod oai;
 pub mod sitemap;
 
 use crate::diagnostics::Diagnostic;
+use crate::publish::plan::PagePlan;
 use crate::publish::{BuildInput, FileSink, OutputFile};
 
-/// Every export file of the site, paths relative to the output root, sorted by path.
-pub fn files(input: &BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
-    crate::publish::collect_sorted(|sink| write_to(input, sink))
+/// Every export file of the site, paths relative to the output root, sorted by path. `plan`
+/// must have been made from `input`.
+pub fn files(input: &BuildInput, plan: &PagePlan) -> Result<Vec<OutputFile>, Vec<Diagnostic>> {
+    crate::publish::collect_sorted(|sink| write_to(input, plan, sink))
 }
 
-/// One export: the files it makes of the build input.
-type Export = dyn Fn(&BuildInput) -> Result<Vec<OutputFile>, Vec<Diagnostic>>;
+/// One export: the files it makes of the build input and its page plan.
+type Export = dyn Fn(&BuildInput, &PagePlan) -> Result<Vec<OutputFile>, Vec<Diagnostic>>;
 
 /// Hands every export file to `sink`, one export at a time (the LOM records one by one), so
 /// that a large site never holds all its exports in memory. Returns how many files.
-pub fn write_to(input: &BuildInput, sink: &FileSink) -> Result<usize, Vec<Diagnostic>> {
+pub fn write_to(
+    input: &BuildInput,
+    plan: &PagePlan,
+    sink: &FileSink,
+) -> Result<usize, Vec<Diagnostic>> {
     let mut count = lom::write_to(input, sink)?;
     let exports: [&Export; 5] = [
-        &|input| Ok(sitemap::files(input)),
+        &|input, plan| Ok(sitemap::files(input, plan)),
         &feeds::files,
-        &catalogue::files,
-        &|input| Ok(oai::files(input)),
-        &csv::files,
+        &|input, _| catalogue::files(input),
+        &|input, _| Ok(oai::files(input)),
+        &|input, _| csv::files(input),
     ];
     for export in exports {
-        for file in export(input)? {
+        for file in export(input, plan)? {
             sink(file).map_err(|d| vec![d])?;
             count += 1;
         }

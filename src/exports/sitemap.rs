@@ -6,10 +6,7 @@
 
 use chrono::NaiveDate;
 
-use crate::content::facet::all_facet_values;
-use crate::content::Scenario;
-use crate::publish::describe::last_change;
-use crate::publish::urls;
+use crate::publish::plan::PagePlan;
 use crate::publish::urls::absolute_url;
 use crate::publish::{BuildInput, OutputFile};
 
@@ -26,86 +23,26 @@ pub struct PageEntry {
     pub lastmod: Option<NaiveDate>,
 }
 
-/// The sitemap file(s) and `robots.txt`.
-pub fn files(input: &BuildInput) -> Vec<OutputFile> {
+/// The sitemap file(s) of the pages of `plan`, and `robots.txt`.
+pub fn files(input: &BuildInput, plan: &PagePlan) -> Vec<OutputFile> {
     let base_url = &input.config.base_url;
     let mut files = Vec::new();
     if !base_url.is_empty() {
-        files.extend(sitemap_files(base_url, &html_pages(input), MAX_URLS));
+        files.extend(sitemap_files(base_url, &html_pages(plan), MAX_URLS));
     }
     files.push(robots(base_url));
     files
 }
 
-/// Every HTML page the renderer produces (except the 404 page), in a fixed order. Listings
-/// are dated by the newest change among their scenarios; free pages and the search page have
-/// no date.
-pub fn html_pages(input: &BuildInput) -> Vec<PageEntry> {
-    let scenarios = &input.content.scenarios;
-    let newest = |members: &mut dyn Iterator<Item = &Scenario>| members.map(last_change).max();
-    let per_page = input.config.scenarios_par_page.max(1);
-    let mut pages = Vec::new();
-    let site_lastmod = newest(&mut scenarios.iter().map(|s| s.as_ref()));
-    pages.push(PageEntry {
-        path: urls::home(),
-        lastmod: site_lastmod,
-    });
-    let listing_count = scenarios.len().div_ceil(per_page).max(1);
-    for number in 1..=listing_count {
-        pages.push(PageEntry {
-            path: urls::scenarios_listing(number),
-            lastmod: site_lastmod,
-        });
-    }
-    for (facet, values) in all_facet_values(scenarios, input.vocabs) {
-        let facet_lastmod = values
-            .iter()
-            .flat_map(|v| v.members.iter())
-            .filter_map(|&i| scenarios.get(i))
-            .map(|s| last_change(s))
-            .max();
-        pages.push(PageEntry {
-            path: urls::facet_index(facet),
-            lastmod: facet_lastmod,
-        });
-        for value in &values {
-            let lastmod = newest(
-                &mut value
-                    .members
-                    .iter()
-                    .filter_map(|&i| scenarios.get(i).map(|s| s.as_ref())),
-            );
-            let count = value.members.len().div_ceil(per_page).max(1);
-            for number in 1..=count {
-                pages.push(PageEntry {
-                    path: urls::facet_value(facet, &value.key, number),
-                    lastmod,
-                });
-            }
-        }
-    }
-    pages.push(PageEntry {
-        path: urls::search(),
-        lastmod: None,
-    });
-    // The dashboard counts every scenario: it changes when any of them does.
-    pages.push(PageEntry {
-        path: urls::dashboard(),
-        lastmod: site_lastmod,
-    });
-    for page in &input.content.pages {
-        pages.push(PageEntry {
-            path: urls::page(&page.slug),
-            lastmod: None,
-        });
-    }
-    for scenario in scenarios.iter().filter(|s| !s.is_harvested()) {
-        pages.push(PageEntry {
-            path: urls::scenario(&scenario.slug),
-            lastmod: Some(last_change(scenario)),
-        });
-    }
-    pages
+/// The pages of the plan search engines should know (every page but the 404 page), in plan
+/// order, with the date their content last changed.
+pub fn html_pages(plan: &PagePlan) -> Vec<PageEntry> {
+    plan.indexable()
+        .map(|page| PageEntry {
+            path: page.path.clone(),
+            lastmod: page.lastmod,
+        })
+        .collect()
 }
 
 /// `sitemap.xml` alone, or past `limit` addresses the numbered sitemaps and their index.
@@ -189,6 +126,7 @@ fn robots(base_url: &str) -> OutputFile {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::publish::urls;
 
     fn entries(n: usize) -> Vec<PageEntry> {
         (0..n)

@@ -232,10 +232,6 @@ fn sub_facet_links(
         .collect()
 }
 
-pub(super) fn page_count(items: usize, per_page: usize) -> usize {
-    items.div_ceil(per_page).max(1)
-}
-
 pub(super) fn pagination(
     linker: &Linker,
     current: usize,

@@ -9,18 +9,18 @@ mod standalone;
 mod wording;
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
 use chrono::Datelike;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::content::facet::{all_facet_values, vocab_label, FacetValue};
+use crate::content::facet::{vocab_label, FacetValue};
 use crate::content::{Facet, Page, Scenario};
-use crate::diagnostics::{self, Diagnostic, ErrorKind};
+use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::TocEntry;
 use crate::publish::describe::{picture, Picture};
+use crate::publish::plan::{page_count, PageKind, PagePlan, PlannedPage, NOT_FOUND};
 use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, SITE_FEED};
 use crate::publish::wording::{
     academy_name, capitalize, facet_value_title, licence, scenario_count,
@@ -61,8 +61,8 @@ pub enum Pages {
 }
 
 impl Pages {
-    fn includes(self, spec: &PageSpec) -> bool {
-        let scenario = matches!(spec, PageSpec::Scenario { .. });
+    fn includes(self, page: &PlannedPage) -> bool {
+        let scenario = matches!(page.kind, PageKind::Scenario { .. });
         match self {
             Pages::All => true,
             Pages::AllButScenarios => !scenario,
@@ -81,14 +81,15 @@ pub fn render_planned(
     sink: &FileSink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let pages = SitePages::new(input, plan);
-    let selected: Vec<&Planned> = plan
-        .specs
+    let selected: Vec<&PlannedPage> = plan
+        .page_plan
+        .pages
         .iter()
-        .filter(|planned| which.includes(&planned.spec))
+        .filter(|page| which.includes(page))
         .collect();
     let mut errors: Vec<Diagnostic> = selected
         .par_iter()
-        .filter_map(|planned| pages.render_spec(theme, planned).and_then(sink).err())
+        .filter_map(|page| pages.render_page(theme, page).and_then(sink).err())
         .collect();
     if !errors.is_empty() {
         // The same template error shows on many pages: report it once.
@@ -109,141 +110,42 @@ pub struct SitePages<'a> {
     subsets: Vec<Vec<OnceLock<SubsetCounts>>>,
 }
 
-/// One planned page: where it goes, what it shows, and the source that asked for it.
-struct Planned {
-    path: String,
-    spec: PageSpec,
-    source: PathBuf,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum PageSpec {
-    Home,
-    Search,
-    Dashboard,
-    NotFound,
-    AllScenarios {
-        page: usize,
-    },
-    FacetIndex {
-        facet: usize,
-    },
-    FacetValue {
-        facet: usize,
-        value: usize,
-        page: usize,
-    },
-    Free {
-        index: usize,
-    },
-    Scenario {
-        index: usize,
-    },
-}
-
-/// The list of pages of a site, with the facet values they are made of. Owns its data, so
-/// `vitrine serve` keeps it between requests.
+/// The page plan of a site (see [`PagePlan`]) with what its listings need to count their
+/// sub-facets. Owns its data, so `vitrine serve` keeps it between requests.
 pub struct Plan {
-    facets: Vec<(Facet, Vec<FacetValue>)>,
+    page_plan: PagePlan,
     /// See [`Site::value_indices`].
     value_indices: Vec<Vec<Vec<u32>>>,
-    specs: Vec<Planned>,
-    by_path: BTreeMap<String, usize>,
 }
 
 impl Plan {
     /// Plans every page; two pages with the same address are an error.
     pub fn new(input: &BuildInput) -> Result<Plan, Vec<Diagnostic>> {
-        let facets = all_facet_values(&input.content.scenarios, input.vocabs);
-        let value_indices = value_indices(&facets, input.content.scenarios.len());
-        let specs = plan_specs(&Site::new(input, &facets, &value_indices));
-        check_unique_paths(specs.iter().map(|p| (p.path.as_str(), p.source.as_path())))?;
-        let by_path = specs
-            .iter()
-            .enumerate()
-            .map(|(i, p)| (p.path.clone(), i))
-            .collect();
+        let page_plan = PagePlan::new(input)?;
+        let value_indices = value_indices(&page_plan.facets, input.content.scenarios.len());
         Ok(Plan {
-            facets,
+            page_plan,
             value_indices,
-            specs,
-            by_path,
         })
+    }
+
+    /// Every page of the site, for the outputs that list pages (sitemap, feeds).
+    pub fn page_plan(&self) -> &PagePlan {
+        &self.page_plan
     }
 
     /// Site paths of every page (`""` for the home page, `scenarios/x/`, `404.html`).
     pub fn paths(&self) -> impl Iterator<Item = &str> {
-        self.specs.iter().map(|p| p.path.as_str())
+        self.page_plan.paths()
     }
-}
-
-fn plan_specs(site: &Site) -> Vec<Planned> {
-    let mut specs = Vec::new();
-    let mut add = |path: String, spec: PageSpec, source: PathBuf| {
-        specs.push(Planned { path, spec, source });
-    };
-    add(urls::home(), PageSpec::Home, PathBuf::new());
-    add(urls::search(), PageSpec::Search, PathBuf::new());
-    add(urls::dashboard(), PageSpec::Dashboard, PathBuf::new());
-    add(
-        NOT_FOUND_PATH.to_string(),
-        PageSpec::NotFound,
-        PathBuf::new(),
-    );
-    let per_page = site.per_page();
-    for page in 1..=page_count(site.scenarios().len(), per_page) {
-        let path = urls::scenarios_listing(page);
-        add(path, PageSpec::AllScenarios { page }, PathBuf::new());
-    }
-    for (f, (facet, values)) in site.facets.iter().enumerate() {
-        add(
-            urls::facet_index(*facet),
-            PageSpec::FacetIndex { facet: f },
-            PathBuf::new(),
-        );
-        for (v, value) in values.iter().enumerate() {
-            for page in 1..=page_count(value.members.len(), per_page) {
-                let spec = PageSpec::FacetValue {
-                    facet: f,
-                    value: v,
-                    page,
-                };
-                add(
-                    urls::facet_value(*facet, &value.key, page),
-                    spec,
-                    PathBuf::new(),
-                );
-            }
-        }
-    }
-    for (index, page) in site.footer_pages.iter().enumerate() {
-        add(
-            urls::page(&page.slug),
-            PageSpec::Free { index },
-            page.source.clone(),
-        );
-    }
-    for (index, scenario) in site.scenarios().iter().enumerate() {
-        // A harvested scenario's page is on its académie's site.
-        if scenario.is_harvested() {
-            continue;
-        }
-        let spec = PageSpec::Scenario { index };
-        add(
-            urls::scenario(&scenario.slug),
-            spec,
-            scenario.source.clone(),
-        );
-    }
-    specs
 }
 
 impl<'a> SitePages<'a> {
     /// Ready to render the pages of `plan`, which must have been made from `input`.
     pub fn new(input: &'a BuildInput<'a>, plan: &'a Plan) -> SitePages<'a> {
-        let site = Site::new(input, &plan.facets, &plan.value_indices);
-        let subsets = plan
-            .facets
+        let facets = &plan.page_plan.facets;
+        let site = Site::new(input, facets, &plan.value_indices);
+        let subsets = facets
             .iter()
             .map(|(_, values)| values.iter().map(|_| OnceLock::new()).collect())
             .collect();
@@ -256,85 +158,47 @@ impl<'a> SitePages<'a> {
 
     /// Renders the page at a site path, if there is one.
     pub fn render_path(&self, theme: &Theme, path: &str) -> Option<Result<OutputFile, Diagnostic>> {
-        let planned = &self.plan.specs[*self.plan.by_path.get(path)?];
-        Some(self.render_spec(theme, planned))
+        let page = self.plan.page_plan.page(path)?;
+        Some(self.render_page(theme, page))
     }
 
-    fn render_spec(&self, theme: &Theme, planned: &Planned) -> Result<OutputFile, Diagnostic> {
-        let job = self.job(planned);
+    fn render_page(&self, theme: &Theme, page: &PlannedPage) -> Result<OutputFile, Diagnostic> {
+        let job = self.job(page);
         theme
             .render(job.template, &job.context)
             .map(|html| OutputFile {
-                path: urls::output_file(&planned.path),
+                path: urls::output_file(&page.path),
                 contents: html.into_bytes(),
             })
     }
 
-    fn job(&self, planned: &Planned) -> Job {
+    fn job(&self, page: &PlannedPage) -> Job {
         let site = &self.site;
-        match planned.spec {
-            PageSpec::Home => home_job(site),
-            PageSpec::Search => search_job(site),
-            PageSpec::Dashboard => dashboard_job(site),
-            PageSpec::NotFound => not_found_job(site),
-            PageSpec::AllScenarios { page } => all_scenarios_job(site, page),
-            PageSpec::FacetIndex { facet } => {
+        match page.kind {
+            PageKind::Home => home_job(site),
+            PageKind::Search => search_job(site),
+            PageKind::Dashboard => dashboard_job(site),
+            PageKind::NotFound => not_found_job(site),
+            PageKind::AllScenarios { page } => all_scenarios_job(site, page),
+            PageKind::FacetIndex { facet } => {
                 let (facet, values) = &site.facets[facet];
                 facet_index_job(site, *facet, values)
             }
-            PageSpec::FacetValue { facet, value, page } => {
+            PageKind::FacetValue { facet, value, page } => {
                 let counts = self.subsets[facet][value]
                     .get_or_init(|| subset_counts(site, facet, &site.facets[facet].1[value]));
                 facet_value_job(site, facet, value, page, counts)
             }
-            PageSpec::Free { index } => free_page_job(site, site.footer_pages[index]),
-            PageSpec::Scenario { index } => scenario_job(site, index),
+            PageKind::Free { index } => free_page_job(site, &site.input.content.pages[index]),
+            PageKind::Scenario { index } => scenario_job(site, index),
         }
     }
 }
 
-const NOT_FOUND_PATH: &str = "404.html";
-
-/// One page to render: its site path, template and context, and the source it comes from.
+/// One page to render: its template and context.
 struct Job {
     template: &'static str,
     context: tera::Context,
-}
-
-/// Two pages for the same path would silently overwrite each other (a free page named
-/// `scenarios`, for instance).
-fn check_unique_paths<'a>(
-    pages: impl Iterator<Item = (&'a str, &'a Path)>,
-) -> Result<(), Vec<Diagnostic>> {
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    let mut errors = Vec::new();
-    for (path, source) in pages {
-        if let Some(first) = seen.insert(path, source) {
-            let (culprit, other) = if source.as_os_str().is_empty() {
-                (first, source)
-            } else {
-                (source, first)
-            };
-            let with = if other.as_os_str().is_empty() {
-                "une page générée par vitrine".to_string()
-            } else {
-                format!("{}", other.display())
-            };
-            errors.push(Diagnostic::new(
-                ErrorKind::DuplicateSlug,
-                culprit,
-                format!(
-                    "l'adresse « {path} » est déjà utilisée par {with} : changez l'identifiant (nom du fichier) de cette page"
-                ),
-            ));
-        }
-    }
-    if errors.is_empty() {
-        Ok(())
-    } else {
-        diagnostics::sort(&mut errors);
-        Err(errors)
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -805,11 +669,12 @@ mod tests {
     use crate::config::Config;
     use crate::content::facet::tool_labels;
     use crate::content::{Auteur, Duree, Ressource, SiteContent};
+    use crate::diagnostics::ErrorKind;
     use crate::markdown::Rendered;
     use crate::vocab::{Entry, VocabName, Vocabularies};
     use chrono::NaiveDate;
     use std::collections::BTreeSet;
-    use std::path::Path;
+    use std::path::{Path, PathBuf};
 
     fn entry(cle: &str, libelle: &str) -> Entry {
         Entry {
@@ -1181,7 +1046,8 @@ mod tests {
             known.insert(path);
         }
         // Feeds announced in the page heads are exports.
-        for file in crate::exports::files(&fixture.input()).expect("exports") {
+        let plan = Plan::new(&fixture.input()).expect("plan");
+        for file in crate::exports::files(&fixture.input(), plan.page_plan()).expect("exports") {
             known.insert(file.path);
         }
         for s in &fixture.content.scenarios {

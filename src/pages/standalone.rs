@@ -58,7 +58,7 @@ pub(super) fn dashboard_job(site: &Site) -> Job {
 }
 
 pub(super) fn not_found_job(site: &Site) -> Job {
-    let mut frame = Frame::new(NOT_FOUND_PATH.to_string(), "Page introuvable".to_string());
+    let mut frame = Frame::new(NOT_FOUND.to_string(), "Page introuvable".to_string());
     frame.linker = Linker::absolute(site.input.config.base_path());
     job(site, frame, "404.html").0
 }

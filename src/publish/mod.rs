@@ -1,9 +1,11 @@
 //! What every output shares, without rendering anything: the build input handed to each
 //! output, the output file and the sink it goes to, addresses ([`urls`]), the French wording
-//! several outputs print ([`wording`]) and the facts about a scenario several outputs state
-//! ([`describe`]). Pages, exports and the search bundle read this layer, never each other.
+//! several outputs print ([`wording`]), the facts about a scenario several outputs state
+//! ([`describe`]) and the list of every page ([`plan`]). Pages, exports and the search bundle
+//! read this layer, never each other.
 
 pub mod describe;
+pub mod plan;
 pub mod urls;
 pub mod wording;
 

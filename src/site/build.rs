@@ -14,6 +14,7 @@ use crate::federation;
 use crate::index::{IndexDoc, SearchIndex};
 use crate::markdown::{self, Rendered};
 use crate::pages;
+use crate::publish::plan::PagePlan;
 use crate::publish::urls;
 use crate::publish::BuildInput;
 use crate::search_bundle;
@@ -615,7 +616,7 @@ fn write_early(
             staging.write(&file.path, &file.contents)
         })?;
     let files = write_files(staging, &options.root, input.content, statics)?;
-    let exported = write_exports(staging, input)?;
+    let exported = write_exports(staging, input, plan.page_plan())?;
     Ok((html_pages, files + exported))
 }
 
@@ -699,8 +700,14 @@ fn write_files(
 }
 
 /// Writes the exports (feeds, sitemap, catalogue, LOM records…); returns how many files.
-fn write_exports(staging: &Staging, input: &BuildInput) -> Result<usize, Vec<Diagnostic>> {
-    crate::exports::write_to(input, &|file| staging.write(&file.path, &file.contents))
+fn write_exports(
+    staging: &Staging,
+    input: &BuildInput,
+    plan: &PagePlan,
+) -> Result<usize, Vec<Diagnostic>> {
+    crate::exports::write_to(input, plan, &|file| {
+        staging.write(&file.path, &file.contents)
+    })
 }
 
 fn index_doc(s: &Scenario, html: &BTreeMap<String, Arc<Rendered>>) -> IndexDoc {

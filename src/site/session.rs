@@ -133,7 +133,7 @@ impl Snapshot {
     fn exports(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
         self.exports.get_or_init(|| {
             // Export problems are reported by `build`; the preview shows what it can.
-            crate::exports::files(&self.input())
+            crate::exports::files(&self.input(), self.plan.page_plan())
                 .map(|files| into_map(files.into_iter().map(|f| (f.path, f.contents))))
                 .unwrap_or_default()
         })
