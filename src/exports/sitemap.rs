@@ -180,6 +180,75 @@ mod tests {
     }
 
     #[test]
+    fn the_sitemap_lists_the_indexable_pages_of_the_plan_and_only_them() {
+        use crate::config::Config;
+        use crate::content::{Origine, Scenario, SiteContent};
+        use crate::vocab::Vocabularies;
+        use std::collections::BTreeMap;
+
+        let mut harvested = Scenario::example("ailleurs");
+        harvested.origine = Some(Origine {
+            source: "Académie de Lyon".to_string(),
+            url: "https://vitrine.ac-lyon.fr/scenarios/ailleurs/".to_string(),
+        });
+        let mut newest = Scenario::example("recent");
+        newest.meta.mise_a_jour = NaiveDate::from_ymd_opt(2025, 6, 1);
+        newest.meta.disciplines.push("svt".to_string());
+        let scenarios = vec![newest, Scenario::example("ancien"), harvested];
+        let content = SiteContent::with_scenarios(scenarios);
+        let config = Config::parse("titre: T\nscenarios_par_page: 1\nbase_url: https://x.fr/v/\n")
+            .expect("config");
+        let vocabs = Vocabularies::builtin().expect("vocabularies");
+        let input = BuildInput {
+            config: &config,
+            vocabs: &vocabs,
+            content: &content,
+            scenarios_html: &BTreeMap::new(),
+            pages_html: &BTreeMap::new(),
+            related: &BTreeMap::new(),
+        };
+        let plan = PagePlan::new(&input).expect("plan");
+        let files = files(&input, &plan);
+        let xml = text(&files[0]);
+        let listed: Vec<(String, Option<String>)> = xml
+            .split("<url>")
+            .skip(1)
+            .map(|entry| {
+                let between = |open: &str, close: &str| {
+                    let start = entry.find(open)? + open.len();
+                    let end = entry[start..].find(close)? + start;
+                    Some(entry[start..end].to_string())
+                };
+                (
+                    between("<loc>", "</loc>").expect("loc"),
+                    between("<lastmod>", "</lastmod>"),
+                )
+            })
+            .collect();
+        let expected: Vec<(String, Option<String>)> = plan
+            .indexable()
+            .map(|p| {
+                let url = absolute_url(&config.base_url, &p.path).expect("absolute");
+                (url, p.lastmod.map(|d| d.to_string()))
+            })
+            .collect();
+        assert_eq!(listed, expected);
+        // The plan is the whole site: every page but the 404 page, three listing pages, no
+        // page for the harvested scenario.
+        assert_eq!(listed.len() + 1, plan.pages.len());
+        let urls: Vec<&str> = listed.iter().map(|(u, _)| u.as_str()).collect();
+        assert!(urls.contains(&"https://x.fr/v/scenarios/page/3/"));
+        assert!(urls.contains(&"https://x.fr/v/disciplines/svt/"));
+        assert!(!urls
+            .iter()
+            .any(|u| u.contains("404") || u.contains("ailleurs")));
+        assert!(listed.contains(&(
+            "https://x.fr/v/disciplines/svt/".to_string(),
+            Some("2025-06-01".to_string())
+        )));
+    }
+
+    #[test]
     fn robots_points_to_the_sitemap_only_with_a_base_url() {
         assert!(text(&robots("https://x.fr/v/")).contains("Sitemap: https://x.fr/v/sitemap.xml"));
         assert!(!text(&robots("")).contains("Sitemap"));

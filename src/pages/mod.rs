@@ -1088,6 +1088,19 @@ mod tests {
     }
 
     #[test]
+    fn the_renderer_renders_every_planned_page_and_no_other() {
+        let fixture = Fixture::new();
+        let files = render_pages(&fixture.input(), &default_theme()).expect("pages");
+        let rendered: Vec<&str> = files.iter().map(|f| f.path.as_str()).collect();
+        let plan = PagePlan::new(&fixture.input()).expect("plan");
+        let mut planned: Vec<String> = plan.paths().map(urls::output_file).collect();
+        planned.sort();
+        assert_eq!(rendered, planned);
+        assert!(rendered.contains(&"academies/lyon/page/2/index.html"));
+        assert!(rendered.contains(&"a-propos/index.html"));
+    }
+
+    #[test]
     fn internal_links_resolve_to_produced_files() {
         let fixture = Fixture::new();
         let theme = default_theme();

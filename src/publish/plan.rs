@@ -256,3 +256,223 @@ fn check_unique_paths<'a>(
         Err(errors)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+    use crate::content::{Page, SiteContent};
+    use crate::vocab::{VocabName, Vocabularies};
+
+    /// A site of `scenarios` listed two per page, with the built-in vocabularies.
+    struct Site {
+        config: Config,
+        vocabs: Vocabularies,
+        content: SiteContent,
+        none: BTreeMap<String, std::sync::Arc<crate::markdown::Rendered>>,
+        no_pages: BTreeMap<String, crate::markdown::Rendered>,
+        no_related: BTreeMap<String, Vec<String>>,
+    }
+
+    impl Site {
+        fn new(scenarios: Vec<Scenario>) -> Site {
+            Site::with_content(SiteContent::with_scenarios(scenarios))
+        }
+
+        fn with_content(content: SiteContent) -> Site {
+            Site {
+                config: Config::parse("titre: T\nscenarios_par_page: 2\n").expect("config"),
+                vocabs: Vocabularies::builtin().expect("vocabularies"),
+                content,
+                none: BTreeMap::new(),
+                no_pages: BTreeMap::new(),
+                no_related: BTreeMap::new(),
+            }
+        }
+
+        fn plan(&self) -> Result<PagePlan, Vec<Diagnostic>> {
+            PagePlan::new(&BuildInput {
+                config: &self.config,
+                vocabs: &self.vocabs,
+                content: &self.content,
+                scenarios_html: &self.none,
+                pages_html: &self.no_pages,
+                related: &self.no_related,
+            })
+        }
+    }
+
+    fn date(month: u32, day: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(2025, month, day).expect("date")
+    }
+
+    /// `n` mathematics scenarios `s0`, `s1`…, newest first, the first one also in SVT.
+    fn scenarios(n: usize) -> Vec<Scenario> {
+        (0..n)
+            .map(|i| {
+                let mut s = Scenario::example(&format!("s{i}"));
+                s.meta.date = date(3, 28 - i as u32);
+                if i == 0 {
+                    s.meta.disciplines.push("svt".to_string());
+                }
+                s
+            })
+            .collect()
+    }
+
+    fn paths(plan: &PagePlan) -> Vec<&str> {
+        plan.paths().collect()
+    }
+
+    #[test]
+    fn a_value_no_scenario_has_has_no_page_nor_sitemap_entry() {
+        let site = Site::new(scenarios(2));
+        let svt = site.vocabs.get(VocabName::Subjects).get("svt");
+        assert!(svt.is_some(), "the vocabulary knows SVT");
+        let plan = site.plan().expect("plan");
+        assert!(paths(&plan).contains(&"disciplines/svt/"));
+        assert!(!paths(&plan).contains(&"disciplines/histoire-geographie/"));
+
+        let site = Site::new(scenarios(2).split_off(1));
+        let plan = site.plan().expect("plan");
+        assert!(!paths(&plan).contains(&"disciplines/svt/"));
+        assert!(!plan
+            .indexable()
+            .any(|p| p.path.starts_with("disciplines/svt/")));
+        assert!(!plan
+            .feeds()
+            .iter()
+            .any(|f| f.path.starts_with("disciplines/svt/")));
+        // The facet's index page stays, with its other values.
+        assert!(paths(&plan).contains(&"disciplines/"));
+        assert!(paths(&plan).contains(&"disciplines/mathematiques/"));
+    }
+
+    #[test]
+    fn listings_have_one_page_per_two_scenarios() {
+        let plan = Site::new(scenarios(5)).plan().expect("plan");
+        let listing: Vec<&str> = paths(&plan)
+            .into_iter()
+            .filter(|p| p.starts_with("scenarios/") && !p.starts_with("scenarios/s"))
+            .collect();
+        assert_eq!(
+            listing,
+            ["scenarios/", "scenarios/page/2/", "scenarios/page/3/"]
+        );
+        let maths = plan
+            .pages
+            .iter()
+            .filter(|p| p.path.starts_with("disciplines/mathematiques/"))
+            .map(|p| p.kind)
+            .collect::<Vec<_>>();
+        assert_eq!(maths.len(), 3);
+        assert!(matches!(maths[2], PageKind::FacetValue { page: 3, .. }));
+        let svt = plan
+            .pages
+            .iter()
+            .filter(|p| p.path.starts_with("disciplines/svt/"))
+            .count();
+        assert_eq!(svt, 1);
+        // An empty site still has its listing.
+        let empty = Site::new(Vec::new()).plan().expect("plan");
+        assert!(paths(&empty).contains(&"scenarios/"));
+        assert!(!paths(&empty).contains(&"scenarios/page/2/"));
+        assert_eq!(page_count(0, 2), 1);
+        assert_eq!(page_count(4, 2), 2);
+        assert_eq!(page_count(5, 2), 3);
+    }
+
+    #[test]
+    fn listings_are_dated_by_their_newest_scenario() {
+        let mut all = scenarios(3);
+        all[2].meta.mise_a_jour = Some(date(6, 1));
+        let plan = Site::new(all).plan().expect("plan");
+        let lastmod = |path: &str| plan.page(path).expect(path).lastmod;
+        assert_eq!(lastmod(""), Some(date(6, 1)));
+        assert_eq!(lastmod("scenarios/page/2/"), Some(date(6, 1)));
+        assert_eq!(lastmod("disciplines/svt/"), Some(date(3, 28)));
+        assert_eq!(lastmod("scenarios/s1/"), Some(date(3, 27)));
+        assert_eq!(lastmod("recherche/"), None);
+        assert!(plan.page(NOT_FOUND).is_some());
+        assert!(!plan.indexable().any(|p| p.path == NOT_FOUND));
+    }
+
+    #[test]
+    fn a_harvested_scenario_has_no_page_but_counts_in_listings() {
+        let mut all = scenarios(3);
+        all[1].origine = Some(crate::content::Origine {
+            source: "Académie de Lyon".to_string(),
+            url: "https://vitrine.ac-lyon.fr/scenarios/s1/".to_string(),
+        });
+        let plan = Site::new(all).plan().expect("plan");
+        assert!(plan.page("scenarios/s1/").is_none());
+        assert!(plan.page("scenarios/s2/").is_some());
+        assert!(plan.page("disciplines/mathematiques/page/2/").is_some());
+    }
+
+    #[test]
+    fn feeds_are_the_site_and_the_values_of_three_facets() {
+        let plan = Site::new(scenarios(1)).plan().expect("plan");
+        let feeds = plan.feeds();
+        let addresses: Vec<(&str, &str)> = feeds
+            .iter()
+            .map(|f| (f.path.as_str(), f.page.as_str()))
+            .collect();
+        assert_eq!(
+            addresses,
+            [
+                ("flux.xml", ""),
+                (
+                    "disciplines/mathematiques/flux.xml",
+                    "disciplines/mathematiques/"
+                ),
+                ("disciplines/svt/flux.xml", "disciplines/svt/"),
+                ("niveaux/5e/flux.xml", "niveaux/5e/"),
+                ("academies/ac-lyon/flux.xml", "academies/ac-lyon/"),
+            ]
+        );
+        // Every feed's page is a planned page.
+        for feed in &feeds {
+            assert!(plan.page(&feed.page).is_some(), "{}", feed.page);
+        }
+    }
+
+    #[test]
+    fn a_free_page_cannot_take_a_generated_address() {
+        let mut content = SiteContent::with_scenarios(scenarios(1));
+        content.pages.push(Page {
+            slug: "recherche".to_string(),
+            source: "content/pages/recherche.md".into(),
+            titre: "Recherche".to_string(),
+            description: None,
+            ordre: 1,
+            body: String::new(),
+            body_line: 1,
+        });
+        let errors = Site::with_content(content).plan().expect_err("taken");
+        assert_eq!(errors.len(), 1);
+        assert_eq!(errors[0].kind, ErrorKind::DuplicateSlug);
+        assert_eq!(errors[0].file, Path::new("content/pages/recherche.md"));
+    }
+
+    #[test]
+    fn a_draft_is_planned_only_when_drafts_are_shown() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let folder = dir.path().join("content/scenarios");
+        std::fs::create_dir_all(&folder).expect("mkdir");
+        for (slug, draft) in [("publie", false), ("ebauche", true)] {
+            let source = format!(
+                "---\ntitre: {slug}\nresume: Résumé.\ndate: 2025-03-01\nauteurs:\n  - nom: Camille Martin\nacademie: Lyon\ndisciplines: [Mathématiques]\nniveaux: [5e]\nbrouillon: {draft}\n---\n\nTexte.\n"
+            );
+            std::fs::write(folder.join(format!("{slug}.md")), source).expect("write");
+        }
+        let site = Site::new(Vec::new());
+        for (drafts, expected) in [(false, false), (true, true)] {
+            let loaded = crate::content::load(dir.path(), &site.config, &site.vocabs, drafts)
+                .unwrap_or_else(|e| panic!("{e:?}"));
+            let plan = Site::with_content(loaded.content).plan().expect("plan");
+            assert!(plan.page("scenarios/publie/").is_some());
+            assert_eq!(plan.page("scenarios/ebauche/").is_some(), expected);
+        }
+    }
+}
