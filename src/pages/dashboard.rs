@@ -191,7 +191,7 @@ pub fn compute<'a>(
 fn facet_row(facet: Facet, key: String, count: usize, vocabs: &Vocabularies) -> Row {
     Row {
         label: vocab_label(vocabs, facet, &key),
-        // Every used value has its page (see `pages::Plan`); an unused one has none.
+        // Every used value has its page (see `publish::plan`); an unused one has none.
         target: (count > 0).then(|| urls::facet_value(facet, &key, 1)),
         key,
         count,
