@@ -1,4 +1,4 @@
-//! Small text helpers shared by every stage: folding for lookups and French slugs.
+//! Small text helpers shared by every stage: folding for lookups, French slugs, HTML escaping.
 
 use deunicode::deunicode;
 
@@ -41,6 +41,15 @@ pub fn truncate_words(text: &str, max_chars: usize) -> String {
     }
 }
 
+/// Escapes text for HTML element content or a quoted attribute value: `&`, `<`, `>`, `"`
+/// and `'` (as `&#39;`). The one escaping of every HTML fragment not made by a template.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    // Writing into a String cannot fail: the error type is only there for other sinks.
+    let _ = pulldown_cmark_escape::escape_html(&mut out, text);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -58,5 +67,14 @@ mod tests {
             "l-evaluation-pourquoi"
         );
         assert_eq!(slugify("CM1 / CM2"), "cm1-cm2");
+    }
+
+    #[test]
+    fn escape_html_covers_markup_and_both_quotes() {
+        assert_eq!(
+            escape_html("<b onclick=\"x\">&'</b>"),
+            "&lt;b onclick=&quot;x&quot;&gt;&amp;&#39;&lt;/b&gt;"
+        );
+        assert_eq!(escape_html("Élève « ok »"), "Élève « ok »");
     }
 }

@@ -7,7 +7,11 @@
 //! out of the controlled elements. The layout follows the official example record of the
 //! ScoLOMFR 3.1 package and validates against its XSD (`tests/exports_lom.rs`).
 
+use std::borrow::Cow;
+
 use chrono::NaiveDate;
+use quick_xml::events::{BytesDecl, BytesEnd, BytesStart, BytesText, Event};
+use quick_xml::Writer;
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -425,38 +429,14 @@ fn org_vcard(name: &str, url: Option<&str>) -> String {
 }
 
 // ---------------------------------------------------------------------------------------------
-// A small XML writer: element names come from this code, every text and attribute value goes
-// through `escape`.
+// The XML of the records and of the OAI repository: quick-xml writes and escapes; this facade
+// keeps the open elements so that the record code reads as the document it writes.
 
-/// Escapes text for XML content and attribute values (`&`, `<`, `>`, `"`, `'`), writes line
-/// breaks as `\n` (a parser would turn a raw `\r` into one anyway), and drops the characters
-/// XML 1.0 forbids (control characters other than tab and line feed, U+FFFE, U+FFFF).
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    let mut chars = text.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\r' => {
-                if chars.peek() != Some(&'\n') {
-                    out.push('\n');
-                }
-            }
-            '\t' | '\n' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Writes indented XML, one element per line.
+/// Indented XML, one element per line, written by quick-xml. Element names come from this
+/// code; every text and attribute value is escaped (`&`, `<`, `>`, `"`, `'`) after
+/// [`xml_chars`].
 pub struct XmlWriter {
-    out: String,
+    writer: Writer<Vec<u8>>,
     stack: Vec<String>,
 }
 
@@ -469,59 +449,79 @@ impl Default for XmlWriter {
 impl XmlWriter {
     /// A document starting with the XML declaration.
     pub fn new() -> XmlWriter {
-        XmlWriter {
-            out: "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n".to_string(),
+        let mut w = XmlWriter {
+            writer: Writer::new_with_indent(Vec::new(), b' ', 2),
             stack: Vec::new(),
-        }
+        };
+        w.write(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)));
+        w
     }
 
-    fn start_tag(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.out.push_str(&"  ".repeat(self.stack.len()));
-        self.out.push('<');
-        self.out.push_str(name);
+    /// Writing into a `Vec` cannot fail: the `io::Result` is only there for other sinks.
+    fn write(&mut self, event: Event) {
+        let _ = self.writer.write_event(event);
+    }
+
+    fn start_tag<'a>(name: &'a str, attrs: &[(&str, &str)]) -> BytesStart<'a> {
+        let mut start = BytesStart::new(name);
         for (key, value) in attrs {
-            self.out.push(' ');
-            self.out.push_str(key);
-            self.out.push_str("=\"");
-            self.out.push_str(&escape(value));
-            self.out.push('"');
+            start.push_attribute((*key, xml_chars(value).as_ref()));
         }
+        start
     }
 
     /// Opens an element whose children follow.
     pub fn open(&mut self, name: &str, attrs: &[(&str, &str)]) {
-        self.start_tag(name, attrs);
-        self.out.push_str(">\n");
+        self.write(Event::Start(Self::start_tag(name, attrs)));
         self.stack.push(name.to_string());
     }
 
     /// Closes the innermost open element.
     pub fn close(&mut self) {
         if let Some(name) = self.stack.pop() {
-            self.out.push_str(&"  ".repeat(self.stack.len()));
-            self.out.push_str("</");
-            self.out.push_str(&name);
-            self.out.push_str(">\n");
+            self.write(Event::End(BytesEnd::new(name)));
         }
     }
 
     /// An element holding text only.
     pub fn element(&mut self, name: &str, attrs: &[(&str, &str)], text: &str) {
-        self.start_tag(name, attrs);
-        self.out.push('>');
-        self.out.push_str(&escape(text));
-        self.out.push_str("</");
-        self.out.push_str(name);
-        self.out.push_str(">\n");
+        self.write(Event::Start(Self::start_tag(name, attrs)));
+        self.write(Event::Text(BytesText::new(&xml_chars(text))));
+        self.write(Event::End(BytesEnd::new(name)));
     }
 
-    /// The document, every open element closed.
+    /// The document, every open element closed, ending with a line break.
     pub fn finish(mut self) -> String {
         while !self.stack.is_empty() {
             self.close();
         }
-        self.out
+        let mut bytes = self.writer.into_inner();
+        bytes.push(b'\n');
+        // Only `&str` went in: the bytes are UTF-8.
+        String::from_utf8(bytes)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
     }
+}
+
+/// What XML 1.0 can carry of `text`, before escaping: line breaks written as `\n` (a parser
+/// would turn a raw `\r` into one anyway), and the characters it forbids dropped (control
+/// characters other than tab and line feed, U+FFFE, U+FFFF), which quick-xml leaves alone.
+fn xml_chars(text: &str) -> Cow<'_, str> {
+    let allowed =
+        |c: char| matches!(c, '\t' | '\n') || (c >= ' ' && c != '\u{FFFE}' && c != '\u{FFFF}');
+    if text.chars().all(allowed) {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\r' if chars.peek() != Some(&'\n') => out.push('\n'),
+            c if allowed(c) => out.push(c),
+            _ => {}
+        }
+    }
+    Cow::Owned(out)
 }
 
 #[cfg(test)]
@@ -582,13 +582,37 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn escape_covers_markup_quotes_and_forbidden_characters() {
+    fn writer_escapes_markup_and_quotes() {
+        let mut w = XmlWriter::new();
+        w.open("a", &[("t", "<\"'&>")]);
+        w.element("b", &[], "<script>&\"'</script>");
+        w.element("c", &[], "");
         assert_eq!(
-            escape("<script>&\"'</script>"),
-            "&lt;script&gt;&amp;&quot;&apos;&lt;/script&gt;"
+            w.finish(),
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<a t=\"&lt;&quot;&apos;&amp;&gt;\">\n  <b>&lt;script&gt;&amp;&quot;&apos;&lt;/script&gt;</b>\n  <c></c>\n</a>\n"
         );
-        assert_eq!(escape("a\u{0}b\u{1B}c\td\r\ne\rf"), "abc\td\ne\nf");
-        assert_eq!(escape("Élève « ok »"), "Élève « ok »");
+    }
+
+    #[test]
+    fn control_characters_leave_text_and_attributes() {
+        assert_eq!(
+            xml_chars("a\u{0}b\u{1B}c\td\r\ne\rf\u{FFFE}"),
+            "abc\td\ne\nf"
+        );
+        assert_eq!(xml_chars("Élève « ok »"), "Élève « ok »");
+        let mut w = XmlWriter::new();
+        w.element("b", &[("t", "x\u{7}y")], "Séance\u{1}\u{8} 1\r\n\u{C}fin");
+        let xml = w.finish();
+        assert!(xml.contains("<b t=\"xy\">Séance 1\nfin</b>"), "{xml}");
+    }
+
+    #[test]
+    fn a_record_with_control_characters_stays_well_formed() {
+        let mut s = Scenario::with_markup("Titre\u{1}\u{1F} propre\r");
+        s.meta.resume = "Résumé\u{0}\u{B} lisible".to_string();
+        let xml = record(&s, &config());
+        assert_eq!(texts_of(&xml, "lom:string")[0], "Titre propre\n");
+        assert!(texts_of(&xml, "lom:string").contains(&"Résumé lisible".to_string()));
     }
 
     #[test]

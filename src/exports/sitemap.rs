@@ -85,7 +85,10 @@ fn document(root: &str, item: &str, entries: &[(String, Option<NaiveDate>)]) -> 
     let mut xml =
         format!("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<{root} xmlns=\"{XMLNS}\">\n");
     for (loc, lastmod) in entries {
-        xml.push_str(&format!("  <{item}>\n    <loc>{}</loc>\n", escape(loc)));
+        xml.push_str(&format!(
+            "  <{item}>\n    <loc>{}</loc>\n",
+            quick_xml::escape::escape(loc)
+        ));
         if let Some(date) = lastmod {
             xml.push_str(&format!("    <lastmod>{date}</lastmod>\n"));
         }
@@ -93,22 +96,6 @@ fn document(root: &str, item: &str, entries: &[(String, Option<NaiveDate>)]) -> 
     }
     xml.push_str(&format!("</{root}>\n"));
     xml
-}
-
-/// Escapes text for XML element content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// `robots.txt`: everything may be crawled; the sitemap address when it is known.
@@ -255,7 +242,16 @@ mod tests {
     }
 
     #[test]
-    fn escaping_covers_markup_characters() {
-        assert_eq!(escape("a&b<c>\"'"), "a&amp;b&lt;c&gt;&quot;&apos;");
+    fn addresses_are_escaped() {
+        let pages = [PageEntry {
+            // What the URL parser leaves unencoded in a path: `<`, `>` and `"` are.
+            path: "a&b'/".to_string(),
+            lastmod: None,
+        }];
+        let xml = text(&sitemap_files("https://x.fr/", &pages, 3)[0]).to_string();
+        assert!(
+            xml.contains("<loc>https://x.fr/a&amp;b&apos;/</loc>"),
+            "{xml}"
+        );
     }
 }

@@ -391,7 +391,7 @@ impl SearchIndex {
             .get_first(self.fields.resume)
             .and_then(|value| value.as_str())
             .unwrap_or_default();
-        escape_html(&crate::text::truncate_words(resume, SNIPPET_CHARS))
+        crate::text::escape_html(&crate::text::truncate_words(resume, SNIPPET_CHARS))
     }
 }
 
@@ -447,21 +447,6 @@ fn date_time(date: NaiveDate) -> DateTime {
         .map(|datetime| datetime.and_utc().timestamp())
         .unwrap_or_default();
     DateTime::from_timestamp_secs(seconds)
-}
-
-fn escape_html(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&#39;"),
-            _ => escaped.push(c),
-        }
-    }
-    escaped
 }
 
 #[cfg(test)]

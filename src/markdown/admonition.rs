@@ -153,7 +153,7 @@ impl Rewriter {
     }
 
     fn open_admonition(&mut self, header: Header, origin: Origin) {
-        let title = escape_html(&header.title);
+        let title = crate::text::escape_html(&header.title);
         let class = format!("admonition {}", header.classes.join(" "));
         let (opening, title_line, closing) = match header.block {
             Block::Aside => (
@@ -348,21 +348,6 @@ fn default_title(kind: &str) -> String {
         }
     };
     title.to_string()
-}
-
-/// Escapes text for an HTML element or a double-quoted attribute.
-fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

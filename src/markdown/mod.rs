@@ -162,6 +162,13 @@ pub fn render(source: &Source, resolver: &dyn LinkResolver, options: &Options) -
     }
 }
 
+/// The Markdown given to pulldown-cmark for `body`: admonitions and tabs rewritten as raw HTML
+/// around their dedented Markdown body (see the `admonition` submodule). For tools and tests
+/// that must see the same blocks as [`render`].
+pub fn prepared_markdown(body: &str) -> String {
+    admonition::prepare(body).text
+}
+
 fn cmark_options() -> pulldown_cmark::Options {
     use pulldown_cmark::Options as O;
     O::ENABLE_TABLES
@@ -470,6 +477,9 @@ impl<'s> Transformer<'s> {
         match event {
             Event::Text(text) | Event::Code(text) => self.plain.push_str(text),
             Event::SoftBreak | Event::End(TagEnd::TableCell) => self.plain.push(' '),
+            Event::Start(Tag::TableCell) => self.separate(' '),
+            Event::InlineHtml(html) if is_line_break(html) => self.separate(' '),
+            Event::Start(tag) if !is_inline(tag) => self.separate('\n'),
             Event::HardBreak | Event::Rule => self.end_line(),
             Event::Html(_) => {
                 // Raw HTML is not text, but the admonition titles we generated are.
@@ -498,12 +508,47 @@ impl<'s> Transformer<'s> {
         }
     }
 
+    /// Puts `separator` between the text so far and what follows, unless a space or line break
+    /// is already there. Needed where a block starts without the one before it ending, as in a
+    /// tight list item (`- alpha` then its sub-item `- beta`: no paragraph, « alphabeta »).
+    fn separate(&mut self, separator: char) {
+        if self
+            .plain
+            .chars()
+            .next_back()
+            .is_some_and(|c| !c.is_whitespace())
+        {
+            self.plain.push(separator);
+        }
+    }
+
     /// Ends the current line of the plain text; a code block's text already ends one.
     fn end_line(&mut self) {
         if !self.plain.ends_with('\n') {
             self.plain.push('\n');
         }
     }
+}
+
+/// Tags inside a line of text: they do not separate words (`**al**pha` is one word).
+fn is_inline(tag: &Tag) -> bool {
+    matches!(
+        tag,
+        Tag::Emphasis
+            | Tag::Strong
+            | Tag::Strikethrough
+            | Tag::Superscript
+            | Tag::Subscript
+            | Tag::Link { .. }
+            | Tag::Image { .. }
+    )
+}
+
+/// `<br>`, `<br/>`, `<br />`: a line break written in HTML, common in table cells.
+fn is_line_break(html: &str) -> bool {
+    let tag = html.trim().to_ascii_lowercase();
+    tag.strip_prefix("<br")
+        .is_some_and(|rest| matches!(rest.trim_end_matches('>').trim(), "" | "/"))
 }
 
 /// Merges consecutive text events: pulldown-cmark splits text at characters that might

@@ -388,6 +388,14 @@ fn plain_text_and_word_count() {
 }
 
 #[test]
+fn every_block_starts_its_own_line_in_the_plain_text() {
+    let r = render_md(
+        "- alpha\n  - beta\n- item\n  > citation\n\n| a<br>b | c |\n|---|---|\n| d | e |\n",
+    );
+    assert_eq!(r.plain_text, "alpha\nbeta\nitem\ncitation\na b c\nd e");
+}
+
+#[test]
 fn output_is_deterministic() {
     let body = "# A\n\n<input><iframe src=\"https://t.fr/v\" width=\"1\" title=\"t\"></iframe>\n\n![a](b.png \"titre\")\n\n| x |\n|---|\n| y |\n";
     let hosts = vec!["t.fr".to_string()];

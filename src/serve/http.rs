@@ -26,6 +26,7 @@ use super::live::{Live, State};
 use crate::diagnostics::io_message_fr;
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::site::session::Served;
+use crate::text::escape_html;
 
 /// Paths of the server's own resources; no site page can start with `_`.
 pub const EVENTS_PATH: &str = "/_vitrine/evenements";
@@ -148,7 +149,7 @@ async fn check_host(Extract(guard): Extract<Guard>, request: Request, next: Next
             "Accès refusé",
             &format!(
                 "Cet aperçu ne répond pas au nom « {} » : seules ses propres adresses sont acceptées, pour qu'aucun autre site ne puisse le lire depuis votre navigateur. {}",
-                escape(&host),
+                escape_html(&host),
                 where_to_open(&guard)
             ),
         ),
@@ -167,7 +168,7 @@ fn where_to_open(guard: &Guard) -> String {
     match guard.policy.as_ref() {
         HostPolicy::Local { .. } => format!(
             "Ouvrez <a href=\"{url}\">{url}</a>.",
-            url = escape(&guard.url)
+            url = escape_html(&guard.url)
         ),
         HostPolicy::Network { .. } => "Ouvrez-le par l'adresse IP de l'ordinateur qui le sert (par exemple http://192.168.1.10:1111/) ou par son nom.".to_string(),
     }
@@ -400,7 +401,7 @@ fn overlay_page(problems: &[Diagnostic]) -> String {
 pub fn overlay(problems: &[Diagnostic]) -> String {
     let mut items = String::new();
     for d in problems {
-        let mut place = escape(&d.file.display().to_string());
+        let mut place = escape_html(&d.file.display().to_string());
         if d.line > 0 {
             place.push_str(&format!(", ligne {}", d.line));
             if d.column > 0 {
@@ -409,10 +410,10 @@ pub fn overlay(problems: &[Diagnostic]) -> String {
         }
         items.push_str(&format!(
             "<li><strong>{place}</strong> : {}",
-            escape(&d.message)
+            escape_html(&d.message)
         ));
         if let Some(s) = &d.suggestion {
-            items.push_str(&format!(" — vouliez-vous dire « {} » ?", escape(s)));
+            items.push_str(&format!(" — vouliez-vous dire « {} » ?", escape_html(s)));
         }
         items.push_str("</li>");
     }
@@ -423,13 +424,6 @@ pub fn overlay(problems: &[Diagnostic]) -> String {
     format!(
         "<section id=\"vitrine-erreurs\" role=\"alert\" aria-labelledby=\"vitrine-erreurs-titre\" style=\"position:fixed;inset:0 0 auto 0;max-height:60vh;overflow:auto;z-index:2147483647;background:#fff;color:#1e1e1e;border-bottom:.4rem solid #b30000;padding:1rem 1.5rem;font:1rem/1.5 system-ui,sans-serif;box-shadow:0 .2rem 1rem rgba(0,0,0,.4)\"><h2 id=\"vitrine-erreurs-titre\" style=\"color:#b30000;margin:0 0 .5rem\">Le site n'a pas pu être mis à jour ({count})</h2><p style=\"margin:0 0 .5rem\">La dernière version correcte reste affichée. Corrigez le fichier et enregistrez : la page se rechargera d'elle-même.</p><ul style=\"margin:0;padding-left:1.2rem\">{items}</ul></section>"
     )
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
