@@ -352,6 +352,63 @@ fn apostrophe_in_single_quotes_says_how_to_quote() {
     assert_french(d);
 }
 
+/// `-<Tab>nom: A`: the tab separates the dash from the value; the fix is a space, not quotes.
+#[test]
+fn tab_after_a_dash_says_to_use_a_space() {
+    let d = errors_of("yaml-tabulation-tiret");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(
+        d.file,
+        PathBuf::from("content/scenarios/tabulation-tiret.md")
+    );
+    assert_eq!((d.line, d.column), (9, 4));
+    assert!(
+        d.message.contains("remplacez la tabulation par une espace"),
+        "{}",
+        d.message
+    );
+    assert!(!d.message.contains("guillemets"), "{}", d.message);
+    assert_french(d);
+}
+
+/// An apostrophe on the second line of a value in apostrophes spread over two lines.
+#[test]
+fn apostrophe_in_a_multiline_single_quoted_value_says_how_to_quote() {
+    let d = errors_of("yaml-apostrophe-multiligne");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(
+        d.file,
+        PathBuf::from("content/scenarios/apostrophe-multiligne.md")
+    );
+    assert_eq!((d.line, d.column), (3, 9));
+    assert!(
+        d.message
+            .contains("« \"Une séance sur l'eau et ses états\" »"),
+        "{}",
+        d.message
+    );
+    assert!(!d.message.contains("indentation"), "{}", d.message);
+    assert_french(d);
+}
+
+/// `[lecture, 'l'oral', écriture]`: the item, not the brackets, is what to fix.
+#[test]
+fn apostrophe_in_a_bracket_list_item_says_how_to_quote() {
+    let d = errors_of("yaml-apostrophe-liste");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(
+        d.file,
+        PathBuf::from("content/scenarios/apostrophe-liste.md")
+    );
+    assert_eq!((d.line, d.column), (8, 22));
+    assert!(d.message.contains("« \"l'oral\" »"), "{}", d.message);
+    assert!(d.message.contains("« 'l''oral' »"), "{}", d.message);
+    assert_french(d);
+}
+
 #[test]
 fn configuration_yaml_errors_are_french_and_located() {
     let site = fixture_site(&[]);
