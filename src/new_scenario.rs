@@ -131,7 +131,7 @@ fn resolve_all(
                 let hint = vocab
                     .suggest(value)
                     .map(|s| format!(" ; vouliez-vous dire « {s} » ?"))
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| format!(" ; {}", vocab.accepted_values()));
                 Err(error(
                     name.file_stem(),
                     &format!(

@@ -29,6 +29,8 @@ pub enum Failure {
         facet: Facet,
         value: String,
         suggestion: Option<String>,
+        /// The values accepted, for a value close to none (see `Vocabulary::accepted_values`).
+        accepted: String,
     },
     /// The index could not be built or opened.
     Index(Diagnostic),
@@ -125,6 +127,7 @@ fn resolve_filters(
                         facet: *facet,
                         value: value.clone(),
                         suggestion: vocab.suggest(value),
+                        accepted: vocab.accepted_values(),
                     })
                 }
             }

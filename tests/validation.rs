@@ -102,6 +102,55 @@ fn unknown_vocabulary_value_with_suggestion() {
     assert_eq!(d.field.as_deref(), Some("disciplines[1]"));
     assert_eq!((d.line, d.column), (8, 5));
     assert_eq!(d.suggestion.as_deref(), Some("Physique-chimie"));
+    assert!(
+        d.message
+            .contains("docs/vocabulaires.md de vitrine, section « Disciplines »"),
+        "{}",
+        d.message
+    );
+    assert!(
+        !d.message.contains("dans la documentation"),
+        "{}",
+        d.message
+    );
+}
+
+/// « BTS » is close to no level: the message lists the levels (all 20); a discipline close to
+/// none lists the first 15 of 28 and names the section where all are.
+#[test]
+fn unknown_vocabulary_value_without_suggestion_lists_the_values() {
+    let errors = errors_of("vocabulaire-sans-suggestion");
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    let discipline = &errors[0];
+    assert_eq!(discipline.field.as_deref(), Some("disciplines[1]"));
+    assert_eq!((discipline.line, discipline.column), (6, 30));
+    assert_eq!(discipline.suggestion, None);
+    assert!(
+        discipline.message.contains("valeurs possibles : ")
+            && discipline.message.contains("… ; 28 en tout, toutes dans docs/vocabulaires.md de vitrine, section « Disciplines »)"),
+        "{}",
+        discipline.message
+    );
+    let level = &errors[1];
+    assert_eq!(level.field.as_deref(), Some("niveaux[0]"));
+    assert_eq!((level.line, level.column), (7, 11));
+    assert_eq!(level.suggestion, None);
+    assert!(
+        level.message.contains(
+            "« BTS » pour « niveaux » (valeurs possibles : Toute petite section, Petite section, "
+        ),
+        "{}",
+        level.message
+    );
+    assert!(
+        level.message.ends_with("Terminale professionnelle)"),
+        "{}",
+        level.message
+    );
+    for d in &errors {
+        assert!(!d.message.contains("documentation"), "{}", d.message);
+        assert_french(d);
+    }
 }
 
 #[test]

@@ -65,12 +65,17 @@ fn report_failure(failure: Failure) -> ExitCode {
             facet,
             value,
             suggestion,
+            accepted,
         } => {
             let hint = suggestion
                 .map(|s| format!(" ; vouliez-vous dire « {s} » ?"))
-                .unwrap_or_default();
+                .unwrap_or_else(|| format!(" ; {accepted}"));
+            let unknown = match facet {
+                Facet::Levels | Facet::Cycles => "inconnu",
+                _ => "inconnue",
+            };
             eprintln!(
-                "erreur : {} inconnue « {value} »{hint}",
+                "erreur : {} {unknown} « {value} »{hint}",
                 facet.singular().to_lowercase()
             );
             usage_error()

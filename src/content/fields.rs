@@ -179,12 +179,15 @@ impl<'a> Reader<'a> {
                 }
                 None => {
                     let suggestion = vocab.suggest(&written);
+                    // Without a close value, the referent needs the list itself.
+                    let values = match suggestion {
+                        Some(_) => format!("liste des valeurs : {}", vocab.where_listed()),
+                        None => vocab.accepted_values(),
+                    };
                     self.error(
                         ErrorKind::UnknownVocabulary,
                         &path,
-                        format!(
-                            "valeur inconnue « {written} » pour « {key} » (voir la liste des valeurs possibles dans la documentation)"
-                        ),
+                        format!("valeur inconnue « {written} » pour « {key} » ({values})"),
                     )
                     .suggestion = suggestion;
                 }
