@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
 
+use crate::content::discover::discover;
 use crate::content::frontmatter;
 use crate::content::scenario::comma_list_warnings;
 use crate::diagnostics::{self, closest, Diagnostic, ErrorKind};
@@ -109,14 +110,27 @@ impl Report {
                 out.push_str(&format!("    vouliez-vous dire « {s} » ?\n"));
             }
         }
+        let errors = match self.errors() {
+            0 => "0 erreur(s)".to_string(),
+            n => format!("{n} erreur(s) dans {} fichier(s)", self.files_with_errors()),
+        };
         out.push_str(&format!(
-            "{} scénario(s) et {} page(s) vérifiés : {} erreur(s), {} avertissement(s).\n",
+            "{} scénario(s) et {} page(s) vérifiés : {errors}, {} avertissement(s).\n",
             self.scenarios,
             self.pages,
-            self.errors(),
             self.warnings()
         ));
         out
+    }
+
+    /// How many files have at least one error.
+    pub fn files_with_errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Erreur)
+            .map(|f| &f.diagnostic.file)
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 }
 
@@ -198,10 +212,13 @@ pub fn check(options: &BuildOptions) -> Report {
     let prepared = match prepare(&options, &Silent) {
         Ok(prepared) => prepared,
         Err(problems) => {
+            // Nothing was loaded: count the files found, checked whether or not they have errors.
+            let found = discover(&options.root);
             return Report {
+                scenarios: found.scenarios.len(),
+                pages: found.pages.len() + 1,
                 findings: problems.into_iter().map(error).collect(),
-                ..Report::default()
-            }
+            };
         }
     };
     let mut findings: Vec<Finding> = anchor_problems(&prepared)
@@ -235,6 +252,7 @@ pub fn check(options: &BuildOptions) -> Report {
     let content = &prepared.loaded.content;
     Report {
         scenarios: content.scenarios.len(),
+        // The home page counts, written (content/_index.md) or not.
         pages: content.pages.len() + 1,
         findings,
     }

@@ -163,6 +163,26 @@ fn a_list_written_with_commas_is_read_as_a_list_with_a_warning() {
     assert!(site.path().join("public/niveaux/6e/index.html").is_file());
 }
 
+/// Files with errors are still counted as checked, and the summary says how many have errors.
+#[test]
+fn the_summary_counts_the_files_checked_and_those_with_errors() {
+    let site = common::fixture_site(&["unknown-vocabulary", "vocabulaire-sans-suggestion"]);
+    let (report, code) = json_report(site.path(), &[]);
+    assert_eq!(code, Some(1), "{report}");
+    // valide.md, the misspelt discipline and bts.md; a-propos.md and the home page.
+    assert_eq!(report["scenarios"], 3, "{report}");
+    assert_eq!(report["pages"], 2, "{report}");
+    assert_eq!(report["erreurs"], 3, "{report}");
+    let out = check(site.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with(
+            "3 scénario(s) et 2 page(s) vérifiés : 3 erreur(s) dans 2 fichier(s), 0 avertissement(s).\n"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn every_build_error_class_has_a_stable_code() {
     for (fixture, code) in [
