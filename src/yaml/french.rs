@@ -448,6 +448,26 @@ mod tests {
         );
     }
 
+    /// Every line and column of texts mixing quotes, brackets, tabs and accents: the guesses
+    /// slice the source by bytes, and none may panic on what a referent typed.
+    #[test]
+    fn explaining_never_panics_on_odd_text() {
+        let texts = [
+            "resume: '\u{a0}é'\n  l'été'\ntitre: «'»\n",
+            "mots_cles: [é, 'l'été', \"x\"y, ['a'b]]\n- 'é\t'\n",
+            "a: [\n'\n\t-\té: '\n: '\n- '",
+            "titre: \"é\\\"\n  'x'y\"\n[',\n",
+        ];
+        for yaml in texts {
+            for line in 0..=yaml.lines().count() + 1 {
+                for column in 0..12 {
+                    let e = explain("did not find expected key", yaml, line, column);
+                    assert!(!e.message.is_empty());
+                }
+            }
+        }
+    }
+
     #[test]
     fn doubled_apostrophes_and_escaped_quotes_are_fine() {
         assert_eq!(quoted_value_cut_short("titre: 'L''eau'", 1), None);
