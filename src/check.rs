@@ -1,6 +1,7 @@
 //! `vitrine check`: everything `build` validates, without writing anything, plus what a
 //! build lets through but a reader would trip on: links to heading anchors that do not exist
-//! (errors), long summaries, scenarios without CRCN competence, duplicate titles (warnings).
+//! (errors), long summaries, scenarios without CRCN competence, duplicate titles, lists written
+//! as one text with commas (warnings).
 //!
 //! The JSON report ([`Report::to_json`]) is a stable interface for académies' CI: its fields
 //! and problem codes only change with `version`.
@@ -11,10 +12,14 @@ use std::path::{Path, PathBuf};
 use percent_encoding::percent_decode_str;
 use serde::Serialize;
 
+use crate::content::discover::discover;
+use crate::content::frontmatter;
+use crate::content::scenario::comma_list_warnings;
 use crate::diagnostics::{self, closest, Diagnostic, ErrorKind};
 use crate::site::build::{prepare, BuildOptions, Prepared, Silent};
 use crate::site::links::LinkTable;
 use crate::text::fold;
+use crate::yaml::encoding::read_utf8;
 
 /// Version of the JSON report.
 pub const REPORT_VERSION: u32 = 1;
@@ -105,14 +110,27 @@ impl Report {
                 out.push_str(&format!("    vouliez-vous dire « {s} » ?\n"));
             }
         }
+        let errors = match self.errors() {
+            0 => "0 erreur(s)".to_string(),
+            n => format!("{n} erreur(s) dans {} fichier(s)", self.files_with_errors()),
+        };
         out.push_str(&format!(
-            "{} scénario(s) et {} page(s) vérifiés : {} erreur(s), {} avertissement(s).\n",
+            "{} scénario(s) et {} page(s) vérifiés : {errors}, {} avertissement(s).\n",
             self.scenarios,
             self.pages,
-            self.errors(),
             self.warnings()
         ));
         out
+    }
+
+    /// How many files have at least one error.
+    pub fn files_with_errors(&self) -> usize {
+        self.findings
+            .iter()
+            .filter(|f| f.severity == Severity::Erreur)
+            .map(|f| &f.diagnostic.file)
+            .collect::<BTreeSet<_>>()
+            .len()
     }
 }
 
@@ -182,6 +200,8 @@ pub const ANCHOR_CODE: &str = "ancre-introuvable";
 pub const LONG_SUMMARY_CODE: &str = "resume-long";
 pub const NO_CRCN_CODE: &str = "sans-competence-numerique";
 pub const DUPLICATE_TITLE_CODE: &str = "titre-en-double";
+/// A list written as one text with commas, read as a list.
+pub const COMMA_LIST_CODE: &str = "liste-en-texte";
 /// A harvested entry left out (invalid, or a duplicate), or a source not harvested yet.
 pub const HARVEST_CODE: &str = "moissonnage";
 
@@ -192,10 +212,13 @@ pub fn check(options: &BuildOptions) -> Report {
     let prepared = match prepare(&options, &Silent) {
         Ok(prepared) => prepared,
         Err(problems) => {
+            // Nothing was loaded: count the files found, checked whether or not they have errors.
+            let found = discover(&options.root);
             return Report {
+                scenarios: found.scenarios.len(),
+                pages: found.pages.len() + 1,
                 findings: problems.into_iter().map(error).collect(),
-                ..Report::default()
-            }
+            };
         }
     };
     let mut findings: Vec<Finding> = anchor_problems(&prepared)
@@ -213,6 +236,7 @@ pub fn check(options: &BuildOptions) -> Report {
         locate_field(&options.root, &mut w.diagnostic);
     }
     findings.extend(warnings);
+    findings.extend(comma_list_findings(&options.root, &prepared));
     // Harvested entries left out and duplicates: the build goes on without them.
     findings.extend(
         prepared
@@ -228,6 +252,7 @@ pub fn check(options: &BuildOptions) -> Report {
     let content = &prepared.loaded.content;
     Report {
         scenarios: content.scenarios.len(),
+        // The home page counts, written (content/_index.md) or not.
         pages: content.pages.len() + 1,
         findings,
     }
@@ -373,6 +398,26 @@ fn crcn_warnings(prepared: &Prepared) -> Vec<Finding> {
                 .field("competences_numeriques"),
             )
         })
+        .collect()
+}
+
+/// Lists written as one text with commas, located by the scenario's own front matter.
+fn comma_list_findings(root: &Path, prepared: &Prepared) -> Vec<Finding> {
+    prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .filter(|s| !s.is_harvested())
+        .flat_map(|s| {
+            // Read again: the validated metadata no longer tells how a list was written.
+            read_utf8(&root.join(&s.source), &s.source)
+                .ok()
+                .and_then(|text| frontmatter::parse(&s.source, &text).ok())
+                .map(|doc| comma_list_warnings(&s.source, &doc.front_matter, &prepared.vocabs))
+                .unwrap_or_default()
+        })
+        .map(|d| warning(COMMA_LIST_CODE, d))
         .collect()
 }
 

@@ -32,6 +32,21 @@ pub struct Created {
     pub to_fill: Vec<&'static str>,
 }
 
+/// [`create`] with the site's own configuration and vocabularies (the built-in ones extended
+/// by `vocabulaires:` of its configuration), read from `root`.
+pub fn create_in_site(
+    root: &Path,
+    request: &NewScenario,
+    today: NaiveDate,
+) -> Result<Created, Diagnostic> {
+    let config = Config::load(root)?;
+    let mut vocabs = Vocabularies::builtin()?;
+    for (name, entries) in &config.vocabulaires {
+        vocabs.extend(*name, entries.clone());
+    }
+    create(root, request, &config, &vocabs, today)
+}
+
 /// Writes the new scenario under `content/scenarios/` of `root`; never overwrites.
 pub fn create(
     root: &Path,
@@ -116,7 +131,7 @@ fn resolve_all(
                 let hint = vocab
                     .suggest(value)
                     .map(|s| format!(" ; vouliez-vous dire « {s} » ?"))
-                    .unwrap_or_default();
+                    .unwrap_or_else(|| format!(" ; {}", vocab.accepted_values()));
                 Err(error(
                     name.file_stem(),
                     &format!(

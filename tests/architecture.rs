@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["index", "federation"],
     &["exports", "search_bundle", "pages"],
     &["site"],
-    &["serve", "check", "new_scenario", "init"],
+    &["serve", "check", "search", "new_scenario", "init"],
     &["cli"],
 ];
 

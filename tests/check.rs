@@ -117,6 +117,72 @@ fn warnings_name_the_key_and_fail_only_when_strict() {
     assert!(stderr.contains("3 avertissement(s)"), "{stderr}");
 }
 
+/// `outils: Tableur, ENT, Genially`: three tools (three facet pages, none named after the
+/// whole text), with a warning showing the YAML list to write.
+#[test]
+fn a_list_written_with_commas_is_read_as_a_list_with_a_warning() {
+    let site = common::fixture_site(&["liste-virgules"]);
+    let (report, code) = json_report(site.path(), &[]);
+    assert_eq!(code, Some(0), "warnings alone pass: {report}");
+    let lists = problems(&report, "liste-en-texte");
+    assert_eq!(lists.len(), 2, "{report}");
+    let (niveaux, outils) = (lists[0], lists[1]);
+    assert_eq!(niveaux["champ"], "niveaux");
+    assert_eq!(
+        (niveaux["ligne"].as_u64(), niveaux["colonne"].as_u64()),
+        (Some(7), Some(10))
+    );
+    assert_eq!(outils["fichier"], "content/scenarios/virgules.md");
+    assert_eq!(
+        (outils["ligne"].as_u64(), outils["colonne"].as_u64()),
+        (Some(8), Some(9))
+    );
+    let message = outils["message"].as_str().unwrap_or_default();
+    assert!(message.contains("lue comme 3 valeurs"), "{message}");
+    assert!(
+        message.contains("« outils: [Tableur, ENT, Genially] »"),
+        "{message}"
+    );
+    common::assert_french(message);
+
+    common::build(site.path()).expect("the site builds");
+    let outils = site.path().join("public/outils");
+    for tool in ["tableur", "ent", "genially"] {
+        assert!(
+            outils.join(tool).join("index.html").is_file(),
+            "no page for {tool}"
+        );
+    }
+    let pages: Vec<String> = std::fs::read_dir(&outils)
+        .expect("outils")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(!pages.iter().any(|p| p.contains("tableur-")), "{pages:?}");
+    // Both levels are facets of the scenario, not one unknown value.
+    assert!(site.path().join("public/niveaux/6e/index.html").is_file());
+}
+
+/// Files with errors are still counted as checked, and the summary says how many have errors.
+#[test]
+fn the_summary_counts_the_files_checked_and_those_with_errors() {
+    let site = common::fixture_site(&["unknown-vocabulary", "vocabulaire-sans-suggestion"]);
+    let (report, code) = json_report(site.path(), &[]);
+    assert_eq!(code, Some(1), "{report}");
+    // valide.md, the misspelt discipline and bts.md; a-propos.md and the home page.
+    assert_eq!(report["scenarios"], 3, "{report}");
+    assert_eq!(report["pages"], 2, "{report}");
+    assert_eq!(report["erreurs"], 3, "{report}");
+    let out = check(site.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.ends_with(
+            "3 scénario(s) et 2 page(s) vérifiés : 3 erreur(s) dans 2 fichier(s), 0 avertissement(s).\n"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn every_build_error_class_has_a_stable_code() {
     for (fixture, code) in [

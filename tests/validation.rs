@@ -102,6 +102,55 @@ fn unknown_vocabulary_value_with_suggestion() {
     assert_eq!(d.field.as_deref(), Some("disciplines[1]"));
     assert_eq!((d.line, d.column), (8, 5));
     assert_eq!(d.suggestion.as_deref(), Some("Physique-chimie"));
+    assert!(
+        d.message
+            .contains("docs/vocabulaires.md de vitrine, section « Disciplines »"),
+        "{}",
+        d.message
+    );
+    assert!(
+        !d.message.contains("dans la documentation"),
+        "{}",
+        d.message
+    );
+}
+
+/// « BTS » is close to no level: the message lists the levels (all 20); a discipline close to
+/// none lists the first 15 of 28 and names the section where all are.
+#[test]
+fn unknown_vocabulary_value_without_suggestion_lists_the_values() {
+    let errors = errors_of("vocabulaire-sans-suggestion");
+    assert_eq!(errors.len(), 2, "{errors:#?}");
+    let discipline = &errors[0];
+    assert_eq!(discipline.field.as_deref(), Some("disciplines[1]"));
+    assert_eq!((discipline.line, discipline.column), (6, 30));
+    assert_eq!(discipline.suggestion, None);
+    assert!(
+        discipline.message.contains("valeurs possibles : ")
+            && discipline.message.contains("… ; 28 en tout, toutes dans docs/vocabulaires.md de vitrine, section « Disciplines »)"),
+        "{}",
+        discipline.message
+    );
+    let level = &errors[1];
+    assert_eq!(level.field.as_deref(), Some("niveaux[0]"));
+    assert_eq!((level.line, level.column), (7, 11));
+    assert_eq!(level.suggestion, None);
+    assert!(
+        level.message.contains(
+            "« BTS » pour « niveaux » (valeurs possibles : Toute petite section, Petite section, "
+        ),
+        "{}",
+        level.message
+    );
+    assert!(
+        level.message.ends_with("Terminale professionnelle)"),
+        "{}",
+        level.message
+    );
+    for d in &errors {
+        assert!(!d.message.contains("documentation"), "{}", d.message);
+        assert_french(d);
+    }
 }
 
 #[test]
@@ -349,6 +398,63 @@ fn apostrophe_in_single_quotes_says_how_to_quote() {
         "{}",
         d.message
     );
+    assert_french(d);
+}
+
+/// `-<Tab>nom: A`: the tab separates the dash from the value; the fix is a space, not quotes.
+#[test]
+fn tab_after_a_dash_says_to_use_a_space() {
+    let d = errors_of("yaml-tabulation-tiret");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(
+        d.file,
+        PathBuf::from("content/scenarios/tabulation-tiret.md")
+    );
+    assert_eq!((d.line, d.column), (9, 4));
+    assert!(
+        d.message.contains("remplacez la tabulation par une espace"),
+        "{}",
+        d.message
+    );
+    assert!(!d.message.contains("guillemets"), "{}", d.message);
+    assert_french(d);
+}
+
+/// An apostrophe on the second line of a value in apostrophes spread over two lines.
+#[test]
+fn apostrophe_in_a_multiline_single_quoted_value_says_how_to_quote() {
+    let d = errors_of("yaml-apostrophe-multiligne");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(
+        d.file,
+        PathBuf::from("content/scenarios/apostrophe-multiligne.md")
+    );
+    assert_eq!((d.line, d.column), (3, 9));
+    assert!(
+        d.message
+            .contains("« \"Une séance sur l'eau et ses états\" »"),
+        "{}",
+        d.message
+    );
+    assert!(!d.message.contains("indentation"), "{}", d.message);
+    assert_french(d);
+}
+
+/// `[lecture, 'l'oral', écriture]`: the item, not the brackets, is what to fix.
+#[test]
+fn apostrophe_in_a_bracket_list_item_says_how_to_quote() {
+    let d = errors_of("yaml-apostrophe-liste");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::InvalidYaml);
+    assert_eq!(
+        d.file,
+        PathBuf::from("content/scenarios/apostrophe-liste.md")
+    );
+    assert_eq!((d.line, d.column), (8, 22));
+    assert!(d.message.contains("« \"l'oral\" »"), "{}", d.message);
+    assert!(d.message.contains("« 'l''oral' »"), "{}", d.message);
     assert_french(d);
 }
 

@@ -140,7 +140,11 @@ impl<'a> Reader<'a> {
                 out
             }
             other => match scalar_to_string(other) {
-                Some(s) => vec![(s.trim().to_string(), key.to_string())],
+                Some(s) => match comma_parts(&s) {
+                    // `outils: Tableur, ENT, Genially` means three tools, never one named so.
+                    Some(parts) => parts.into_iter().map(|p| (p, key.to_string())).collect(),
+                    None => vec![(s.trim().to_string(), key.to_string())],
+                },
                 None => {
                     self.error(
                         ErrorKind::WrongType,
@@ -157,7 +161,16 @@ impl<'a> Reader<'a> {
     pub fn vocab_list(&mut self, key: &str, vocab: &Vocabulary) -> Vec<String> {
         let mut keys = Vec::new();
         let mut seen = std::collections::HashSet::new();
-        for (written, path) in self.list(key) {
+        // A value whose label has a comma (« Protéger la santé, le bien-être… ») is not a list.
+        let whole = self
+            .raw(key)
+            .and_then(scalar_to_string)
+            .filter(|s| vocab.resolve(s.trim()).is_some());
+        let items = match whole {
+            Some(s) => vec![(s.trim().to_string(), key.to_string())],
+            None => self.list(key),
+        };
+        for (written, path) in items {
             match vocab.resolve(&written) {
                 Some(entry) => {
                     if seen.insert(entry.cle.as_str()) {
@@ -166,12 +179,15 @@ impl<'a> Reader<'a> {
                 }
                 None => {
                     let suggestion = vocab.suggest(&written);
+                    // Without a close value, the referent needs the list itself.
+                    let values = match suggestion {
+                        Some(_) => format!("liste des valeurs : {}", vocab.where_listed()),
+                        None => vocab.accepted_values(),
+                    };
                     self.error(
                         ErrorKind::UnknownVocabulary,
                         &path,
-                        format!(
-                            "valeur inconnue « {written} » pour « {key} » (voir la liste des valeurs possibles dans la documentation)"
-                        ),
+                        format!("valeur inconnue « {written} » pour « {key} » ({values})"),
                     )
                     .suggestion = suggestion;
                 }
@@ -236,6 +252,18 @@ impl<'a> Reader<'a> {
             None
         }
     }
+}
+
+/// The parts of a list written as one text with commas (`Tableur, ENT, Genially`); `None`
+/// when there are fewer than two.
+pub fn comma_parts(text: &str) -> Option<Vec<String>> {
+    let parts: Vec<String> = text
+        .split(',')
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect();
+    (parts.len() > 1).then_some(parts)
 }
 
 pub fn is_web_url(text: &str) -> bool {

@@ -4,7 +4,7 @@ use std::path::{Component, Path, PathBuf};
 
 use serde_yaml::Value;
 
-use crate::content::fields::{describe, is_web_url, scalar_to_string, Reader};
+use crate::content::fields::{comma_parts, describe, is_web_url, scalar_to_string, Reader};
 use crate::content::frontmatter::FrontMatter;
 use crate::content::{duration, Auteur, Metadata, Ressource};
 use crate::diagnostics::{Diagnostic, ErrorKind};
@@ -70,6 +70,54 @@ const SYNONYMS: &[(&str, &str)] = &[
 ];
 
 pub const RESUME_MAX_CHARS: usize = 500;
+
+/// Keys holding lists, with the vocabulary of their values (none for free lists).
+const LIST_KEYS: &[(&str, Option<VocabName>)] = &[
+    ("disciplines", Some(VocabName::Subjects)),
+    ("niveaux", Some(VocabName::Levels)),
+    ("cycles", Some(VocabName::Cycles)),
+    ("types", Some(VocabName::Types)),
+    ("modalites", Some(VocabName::Modes)),
+    ("competences_numeriques", Some(VocabName::DigitalSkills)),
+    ("outils", None),
+    ("mots_cles", None),
+];
+
+/// Lists written as one text with commas (`outils: Tableur, ENT, Genially`). [`validate`]
+/// reads them as lists of their parts; these warnings show the YAML list to write instead.
+pub fn comma_list_warnings(
+    file: &Path,
+    fm: &FrontMatter,
+    vocabs: &Vocabularies,
+) -> Vec<Diagnostic> {
+    LIST_KEYS
+        .iter()
+        .filter_map(|&(key, vocab)| {
+            let text = fm.values.get(key).and_then(scalar_to_string)?;
+            // A label with a comma (« Protéger la santé, le bien-être… ») is one value.
+            if vocab.is_some_and(|name| vocabs.get(name).resolve(text.trim()).is_some()) {
+                return None;
+            }
+            let parts = comma_parts(&text)?;
+            let (line, column) = fm.value_position(key);
+            Some(
+                Diagnostic::new(ErrorKind::WrongType, file, comma_list_message(key, &parts))
+                    .at(line, column)
+                    .field(key),
+            )
+        })
+        .collect()
+}
+
+fn comma_list_message(key: &str, parts: &[String]) -> String {
+    format!(
+        "« {key} » est une liste écrite comme un seul texte avec des virgules : elle est lue comme {} valeurs ({}) ; écrivez-la en liste YAML, entre crochets « {key}: [{}] » ou une valeur par ligne sous « {key}: » (« - {} »)",
+        parts.len(),
+        parts.join(", "),
+        parts.join(", "),
+        parts[0]
+    )
+}
 
 /// What the validation needs to know about where the scenario lives.
 pub struct Location<'a> {
@@ -489,6 +537,50 @@ mod tests {
             .enumerate()
             .map(|(i, s)| (s.to_string(), format!("mots_cles[{i}]")))
             .collect()
+    }
+
+    fn validate_header(yaml: &str) -> (Result<Metadata, Vec<Diagnostic>>, Vec<Diagnostic>) {
+        let file = Path::new("content/scenarios/s.md");
+        let doc = crate::content::frontmatter::parse(file, &format!("---\n{yaml}---\n"))
+            .expect("front matter");
+        let vocabs = Vocabularies::builtin().expect("vocabularies");
+        let at = Location {
+            file,
+            bundle_files: None,
+            default_licence: "CC-BY-4.0",
+        };
+        let warnings = comma_list_warnings(file, &doc.front_matter, &vocabs);
+        (validate(&doc.front_matter, &at, &vocabs), warnings)
+    }
+
+    const HEADER: &str =
+        "titre: T\nresume: R\ndate: 2025-03-14\nacademie: Lyon\ndisciplines: [Mathématiques]\n";
+
+    #[test]
+    fn comma_lists_are_split_but_a_label_with_a_comma_is_one_value() {
+        let yaml = format!(
+            "{HEADER}niveaux: 6e, 5e\noutils: Tableur, ENT\ncompetences_numeriques: Protéger la santé, le bien-être et l'environnement\n"
+        );
+        let (meta, warnings) = validate_header(&yaml);
+        let meta = meta.expect("valid");
+        assert_eq!(meta.niveaux.len(), 2);
+        assert_eq!(meta.outils, ["Tableur", "ENT"]);
+        assert_eq!(meta.competences_numeriques.len(), 1);
+        let fields: Vec<_> = warnings.iter().filter_map(|w| w.field.clone()).collect();
+        assert_eq!(fields, ["niveaux", "outils"]);
+    }
+
+    #[test]
+    fn each_part_of_a_comma_list_is_resolved_with_suggestions() {
+        let (meta, _) = validate_header(&format!("{HEADER}niveaux: 6e, 5emme\n"));
+        let errors = meta.expect_err("5emme is unknown");
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].message.contains("« 5emme »"),
+            "{}",
+            errors[0].message
+        );
+        assert!(errors[0].suggestion.is_some());
     }
 
     #[test]

@@ -56,6 +56,19 @@ impl VocabName {
         }
     }
 
+    /// Title of this vocabulary's section in `docs/vocabulaires.md`, where every value is listed.
+    fn docs_section(self) -> &'static str {
+        match self {
+            VocabName::Subjects => "Disciplines",
+            VocabName::Levels => "Niveaux",
+            VocabName::Cycles => "Cycles",
+            VocabName::Academies => "Académies",
+            VocabName::Types => "Types de ressource",
+            VocabName::Modes => "Modalités pédagogiques",
+            VocabName::DigitalSkills => "Compétences numériques du CRCN",
+        }
+    }
+
     fn builtin_source(self) -> &'static str {
         match self {
             VocabName::Subjects => include_str!("data/disciplines.yaml"),
@@ -222,6 +235,35 @@ impl Vocabulary {
         self.resolve(&best).map(|e| e.libelle.clone())
     }
 
+    /// Where every accepted value is listed, for a message about an unknown value.
+    pub fn where_listed(&self) -> String {
+        format!(
+            "docs/vocabulaires.md de vitrine, section « {} »",
+            self.name.docs_section()
+        )
+    }
+
+    /// The accepted values for a message about an unknown value that is close to none: all of
+    /// them for a short vocabulary, else the first [`LISTED_VALUES`] and where the rest are.
+    /// CRCN competences are listed by code (« 1.1 »): their labels are sentences.
+    pub fn accepted_values(&self) -> String {
+        let shown = |e: &Entry| match self.name {
+            VocabName::DigitalSkills => e.cle.clone(),
+            _ => e.libelle.clone(),
+        };
+        let total = self.entries.len();
+        if total <= LIST_ALL_UP_TO {
+            let all: Vec<String> = self.entries.iter().map(shown).collect();
+            return format!("valeurs possibles : {}", all.join(", "));
+        }
+        let first: Vec<String> = self.entries.iter().take(LISTED_VALUES).map(shown).collect();
+        format!(
+            "valeurs possibles : {}… ; {total} en tout, toutes dans {}",
+            first.join(", "),
+            self.where_listed()
+        )
+    }
+
     /// Problems within this vocabulary, in French (see [`Vocabularies::check`]).
     fn check(&self) -> Vec<String> {
         let stem = self.name.file_stem();
@@ -295,6 +337,11 @@ fn duplicate_key(entries: &[Entry]) -> Option<&str> {
         .map(|e| e.cle.as_str())
         .find(|key| !seen.insert(*key))
 }
+
+/// A vocabulary this long or shorter is listed whole in a message about an unknown value.
+const LIST_ALL_UP_TO: usize = 20;
+/// How many values such a message lists from a longer vocabulary.
+const LISTED_VALUES: usize = 15;
 
 /// All vocabularies of a site.
 #[derive(Debug, Clone)]
@@ -621,6 +668,33 @@ mod tests {
             })
             .collect();
         assert!(positions.windows(2).all(|w| w[0] <= w[1]), "{positions:?}");
+    }
+
+    #[test]
+    fn accepted_values_are_all_listed_or_the_first_ones_with_where_the_rest_are() {
+        let vocabs = builtin();
+        let levels = vocabs.get(VocabName::Levels).accepted_values();
+        assert!(
+            levels.starts_with("valeurs possibles : Toute petite section, "),
+            "{levels}"
+        );
+        assert!(levels.ends_with(", Terminale professionnelle"), "{levels}");
+        let academies = vocabs.get(VocabName::Academies);
+        let listed = academies.accepted_values();
+        let first = listed
+            .strip_prefix("valeurs possibles : ")
+            .and_then(|rest| rest.split('…').next())
+            .unwrap_or_default();
+        assert_eq!(first.split(", ").count(), LISTED_VALUES, "{listed}");
+        assert!(
+            listed.ends_with(&format!(
+                "… ; {} en tout, toutes dans docs/vocabulaires.md de vitrine, section « Académies »",
+                academies.entries().len()
+            )),
+            "{listed}"
+        );
+        let crcn = vocabs.get(VocabName::DigitalSkills).accepted_values();
+        assert!(crcn.starts_with("valeurs possibles : 1.1, 1.2, "), "{crcn}");
     }
 
     #[test]

@@ -27,7 +27,13 @@ pub fn explain(error: &str, yaml: &str, line: usize, column: usize) -> Explained
     if let Some(found) = tab_indentation(error, yaml, line) {
         return found;
     }
+    if let Some(found) = tab_separator(yaml, line, column) {
+        return found;
+    }
     if let Some(found) = quote_inside_quotes(yaml, line) {
+        return found;
+    }
+    if let Some(found) = quote_inside_multiline_quotes(yaml, line) {
         return found;
     }
     let found_char = char_at(yaml, line, column);
@@ -211,6 +217,60 @@ fn tab_indentation(error: &str, yaml: &str, line: usize) -> Option<Explained> {
     })
 }
 
+/// A tab where libyaml stopped, after the indentation (`-\tnom: A`): it separates the dash
+/// from the value, and YAML wants a space there; quoting the value would not help.
+fn tab_separator(yaml: &str, line: usize, column: usize) -> Option<Explained> {
+    (char_at(yaml, line, column)? == '\t').then(|| Explained {
+        message: "tabulation à la place d'une espace : YAML n'accepte que des espaces pour séparer et indenter ; remplacez la tabulation par une espace".to_string(),
+        line,
+        column,
+    })
+}
+
+/// How many lines above the error a quoted value spread over several lines may have opened.
+const MULTILINE_REACH: usize = 10;
+
+/// `resume: 'Une séance sur` then `  l'eau'` a few lines lower: the apostrophe of the
+/// continuation line closes the value opened above, and libyaml complains at the text after it.
+/// The lines are folded as YAML folds them (one space per line break) and read as one value.
+fn quote_inside_multiline_quotes(yaml: &str, line: usize) -> Option<Explained> {
+    (line.saturating_sub(MULTILINE_REACH).max(1)..line)
+        .rev()
+        .find_map(|opening| {
+            let first = line_text(yaml, opening)?;
+            // The value must still be open at the end of its first line.
+            let start = value_start(first)?;
+            let value = first[start..].trim();
+            let quote = value.chars().next().filter(|c| *c == '\'' || *c == '"')?;
+            if closing_quote(&value[1..], quote).is_some() {
+                return None;
+            }
+            // Byte index, in `first` and in `folded`, just after the opening quote.
+            let inner_start = first.len() - first[start..].trim_start().len() + 1;
+            let mut folded = first.trim_end().to_string();
+            for l in opening + 1..=line {
+                // A value closed before the error line is not the cause.
+                if closing_quote(&folded[inner_start..], quote).is_some() {
+                    return None;
+                }
+                folded.push(' ');
+                folded.push_str(line_text(yaml, l)?.trim());
+            }
+            quoted_value_cut_short(&folded, opening)
+        })
+}
+
+/// Byte index where the value of `clé: valeur` or `- valeur` starts.
+fn value_start(text: &str) -> Option<usize> {
+    match text.find(": ") {
+        Some(i) => Some(i + 2),
+        None => text
+            .trim_start()
+            .strip_prefix("- ")
+            .map(|_| text.len() - text.trim_start().len() + 2),
+    }
+}
+
 /// `titre: 'L'eau'` or `titre: "Le "grand" jour"` on the error line or the two before it:
 /// the quote inside closes the value, and the rest of the line is unreadable.
 fn quote_inside_quotes(yaml: &str, line: usize) -> Option<Explained> {
@@ -221,14 +281,11 @@ fn quote_inside_quotes(yaml: &str, line: usize) -> Option<Explained> {
 
 fn quoted_value_cut_short(text: &str, line: usize) -> Option<Explained> {
     // The value starts after « clé: » or « - ».
-    let start = match text.find(": ") {
-        Some(i) => i + 2,
-        None => text
-            .trim_start()
-            .strip_prefix("- ")
-            .map(|_| text.len() - text.trim_start().len() + 2)?,
-    };
+    let start = value_start(text)?;
     let value = text[start..].trim();
+    if value.starts_with('[') {
+        return flow_item_cut_short(text, start, line);
+    }
     let quote = value.chars().next().filter(|c| *c == '\'' || *c == '"')?;
     let inner = &value[1..];
     // The quote that closes the value, skipping doubled apostrophes and \" escapes.
@@ -242,7 +299,49 @@ fn quoted_value_cut_short(text: &str, line: usize) -> Option<Explained> {
     let column = text[..start].chars().count()
         + (text[start..].len() - text[start..].trim_start().len())
         + 1;
-    let message = if quote == '\'' {
+    Some(Explained {
+        message: cut_short_message(quote, content),
+        line,
+        column,
+    })
+}
+
+/// `mots_cles: [eau, 'l'oral']`: an item of a list in brackets cut short by its own quote.
+fn flow_item_cut_short(text: &str, start: usize, line: usize) -> Option<Explained> {
+    let mut at = start + text[start..].find('[')? + 1;
+    while at < text.len() {
+        let item_start = at + (text[at..].len() - text[at..].trim_start().len());
+        let rest = &text[item_start..];
+        let Some(quote) = rest.chars().next().filter(|c| *c == '\'' || *c == '"') else {
+            // An unquoted item runs to the next comma.
+            at = item_start + rest.find(',')? + 1;
+            continue;
+        };
+        let close = item_start + 1 + closing_quote(&rest[1..], quote)?;
+        let after = text[close + 1..].trim_start();
+        if !(after.starts_with(',') || after.starts_with(']')) {
+            // The item really ends at the quote followed by « , » or « ] ».
+            let end = text
+                .char_indices()
+                .filter(|&(i, c)| i > close && c == quote)
+                .map(|(i, _)| i)
+                .find(|&i| text[i + 1..].trim_start().starts_with([',', ']']))?;
+            let content = &text[item_start + 1..end];
+            let column = text[..item_start].chars().count() + 1;
+            return Some(Explained {
+                message: cut_short_message(quote, content),
+                line,
+                column,
+            });
+        }
+        at = close + 1 + text[close + 1..].find(',')? + 1;
+    }
+    None
+}
+
+/// What to write instead of a quoted value cut short by a quote of the same kind inside it.
+fn cut_short_message(quote: char, content: &str) -> String {
+    if quote == '\'' {
         format!(
             "apostrophe à l'intérieur d'un texte entre apostrophes : elle ferme le texte trop tôt ; entourez la valeur de guillemets droits (« \"{content}\" ») ou doublez l'apostrophe (« '{}' »)",
             content.replace('\'', "''")
@@ -251,12 +350,7 @@ fn quoted_value_cut_short(text: &str, line: usize) -> Option<Explained> {
         format!(
             "guillemet droit à l'intérieur d'un texte entre guillemets : il ferme le texte trop tôt ; entourez la valeur d'apostrophes (« '{content}' ») ou utilisez les guillemets français « »"
         )
-    };
-    Some(Explained {
-        message,
-        line,
-        column,
-    })
+    }
 }
 
 /// Byte index in `inner` of the quote closing a value opened by `quote`.
@@ -308,6 +402,70 @@ mod tests {
         assert!(e.message.contains("« \"L'eau\" »"), "{}", e.message);
         assert!(e.message.contains("« 'L''eau' »"), "{}", e.message);
         assert_eq!((e.line, e.column), (1, 8));
+    }
+
+    #[test]
+    fn a_tab_after_a_dash_asks_for_a_space() {
+        let e = explain(
+            "found character that cannot start any token",
+            "auteurs:\n  -\tnom: A\n",
+            2,
+            4,
+        );
+        assert!(e.message.contains("par une espace"), "{}", e.message);
+        assert_eq!((e.line, e.column), (2, 4));
+    }
+
+    #[test]
+    fn an_apostrophe_on_a_continuation_line_points_at_the_opening() {
+        let yaml = "titre: T\nresume: 'Une séance\n  sur l'eau'\ndate: 2025-01-10\n";
+        let e = explain("did not find expected key", yaml, 3, 9);
+        assert!(
+            e.message.contains("« \"Une séance sur l'eau\" »"),
+            "{}",
+            e.message
+        );
+        assert_eq!((e.line, e.column), (2, 9));
+        // A value closed on an earlier line is not blamed.
+        let yaml = "resume: 'Une\n  séance'\ntitre: 'L'eau'\n";
+        let e = explain("did not find expected key", yaml, 3, 11);
+        assert_eq!((e.line, e.column), (3, 8));
+    }
+
+    #[test]
+    fn an_apostrophe_in_a_bracket_item_is_found_after_other_items() {
+        let e = explain(
+            "did not find expected ',' or ']'",
+            "mots_cles: [été, 'l'oral', 'eau']\n",
+            1,
+            21,
+        );
+        assert!(e.message.contains("« 'l''oral' »"), "{}", e.message);
+        assert_eq!((e.line, e.column), (1, 18));
+        assert_eq!(
+            quoted_value_cut_short("mots_cles: ['l''oral', \"a\"]", 1),
+            None
+        );
+    }
+
+    /// Every line and column of texts mixing quotes, brackets, tabs and accents: the guesses
+    /// slice the source by bytes, and none may panic on what a referent typed.
+    #[test]
+    fn explaining_never_panics_on_odd_text() {
+        let texts = [
+            "resume: '\u{a0}é'\n  l'été'\ntitre: «'»\n",
+            "mots_cles: [é, 'l'été', \"x\"y, ['a'b]]\n- 'é\t'\n",
+            "a: [\n'\n\t-\té: '\n: '\n- '",
+            "titre: \"é\\\"\n  'x'y\"\n[',\n",
+        ];
+        for yaml in texts {
+            for line in 0..=yaml.lines().count() + 1 {
+                for column in 0..12 {
+                    let e = explain("did not find expected key", yaml, line, column);
+                    assert!(!e.message.is_empty());
+                }
+            }
+        }
     }
 
     #[test]

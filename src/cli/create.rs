@@ -1,0 +1,55 @@
+//! `vitrine init` and `vitrine new`: a new site, a new scenario, and what to do next.
+
+use std::process::ExitCode;
+
+use super::args::{InitArgs, NewArgs};
+
+pub(super) fn init(args: InitArgs) -> ExitCode {
+    match crate::init::init(&args.dir) {
+        Ok(files) => {
+            println!("Site créé dans {} :", args.dir.display());
+            for f in files {
+                println!("  {f}");
+            }
+            println!(
+                "\nPour le construire :\n  cd {}\n  vitrine build\npuis ouvrez public/index.html.",
+                args.dir.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+pub(super) fn new_scenario(args: NewArgs) -> ExitCode {
+    let request = crate::new_scenario::NewScenario {
+        titre: args.titre,
+        disciplines: args.disciplines,
+        niveaux: args.niveaux,
+        academie: args.academie,
+        bundle: args.bundle,
+    };
+    let today = chrono::Local::now().date_naive();
+    match crate::new_scenario::create_in_site(&args.root.path, &request, today) {
+        Ok(created) => {
+            println!("Scénario créé : {}", created.path.display());
+            if !created.to_fill.is_empty() {
+                println!(
+                    "À compléter avant de publier : {}.",
+                    created.to_fill.join(", ")
+                );
+            }
+            println!(
+                "Il est en brouillon (brouillon: true) : vitrine build --drafts le montre ; retirez la ligne pour le publier."
+            );
+            ExitCode::SUCCESS
+        }
+        Err(d) => {
+            eprintln!("{d}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,66 @@
+//! `vitrine serve`: the live preview, and what it says in the terminal.
+
+use std::process::ExitCode;
+
+use super::args::ServeArgs;
+use super::output::plural;
+use crate::diagnostics::Diagnostic;
+use crate::publish::wording::capitalize;
+use crate::serve;
+
+/// Prints what the preview server does, in French.
+struct Terminal;
+
+impl serve::Reporter for Terminal {
+    fn listening(&self, url: &str) {
+        println!("Aperçu en direct sur {url} (Ctrl+C pour arrêter).");
+        println!("Enregistrez un fichier de content/ : la page se met à jour d'elle-même.");
+    }
+
+    fn rebuilt(&self, message: &str) {
+        println!("{}", capitalize(message));
+    }
+
+    fn failed(&self, problems: &[Diagnostic]) {
+        for d in problems {
+            eprintln!("{d}");
+        }
+        let n = problems.len();
+        eprintln!(
+            "{n} erreur{} : l'aperçu garde la dernière version correcte.",
+            plural(n)
+        );
+    }
+}
+
+pub(super) fn serve(args: ServeArgs) -> ExitCode {
+    let mut options = serve::ServeOptions::new(args.site.root.path);
+    options.drafts = args.site.drafts;
+    options.port = args.port;
+    options.bind = args.bind;
+    if !options.bind.is_loopback() {
+        eprintln!(
+            "attention : l'aperçu est visible depuis le réseau sur {} (brouillons compris avec --drafts).",
+            options.bind
+        );
+        eprintln!("{}", serve::network_hint());
+    }
+    match serve::start(options, std::sync::Arc::new(Terminal)) {
+        Ok(server) => {
+            if args.open && open::that_detached(&server.url).is_err() {
+                eprintln!(
+                    "impossible d'ouvrir le navigateur : ouvrez {} vous-même.",
+                    server.url
+                );
+            }
+            // The server and the watcher run in their own threads until Ctrl+C.
+            loop {
+                std::thread::park();
+            }
+        }
+        Err(problem) => {
+            eprintln!("{problem}");
+            ExitCode::FAILURE
+        }
+    }
+}
