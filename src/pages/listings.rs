@@ -123,7 +123,7 @@ pub(super) fn facet_value_job(
     let value = &values[value_index];
     let key = value.key.clone();
     let path_of = move |n: usize| urls::facet_value(facet, &key, n);
-    let sub_facets = |linker: &Linker| sub_facet_links(site, linker, facet, counts);
+    let sub_facets = |linker: &Linker| sub_facet_links(site, linker, (facet, &value.key), counts);
     let is_academy = facet == Facet::Academies;
     // « Académie de Lyon », « Académie d'Amiens », « Discipline : Mathématiques ».
     let titre = facet_value_title(facet, &value.label);
@@ -133,9 +133,15 @@ pub(super) fn facet_value_job(
         }
         let members = value.members.iter().map(|&i| site.scenarios()[i].as_ref());
         let counts = dashboard::compute(members, site.input.vocabs, Scope::Academie);
+        // The charts count the académie's scenarios: their rows lead to the same subset.
+        let targets = combined_targets(site, (facet, &value.key));
+        let href = |p: &str| match targets.get(p) {
+            Some(search) => linker.href(search),
+            None => linker.href(p),
+        };
         Some(DashboardSection {
             titre: format!("{DASHBOARD_TITLE} de l'académie"),
-            vue: dashboard::view(&counts, &|p| linker.href(p)),
+            vue: dashboard::view(&counts, &href),
         })
     };
     let listing = Listing {
@@ -203,13 +209,16 @@ pub(super) fn subset_counts(site: &Site, except_index: usize, value: &FacetValue
         .collect()
 }
 
-/// The subset counts as links from one page.
+/// The subset counts as links from the page of the value `within`: each count is that of the
+/// scenarios having both values, so each link leads to the search page filtered on both (a
+/// link to the other value's own listing would show a different, larger number).
 fn sub_facet_links(
     site: &Site,
     linker: &Linker,
-    except: Facet,
+    within: (Facet, &str),
     counts: &SubsetCounts,
 ) -> Vec<SubFacet> {
+    let except = within.0;
     counts
         .iter()
         .map(|(f, used)| {
@@ -223,13 +232,72 @@ fn sub_facet_links(
                 .iter()
                 .map(|(v, nombre)| ValueCount {
                     libelle: values[*v].label.clone(),
-                    href: linker.href(&urls::facet_value(*facet, &values[*v].key, 1)),
+                    href: linker.href(&combined_search(within, (*facet, &values[*v].key))),
                     nombre: *nombre,
                 })
                 .collect();
             SubFacet { titre, valeurs }
         })
         .collect()
+}
+
+/// The search page filtered on two facet values: `recherche/?discipline=maths&outil=tableur`.
+fn combined_search(first: (Facet, &str), second: (Facet, &str)) -> String {
+    let parameter =
+        |(facet, key): (Facet, &str)| format!("{}={}", search_parameter(facet), query_encode(key));
+    format!(
+        "{}?{}&{}",
+        urls::search(),
+        parameter(first),
+        parameter(second)
+    )
+}
+
+/// Site path of each value's own listing → the search page filtered on it and on `within`.
+fn combined_targets(site: &Site, within: (Facet, &str)) -> BTreeMap<String, String> {
+    site.facets
+        .iter()
+        .filter(|(facet, _)| *facet != within.0)
+        .flat_map(|(facet, values)| {
+            values.iter().map(move |v| {
+                (
+                    urls::facet_value(*facet, &v.key, 1),
+                    combined_search(within, (*facet, &v.key)),
+                )
+            })
+        })
+        .collect()
+}
+
+/// The address parameter of a facet on the search page, as the search page reads it from
+/// its manifest (`search_bundle::parameter`, a module of the same layer: tests/facet_links.rs
+/// checks that both agree).
+fn search_parameter(facet: Facet) -> &'static str {
+    match facet {
+        Facet::Subjects => "discipline",
+        Facet::Levels => "niveau",
+        Facet::Cycles => "cycle",
+        Facet::Academies => "academie",
+        Facet::Types => "type",
+        Facet::Modes => "modalite",
+        Facet::DigitalSkills => "competence",
+        Facet::Tools => "outil",
+    }
+}
+
+/// Percent-encodes a value key for a query string (keys are slugs in practice; a vocabulary
+/// may still hold a key with other characters).
+fn query_encode(key: &str) -> String {
+    let mut out = String::with_capacity(key.len());
+    for byte in key.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
 }
 
 pub(super) fn page_count(items: usize, per_page: usize) -> usize {
@@ -294,4 +362,30 @@ pub(super) fn page_window(current: usize, pages: usize) -> Vec<Option<usize>> {
         previous = n;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn combined_search_filters_on_both_values() {
+        assert_eq!(
+            combined_search(
+                (Facet::Subjects, "mathematiques"),
+                (Facet::Tools, "tableur")
+            ),
+            "recherche/?discipline=mathematiques&outil=tableur"
+        );
+        assert_eq!(
+            combined_search((Facet::Academies, "ac-lyon"), (Facet::DigitalSkills, "1.3")),
+            "recherche/?academie=ac-lyon&competence=1.3"
+        );
+    }
+
+    #[test]
+    fn keys_are_percent_encoded_in_the_address() {
+        assert_eq!(query_encode("a b&c=é"), "a%20b%26c%3D%C3%A9");
+        assert_eq!(query_encode("cycle-3_x.y~"), "cycle-3_x.y~");
+    }
 }
