@@ -300,6 +300,67 @@ fn query_encode(key: &str) -> String {
     out
 }
 
+/// What stands for a missing picture on a card: the initials of the scenario's first
+/// discipline on that discipline's colour, drawn by the style sheet (nothing to load).
+#[derive(Serialize)]
+pub(super) struct Placeholder {
+    initiales: String,
+    /// One of the style sheet's `PLACEHOLDER_COLOURS` colours (`carte-pastille-N`), the same
+    /// for a discipline on every page and every build.
+    teinte: u32,
+}
+
+/// Colours of the style sheet for card placeholders; 0 is for a scenario without discipline.
+const PLACEHOLDER_COLOURS: u32 = 8;
+
+pub(super) fn placeholder(site: &Site, scenario: &Scenario) -> Placeholder {
+    match scenario.meta.disciplines.first() {
+        Some(key) => Placeholder {
+            initiales: initials(&site.label(Facet::Subjects, key)),
+            teinte: 1 + fnv1a(key) % (PLACEHOLDER_COLOURS - 1),
+        },
+        None => Placeholder {
+            initiales: initials(&scenario.meta.titre),
+            teinte: 0,
+        },
+    }
+}
+
+/// « Sciences de la vie et de la Terre » → « SVT », « Histoire-géographie » → « HG »,
+/// « Mathématiques » → « Ma » (one word: two letters, to tell disciplines apart).
+fn initials(label: &str) -> String {
+    const SMALL_WORDS: [&str; 13] = [
+        "de", "la", "le", "les", "et", "des", "du", "d", "l", "à", "a", "aux", "en",
+    ];
+    let words: Vec<&str> = label
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !SMALL_WORDS.contains(&w.to_lowercase().as_str()))
+        .collect();
+    match words.as_slice() {
+        [] => "?".to_string(),
+        [word] => {
+            let mut letters = word.chars();
+            let first = letters.next().map(|c| c.to_uppercase().to_string());
+            let second = letters.next().map(|c| c.to_lowercase().to_string());
+            first.unwrap_or_default() + &second.unwrap_or_default()
+        }
+        many => many
+            .iter()
+            .take(3)
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect(),
+    }
+}
+
+/// A hash that stays the same from one build and one Rust version to the next (the standard
+/// library's may change), so a discipline keeps its colour.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash: u32, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
+}
+
 pub(super) fn page_count(items: usize, per_page: usize) -> usize {
     items.div_ceil(per_page).max(1)
 }
@@ -381,6 +442,23 @@ mod tests {
             combined_search((Facet::Academies, "ac-lyon"), (Facet::DigitalSkills, "1.3")),
             "recherche/?academie=ac-lyon&competence=1.3"
         );
+    }
+
+    #[test]
+    fn initials_skip_small_words() {
+        assert_eq!(initials("Sciences de la vie et de la Terre"), "SVT");
+        assert_eq!(initials("Histoire-géographie"), "HG");
+        assert_eq!(initials("Éducation aux médias et à l'information"), "ÉMI");
+        assert_eq!(initials("Mathématiques"), "Ma");
+        assert_eq!(initials("Enseignement moral et civique"), "EMC");
+        assert_eq!(initials("---"), "?");
+    }
+
+    #[test]
+    fn a_discipline_keeps_its_colour() {
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+        assert_ne!(fnv1a("mathematiques"), fnv1a("francais"));
     }
 
     #[test]

@@ -5,7 +5,8 @@
 // « Filtrer »); with every filter group open, no value counted « (0) » is shown and the values
 // go from the most to the fewest results; after ticking a value, the number of results and the
 // active filter are both on screen, and the address has the filter; its button removes it;
-// axe-core finds nothing; on the home page, the search field is in the first screen.
+// axe-core finds nothing; on the home page, the search fields (page and header) are in the
+// first screen and the newest scenarios come before the presentation text.
 // Every wait is for a state of the page, never a fixed time. Throws (exit code 1) on the first
 // failed check; prints a JSON summary otherwise.
 import assert from 'node:assert/strict';
@@ -102,6 +103,7 @@ try {
   assert.ok(scrolled > 0, 'la valeur cochée était plus bas dans la page');
   assert.ok(onScreen(await box(page, '#etat')), 'nombre de résultats à l’écran après avoir coché');
   const chip = page.locator('#filtres-actifs button', { hasText: choice.libelle });
+  assert.equal(await chip.count(), 1, 'un bouton pour le filtre actif');
   assert.ok(onScreen(await box(page, `#filtres-actifs button:has-text("${choice.libelle.replace(/"/g, '\\"')}")`)),
     'filtre actif à l’écran après avoir coché');
   assert.match(await page.locator('#panneau-filtres > summary').textContent(), /Filtrer \(1 actif\)/);
@@ -126,9 +128,13 @@ try {
 
   // 6. Home page: the search field in the first screen.
   await page.goto(base);
-  const field = await box(page, 'main input[type="search"], header input[type="search"]');
+  const field = await box(page, '#q');
   summary.champ_accueil = Math.round(field.top);
   assert.ok(onScreen(field), `champ de recherche de l’accueil à ${field.top} px du haut`);
+  assert.ok(onScreen(await box(page, 'header #q-entete')), 'champ de recherche dans l’en-tête de l’accueil');
+  const newest = await box(page, '#titre-derniers');
+  const presentation = await box(page, '#titre-presentation');
+  assert.ok(newest.top < presentation.top, 'les derniers scénarios avant la présentation');
   if (captures) await page.screenshot({ path: join(captures, 'accueil-telephone.png') });
 
   await requestsSettled(page);
