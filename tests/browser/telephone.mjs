@@ -6,7 +6,8 @@
 // go from the most to the fewest results; after ticking a value, the number of results and the
 // active filter are both on screen, and the address has the filter; its button removes it;
 // axe-core finds nothing; on the home page, the search fields (page and header) are in the
-// first screen and the newest scenarios come before the presentation text.
+// first screen and the newest scenarios come before the presentation text; the sub-facet
+// links of a facet value page show as many results as their count says.
 // Every wait is for a state of the page, never a fixed time. Throws (exit code 1) on the first
 // failed check; prints a JSON summary otherwise.
 import assert from 'node:assert/strict';
@@ -136,6 +137,22 @@ try {
   const presentation = await box(page, '#titre-presentation');
   assert.ok(newest.top < presentation.top, 'les derniers scénarios avant la présentation');
   if (captures) await page.screenshot({ path: join(captures, 'accueil-telephone.png') });
+
+  // 7. A sub-facet count of a facet value page is the number of results its link shows.
+  await page.goto(new URL('disciplines/', base).href);
+  await page.locator('main .compteurs a').first().click();
+  await page.waitForSelector('.sous-facettes');
+  const links = await page.locator('.sous-facettes .compteurs li').evaluateAll((items) => items.map((li) => ({
+    href: li.querySelector('a').href,
+    nombre: Number(li.querySelector('.nombre').textContent.replace(/\D/g, '')),
+  })));
+  assert.ok(links.length > 3, `sous-facettes : ${links.length}`);
+  for (const link of links.slice(0, 4)) {
+    await page.goto(link.href);
+    await page.waitForSelector('html[data-recherche="prete"]');
+    assert.equal(await total(), link.nombre, `${link.href} : le nombre annoncé sur la page d’origine`);
+  }
+  summary.sous_facettes_suivies = Math.min(links.length, 4);
 
   await requestsSettled(page);
   assert.deepEqual(problems, [], 'aucune erreur dans la console ni requête échouée');
