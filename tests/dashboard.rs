@@ -162,6 +162,9 @@ fn chart(root: ElementRef, id: &str) -> Option<ShownChart> {
                 .and_then(|a| a.value().attr("href").map(str::to_string));
             let label = text(th);
             let key = match &href {
+                // On an académie page, a row leads to the search filtered on the académie
+                // and the row's value, last in the address.
+                Some(h) if h.contains('?') => h.rsplit('=').next().expect("value").to_string(),
                 Some(h) => h
                     .trim_end_matches('/')
                     .rsplit('/')

@@ -2,6 +2,9 @@
 //! under a sub-path with `Content-Security-Policy: script-src 'self'`, and from `file://`.
 //! Typing with and without accents, ticking a facet, counts, address, reload, back button,
 //! sort, typo, prefix, the header search box, axe-core on the results, no console error.
+//! On a phone (tests/browser/telephone.mjs, 375 px): results before the folded filters, no
+//! value counted « (0) », the count and the active filter in view after ticking, and the home
+//! page's search field in the first screen.
 
 mod common;
 
@@ -53,4 +56,38 @@ fn search_works_over_http_under_csp_and_from_disk() {
     let disk = run_journey(&browser_dir, &[&file_url]);
     assert_eq!(disk["tous"], http["tous"]);
     assert_eq!(disk["eleves_tableur"], http["eleves_tableur"]);
+}
+
+#[test]
+fn search_and_home_put_what_matters_first_on_a_phone() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !common::browser_tools_ready(&browser_dir) {
+        return;
+    }
+    let site = common::demo_site();
+    let out = site.path().join("www");
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(out.clone());
+    common::build_with(options).expect("demo builds");
+    let captures = common::repo_root().join("captures");
+    std::fs::create_dir_all(&captures).expect("captures/");
+    let server = common::StaticServer::start(&out);
+    let output = Command::new("node")
+        .arg("telephone.mjs")
+        .arg(server.url(""))
+        .arg("numérique")
+        .arg(&captures)
+        .current_dir(&browser_dir)
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "parcours au téléphone en échec :\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    assert!(
+        summary["valeurs_cachees"].as_u64().unwrap_or(0) > 0,
+        "{summary}"
+    );
 }

@@ -123,7 +123,7 @@ pub(super) fn facet_value_job(
     let value = &values[value_index];
     let key = value.key.clone();
     let path_of = move |n: usize| urls::facet_value(facet, &key, n);
-    let sub_facets = |linker: &Linker| sub_facet_links(site, linker, facet, counts);
+    let sub_facets = |linker: &Linker| sub_facet_links(site, linker, (facet, &value.key), counts);
     let is_academy = facet == Facet::Academies;
     // « Académie de Lyon », « Académie d'Amiens », « Discipline : Mathématiques ».
     let titre = facet_value_title(facet, &value.label);
@@ -133,9 +133,15 @@ pub(super) fn facet_value_job(
         }
         let members = value.members.iter().map(|&i| site.scenarios()[i].as_ref());
         let counts = dashboard::compute(members, site.input.vocabs, Scope::Academie);
+        // The charts count the académie's scenarios: their rows lead to the same subset.
+        let targets = combined_targets(site, (facet, &value.key));
+        let href = |p: &str| match targets.get(p) {
+            Some(search) => linker.href(search),
+            None => linker.href(p),
+        };
         Some(DashboardSection {
             titre: format!("{DASHBOARD_TITLE} de l'académie"),
-            vue: dashboard::view(&counts, &|p| linker.href(p)),
+            vue: dashboard::view(&counts, &href),
         })
     };
     let listing = Listing {
@@ -203,13 +209,16 @@ pub(super) fn subset_counts(site: &Site, except_index: usize, value: &FacetValue
         .collect()
 }
 
-/// The subset counts as links from one page.
+/// The subset counts as links from the page of the value `within`: each count is that of the
+/// scenarios having both values, so each link leads to the search page filtered on both (a
+/// link to the other value's own listing would show a different, larger number).
 fn sub_facet_links(
     site: &Site,
     linker: &Linker,
-    except: Facet,
+    within: (Facet, &str),
     counts: &SubsetCounts,
 ) -> Vec<SubFacet> {
+    let except = within.0;
     counts
         .iter()
         .map(|(f, used)| {
@@ -223,13 +232,90 @@ fn sub_facet_links(
                 .iter()
                 .map(|(v, nombre)| ValueCount {
                     libelle: values[*v].label.clone(),
-                    href: linker.href(&urls::facet_value(*facet, &values[*v].key, 1)),
+                    href: linker.href(&urls::filtered_search(&[within, (*facet, &values[*v].key)])),
                     nombre: *nombre,
                 })
                 .collect();
             SubFacet { titre, valeurs }
         })
         .collect()
+}
+
+/// Site path of each value's own listing → the search page filtered on it and on `within`.
+fn combined_targets(site: &Site, within: (Facet, &str)) -> BTreeMap<String, String> {
+    site.facets
+        .iter()
+        .filter(|(facet, _)| *facet != within.0)
+        .flat_map(|(facet, values)| {
+            values.iter().map(move |v| {
+                (
+                    urls::facet_value(*facet, &v.key, 1),
+                    urls::filtered_search(&[within, (*facet, &v.key)]),
+                )
+            })
+        })
+        .collect()
+}
+
+/// What stands for a missing picture on a card: the initials of the scenario's first
+/// discipline on that discipline's colour, drawn by the style sheet (nothing to load).
+#[derive(Serialize)]
+pub(super) struct Placeholder {
+    initiales: String,
+    /// One of the style sheet's `PLACEHOLDER_COLOURS` colours (`carte-pastille-N`), the same
+    /// for a discipline on every page and every build.
+    teinte: u32,
+}
+
+/// Colours of the style sheet for card placeholders; 0 is for a scenario without discipline.
+const PLACEHOLDER_COLOURS: u32 = 8;
+
+pub(super) fn placeholder(site: &Site, scenario: &Scenario) -> Placeholder {
+    match scenario.meta.disciplines.first() {
+        Some(key) => Placeholder {
+            initiales: initials(&site.label(Facet::Subjects, key)),
+            teinte: 1 + fnv1a(key) % (PLACEHOLDER_COLOURS - 1),
+        },
+        None => Placeholder {
+            initiales: initials(&scenario.meta.titre),
+            teinte: 0,
+        },
+    }
+}
+
+/// « Sciences de la vie et de la Terre » → « SVT », « Histoire-géographie » → « HG »,
+/// « Mathématiques » → « Ma » (one word: two letters, to tell disciplines apart).
+fn initials(label: &str) -> String {
+    const SMALL_WORDS: [&str; 13] = [
+        "de", "la", "le", "les", "et", "des", "du", "d", "l", "à", "a", "aux", "en",
+    ];
+    let words: Vec<&str> = label
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !SMALL_WORDS.contains(&w.to_lowercase().as_str()))
+        .collect();
+    match words.as_slice() {
+        [] => "?".to_string(),
+        [word] => {
+            let mut letters = word.chars();
+            let first = letters.next().map(|c| c.to_uppercase().to_string());
+            let second = letters.next().map(|c| c.to_lowercase().to_string());
+            first.unwrap_or_default() + &second.unwrap_or_default()
+        }
+        many => many
+            .iter()
+            .take(3)
+            .filter_map(|w| w.chars().next())
+            .flat_map(char::to_uppercase)
+            .collect(),
+    }
+}
+
+/// A hash that stays the same from one build and one Rust version to the next (the standard
+/// library's may change), so a discipline keeps its colour.
+fn fnv1a(text: &str) -> u32 {
+    text.bytes().fold(0x811c_9dc5, |hash: u32, byte| {
+        (hash ^ u32::from(byte)).wrapping_mul(0x0100_0193)
+    })
 }
 
 pub(super) fn pagination(
@@ -290,4 +376,26 @@ pub(super) fn page_window(current: usize, pages: usize) -> Vec<Option<usize>> {
         previous = n;
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn initials_skip_small_words() {
+        assert_eq!(initials("Sciences de la vie et de la Terre"), "SVT");
+        assert_eq!(initials("Histoire-géographie"), "HG");
+        assert_eq!(initials("Éducation aux médias et à l'information"), "ÉMI");
+        assert_eq!(initials("Mathématiques"), "Ma");
+        assert_eq!(initials("Enseignement moral et civique"), "EMC");
+        assert_eq!(initials("---"), "?");
+    }
+
+    #[test]
+    fn a_discipline_keeps_its_colour() {
+        assert_eq!(fnv1a(""), 0x811c_9dc5);
+        assert_eq!(fnv1a("a"), 0xe40c_292c);
+        assert_ne!(fnv1a("mathematiques"), fnv1a("francais"));
+    }
 }

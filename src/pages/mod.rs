@@ -383,6 +383,8 @@ struct Card {
     date_iso: String,
     etiquettes: Vec<String>,
     vignette: Option<String>,
+    /// Stands for the picture when there is none.
+    pastille: Option<Placeholder>,
 }
 
 /// An entry point to a facet.
@@ -611,6 +613,7 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
         Some(origine) => origine.url.clone(),
         None => linker.href(&urls::scenario(&scenario.slug)),
     };
+    let vignette = vignette_src(linker, scenario);
     Card {
         titre: meta.titre.clone(),
         href,
@@ -620,7 +623,8 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
         date: long_date(meta.date),
         date_iso: meta.date.to_string(),
         etiquettes,
-        vignette: vignette_src(linker, scenario),
+        pastille: vignette.is_none().then(|| placeholder(site, scenario)),
+        vignette,
     }
 }
 

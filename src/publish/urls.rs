@@ -28,6 +28,30 @@ pub fn search() -> String {
     "recherche/".to_string()
 }
 
+/// The address parameter of a facet on the search page (`?discipline=…`): the search bundle's
+/// manifest gives it to the page script, and links into the search page use it.
+pub fn search_parameter(facet: Facet) -> &'static str {
+    match facet {
+        Facet::Subjects => "discipline",
+        Facet::Levels => "niveau",
+        Facet::Cycles => "cycle",
+        Facet::Academies => "academie",
+        Facet::Types => "type",
+        Facet::Modes => "modalite",
+        Facet::DigitalSkills => "competence",
+        Facet::Tools => "outil",
+    }
+}
+
+/// The search page filtered on facet values: `recherche/?discipline=maths&outil=tableur`.
+pub fn filtered_search(filters: &[(Facet, &str)]) -> String {
+    let mut query = url::form_urlencoded::Serializer::new(String::new());
+    for (facet, key) in filters {
+        query.append_pair(search_parameter(*facet), key);
+    }
+    format!("{}?{}", search(), query.finish())
+}
+
 /// The dashboard: counts of scenarios per discipline, niveau, académie…
 pub fn dashboard() -> String {
     "tableau-de-bord/".to_string()
@@ -116,6 +140,25 @@ pub fn facet_feed(facet: Facet, key: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn filtered_search_names_each_facet_and_encodes_keys() {
+        assert_eq!(
+            filtered_search(&[
+                (Facet::Subjects, "mathematiques"),
+                (Facet::Tools, "tableur")
+            ]),
+            "recherche/?discipline=mathematiques&outil=tableur"
+        );
+        assert_eq!(
+            filtered_search(&[(Facet::Academies, "ac-lyon"), (Facet::DigitalSkills, "1.3")]),
+            "recherche/?academie=ac-lyon&competence=1.3"
+        );
+        assert_eq!(
+            filtered_search(&[(Facet::Tools, "a b&c=é")]),
+            "recherche/?outil=a+b%26c%3D%C3%A9"
+        );
+    }
 
     #[test]
     fn relative_links_climb_to_the_root() {

@@ -23,6 +23,7 @@ use serde::Serialize;
 use crate::content::facet::all_facet_values;
 use crate::content::{Facet, SiteContent};
 use crate::index::{IndexError, SearchIndex, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
+use crate::publish::urls;
 use crate::vocab::Vocabularies;
 
 /// Folder of the bundle in the output, from the site root.
@@ -160,7 +161,7 @@ pub fn export_to(
                 cle: facet.slug(),
                 titre: facet.title(),
                 singulier: facet.singular(),
-                parametre: parameter(*facet),
+                parametre: urls::search_parameter(*facet),
                 valeurs: values
                     .iter()
                     .map(|v| (v.key.clone(), v.label.clone(), v.members.len()))
@@ -170,20 +171,6 @@ pub fn export_to(
     };
     emit(data_file("manifest", &manifest));
     Ok(count)
-}
-
-/// The URL parameter of a facet on the search page (`?discipline=…`).
-pub fn parameter(facet: Facet) -> &'static str {
-    match facet {
-        Facet::Subjects => "discipline",
-        Facet::Levels => "niveau",
-        Facet::Cycles => "cycle",
-        Facet::Academies => "academie",
-        Facet::Types => "type",
-        Facet::Modes => "modalite",
-        Facet::DigitalSkills => "competence",
-        Facet::Tools => "outil",
-    }
 }
 
 fn data_file<T: Serialize + ?Sized>(name: &str, value: &T) -> DataFile {

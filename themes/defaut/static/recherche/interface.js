@@ -21,6 +21,10 @@
   var input = document.getElementById('q');
   var sort = document.getElementById('tri');
   var filtersBox = document.getElementById('filtres');
+  var panel = document.getElementById('panneau-filtres');
+  var panelCount = document.getElementById('filtres-nombre');
+  var activeBox = document.getElementById('filtres-actifs');
+  var activeList = activeBox ? activeBox.querySelector('ul') : null;
   var status = document.getElementById('etat');
   var list = document.getElementById('resultats');
   var more = document.getElementById('plus');
@@ -31,6 +35,16 @@
   var typingTimer = null;
 
   zone.hidden = false;
+
+  // Filters open beside the results on a wide screen; on a phone they stay folded under
+  // « Filtrer » so that the results come first.
+  var wide = window.matchMedia ? window.matchMedia('(min-width: 50rem)') : null;
+  if (panel) {
+    panel.open = !wide || wide.matches;
+    if (wide && wide.addEventListener) {
+      wide.addEventListener('change', function () { panel.open = wide.matches; });
+    }
+  }
 
   // --- State <-> address -----------------------------------------------------------------
 
@@ -73,6 +87,66 @@
       facet.cases.forEach(function (box) { box.checked = active.indexOf(box.value) >= 0; });
       if (active.length) facet.details.open = true;
     });
+    showActive(state);
+  }
+
+  // The active filters as buttons that remove them, and their number on « Filtrer »: both
+  // stay in view on a phone while the filters are folded.
+  function showActive(state) {
+    if (!activeList) return;
+    var chosen = [];
+    facets.forEach(function (facet) {
+      (state.filtres[facet.cle] || []).forEach(function (value) {
+        if (facet.libelles[value] !== undefined) chosen.push({ facet: facet, value: value });
+      });
+    });
+    if (panelCount) {
+      panelCount.textContent = chosen.length ? '(' + plural(chosen.length, 'actif', 'actifs') + ')' : '';
+    }
+    activeList.textContent = '';
+    chosen.forEach(function (choice) {
+      var item = element('li');
+      var button = element('button', 'puce');
+      button.type = 'button';
+      button.appendChild(element('span', 'visuellement-cache', 'Retirer le filtre ' + choice.facet.singulier + ' : '));
+      button.appendChild(document.createTextNode(choice.facet.libelles[choice.value] + ' '));
+      var cross = element('span', 'puce-croix', '✕');
+      cross.setAttribute('aria-hidden', 'true');
+      button.appendChild(cross);
+      button.addEventListener('click', function () {
+        var index = Array.prototype.indexOf.call(activeList.children, item);
+        untick(choice.facet, choice.value);
+        refocus(index);
+      });
+      item.appendChild(button);
+      activeList.appendChild(item);
+    });
+    if (chosen.length > 1) {
+      var item = element('li');
+      var all = element('button', 'puce puce-tout', 'Retirer tous les filtres');
+      all.type = 'button';
+      all.addEventListener('click', function () {
+        facets.forEach(function (facet) { facet.cases.forEach(function (box) { box.checked = false; }); });
+        run(true);
+        if (panel) panel.querySelector('summary').focus();
+      });
+      item.appendChild(all);
+      activeList.appendChild(item);
+    }
+    activeBox.hidden = chosen.length === 0;
+  }
+
+  function untick(facet, value) {
+    facet.cases.forEach(function (box) { if (box.value === value) box.checked = false; });
+    run(true);
+  }
+
+  // After a filter's button is removed, keyboard focus goes to the button that takes its
+  // place, or to « Filtrer » when none is left.
+  function refocus(index) {
+    var next = activeList.children[index] || activeList.children[index - 1];
+    var target = next ? next.querySelector('button') : panel && panel.querySelector('summary');
+    if (target) target.focus();
   }
 
   // --- Building the filters --------------------------------------------------------------
@@ -91,7 +165,12 @@
       var fieldset = element('fieldset');
       var legend = element('legend', 'visuellement-cache', facet.titre);
       var values = element('ul', 'filtre-valeurs');
-      var entry = { cle: facet.cle, parametre: facet.parametre, details: details, cases: [], nombres: {} };
+      var none = element('p', 'filtre-vide', 'Aucune valeur parmi ces résultats.');
+      none.hidden = true;
+      var entry = {
+        cle: facet.cle, parametre: facet.parametre, singulier: facet.singulier || facet.titre,
+        details: details, liste: values, vide: none, cases: [], nombres: {}, libelles: {}, lignes: []
+      };
       fieldset.appendChild(legend);
       facet.valeurs.forEach(function (value, i) {
         var item = element('li');
@@ -107,12 +186,16 @@
         label.appendChild(count);
         item.appendChild(box);
         item.appendChild(label);
-        values.appendChild(item);
         entry.cases.push(box);
         entry.nombres[value[0]] = count;
+        entry.libelles[value[0]] = value[1];
+        // The whole site's count orders the values until the search gives its own.
+        entry.lignes.push({ item: item, box: box, libelle: value[1], nombre: value[2] || 0 });
         box.addEventListener('change', function () { run(true); });
       });
+      arrange(entry);
       fieldset.appendChild(values);
+      fieldset.appendChild(none);
       details.appendChild(summary);
       details.appendChild(fieldset);
       // Counts are computed for open groups only: a closed group loads no data.
@@ -120,6 +203,21 @@
       filtersBox.appendChild(details);
       facets.push(entry);
     });
+  }
+
+  // Puts a group's values in order: most scenarios first, then by label. Only the lines out
+  // of place move, and the focused box gets its focus back (moving a node drops it).
+  function arrange(entry) {
+    var focused = document.activeElement;
+    var order = entry.lignes.slice().sort(function (a, b) {
+      return b.nombre - a.nombre || a.libelle.localeCompare(b.libelle, 'fr');
+    });
+    order.forEach(function (line, i) {
+      if (entry.liste.children[i] !== line.item) entry.liste.insertBefore(line.item, entry.liste.children[i] || null);
+    });
+    if (focused && focused !== document.activeElement && entry.liste.contains(focused)) {
+      focused.focus({ preventScroll: true });
+    }
   }
 
   // --- Searching and showing -------------------------------------------------------------
@@ -175,12 +273,22 @@
     return item;
   }
 
+  // Counts of the open groups: values without results are hidden (unless ticked or focused,
+  // so that they can be unticked), the others sorted by count.
   function showCounts(answer) {
     facets.forEach(function (facet) {
       var counts = answer.comptes[facet.cle];
-      Object.keys(facet.nombres).forEach(function (value) {
-        facet.nombres[value].textContent = counts ? '(' + (counts[value] || 0) + ')' : '';
+      var shownValues = 0;
+      facet.lignes.forEach(function (line) {
+        var value = line.box.value;
+        var n = counts ? counts[value] || 0 : null;
+        facet.nombres[value].textContent = n === null ? '' : '(' + n + ')';
+        if (n !== null) line.nombre = n;
+        line.item.hidden = n === 0 && !line.box.checked && document.activeElement !== line.box;
+        if (!line.item.hidden) shownValues++;
       });
+      facet.vide.hidden = shownValues > 0;
+      if (counts) arrange(facet);
     });
   }
 
@@ -200,6 +308,7 @@
   // Runs the search of the form; `remember` pushes a history entry, `keep` keeps the page size.
   function run(remember, keep, focusFrom) {
     var state = stateFromForm();
+    showActive(state);
     if (!keep) shown = PAGE;
     var url = address(state);
     if (url !== window.location.pathname + window.location.search) {
