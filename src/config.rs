@@ -108,7 +108,7 @@ pub struct HarvestSource {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceLocation<'a> {
     Url(&'a str),
-    Chemin(&'a str),
+    Path(&'a str),
 }
 
 impl HarvestSource {
@@ -116,14 +116,14 @@ impl HarvestSource {
     pub fn location(&self) -> SourceLocation<'_> {
         match (non_blank(&self.url), non_blank(&self.chemin)) {
             (Some(url), _) => SourceLocation::Url(url),
-            (None, chemin) => SourceLocation::Chemin(chemin.unwrap_or("")),
+            (None, chemin) => SourceLocation::Path(chemin.unwrap_or("")),
         }
     }
 
     /// The address or path as written in the configuration.
     pub fn written(&self) -> &str {
         match self.location() {
-            SourceLocation::Url(s) | SourceLocation::Chemin(s) => s,
+            SourceLocation::Url(s) | SourceLocation::Path(s) => s,
         }
     }
 
@@ -496,7 +496,7 @@ mod tests {
         assert_eq!(m.sources[1].label(), "../normandie/public/catalogue.json");
         assert_eq!(
             m.sources[1].location(),
-            SourceLocation::Chemin("../normandie/public/catalogue.json")
+            SourceLocation::Path("../normandie/public/catalogue.json")
         );
     }
 

@@ -101,7 +101,7 @@ pub fn sources(config: &Config) -> Vec<Source> {
                 url.split_once("://").map_or(url, |(_, rest)| rest),
                 Location::Url(url.to_string()),
             ),
-            SourceLocation::Chemin(path) => (path, Location::File(PathBuf::from(path))),
+            SourceLocation::Path(path) => (path, Location::File(PathBuf::from(path))),
         };
         let mut id: String = slugify(base).chars().take(MAX_ID_CHARS).collect();
         id = id.trim_end_matches('-').to_string();
