@@ -175,6 +175,9 @@ struct BuildArgs {
     /// de vitrine (ils seront effacés ; jamais content/, themes/ ni la racine du site ; alias --forcer).
     #[arg(long = "force", alias = "forcer")]
     force: bool,
+    /// Copie à ouvrir depuis le disque (clé USB, intranet en file://) : les liens nomment index.html.
+    #[arg(long = "hors-ligne")]
+    hors_ligne: bool,
     /// N'affiche que les erreurs (alias --silencieux).
     #[arg(short = 'q', long = "quiet", alias = "silencieux")]
     quiet: bool,
@@ -456,6 +459,7 @@ fn build(args: BuildArgs) -> ExitCode {
         base_url: args.base_url,
         drafts: args.site.drafts,
         force: args.force,
+        offline: args.hors_ligne,
     };
     let progress = (!args.quiet && std::io::stderr().is_terminal()).then(spinner);
     let result = match &progress {

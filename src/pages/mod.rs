@@ -21,7 +21,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::TocEntry;
 use crate::publish::describe::{picture, Picture};
 use crate::publish::plan::{page_count, PageKind, PagePlan, PlannedPage, NOT_FOUND};
-use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, SITE_FEED};
+use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, LinkStyle, SITE_FEED};
 use crate::publish::wording::{
     academy_name, capitalize, facet_value_title, licence, scenario_count,
 };
@@ -274,6 +274,7 @@ impl<'a> Site<'a> {
 struct Linker {
     from: String,
     absolute_base: Option<String>,
+    style: LinkStyle,
 }
 
 impl Linker {
@@ -281,6 +282,7 @@ impl Linker {
         Linker {
             from: from.to_string(),
             absolute_base: None,
+            style: LinkStyle::Web,
         }
     }
 
@@ -288,13 +290,14 @@ impl Linker {
         Linker {
             from: String::new(),
             absolute_base: Some(base_path),
+            style: LinkStyle::Web,
         }
     }
 
     fn href(&self, target: &str) -> String {
         match &self.absolute_base {
-            Some(base) => format!("{base}{target}"),
-            None => urls::relative(&self.from, target),
+            Some(base) => self.style.href(format!("{base}{target}")),
+            None => self.style.relative(&self.from, target),
         }
     }
 
@@ -593,7 +596,8 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
     ctx
 }
 
-fn job(site: &Site, frame: Frame, template: &'static str) -> (Job, Linker) {
+fn job(site: &Site, mut frame: Frame, template: &'static str) -> (Job, Linker) {
+    frame.linker.style = LinkStyle::of(site.input.config);
     let context = base_context(site, &frame);
     (Job { template, context }, frame.linker)
 }

@@ -37,6 +37,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `--force`: the output may replace a non-empty folder that vitrine did not make.
     pub force: bool,
+    /// `--hors-ligne`: a copy to open from disk (see `urls::LinkStyle`), whatever `hors_ligne`
+    /// says in the configuration.
+    pub offline: bool,
 }
 
 impl BuildOptions {
@@ -47,16 +50,18 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             force: false,
+            offline: false,
         }
     }
 
     /// The options that change the output, as part of the build cache key.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{:?}",
+            "{:?}|{:?}|{}|{}|{:?}",
             self.output_dir(),
             self.base_url,
             self.drafts,
+            self.offline,
             std::env::current_dir().ok()
         )
     }
@@ -185,7 +190,8 @@ pub fn prepare_cached(
     ));
 
     progress.stage("mise en forme du Markdown");
-    let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts);
+    let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts)
+        .with_style(urls::LinkStyle::of(&config));
     let md_options = markdown::Options {
         iframe_hosts: &config.iframes_autorisees,
     };
@@ -218,6 +224,7 @@ fn load_settings(options: &BuildOptions) -> Result<(Config, Vocabularies), Vec<D
         config.base_url = base_url.clone();
         config.check().map_err(|d| vec![d])?;
     }
+    config.hors_ligne |= options.offline;
     let mut vocabs = Vocabularies::builtin().map_err(|d| vec![d])?;
     if !config.vocabulaires.is_empty() {
         for (name, entries) in &config.vocabulaires {
@@ -586,6 +593,7 @@ fn export_search(
         &index,
         &prepared.loaded.content,
         &prepared.vocabs,
+        urls::LinkStyle::of(&prepared.config),
         &mut |file| {
             if let Err(problem) = staging.write(&file.path, file.contents.as_bytes()) {
                 problems.push(problem);
