@@ -808,10 +808,7 @@ fn init(args: InitArgs) -> ExitCode {
             for f in files {
                 println!("  {f}");
             }
-            println!(
-                "\nPour le construire :\n  cd {}\n  vitrine build\npuis ouvrez public/index.html.",
-                args.dir.display()
-            );
+            println!("{}", crate::init::next_steps(&args.dir));
             ExitCode::SUCCESS
         }
         Err(d) => {
