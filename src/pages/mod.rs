@@ -163,7 +163,11 @@ impl<'a> SitePages<'a> {
     }
 
     fn render_page(&self, theme: &Theme, page: &PlannedPage) -> Result<OutputFile, Diagnostic> {
-        let job = self.job(page);
+        let mut job = self.job(page);
+        if matches!(page.kind, PageKind::NotFound) {
+            job.context
+                .insert("styles_en_ligne", &InlineStyles::of(theme));
+        }
         theme
             .render(job.template, &job.context)
             .map(|html| OutputFile {
@@ -191,6 +195,39 @@ impl<'a> SitePages<'a> {
             }
             PageKind::Free { index } => free_page_job(site, &site.input.content.pages[index]),
             PageKind::Scenario { index } => scenario_job(site, index),
+        }
+    }
+}
+
+/// The theme's styles and icon written into a page served at any depth, where no relative
+/// path and, without `base_url`, no absolute path leads to `static/` (the 404 page).
+#[derive(Serialize)]
+struct InlineStyles {
+    ecran: String,
+    impression: String,
+    /// The icon as a `data:` address.
+    icone: String,
+}
+
+impl InlineStyles {
+    fn of(theme: &Theme) -> InlineStyles {
+        let statics = theme.static_files().unwrap_or_default();
+        let file = |name: &str| {
+            let path = urls::static_file(name);
+            statics
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+                .unwrap_or_default()
+        };
+        // `</` would end the <style> element early; `<\/` means the same in CSS.
+        let css = |name: &str| file(name).replace("</", "<\\/");
+        let svg = file("favicon.svg");
+        let icon = percent_encoding::utf8_percent_encode(&svg, percent_encoding::NON_ALPHANUMERIC);
+        InlineStyles {
+            ecran: css("style.css"),
+            impression: css("print.css"),
+            icone: format!("data:image/svg+xml,{icon}"),
         }
     }
 }
