@@ -516,6 +516,12 @@ fn build(args: BuildArgs) -> ExitCode {
                     );
                 }
             }
+            if !args.quiet {
+                summary
+                    .not_produced
+                    .iter()
+                    .for_each(|line| println!("{line}."));
+            }
             ExitCode::SUCCESS
         }
         Err(problems) => {
