@@ -118,6 +118,36 @@ fn offline_links_name_existing_files_and_web_links_name_folders() {
     assert!(manifest.contains(r#""adresse":"scenarios/{slug}/""#));
 }
 
+/// Feeds, sitemap, catalogue, ScoLOMFR records and OAI hold absolute addresses: the offline
+/// copy leaves them as the web build writes them.
+#[test]
+fn exports_are_the_same_offline() {
+    let site = common::demo_site();
+    let mut exports = Vec::new();
+    for offline in [false, true] {
+        let mut options = BuildOptions::new(site.path());
+        options.base_url = Some("https://www.ac-exemple.fr/vitrine/".to_string());
+        options.offline = offline;
+        options.output = Some(site.path().join(format!("public-{offline}")));
+        let out = options.output.clone().expect("output");
+        common::build_with(options).expect("demo builds");
+        let files: Vec<_> = common::snapshot(&out)
+            .into_iter()
+            .filter(|(path, _)| {
+                let name = path.to_string_lossy();
+                !name.ends_with(".html") && !name.ends_with("manifest.js")
+            })
+            .collect();
+        exports.push(files);
+    }
+    let feeds = exports[0]
+        .iter()
+        .filter(|(p, _)| p.ends_with("flux.xml") || p.ends_with("sitemap.xml"))
+        .count();
+    assert!(feeds > 2, "{feeds} feeds and sitemaps");
+    assert!(exports[0] == exports[1], "exports differ offline");
+}
+
 /// The configuration key does what the option does.
 #[test]
 fn the_configuration_key_makes_an_offline_copy() {
