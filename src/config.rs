@@ -54,6 +54,9 @@ pub struct Config {
     /// National vitrine: the catalogues of other vitrines that `vitrine harvest` downloads.
     #[serde(default)]
     pub moissonnage: Option<Moissonnage>,
+    /// Copy opened from disk (USB key, `file://`): links to folders name their `index.html`.
+    #[serde(default)]
+    pub hors_ligne: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -261,6 +264,7 @@ const KNOWN_KEYS: &[&str] = &[
     "editeur",
     "vocabulaires",
     "moissonnage",
+    "hors_ligne",
 ];
 
 impl Config {

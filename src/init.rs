@@ -20,6 +20,18 @@ const FILES: &[(&str, &str)] = &[
     ),
 ];
 
+/// What to do next with the site made in `dir`, in French. A web build opened from disk shows
+/// folder listings: the USB key needs the offline copy.
+pub fn next_steps(dir: &Path) -> String {
+    format!(
+        "\nPour le voir pendant que vous écrivez :\n  cd {}\n  vitrine serve --open\n\
+         Pour le publier sur un serveur web : vitrine build (le site est écrit dans public/).\n\
+         Pour une copie à ouvrir depuis le disque ou une clé USB : vitrine build --hors-ligne,\n\
+         puis ouvrez public/index.html.",
+        dir.display()
+    )
+}
+
 /// Creates a site in `dir`, which must not exist or be empty.
 pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
     if dir.exists() {
@@ -42,4 +54,20 @@ pub fn init(dir: &Path) -> Result<Vec<String>, Diagnostic> {
         created.push(path.to_string());
     }
     Ok(created)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_steps_send_the_usb_key_to_the_offline_copy() {
+        let text = next_steps(Path::new("ma-vitrine"));
+        assert!(text.contains("cd ma-vitrine"), "{text}");
+        assert!(
+            text.contains("clé USB : vitrine build --hors-ligne"),
+            "{text}"
+        );
+        crate::testing::assert_french(&text);
+    }
 }

@@ -127,3 +127,37 @@ fn a_closed_pipe_ends_search_and_check_quietly() {
         assert_eq!(out.status.code(), Some(usual), "{args:?}: {stderr}");
     }
 }
+
+#[test]
+fn build_says_which_exports_are_not_produced_and_why() {
+    let site = fixture_site(&[]);
+    let feeds = "flux Atom, plan du site (sitemap.xml) et notices ScoLOMFR non produits : ajoutez base_url dans vitrine.yaml";
+    let oai = "entrepôt OAI-PMH (oai.xml) non produit : ajoutez";
+    // Built, then found unchanged: both say it.
+    for _ in 0..2 {
+        let out = vitrine(&["build"], Some(site.path()));
+        assert!(out.status.success());
+        let stdout = text(&out.stdout);
+        assert!(stdout.contains(feeds), "{stdout}");
+        assert!(
+            stdout.contains(&format!("{oai} base_url et editeur.courriel")),
+            "{stdout}"
+        );
+        assert!(!site.path().join("public/flux.xml").exists());
+    }
+    let out = vitrine(
+        &["build", "--base-url", "https://www.ac-exemple.fr/vitrine/"],
+        Some(site.path()),
+    );
+    assert!(out.status.success());
+    let stdout = text(&out.stdout);
+    assert!(!stdout.contains("non produits"), "{stdout}");
+    assert!(
+        stdout.contains(&format!(
+            "{oai} editeur.courriel (adresse de contact) dans vitrine.yaml."
+        )),
+        "{stdout}"
+    );
+    assert!(site.path().join("public/flux.xml").is_file());
+    common::assert_french(&stdout);
+}

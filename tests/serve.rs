@@ -627,11 +627,21 @@ fn clients_sending_their_headers_too_slowly_are_cut_off() {
     assert_eq!(raw_status(&preview.server.url, "/"), 200);
 }
 
-/// English words of the text a person reads in `text` (markup and attributes are not read).
+/// English words of the text a person reads in `text` (markup and attributes are not read,
+/// nor the styles the 404 page carries inline).
 fn english_words(text: &str) -> Vec<String> {
+    let mut read = String::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("<style") {
+        read.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("</style>")
+            .map_or("", |end| &rest[start + end + "</style>".len()..]);
+    }
+    read.push_str(rest);
     let mut visible = String::new();
     let mut in_tag = false;
-    for c in text.chars() {
+    for c in read.chars() {
         match c {
             '<' => in_tag = true,
             '>' => {

@@ -114,6 +114,9 @@ pub(super) struct BuildArgs {
     /// de vitrine (ils seront effacés ; jamais content/, themes/ ni la racine du site ; alias --forcer).
     #[arg(long = "force", alias = "forcer")]
     pub(super) force: bool,
+    /// Copie à ouvrir depuis le disque (clé USB, intranet en file://) : les liens nomment index.html.
+    #[arg(long = "hors-ligne")]
+    pub(super) hors_ligne: bool,
     /// N'affiche que les erreurs (alias --silencieux).
     #[arg(short = 'q', long = "quiet", alias = "silencieux")]
     pub(super) quiet: bool,

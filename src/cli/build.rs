@@ -59,6 +59,7 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
         base_url: args.base_url,
         drafts: args.site.drafts,
         force: args.force,
+        offline: args.hors_ligne,
     };
     let progress = (!args.quiet && std::io::stderr().is_terminal()).then(spinner);
     let result = match &progress {
@@ -114,6 +115,12 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                         plural(summary.drafts_excluded)
                     );
                 }
+            }
+            if !args.quiet {
+                summary
+                    .not_produced
+                    .iter()
+                    .for_each(|line| println!("{line}."));
             }
             ExitCode::SUCCESS
         }

@@ -11,10 +11,7 @@ pub(super) fn init(args: InitArgs) -> ExitCode {
             for f in files {
                 println!("  {f}");
             }
-            println!(
-                "\nPour le construire :\n  cd {}\n  vitrine build\npuis ouvrez public/index.html.",
-                args.dir.display()
-            );
+            println!("{}", crate::init::next_steps(&args.dir));
             ExitCode::SUCCESS
         }
         Err(d) => {

@@ -21,7 +21,7 @@ use crate::diagnostics::{self, Diagnostic};
 use crate::markdown::TocEntry;
 use crate::publish::describe::{picture, Picture};
 use crate::publish::plan::{page_count, PageKind, PagePlan, PlannedPage, NOT_FOUND};
-use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, SITE_FEED};
+use crate::publish::urls::{self, absolute_url, facet_feed, has_base_url, LinkStyle, SITE_FEED};
 use crate::publish::wording::{
     academy_name, capitalize, facet_value_title, licence, scenario_count,
 };
@@ -163,7 +163,11 @@ impl<'a> SitePages<'a> {
     }
 
     fn render_page(&self, theme: &Theme, page: &PlannedPage) -> Result<OutputFile, Diagnostic> {
-        let job = self.job(page);
+        let mut job = self.job(page);
+        if matches!(page.kind, PageKind::NotFound) {
+            job.context
+                .insert("styles_en_ligne", &InlineStyles::of(theme));
+        }
         theme
             .render(job.template, &job.context)
             .map(|html| OutputFile {
@@ -191,6 +195,39 @@ impl<'a> SitePages<'a> {
             }
             PageKind::Free { index } => free_page_job(site, &site.input.content.pages[index]),
             PageKind::Scenario { index } => scenario_job(site, index),
+        }
+    }
+}
+
+/// The theme's styles and icon written into a page served at any depth, where no relative
+/// path and, without `base_url`, no absolute path leads to `static/` (the 404 page).
+#[derive(Serialize)]
+struct InlineStyles {
+    ecran: String,
+    impression: String,
+    /// The icon as a `data:` address.
+    icone: String,
+}
+
+impl InlineStyles {
+    fn of(theme: &Theme) -> InlineStyles {
+        let statics = theme.static_files().unwrap_or_default();
+        let file = |name: &str| {
+            let path = urls::static_file(name);
+            statics
+                .iter()
+                .find(|(p, _)| *p == path)
+                .map(|(_, bytes)| String::from_utf8_lossy(bytes).into_owned())
+                .unwrap_or_default()
+        };
+        // `</` would end the <style> element early; `<\/` means the same in CSS.
+        let css = |name: &str| file(name).replace("</", "<\\/");
+        let svg = file("favicon.svg");
+        let icon = percent_encoding::utf8_percent_encode(&svg, percent_encoding::NON_ALPHANUMERIC);
+        InlineStyles {
+            ecran: css("style.css"),
+            impression: css("print.css"),
+            icone: format!("data:image/svg+xml,{icon}"),
         }
     }
 }
@@ -274,6 +311,7 @@ impl<'a> Site<'a> {
 struct Linker {
     from: String,
     absolute_base: Option<String>,
+    style: LinkStyle,
 }
 
 impl Linker {
@@ -281,6 +319,7 @@ impl Linker {
         Linker {
             from: from.to_string(),
             absolute_base: None,
+            style: LinkStyle::Web,
         }
     }
 
@@ -288,13 +327,14 @@ impl Linker {
         Linker {
             from: String::new(),
             absolute_base: Some(base_path),
+            style: LinkStyle::Web,
         }
     }
 
     fn href(&self, target: &str) -> String {
         match &self.absolute_base {
-            Some(base) => format!("{base}{target}"),
-            None => urls::relative(&self.from, target),
+            Some(base) => self.style.href(format!("{base}{target}")),
+            None => self.style.relative(&self.from, target),
         }
     }
 
@@ -595,7 +635,8 @@ fn base_context(site: &Site, frame: &Frame) -> tera::Context {
     ctx
 }
 
-fn job(site: &Site, frame: Frame, template: &'static str) -> (Job, Linker) {
+fn job(site: &Site, mut frame: Frame, template: &'static str) -> (Job, Linker) {
+    frame.linker.style = LinkStyle::of(site.input.config);
     let context = base_context(site, &frame);
     (Job { template, context }, frame.linker)
 }
@@ -1068,8 +1109,10 @@ mod tests {
             links.extend(attribute_values(text, "src"));
             links.extend(attribute_values(text, "action"));
             for href in links {
+                // (The 404 page's icon is a `data:` address: no file.)
                 if href.starts_with("http://")
                     || href.starts_with("https://")
+                    || href.starts_with("data:")
                     || href.starts_with('#')
                 {
                     continue;
@@ -1120,7 +1163,9 @@ mod tests {
         let files = render_pages(&fixture.input(), &theme).expect("pages");
         check_links(&fixture, &files, &theme);
         let not_found = html(&files, "404.html");
-        assert!(not_found.contains("href=\"/vitrine/static/style.css\""));
+        // Styles inline: a 404 page answered at any depth asks for no `static/` file.
+        assert!(!not_found.contains("static/style.css"));
+        assert!(not_found.contains("<style>"));
         assert!(not_found.contains("href=\"/vitrine/scenarios/\""));
         assert!(!not_found.contains("rel=\"canonical\""));
         let scenario = html(&files, "scenarios/thales/index.html");

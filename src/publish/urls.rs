@@ -105,6 +105,48 @@ pub fn relative(from: &str, to: &str) -> String {
     }
 }
 
+/// How an href to a folder is written. A web server answers `scenarios/a/` with the folder's
+/// `index.html`; a browser opening the site from disk (`file://`, a USB key) shows the folder's
+/// listing instead, so the offline copy names the file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub enum LinkStyle {
+    /// Clean addresses ending in `/`.
+    #[default]
+    Web,
+    /// Addresses ending in `index.html` (`vitrine build --hors-ligne`, `hors_ligne: true`).
+    Offline,
+}
+
+impl LinkStyle {
+    pub fn of(config: &Config) -> LinkStyle {
+        if config.hors_ligne {
+            LinkStyle::Offline
+        } else {
+            LinkStyle::Web
+        }
+    }
+
+    /// `href` (relative or site path, possibly with `?query` or `#fragment`) as this style
+    /// writes it: unchanged on the web, with `index.html` after a folder offline.
+    pub fn href(self, href: String) -> String {
+        if self == LinkStyle::Web {
+            return href;
+        }
+        let end = href.find(['?', '#']).unwrap_or(href.len());
+        let (path, rest) = href.split_at(end);
+        if path.is_empty() || path.ends_with('/') {
+            format!("{path}index.html{rest}")
+        } else {
+            href
+        }
+    }
+
+    /// [`relative`] in this style: `../../disciplines/svt/index.html` offline.
+    pub fn relative(self, from: &str, to: &str) -> String {
+        self.href(relative(from, to))
+    }
+}
+
 /// Absolute address of a site path, when the site declares its public address.
 pub fn absolute_url(base_url: &str, site_path: &str) -> Option<String> {
     if base_url.is_empty() {
@@ -172,6 +214,38 @@ mod tests {
         assert_eq!(
             relative(&facet_value(Facet::Levels, "5e", 2), &scenario("x")),
             "../../../../scenarios/x/"
+        );
+    }
+
+    #[test]
+    fn offline_links_name_the_index_file_of_folders() {
+        let offline = LinkStyle::Offline;
+        assert_eq!(offline.relative("", ""), "./index.html");
+        assert_eq!(offline.relative("scenarios/a/", ""), "../../index.html");
+        assert_eq!(
+            offline.relative("scenarios/a/", "disciplines/svt/"),
+            "../../disciplines/svt/index.html"
+        );
+        assert_eq!(
+            offline.relative("scenarios/a/", "static/style.css"),
+            "../../static/style.css"
+        );
+        assert_eq!(
+            offline.relative("", "scenarios/a/fiche.pdf"),
+            "scenarios/a/fiche.pdf"
+        );
+        assert_eq!(
+            offline.href("../b/#objectifs".to_string()),
+            "../b/index.html#objectifs"
+        );
+        assert_eq!(offline.href("?q=x".to_string()), "index.html?q=x");
+        assert_eq!(
+            offline.href(scenario("{slug}")),
+            "scenarios/{slug}/index.html"
+        );
+        assert_eq!(
+            LinkStyle::Web.relative("scenarios/a/", "disciplines/svt/"),
+            "../../disciplines/svt/"
         );
     }
 

@@ -23,7 +23,7 @@ use serde::Serialize;
 use crate::content::facet::all_facet_values;
 use crate::content::{Facet, SiteContent};
 use crate::index::{IndexError, SearchIndex, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
-use crate::publish::urls;
+use crate::publish::urls::{self, LinkStyle};
 use crate::vocab::Vocabularies;
 
 /// Folder of the bundle in the output, from the site root.
@@ -89,19 +89,21 @@ pub fn export(
     index: &SearchIndex,
     content: &SiteContent,
     vocabs: &Vocabularies,
+    links: LinkStyle,
 ) -> Result<Vec<DataFile>, IndexError> {
     let mut files = Vec::new();
-    export_to(index, content, vocabs, &mut |file| files.push(file))?;
+    export_to(index, content, vocabs, links, &mut |file| files.push(file))?;
     Ok(files)
 }
 
 /// Builds every file of the bundle, handing each to `sink` as soon as it is made (in no
 /// particular order); returns how many. The term files, most of the bundle, are never all in
-/// memory at once.
+/// memory at once. Result links are written in `links` style.
 pub fn export_to(
     index: &SearchIndex,
     content: &SiteContent,
     vocabs: &Vocabularies,
+    links: LinkStyle,
     sink: &mut dyn FnMut(DataFile),
 ) -> Result<usize, IndexError> {
     let order = index.doc_order();
@@ -144,7 +146,7 @@ pub fn export_to(
         version: FORMAT_VERSION,
         documents: order.len(),
         fiches_par_fichier: RECORDS_PER_FILE,
-        adresse: crate::publish::urls::scenario("{slug}"),
+        adresse: links.href(urls::scenario("{slug}")),
         termes: boundaries,
         dictionnaires: dictionaries.into_iter().map(|(c, _)| c).collect(),
         prefixe: Prefix {

@@ -37,6 +37,9 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `--force`: the output may replace a non-empty folder that vitrine did not make.
     pub force: bool,
+    /// `--hors-ligne`: a copy to open from disk (see `urls::LinkStyle`), whatever `hors_ligne`
+    /// says in the configuration.
+    pub offline: bool,
 }
 
 impl BuildOptions {
@@ -47,16 +50,18 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             force: false,
+            offline: false,
         }
     }
 
     /// The options that change the output, as part of the build cache key.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{:?}",
+            "{:?}|{:?}|{}|{}|{:?}",
             self.output_dir(),
             self.base_url,
             self.drafts,
+            self.offline,
             std::env::current_dir().ok()
         )
     }
@@ -98,6 +103,51 @@ pub struct Summary {
     pub harvested: usize,
     /// Problems that did not stop the build (harvested entries left out, duplicates).
     pub warnings: Vec<Diagnostic>,
+    /// The exports left out and why, one French sentence per missing setting (see
+    /// [`not_produced`]).
+    pub not_produced: Vec<String>,
+}
+
+/// The exports the configuration leaves out, each line saying which and what to add: without
+/// them a webmaster would look for a feed or `oai.xml` that was never written.
+pub fn not_produced(config: &Config) -> Vec<String> {
+    let has_base_url = urls::has_base_url(config);
+    let has_contact = config
+        .editeur
+        .as_ref()
+        .and_then(|e| e.courriel.as_deref())
+        .is_some_and(|c| !c.trim().is_empty());
+    let mut lines = Vec::new();
+    if !has_base_url {
+        lines.push(
+            "flux Atom, plan du site (sitemap.xml) et notices ScoLOMFR non produits : ajoutez base_url dans vitrine.yaml (ou l'option --base-url)"
+                .to_string(),
+        );
+    }
+    let missing = match (has_base_url, has_contact) {
+        (true, true) => return lines,
+        (false, true) => "base_url",
+        (true, false) => "editeur.courriel (adresse de contact)",
+        (false, false) => "base_url et editeur.courriel (adresse de contact)",
+    };
+    lines.push(format!(
+        "entrepôt OAI-PMH (oai.xml) non produit : ajoutez {missing} dans vitrine.yaml"
+    ));
+    lines
+}
+
+/// [`not_produced`] for a build that stopped at « nothing changed »: the configuration did not
+/// change either, so it is read again only for this.
+fn not_produced_unchanged(options: &BuildOptions) -> Vec<String> {
+    match Config::load(&options.root) {
+        Ok(mut config) => {
+            if let Some(base_url) = &options.base_url {
+                config.base_url = base_url.clone();
+            }
+            not_produced(&config)
+        }
+        Err(_) => Vec::new(),
+    }
 }
 
 /// Measures consecutive stages of the build.
@@ -185,7 +235,8 @@ pub fn prepare_cached(
     ));
 
     progress.stage("mise en forme du Markdown");
-    let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts);
+    let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts)
+        .with_style(urls::LinkStyle::of(&config));
     let md_options = markdown::Options {
         iframe_hosts: &config.iframes_autorisees,
     };
@@ -218,6 +269,7 @@ fn load_settings(options: &BuildOptions) -> Result<(Config, Vocabularies), Vec<D
         config.base_url = base_url.clone();
         config.check().map_err(|d| vec![d])?;
     }
+    config.hors_ligne |= options.offline;
     let mut vocabs = Vocabularies::builtin().map_err(|d| vec![d])?;
     if !config.vocabulaires.is_empty() {
         for (name, entries) in &config.vocabulaires {
@@ -345,6 +397,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 reused_files: record.files,
                 harvested: record.harvested,
                 warnings: Vec::new(),
+                not_produced: not_produced_unchanged(options),
             });
         }
     }
@@ -438,6 +491,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             .filter(|s| s.is_harvested())
             .count(),
         warnings: prepared.warnings.clone(),
+        not_produced: not_produced(&prepared.config),
     };
     if let Some(inputs) = inputs {
         remember(
@@ -586,6 +640,7 @@ fn export_search(
         &index,
         &prepared.loaded.content,
         &prepared.vocabs,
+        urls::LinkStyle::of(&prepared.config),
         &mut |file| {
             if let Err(problem) = staging.write(&file.path, file.contents.as_bytes()) {
                 problems.push(problem);
@@ -755,4 +810,38 @@ pub fn related_of(
     index
         .related(RELATED_COUNT)
         .map_err(|e| vec![index_error(root, &e)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lines(yaml: &str) -> Vec<String> {
+        not_produced(&Config::parse(yaml).expect("config"))
+    }
+
+    #[test]
+    fn skipped_exports_say_which_and_what_to_add() {
+        let contact = "editeur:\n  nom: DRANE\n  courriel: drane@ac-x.fr\n";
+        let base_url = "base_url: https://x.fr/vitrine/\n";
+        assert_eq!(
+            lines(&format!("titre: T\n{base_url}{contact}")),
+            Vec::<String>::new()
+        );
+        let none = lines("titre: T\n");
+        assert_eq!(none.len(), 2, "{none:?}");
+        assert!(none[0].starts_with("flux Atom, plan du site (sitemap.xml) et notices ScoLOMFR non produits : ajoutez base_url"));
+        assert!(none[1].contains("oai.xml) non produit : ajoutez base_url et editeur.courriel"));
+        let no_contact = lines(&format!("titre: T\n{base_url}"));
+        assert_eq!(
+            no_contact,
+            ["entrepôt OAI-PMH (oai.xml) non produit : ajoutez editeur.courriel (adresse de contact) dans vitrine.yaml"]
+        );
+        let no_base_url = lines(&format!("titre: T\n{contact}"));
+        assert_eq!(no_base_url.len(), 2);
+        assert!(no_base_url[1].ends_with("ajoutez base_url dans vitrine.yaml"));
+        for line in none {
+            crate::testing::assert_french(&line);
+        }
+    }
 }

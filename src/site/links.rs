@@ -19,6 +19,7 @@ pub struct LinkTable {
     /// Published file (relative to the site root) → its site path.
     files: BTreeMap<PathBuf, String>,
     drafts: Vec<PathBuf>,
+    style: urls::LinkStyle,
 }
 
 impl LinkTable {
@@ -43,7 +44,13 @@ impl LinkTable {
             pages,
             files,
             drafts: excluded_drafts.to_vec(),
+            style: urls::LinkStyle::Web,
         }
+    }
+
+    /// The same table, writing links in `style` (the offline copy names `index.html`).
+    pub fn with_style(self, style: urls::LinkStyle) -> LinkTable {
+        LinkTable { style, ..self }
     }
 
     /// Changes whenever a link could resolve differently (a page added, renamed or removed).
@@ -53,6 +60,7 @@ impl LinkTable {
         self.pages.hash(&mut hasher);
         self.files.hash(&mut hasher);
         self.drafts.hash(&mut hasher);
+        self.style.hash(&mut hasher);
         hasher.finish()
     }
 
@@ -116,7 +124,7 @@ impl LinkResolver for PageLinks<'_> {
         };
         match site_path {
             Some(p) => {
-                let mut href = urls::relative(self.page_path, p);
+                let mut href = self.table.style.relative(self.page_path, p);
                 if let Some(f) = fragment {
                     href.push('#');
                     href.push_str(f);
@@ -233,6 +241,7 @@ mod tests {
             pages,
             files,
             drafts: vec![PathBuf::from("content/scenarios/maths/brouillon.md")],
+            style: urls::LinkStyle::Web,
         }
     }
 
@@ -249,6 +258,24 @@ mod tests {
             r.resolve("img.svg", LinkKind::Image),
             LinkTarget::Rewrite("../../scenarios/b/img.svg".into())
         );
+    }
+
+    #[test]
+    fn offline_links_to_pages_name_their_index_file() {
+        let t = LinkTable {
+            style: urls::LinkStyle::Offline,
+            ..table()
+        };
+        let r = t.resolver(Path::new("content/scenarios/maths/a.md"), "scenarios/a/");
+        assert_eq!(
+            r.resolve("../fr/b/index.md#objectifs", LinkKind::Link),
+            LinkTarget::Rewrite("../../scenarios/b/index.html#objectifs".into())
+        );
+        assert_eq!(
+            r.resolve("../fr/b/img.svg", LinkKind::Image),
+            LinkTarget::Rewrite("../../scenarios/b/img.svg".into())
+        );
+        assert_ne!(t.fingerprint(), table().fingerprint());
     }
 
     #[test]

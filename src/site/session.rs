@@ -274,8 +274,10 @@ impl Session {
         let index =
             build::search_index_in(&self.options.root, &dir, prepared).map_err(|d| vec![d])?;
         let related = build::related_of(&self.options.root, &index)?;
-        let files = search_bundle::export(&index, &prepared.loaded.content, &prepared.vocabs)
-            .map_err(|e| vec![build::index_error(&self.options.root, &e)])?;
+        let links = crate::publish::urls::LinkStyle::of(&prepared.config);
+        let files =
+            search_bundle::export(&index, &prepared.loaded.content, &prepared.vocabs, links)
+                .map_err(|e| vec![build::index_error(&self.options.root, &e)])?;
         let search = Arc::new(into_map(
             files.into_iter().map(|f| (f.path, f.contents.into_bytes())),
         ));
