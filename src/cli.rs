@@ -663,8 +663,8 @@ fn search(args: SearchArgs) -> ExitCode {
         filters,
         limit: args.limit,
     };
-    let hits = match index.search(&query) {
-        Ok(h) => h,
+    let results = match index.search_all(&query) {
+        Ok(r) => r,
         Err(e) => {
             eprintln!("erreur : recherche impossible : {e}");
             return ExitCode::FAILURE;
@@ -691,11 +691,19 @@ fn search(args: SearchArgs) -> ExitCode {
         .iter()
         .filter_map(|s| Some((s.slug.as_str(), s.origine.as_ref()?.url.as_str())))
         .collect();
+    let hits = &results.hits;
     if args.json {
+        // Approximate results follow the results, each with the word it lacks (`manquant`).
+        let approximate = results
+            .approchants
+            .iter()
+            .map(|a| (&a.hit, Some(&a.manquant)));
         let rows: Vec<serde_json::Value> = hits
             .iter()
-            .map(|h| {
-                serde_json::json!({
+            .map(|h| (h, None))
+            .chain(approximate)
+            .map(|(h, missing)| {
+                let mut row = serde_json::json!({
                     "slug": h.slug,
                     "titre": h.titre,
                     "url": urls
@@ -704,7 +712,11 @@ fn search(args: SearchArgs) -> ExitCode {
                     "fichier": sources.get(h.slug.as_str()).filter(|_| !urls.contains_key(h.slug.as_str())),
                     "score": h.score,
                     "extrait": h.snippet_html,
-                })
+                });
+                if let Some(word) = missing {
+                    row["manquant"] = serde_json::json!(word);
+                }
+                row
             })
             .collect();
         println!(
@@ -713,11 +725,10 @@ fn search(args: SearchArgs) -> ExitCode {
         );
         return ExitCode::SUCCESS;
     }
+    let color = std::io::stdout().is_terminal();
     if hits.is_empty() {
         println!("Aucun scénario ne correspond à « {} ».", args.query);
-        return ExitCode::SUCCESS;
     }
-    let color = std::io::stdout().is_terminal();
     for (rank, hit) in hits.iter().enumerate() {
         let file = sources.get(hit.slug.as_str()).cloned().unwrap_or_default();
         println!("{}. {}\n   {}", rank + 1, hit.titre, file);
@@ -725,7 +736,32 @@ fn search(args: SearchArgs) -> ExitCode {
             println!("   {}", snippet_for_terminal(&hit.snippet_html, color));
         }
     }
+    print_approximate(&results.approchants, &sources);
     ExitCode::SUCCESS
+}
+
+/// The « Résultats approchants » block after the results: each line names the missing word.
+fn print_approximate(
+    approximate: &[crate::index::Approximate],
+    sources: &std::collections::BTreeMap<&str, String>,
+) {
+    if approximate.is_empty() {
+        return;
+    }
+    println!("\nRésultats approchants (il manque un mot) :");
+    for (rank, result) in approximate.iter().enumerate() {
+        let file = sources
+            .get(result.hit.slug.as_str())
+            .cloned()
+            .unwrap_or_default();
+        println!(
+            "{}. {} — sans « {} »\n   {}",
+            rank + 1,
+            result.hit.titre,
+            result.manquant,
+            file
+        );
+    }
 }
 
 /// `<mark>` becomes bold yellow on a terminal, « » otherwise; entities are decoded.

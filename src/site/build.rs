@@ -537,7 +537,7 @@ fn index_stage(
     let docs_hash = cache::index_docs_hash(
         scenarios
             .iter()
-            .map(|s| index_doc_with(s, body_of(&plain_texts, s))),
+            .map(|s| index_doc_with(s, body_of(&plain_texts, s), &prepared.vocabs)),
     );
     let dir = index_dir(&options.root);
     let reusable = previous
@@ -552,7 +552,7 @@ fn index_stage(
             // Each text is moved into its document and freed once indexed.
             let docs = scenarios.iter().map(|s| {
                 let body = plain_texts.remove(&s.slug).unwrap_or_default();
-                index_doc_with(s, body)
+                index_doc_with(s, body, &prepared.vocabs)
             });
             let index = SearchIndex::build_sorted(&dir, docs)
                 .map_err(|e| vec![index_error(&options.root, &e)])?;
@@ -644,7 +644,7 @@ fn index_docs(prepared: &Prepared) -> Vec<IndexDoc> {
         .content
         .scenarios
         .iter()
-        .map(|s| index_doc(s, &prepared.scenarios_html))
+        .map(|s| index_doc(s, &prepared.scenarios_html, &prepared.vocabs))
         .collect()
 }
 
@@ -703,16 +703,20 @@ fn write_exports(staging: &Staging, input: &BuildInput) -> Result<usize, Vec<Dia
     crate::exports::write_to(input, &|file| staging.write(&file.path, &file.contents))
 }
 
-fn index_doc(s: &Scenario, html: &BTreeMap<String, Arc<Rendered>>) -> IndexDoc {
+fn index_doc(
+    s: &Scenario,
+    html: &BTreeMap<String, Arc<Rendered>>,
+    vocabs: &Vocabularies,
+) -> IndexDoc {
     let body = html
         .get(&s.slug)
         .map(|r| r.plain_text.clone())
         .unwrap_or_default();
-    index_doc_with(s, body)
+    index_doc_with(s, body, vocabs)
 }
 
 /// The index document of a scenario whose body's plain text is `body`.
-fn index_doc_with(s: &Scenario, body: String) -> IndexDoc {
+fn index_doc_with(s: &Scenario, body: String, vocabs: &Vocabularies) -> IndexDoc {
     let meta = &s.meta;
     IndexDoc {
         slug: s.slug.clone(),
@@ -722,6 +726,7 @@ fn index_doc_with(s: &Scenario, body: String) -> IndexDoc {
         mots_cles: meta.mots_cles.clone(),
         outils: meta.outils.clone(),
         auteurs: meta.auteurs.iter().map(|a| a.nom.clone()).collect(),
+        metadonnees: crate::index::metadata_words(meta, vocabs),
         facets: Facet::ALL
             .iter()
             .flat_map(|f| f.keys(meta).into_iter().map(move |k| (*f, k)))
