@@ -35,7 +35,7 @@ use crate::content::Facet;
 
 pub use analyzer::{analyze, analyze_words, french_analyzer, Word, ANALYZER_NAME};
 pub use expand::{PREFIX_EXACT_MAX_DOCS, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
-pub use metadata::metadata_words;
+pub use metadata::MetadataWords;
 pub use postings::ExportedTerm;
 pub use schema::{facet_field_name, FIELD_BOOSTS};
 
@@ -67,7 +67,7 @@ pub struct IndexDoc {
     /// Author names.
     pub auteurs: Vec<String>,
     /// Labels and aliases of the scenario's vocabulary values, one word per term
-    /// ([`metadata_words`]).
+    /// ([`MetadataWords`]).
     pub metadonnees: Vec<String>,
     /// `(facet, value key)`, e.g. `(Facet::Subjects, "mathematiques")`.
     pub facets: Vec<(Facet, String)>,
