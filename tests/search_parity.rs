@@ -65,6 +65,7 @@ fn queries() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         ("podcast", vec![]),
         // Approximate results (all words but one).
         ("jointure inner join", vec![]),
+        ("volcan xylophone tableur", vec![]),
         ("CM2 fractions", vec![]),
         ("carte xylophone", vec![("niveaux", "1re")]),
     ]

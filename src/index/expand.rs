@@ -44,15 +44,16 @@ pub(super) struct WordTerms {
 
 impl Dictionary<'_> {
     /// For each word, the index terms it matches. Words matching the same terms count once
-    /// (the first one is kept).
+    /// (the first one is kept); words matching nothing all count, each one missing.
     pub fn expand(&self, words: &[Word]) -> Result<Vec<WordTerms>, IndexError> {
         let mut sets: Vec<WordTerms> = Vec::with_capacity(words.len());
         for (position, word) in words.iter().enumerate() {
             let is_last = position + 1 == words.len();
             let set = self.matching_terms(word, is_last)?;
-            if !sets
-                .iter()
-                .any(|seen| seen.exact == set.exact && seen.terms == set.terms)
+            if set.terms.is_empty()
+                || !sets
+                    .iter()
+                    .any(|seen| seen.exact == set.exact && seen.terms == set.terms)
             {
                 sets.push(set);
             }

@@ -586,3 +586,19 @@ fn metadata_ranks_below_the_title() {
     let (_dir, index) = build(&[by_label, titled]);
     assert_eq!(slugs(&index, &query("sixième")), vec!["titre", "label"]);
 }
+
+#[test]
+fn two_unknown_words_are_two_missing_words() {
+    let docs = vec![doc("volcans", "Les volcans", "un volcan")];
+    let (_dir, index) = build(&docs);
+    // « volcan » alone matches, but both other words are missing: not « all but one ».
+    let both = index
+        .search_all(&query("xylophone volcan zanzibar"))
+        .expect("search");
+    assert!(both.approchants.is_empty(), "{:?}", both.approchants);
+    let one = index
+        .search_all(&query("xylophone volcan"))
+        .expect("search");
+    assert_eq!(one.approchants.len(), 1);
+    assert_eq!(one.approchants[0].manquant, "xylophone");
+}

@@ -311,14 +311,15 @@
     });
   };
 
-  // Words matching the same terms count once (the first is kept), as in src/index/expand.rs.
+  // Words matching the same terms count once (the first is kept), words matching nothing all
+  // count (each is missing), as in src/index/expand.rs.
   function distinctWords(rawWords) {
     var words = [];
     var signatures = {};
     rawWords.forEach(function (word) {
-      var signature = (word.exact === null ? '' : word.exact) + '|' +
-        Object.keys(word.termes).sort().join(' ');
-      if (!signatures[signature]) {
+      var terms = Object.keys(word.termes).sort();
+      var signature = (word.exact === null ? '' : word.exact) + '|' + terms.join(' ');
+      if (terms.length === 0 || !signatures[signature]) {
         signatures[signature] = true;
         words.push(word);
       }
