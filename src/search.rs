@@ -65,27 +65,37 @@ impl Found {
     }
 }
 
-/// The answer to a request, best hits first.
+/// The answer to a request, best hits first, then approximate results (all words but one),
+/// each with the word it lacks, as typed.
 #[derive(Debug, Clone, Default)]
 pub struct Results {
     pub found: Vec<Found>,
+    pub approximate: Vec<(Found, String)>,
 }
 
 impl Results {
-    /// The answer for scripts (`vitrine search --json`): one object per hit.
+    /// The answer for scripts (`vitrine search --json`): one object per hit; approximate
+    /// results follow, each with the word it lacks (`manquant`).
     pub fn to_json(&self) -> String {
+        let approximate = self.approximate.iter().map(|(f, word)| (f, Some(word)));
         let rows: Vec<serde_json::Value> = self
             .found
             .iter()
-            .map(|f| {
-                serde_json::json!({
+            .map(|f| (f, None))
+            .chain(approximate)
+            .map(|(f, missing)| {
+                let mut row = serde_json::json!({
                     "slug": f.hit.slug,
                     "titre": f.hit.titre,
                     "url": f.url(),
                     "fichier": f.file.as_ref().filter(|_| f.harvested.is_none()),
                     "score": f.hit.score,
                     "extrait": f.hit.snippet_html,
-                })
+                });
+                if let Some(word) = missing {
+                    row["manquant"] = serde_json::json!(word);
+                }
+                row
             })
             .collect();
         serde_json::to_string_pretty(&rows).unwrap_or_default()
@@ -102,9 +112,18 @@ pub fn search(options: &BuildOptions, request: &Request) -> Result<Results, Fail
         filters,
         limit: request.limit,
     };
-    let hits = index.search(&query).map_err(Failure::Query)?;
+    let results = index.search_all(&query).map_err(Failure::Query)?;
+    let (approximate_hits, missing): (Vec<Hit>, Vec<String>) = results
+        .approchants
+        .into_iter()
+        .map(|a| (a.hit, a.manquant))
+        .unzip();
     Ok(Results {
-        found: locate(hits, &prepared),
+        found: locate(results.hits, &prepared),
+        approximate: locate(approximate_hits, &prepared)
+            .into_iter()
+            .zip(missing)
+            .collect(),
     })
 }
 
@@ -185,10 +204,14 @@ mod tests {
         let page = "https://autre.fr/scenarios/eau/";
         let results = Results {
             found: vec![found(Some("cache/eau.md"), Some(page))],
+            approximate: vec![(found(Some("content/eau.md"), None), "volcan".to_string())],
         };
         assert_eq!(results.found[0].place(), page);
         let json: serde_json::Value = serde_json::from_str(&results.to_json()).expect("json");
         assert_eq!(json[0]["url"], page);
         assert!(json[0]["fichier"].is_null(), "{json}");
+        assert!(json[0]["manquant"].is_null(), "{json}");
+        assert_eq!(json[1]["fichier"], "content/eau.md");
+        assert_eq!(json[1]["manquant"], "volcan");
     }
 }

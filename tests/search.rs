@@ -8,7 +8,27 @@ use std::process::Command;
 use common::fixture_site;
 use serde_json::Value;
 
+/// The results of `vitrine search --json` (approximate results left out).
 fn search(root: &std::path::Path, args: &[&str]) -> Vec<String> {
+    rows(root, args)
+        .iter()
+        .filter(|h| h.get("manquant").is_none())
+        .map(|h| h["slug"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The approximate results of `vitrine search --json`: (slug, missing word).
+fn approximate(root: &std::path::Path, args: &[&str]) -> Vec<(String, String)> {
+    rows(root, args)
+        .iter()
+        .filter_map(|h| {
+            let missing = h.get("manquant")?.as_str()?;
+            Some((h["slug"].as_str()?.to_string(), missing.to_string()))
+        })
+        .collect()
+}
+
+fn rows(root: &std::path::Path, args: &[&str]) -> Vec<Value> {
     let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
         .arg("search")
         .args(args)
@@ -22,10 +42,7 @@ fn search(root: &std::path::Path, args: &[&str]) -> Vec<String> {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let hits: Vec<Value> = serde_json::from_slice(&out.stdout).expect("JSON output");
-    hits.iter()
-        .map(|h| h["slug"].as_str().unwrap_or_default().to_string())
-        .collect()
+    serde_json::from_slice(&out.stdout).expect("JSON output")
 }
 
 #[test]
@@ -63,6 +80,53 @@ fn all_terms_must_match() {
     assert!(hits.is_empty(), "{hits:?}");
     let hits = search(site.path(), &["volcan carte"]);
     assert_eq!(hits, vec!["seismes-svt".to_string()]);
+}
+
+#[test]
+fn approximate_results_name_the_missing_word() {
+    let site = fixture_site(&["search"]);
+    // No scenario has both words: each one with only one of them comes, with the other
+    // word as typed.
+    let lacking = approximate(site.path(), &["volcan Grille"]);
+    let has = |slug: &str, missing: &str| {
+        lacking
+            .iter()
+            .any(|(s, m)| s.as_str() == slug && m.as_str() == missing)
+    };
+    assert!(has("volcans-svt", "Grille"), "{lacking:?}");
+    assert!(has("evaluer-oral", "volcan"), "{lacking:?}");
+    assert!(!has("citoyennete-numerique", "Grille"), "{lacking:?}");
+    // Enough full results: no approximate ones.
+    assert!(approximate(site.path(), &["volcan"]).is_empty());
+    assert!(approximate(site.path(), &["volcan carte"]).len() <= 10);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .args(["search", "volcan Grille", "--root"])
+        .arg(site.path())
+        .output()
+        .expect("run");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("Résultats approchants (il manque un mot) :"),
+        "{text}"
+    );
+    assert!(text.contains("— sans « Grille »"), "{text}");
+}
+
+#[test]
+fn metadata_labels_and_aliases_are_searchable() {
+    let site = fixture_site(&["search"]);
+    // The académie and the discipline are only in the front matter, as keys or labels.
+    let by_academie = search(site.path(), &["grenoble"]);
+    assert!(
+        by_academie.contains(&"seismes-svt".to_string()),
+        "{by_academie:?}"
+    );
+    let by_alias = search(site.path(), &["sciences naturelles"]);
+    assert!(
+        by_alias.contains(&"volcans-svt".to_string()),
+        "{by_alias:?}"
+    );
 }
 
 #[test]

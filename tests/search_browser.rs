@@ -14,15 +14,19 @@ use std::process::Command;
 use vitrine::site::BuildOptions;
 
 fn run_journey(browser_dir: &Path, args: &[&str]) -> serde_json::Value {
+    run_script(browser_dir, "recherche-e2e.mjs", args)
+}
+
+fn run_script(browser_dir: &Path, script: &str, args: &[&str]) -> serde_json::Value {
     let output = Command::new("node")
-        .arg("recherche-e2e.mjs")
+        .arg(script)
         .args(args)
         .current_dir(browser_dir)
         .output()
         .expect("run node");
     assert!(
         output.status.success(),
-        "parcours de recherche {args:?} en échec :\n{}",
+        "parcours de recherche {script} {args:?} en échec :\n{}",
         String::from_utf8_lossy(&output.stderr)
     );
     serde_json::from_slice(&output.stdout).expect("JSON summary")
@@ -90,4 +94,24 @@ fn search_and_home_put_what_matters_first_on_a_phone() {
         summary["valeurs_cachees"].as_u64().unwrap_or(0) > 0,
         "{summary}"
     );
+}
+
+#[test]
+fn approximate_results_are_a_separate_section_naming_the_missing_word() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !common::browser_tools_ready(&browser_dir) {
+        return;
+    }
+    let site = common::demo_site();
+    let served = site.path().join("srv");
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(served.join("vitrine"));
+    common::build_with(options).expect("demo builds");
+    let server = common::StaticServer::start(&served);
+    let summary = run_script(&browser_dir, "approchants.mjs", &[&server.url("vitrine/")]);
+    assert!(
+        summary["approchants"].as_u64().unwrap_or(0) > 0,
+        "{summary}"
+    );
+    assert!(summary["tableur"].as_u64().unwrap_or(0) > 0, "{summary}");
 }

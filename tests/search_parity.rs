@@ -55,6 +55,19 @@ fn queries() -> Vec<(&'static str, Vec<(&'static str, &'static str)>)> {
         ),
         ("introuvablissime", vec![]),
         ("xylophone tableur", vec![]),
+        // Metadata (labels and aliases of vocabulary values).
+        ("lyon", vec![]),
+        ("sixième", vec![]),
+        ("Aix-Marseille", vec![]),
+        ("cycle 3", vec![]),
+        // A common term is not expanded as a prefix; exact matches come first.
+        ("ENT", vec![]),
+        ("podcast", vec![]),
+        // Approximate results (all words but one).
+        ("jointure inner join", vec![]),
+        ("volcan xylophone tableur", vec![]),
+        ("CM2 fractions", vec![]),
+        ("carte xylophone", vec![("niveaux", "1re")]),
     ]
 }
 
@@ -69,8 +82,11 @@ fn option(facet: &str) -> &'static str {
     }
 }
 
-/// Results of `vitrine search --json`: (slug, score), all of them.
-fn rust_results(site: &Path, text: &str, filters: &[(&str, &str)]) -> Vec<(String, f64)> {
+/// Results of `vitrine search --json`: (slug, score, missing word) of all of them, then of
+/// the approximate results.
+type RustAnswer = (Vec<(String, f64)>, Vec<(String, f64, String)>);
+
+fn rust_results(site: &Path, text: &str, filters: &[(&str, &str)]) -> RustAnswer {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vitrine"));
     command
         .current_dir(site)
@@ -87,16 +103,43 @@ fn rust_results(site: &Path, text: &str, filters: &[(&str, &str)]) -> Vec<(Strin
         String::from_utf8_lossy(&output.stderr)
     );
     let hits: Value = serde_json::from_slice(&output.stdout).expect("JSON output");
-    hits.as_array()
-        .expect("array")
-        .iter()
-        .map(|h| {
-            (
-                h["slug"].as_str().expect("slug").to_string(),
-                h["score"].as_f64().expect("score"),
-            )
+    let mut results = Vec::new();
+    let mut approximate = Vec::new();
+    for h in hits.as_array().expect("array") {
+        let slug = h["slug"].as_str().expect("slug").to_string();
+        let score = h["score"].as_f64().expect("score");
+        match h.get("manquant").and_then(Value::as_str) {
+            Some(missing) => approximate.push((slug, score, missing.to_string())),
+            None => results.push((slug, score)),
+        }
+    }
+    (results, approximate)
+}
+
+/// The approximate results agree: same documents in the same order (ties excepted), each
+/// lacking the same word.
+fn same_approximate(rust: &[(String, f64, String)], js: &Value) -> bool {
+    let js: Vec<(String, String)> = js
+        .as_array()
+        .map(|list| {
+            list.iter()
+                .map(|r| {
+                    let text = |key: &str| r[key].as_str().unwrap_or_default().to_string();
+                    (text("slug"), text("manquant"))
+                })
+                .collect()
         })
-        .collect()
+        .unwrap_or_default();
+    let ranked: Vec<(String, f64)> = rust
+        .iter()
+        .map(|(s, score, _)| (s.clone(), *score))
+        .collect();
+    let slugs: Vec<String> = js.iter().map(|(slug, _)| slug.clone()).collect();
+    rust.len() == js.len()
+        && same_order_ties_excepted(&ranked, &slugs)
+        && js
+            .iter()
+            .all(|(slug, missing)| rust.iter().any(|(s, _, m)| s == slug && m == missing))
 }
 
 /// Filters as the JS engine takes them: {facet: [values]}.
@@ -167,8 +210,9 @@ fn the_browser_engine_ranks_like_vitrine_search() {
 
     let mut failures = Vec::new();
     let mut non_empty = 0;
+    let mut with_approximate = 0;
     for ((text, filters), answer) in queries.iter().zip(answers) {
-        let rust = rust_results(site.path(), text, filters);
+        let (rust, rust_approximate) = rust_results(site.path(), text, filters);
         let total = answer["total"].as_u64().expect("total") as usize;
         let js: Vec<String> = answer["resultats"]
             .as_array()
@@ -183,6 +227,15 @@ fn the_browser_engine_ranks_like_vitrine_search() {
                 rust.len()
             ));
         }
+        if !same_approximate(&rust_approximate, &answer["approchants"]) {
+            failures.push(format!(
+                "{text:?} {filters:?} (approchants)\n  vitrine search : {rust_approximate:?}\n  moteur.js : {}",
+                answer["approchants"]
+            ));
+        }
+        if !rust_approximate.is_empty() {
+            with_approximate += 1;
+        }
         if !rust.is_empty() {
             non_empty += 1;
         }
@@ -194,6 +247,10 @@ fn the_browser_engine_ranks_like_vitrine_search() {
     );
     // The queries must exercise the ranking, not only agree on empty answers.
     assert!(non_empty >= 28, "{non_empty} queries with results");
+    assert!(
+        with_approximate >= 3,
+        "{with_approximate} queries with approximate results"
+    );
 }
 
 #[test]

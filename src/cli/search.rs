@@ -37,11 +37,10 @@ pub(super) fn search(args: SearchArgs) -> ExitCode {
     }
 }
 
-/// The hits, numbered, each with where to read it and its excerpt.
+/// The hits, numbered, each with where to read it and its excerpt; then approximate results.
 fn print_results(query: &str, results: &Results) {
     if results.found.is_empty() {
         println!("Aucun scénario ne correspond à « {query} ».");
-        return;
     }
     let color = std::io::stdout().is_terminal();
     for (rank, found) in results.found.iter().enumerate() {
@@ -52,6 +51,23 @@ fn print_results(query: &str, results: &Results) {
                 snippet_for_terminal(&found.hit.snippet_html, color)
             );
         }
+    }
+    print_approximate(results);
+}
+
+/// The « Résultats approchants » block after the results: each line names the missing word.
+fn print_approximate(results: &Results) {
+    if results.approximate.is_empty() {
+        return;
+    }
+    println!("\nRésultats approchants (il manque un mot) :");
+    for (rank, (found, missing)) in results.approximate.iter().enumerate() {
+        println!(
+            "{}. {} — sans « {missing} »\n   {}",
+            rank + 1,
+            found.hit.titre,
+            found.place()
+        );
     }
 }
 

@@ -182,6 +182,9 @@ pub struct Word {
     pub folded: String,
     /// Its stem, as indexed (`evalu`).
     pub term: String,
+    /// The word as written, elision dropped (`Évaluation` in « l'Évaluation »): named to
+    /// the reader when a result lacks it.
+    pub typed: String,
 }
 
 /// The words of a query, in order, with the same analysis as [`analyze`].
@@ -193,7 +196,12 @@ pub fn analyze_words(text: &str) -> Vec<Word> {
     let mut stream = folding.token_stream(text);
     let mut words = Vec::new();
     while stream.advance() {
-        let folded = stream.token().text.clone();
+        let token = stream.token();
+        let folded = token.text.clone();
+        let typed = text
+            .get(token.offset_from..token.offset_to)
+            .unwrap_or(&folded)
+            .to_string();
         let term = {
             let mut stems = stemming.token_stream(&folded);
             if stems.advance() {
@@ -202,7 +210,11 @@ pub fn analyze_words(text: &str) -> Vec<Word> {
                 folded.clone()
             }
         };
-        words.push(Word { folded, term });
+        words.push(Word {
+            folded,
+            term,
+            typed,
+        });
     }
     words
 }

@@ -1,6 +1,9 @@
 //! From query words to the index terms they match: exact term, prefix of the last word (search
 //! as you type) and one-typo fallback. The browser engine (`moteur.js`) implements the very same
 //! rules on the exported bundle, so that both rank the same documents.
+//!
+//! The word's own term is kept apart ([`WordTerms::exact`]): documents holding it rank before
+//! those found only through an expansion.
 
 use std::collections::BTreeSet;
 
@@ -14,6 +17,10 @@ use super::IndexError;
 pub const PREFIX_MIN_CHARS: usize = 3;
 /// At most this many prefix expansions (the most frequent ones), besides the word's own term.
 pub const PREFIX_MAX_TERMS: usize = 20;
+/// The last word is read as a prefix only when its own term is in fewer documents than this:
+/// a word that is itself a common term (« ENT ») is what the reader means, and its expansions
+/// (« entre », « entreprise »…) would drown it and inflate the count.
+pub const PREFIX_EXACT_MAX_DOCS: u64 = 10;
 /// A word with no match falls back to terms one typo away from this many characters on.
 pub const TYPO_MIN_CHARS: usize = 5;
 
@@ -23,36 +30,58 @@ pub(super) struct Dictionary<'a> {
     pub fields: Vec<Field>,
 }
 
+/// What one query word matches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct WordTerms {
+    /// The word as typed (named when a result lacks it).
+    pub typed: String,
+    /// Its own term, when indexed.
+    pub exact: Option<String>,
+    /// Every term it matches: its own, prefix expansions, terms one typo away; empty when the
+    /// word matches nothing.
+    pub terms: BTreeSet<String>,
+}
+
 impl Dictionary<'_> {
-    /// For each word, the set of index terms it matches; `None` when a word matches nothing
-    /// (then, as all words are required, nothing matches). Identical sets count once.
-    pub fn expand(&self, words: &[Word]) -> Result<Option<Vec<BTreeSet<String>>>, IndexError> {
-        let mut sets: Vec<BTreeSet<String>> = Vec::with_capacity(words.len());
+    /// For each word, the index terms it matches. Words matching the same terms count once
+    /// (the first one is kept); words matching nothing all count, each one missing.
+    pub fn expand(&self, words: &[Word]) -> Result<Vec<WordTerms>, IndexError> {
+        let mut sets: Vec<WordTerms> = Vec::with_capacity(words.len());
         for (position, word) in words.iter().enumerate() {
             let is_last = position + 1 == words.len();
             let set = self.matching_terms(word, is_last)?;
-            if set.is_empty() {
-                return Ok(None);
-            }
-            if !sets.contains(&set) {
+            if set.terms.is_empty()
+                || !sets
+                    .iter()
+                    .any(|seen| seen.exact == set.exact && seen.terms == set.terms)
+            {
                 sets.push(set);
             }
         }
-        Ok(Some(sets))
+        Ok(sets)
     }
 
-    fn matching_terms(&self, word: &Word, is_last: bool) -> Result<BTreeSet<String>, IndexError> {
-        let mut set = BTreeSet::new();
-        if self.contains(&word.term)? {
-            set.insert(word.term.clone());
+    fn matching_terms(&self, word: &Word, is_last: bool) -> Result<WordTerms, IndexError> {
+        let mut terms = BTreeSet::new();
+        let own_docs = self.doc_freq(&word.term)?;
+        let exact = (own_docs > 0).then(|| word.term.clone());
+        if let Some(term) = &exact {
+            terms.insert(term.clone());
         }
-        if is_last && word.folded.chars().count() >= PREFIX_MIN_CHARS {
-            set.extend(self.prefix_expansions(word)?);
+        if is_last
+            && word.folded.chars().count() >= PREFIX_MIN_CHARS
+            && own_docs < PREFIX_EXACT_MAX_DOCS
+        {
+            terms.extend(self.prefix_expansions(word)?);
         }
-        if set.is_empty() && word.folded.chars().count() >= TYPO_MIN_CHARS {
-            set.extend(self.one_typo_away(&word.term)?);
+        if terms.is_empty() && word.folded.chars().count() >= TYPO_MIN_CHARS {
+            terms.extend(self.one_typo_away(&word.term)?);
         }
-        Ok(set)
+        Ok(WordTerms {
+            typed: word.typed.clone(),
+            exact,
+            terms,
+        })
     }
 
     /// Terms starting with the folded word, the most frequent first, capped.
@@ -85,17 +114,6 @@ impl Dictionary<'_> {
             .into_iter()
             .filter(|candidate| strsim::osa_distance(candidate, term) == 1)
             .collect())
-    }
-
-    fn contains(&self, term: &str) -> Result<bool, IndexError> {
-        for reader in self.searcher.segment_readers() {
-            for field in &self.fields {
-                if reader.inverted_index(*field)?.terms().get(term)?.is_some() {
-                    return Ok(true);
-                }
-            }
-        }
-        Ok(false)
     }
 
     /// Every term of the text fields starting with `prefix`, in order.

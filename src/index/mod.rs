@@ -10,6 +10,7 @@
 
 pub mod analyzer;
 mod expand;
+mod metadata;
 mod postings;
 mod related;
 mod schema;
@@ -33,7 +34,8 @@ use tantivy::{
 use crate::content::Facet;
 
 pub use analyzer::{analyze, analyze_words, french_analyzer, Word, ANALYZER_NAME};
-pub use expand::{PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
+pub use expand::{PREFIX_EXACT_MAX_DOCS, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
+pub use metadata::MetadataWords;
 pub use postings::ExportedTerm;
 pub use schema::{facet_field_name, FIELD_BOOSTS};
 
@@ -44,6 +46,12 @@ const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
 /// Maximum length of a snippet, in characters.
 const SNIPPET_CHARS: usize = 180;
+
+/// Approximate results (all words but one) are looked for when the query has at least two
+/// words and fewer results than this.
+pub const APPROXIMATE_BELOW: usize = 3;
+/// At most this many approximate results.
+pub const APPROXIMATE_MAX: usize = 10;
 
 /// One scenario as the index sees it.
 #[derive(Debug, Clone, PartialEq)]
@@ -58,6 +66,9 @@ pub struct IndexDoc {
     pub outils: Vec<String>,
     /// Author names.
     pub auteurs: Vec<String>,
+    /// Labels and aliases of the scenario's vocabulary values, one word per term
+    /// ([`MetadataWords`]).
+    pub metadonnees: Vec<String>,
     /// `(facet, value key)`, e.g. `(Facet::Subjects, "mathematiques")`.
     pub facets: Vec<(Facet, String)>,
     pub date: NaiveDate,
@@ -82,6 +93,35 @@ pub struct Hit {
     pub score: f32,
     /// HTML excerpt, escaped, with the matched words in `<mark>`.
     pub snippet_html: String,
+}
+
+/// A document matching every word of the query but one.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Approximate {
+    pub hit: Hit,
+    /// The missing word, as typed.
+    pub manquant: String,
+}
+
+/// The answer to a query: the first results, how many match, and approximate results.
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Results {
+    /// At most `Query::limit` results.
+    pub hits: Vec<Hit>,
+    /// Number of documents matching the query (every word, and the filters).
+    pub total: usize,
+    /// When fewer than [`APPROXIMATE_BELOW`] documents match a query of two words or more:
+    /// documents matching all words but one, at most [`APPROXIMATE_MAX`].
+    pub approchants: Vec<Approximate>,
+}
+
+/// One matching document: its rank tier (0 when it holds every word's own term, 1 when it
+/// needs a prefix or typo expansion), its score and address.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    tier: u8,
+    score: f32,
+    address: DocAddress,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -194,33 +234,166 @@ impl SearchIndex {
         self.searcher.num_docs()
     }
 
-    /// Runs a search. Every word of the text must match (in any field): by its term, the last
-    /// word also as a prefix, a long word with no match by a term one typo away (see
-    /// [`expand`]). Without words (empty text, or only stop words) the filtered scenarios are
-    /// listed by date, newest first; ties in score are listed by date too.
+    /// Runs a search and returns its first results (see [`SearchIndex::search_all`]).
     pub fn search(&self, query: &Query) -> Result<Vec<Hit>, IndexError> {
+        Ok(self.search_all(query)?.hits)
+    }
+
+    /// Runs a search. Every word of the text must match (in any field): by its term, the last
+    /// word also as a prefix (unless its own term is common), a long word with no match by a
+    /// term one typo away (see [`expand`]). Documents holding every word's own term come
+    /// first, then by score. Without words (empty text, or only stop words) the filtered
+    /// scenarios are listed by date, newest first; ties in score are listed by date too.
+    pub fn search_all(&self, query: &Query) -> Result<Results, IndexError> {
         if query.limit == 0 {
-            return Ok(Vec::new());
+            return Ok(Results::default());
         }
         let words = analyze_words(&query.text);
-        let Some(term_sets) = self.dictionary().expand(&words)? else {
-            return Ok(Vec::new());
-        };
-        let tantivy_query = self.build_query(&term_sets, &query.filters);
-        let mut matches = self.all_matches(tantivy_query.as_ref())?;
-        if term_sets.is_empty() {
-            matches.sort_by(|a, b| self.by_date_then_slug(a.1, b.1));
-            for matched in &mut matches {
-                matched.0 = 0.0;
-            }
-        } else {
-            matches.sort_by(|a, b| {
-                b.0.total_cmp(&a.0)
-                    .then_with(|| self.by_date_then_slug(a.1, b.1))
-            });
+        let word_terms = self.dictionary().expand(&words)?;
+        if word_terms.is_empty() {
+            return self.browse(query);
         }
+        let mut ranked = self.ranked(&word_terms, &query.filters)?;
+        let total = ranked.len();
+        let approchants = if total < APPROXIMATE_BELOW && word_terms.len() >= 2 {
+            self.approximate(&word_terms, &query.filters, &ranked)?
+        } else {
+            Vec::new()
+        };
+        ranked.truncate(query.limit);
+        let highlight = self.highlight_query(&word_terms);
+        Ok(Results {
+            hits: self.hits(&ranked, Some(highlight.as_ref()))?,
+            total,
+            approchants,
+        })
+    }
+
+    /// The filtered documents, newest first.
+    fn browse(&self, query: &Query) -> Result<Results, IndexError> {
+        let tantivy_query = self.build_query(&[], &query.filters);
+        let mut matches: Vec<Ranked> = self
+            .all_matches(tantivy_query.as_ref())?
+            .into_iter()
+            .map(|(_, address)| Ranked {
+                tier: 0,
+                score: 0.0,
+                address,
+            })
+            .collect();
+        matches.sort_by(|a, b| self.by_date_then_slug(a.address, b.address));
+        let total = matches.len();
         matches.truncate(query.limit);
-        self.hits(&matches, tantivy_query.as_ref(), !term_sets.is_empty())
+        Ok(Results {
+            hits: self.hits(&matches, None)?,
+            total,
+            approchants: Vec::new(),
+        })
+    }
+
+    /// Every document matching all `words` and the filters, in rank order: exact tier first,
+    /// then by score, then newest first.
+    fn ranked(
+        &self,
+        words: &[expand::WordTerms],
+        filters: &[(Facet, String)],
+    ) -> Result<Vec<Ranked>, IndexError> {
+        if words.iter().any(|word| word.terms.is_empty()) {
+            return Ok(Vec::new());
+        }
+        let sets: Vec<&BTreeSet<String>> = words.iter().map(|word| &word.terms).collect();
+        let query = self.build_query(&sets, filters);
+        let exact = self.exact_documents(words, filters)?;
+        let mut ranked: Vec<Ranked> = self
+            .all_matches(query.as_ref())?
+            .into_iter()
+            .map(|(score, address)| Ranked {
+                tier: u8::from(!exact.contains(&address)),
+                score,
+                address,
+            })
+            .collect();
+        ranked.sort_by(|a, b| self.by_rank(a, b));
+        Ok(ranked)
+    }
+
+    fn by_rank(&self, a: &Ranked, b: &Ranked) -> std::cmp::Ordering {
+        a.tier
+            .cmp(&b.tier)
+            .then_with(|| b.score.total_cmp(&a.score))
+            .then_with(|| self.by_date_then_slug(a.address, b.address))
+    }
+
+    /// Documents holding the own term of every word (none when a word has no own term).
+    fn exact_documents(
+        &self,
+        words: &[expand::WordTerms],
+        filters: &[(Facet, String)],
+    ) -> Result<BTreeSet<DocAddress>, IndexError> {
+        let Some(own): Option<Vec<BTreeSet<String>>> = words
+            .iter()
+            .map(|word| word.exact.clone().map(|term| BTreeSet::from([term])))
+            .collect()
+        else {
+            return Ok(BTreeSet::new());
+        };
+        let sets: Vec<&BTreeSet<String>> = own.iter().collect();
+        let query = self.build_query(&sets, filters);
+        Ok(self
+            .all_matches(query.as_ref())?
+            .into_iter()
+            .map(|(_, address)| address)
+            .collect())
+    }
+
+    /// Documents matching every word but one (and the filters), with the word they lack: the
+    /// best [`APPROXIMATE_MAX`], exact tier first, then by score.
+    fn approximate(
+        &self,
+        words: &[expand::WordTerms],
+        filters: &[(Facet, String)],
+        matched: &[Ranked],
+    ) -> Result<Vec<Approximate>, IndexError> {
+        let already: BTreeSet<DocAddress> = matched.iter().map(|r| r.address).collect();
+        let mut found: Vec<(Ranked, &str)> = Vec::new();
+        for (missing, word) in words.iter().enumerate() {
+            let others: Vec<expand::WordTerms> = words
+                .iter()
+                .enumerate()
+                .filter(|(i, _)| *i != missing)
+                .map(|(_, other)| other.clone())
+                .collect();
+            // A document lacking only this word is not in the full results, and it matches
+            // all the others: it is found here and nowhere else.
+            for ranked in self.ranked(&others, filters)? {
+                if !already.contains(&ranked.address) {
+                    found.push((ranked, word.typed.as_str()));
+                }
+            }
+        }
+        found.sort_by(|a, b| self.by_rank(&a.0, &b.0));
+        found.truncate(APPROXIMATE_MAX);
+        let ranked: Vec<Ranked> = found.iter().map(|(r, _)| *r).collect();
+        let highlight = self.highlight_query(words);
+        let hits = self.hits(&ranked, Some(highlight.as_ref()))?;
+        Ok(hits
+            .into_iter()
+            .zip(found)
+            .map(|(hit, (_, missing))| Approximate {
+                hit,
+                manquant: missing.to_string(),
+            })
+            .collect())
+    }
+
+    /// Any term of any word: what excerpts highlight.
+    fn highlight_query(&self, words: &[expand::WordTerms]) -> Box<dyn TantivyQuery> {
+        let alternatives: Vec<(Occur, Box<dyn TantivyQuery>)> = words
+            .iter()
+            .filter(|word| !word.terms.is_empty())
+            .map(|word| (Occur::Should, self.any_term_in_any_field(&word.terms)))
+            .collect();
+        Box::new(BooleanQuery::new(alternatives))
     }
 
     /// Slugs in the order of the browser bundle's ordinals: newest first, then by slug.
@@ -260,7 +433,7 @@ impl SearchIndex {
 
     fn build_query(
         &self,
-        term_sets: &[BTreeSet<String>],
+        term_sets: &[&BTreeSet<String>],
         filters: &[(Facet, String)],
     ) -> Box<dyn TantivyQuery> {
         let mut clauses: Vec<(Occur, Box<dyn TantivyQuery>)> = term_sets
@@ -338,19 +511,18 @@ impl SearchIndex {
         date(b).cmp(&date(a)).then_with(|| self.by_slug(a, b))
     }
 
+    /// Hits of `matches`, excerpts highlighting the terms of `highlight` when given.
     fn hits(
         &self,
-        matches: &[(f32, DocAddress)],
-        query: &dyn TantivyQuery,
-        highlight: bool,
+        matches: &[Ranked],
+        highlight: Option<&dyn TantivyQuery>,
     ) -> Result<Vec<Hit>, IndexError> {
-        let snippets = if highlight {
-            Some(self.snippet_generators(query)?)
-        } else {
-            None
+        let snippets = match highlight {
+            Some(query) => Some(self.snippet_generators(query)?),
+            None => None,
         };
         let mut hits = Vec::with_capacity(matches.len());
-        for &(score, address) in matches {
+        for &Ranked { score, address, .. } in matches {
             let doc: TantivyDocument = self.searcher.doc(address)?;
             let snippet_html = match &snippets {
                 Some(generators) => highlighted_snippet(generators, &doc),

@@ -16,15 +16,21 @@ pub const BODY: &str = "body";
 pub const MOTS_CLES: &str = "mots_cles";
 pub const OUTILS: &str = "outils";
 pub const AUTEURS: &str = "auteurs";
+/// Labels and aliases of the vocabulary values of a scenario (see `metadata`).
+pub const METADONNEES: &str = "metadonnees";
 pub const DATE: &str = "date";
 pub const DUREE_MINUTES: &str = "duree_minutes";
 
 /// BM25 multiplier of each text field: a word in the title says more than a word in the body.
+/// Metadata (« Lyon », « Sixième ») weighs more than the body, which may mention a level or
+/// a discipline in passing, and less than the title, keywords and summary, which say what the
+/// scenario is about: a title match still ranks first.
 pub const FIELD_BOOSTS: &[(&str, f32)] = &[
     (TITRE, 4.0),
     (MOTS_CLES, 3.0),
     (RESUME, 2.0),
     (OUTILS, 2.0),
+    (METADONNEES, 1.5),
     (AUTEURS, 1.0),
     (BODY, 1.0),
 ];
@@ -53,6 +59,7 @@ pub(super) struct Fields {
     pub mots_cles: Field,
     pub outils: Field,
     pub auteurs: Field,
+    pub metadonnees: Field,
     pub date: Field,
     pub duree_minutes: Field,
     /// In the order of [`Facet::ALL`].
@@ -84,6 +91,8 @@ pub(super) fn build_schema() -> (Schema, Fields) {
     builder.add_text_field(MOTS_CLES, french_text(true));
     builder.add_text_field(OUTILS, french_text(true));
     builder.add_text_field(AUTEURS, french_text(true));
+    // Not stored: the words are the vocabulary's, never shown in an excerpt.
+    builder.add_text_field(METADONNEES, french_text(false));
     for facet in Facet::ALL {
         builder.add_text_field(facet_field_name(facet), STRING | STORED);
     }
@@ -113,6 +122,7 @@ impl Fields {
             mots_cles: field(MOTS_CLES)?,
             outils: field(OUTILS)?,
             auteurs: field(AUTEURS)?,
+            metadonnees: field(METADONNEES)?,
             date: field(DATE)?,
             duree_minutes: field(DUREE_MINUTES)?,
             facets,
@@ -135,6 +145,7 @@ impl Fields {
             MOTS_CLES => Some(self.mots_cles),
             OUTILS => Some(self.outils),
             AUTEURS => Some(self.auteurs),
+            METADONNEES => Some(self.metadonnees),
             _ => None,
         }
     }
@@ -161,6 +172,9 @@ impl Fields {
         }
         for value in &doc.auteurs {
             document.add_text(self.auteurs, value);
+        }
+        if !doc.metadonnees.is_empty() {
+            document.add_text(self.metadonnees, doc.metadonnees.join(" "));
         }
         for (facet, key) in &doc.facets {
             document.add_text(self.facet(*facet), key);

@@ -12,6 +12,7 @@ fn doc(slug: &str, titre: &str, body: &str) -> IndexDoc {
         mots_cles: Vec::new(),
         outils: Vec::new(),
         auteurs: Vec::new(),
+        metadonnees: Vec::new(),
         facets: Vec::new(),
         date: NaiveDate::from_ymd_opt(2024, 1, 1).expect("valid date"),
         duree_minutes: None,
@@ -503,4 +504,101 @@ fn exported_contributions_are_the_one_word_scores() {
         }
     }
     assert!(checked > 0);
+}
+
+/// `n` documents, each holding `word` once in a long body, plus the given ones.
+fn with_many(word: &str, n: usize, mut docs: Vec<IndexDoc>) -> Vec<IndexDoc> {
+    for i in 0..n {
+        docs.push(doc(
+            &format!("filler-{i:02}"),
+            "Une séance",
+            &format!("{word} et beaucoup de mots pour allonger ce texte ordinaire numéro {i}"),
+        ));
+    }
+    docs
+}
+
+#[test]
+fn exact_matches_rank_before_prefix_matches() {
+    // « cart » is the term of « cartes » in one document; « cartographie » only starts with it but
+    // sits in the title of the other, which would win on score alone.
+    let docs = vec![
+        doc("exact", "Une sortie", "les cartes du quartier"),
+        doc("prefixe", "Cartographie cartographie", "cartographie"),
+    ];
+    let (_dir, index) = build(&docs);
+    assert_eq!(slugs(&index, &query("cart")), vec!["exact", "prefixe"]);
+    let results = index.search_all(&query("cart")).expect("search");
+    assert!(results.hits[1].score > results.hits[0].score);
+}
+
+#[test]
+fn a_common_last_word_is_not_expanded() {
+    let docs = vec![doc("entreprise", "Entreprise", "une entreprise")];
+    // « ent » is in PREFIX_EXACT_MAX_DOCS documents: typed whole, it is no prefix.
+    let common = with_many("ENT", PREFIX_EXACT_MAX_DOCS as usize, docs.clone());
+    let (_dir, index) = build(&common);
+    let results = index.search_all(&query("ENT")).expect("search");
+    assert_eq!(results.total, PREFIX_EXACT_MAX_DOCS as usize);
+    assert!(!slugs(&index, &query("ENT")).contains(&"entreprise".to_string()));
+    // One document fewer: rare, the word is also a prefix, and exact matches still lead.
+    let rare = with_many("ENT", PREFIX_EXACT_MAX_DOCS as usize - 1, docs);
+    let (_dir2, index2) = build(&rare);
+    let found = slugs(&index2, &query("ENT"));
+    assert_eq!(found.len(), PREFIX_EXACT_MAX_DOCS as usize);
+    assert_eq!(found.last().map(String::as_str), Some("entreprise"));
+}
+
+#[test]
+fn approximate_results_lack_one_word_and_only_when_few_match() {
+    let docs = vec![
+        doc("volcans", "Les volcans", "un volcan et une carte"),
+        doc("seismes", "Les séismes", "une carte des séismes"),
+        doc("meteo", "La météo", "des nuages"),
+    ];
+    let (_dir, index) = build(&docs);
+    let results = index.search_all(&query("volcan séisme")).expect("search");
+    assert_eq!(results.total, 0);
+    let lacking: Vec<(&str, &str)> = results
+        .approchants
+        .iter()
+        .map(|a| (a.hit.slug.as_str(), a.manquant.as_str()))
+        .collect();
+    assert_eq!(lacking.len(), 2, "{lacking:?}");
+    assert!(lacking.contains(&("volcans", "séisme")), "{lacking:?}");
+    assert!(lacking.contains(&("seismes", "volcan")), "{lacking:?}");
+    // One word: nothing approximate.
+    let one = index.search_all(&query("xylophone")).expect("search");
+    assert!(one.approchants.is_empty());
+    // Enough results for both words: nothing approximate either.
+    let many = with_many("volcan carte", APPROXIMATE_BELOW, docs);
+    let (_dir2, index2) = build(&many);
+    let full = index2.search_all(&query("volcan carte")).expect("search");
+    assert!(full.total >= APPROXIMATE_BELOW);
+    assert!(full.approchants.is_empty());
+}
+
+#[test]
+fn metadata_ranks_below_the_title() {
+    let mut by_label = doc("label", "Une séance", "rien de plus");
+    by_label.metadonnees = vec!["lyon".to_string(), "sixieme".to_string()];
+    let titled = doc("titre", "Sixième à Lyon", "rien de plus");
+    let (_dir, index) = build(&[by_label, titled]);
+    assert_eq!(slugs(&index, &query("sixième")), vec!["titre", "label"]);
+}
+
+#[test]
+fn two_unknown_words_are_two_missing_words() {
+    let docs = vec![doc("volcans", "Les volcans", "un volcan")];
+    let (_dir, index) = build(&docs);
+    // « volcan » alone matches, but both other words are missing: not « all but one ».
+    let both = index
+        .search_all(&query("xylophone volcan zanzibar"))
+        .expect("search");
+    assert!(both.approchants.is_empty(), "{:?}", both.approchants);
+    let one = index
+        .search_all(&query("xylophone volcan"))
+        .expect("search");
+    assert_eq!(one.approchants.len(), 1);
+    assert_eq!(one.approchants[0].manquant, "xylophone");
 }

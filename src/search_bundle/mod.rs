@@ -22,14 +22,17 @@ use serde::Serialize;
 
 use crate::content::facet::all_facet_values;
 use crate::content::{Facet, SiteContent};
-use crate::index::{IndexError, SearchIndex, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
+use crate::index::{
+    IndexError, SearchIndex, APPROXIMATE_BELOW, APPROXIMATE_MAX, PREFIX_EXACT_MAX_DOCS,
+    PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS,
+};
 use crate::publish::urls::{self, LinkStyle};
 use crate::vocab::Vocabularies;
 
 /// Folder of the bundle in the output, from the site root.
 pub const DATA_DIR: &str = "recherche/donnees";
 /// Version of the bundle format, bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 1;
+pub const FORMAT_VERSION: u32 = 2;
 /// Records per `fiches/<j>` file.
 pub const RECORDS_PER_FILE: usize = 20;
 
@@ -60,6 +63,7 @@ struct Manifest {
     dictionnaires: Vec<String>,
     prefixe: Prefix,
     approche: Typo,
+    approchants: ApproximateSettings,
     facettes: Vec<ManifestFacet>,
 }
 
@@ -67,6 +71,15 @@ struct Manifest {
 struct Prefix {
     longueur_min: usize,
     max_termes: usize,
+    /// The last word is a prefix only when its own term is in fewer documents than this.
+    exact_max_documents: u64,
+}
+
+#[derive(Serialize)]
+struct ApproximateSettings {
+    /// Looked for below this many results, for two words or more.
+    sous: usize,
+    max: usize,
 }
 
 #[derive(Serialize)]
@@ -152,9 +165,14 @@ pub fn export_to(
         prefixe: Prefix {
             longueur_min: PREFIX_MIN_CHARS,
             max_termes: PREFIX_MAX_TERMS,
+            exact_max_documents: PREFIX_EXACT_MAX_DOCS,
         },
         approche: Typo {
             longueur_min: TYPO_MIN_CHARS,
+        },
+        approchants: ApproximateSettings {
+            sous: APPROXIMATE_BELOW,
+            max: APPROXIMATE_MAX,
         },
         facettes: facets
             .iter()

@@ -11,7 +11,7 @@ use crate::config::{Config, CACHE_DIR};
 use crate::content::{self, Facet, Loaded, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::federation;
-use crate::index::{IndexDoc, SearchIndex};
+use crate::index::{IndexDoc, MetadataWords, SearchIndex};
 use crate::markdown::{self, Rendered};
 use crate::pages;
 use crate::publish::plan::PagePlan;
@@ -589,10 +589,11 @@ fn index_stage(
     let body_of = |texts: &BTreeMap<String, String>, s: &Scenario| {
         texts.get(&s.slug).cloned().unwrap_or_default()
     };
+    let metadata = MetadataWords::new(&prepared.vocabs);
     let docs_hash = cache::index_docs_hash(
         scenarios
             .iter()
-            .map(|s| index_doc_with(s, body_of(&plain_texts, s))),
+            .map(|s| index_doc_with(s, body_of(&plain_texts, s), &metadata)),
     );
     let dir = index_dir(&options.root);
     let reusable = previous
@@ -607,7 +608,7 @@ fn index_stage(
             // Each text is moved into its document and freed once indexed.
             let docs = scenarios.iter().map(|s| {
                 let body = plain_texts.remove(&s.slug).unwrap_or_default();
-                index_doc_with(s, body)
+                index_doc_with(s, body, &metadata)
             });
             let index = SearchIndex::build_sorted(&dir, docs)
                 .map_err(|e| vec![index_error(&options.root, &e)])?;
@@ -695,12 +696,13 @@ pub fn search_index_in(
 
 /// The search index documents of the prepared scenarios.
 fn index_docs(prepared: &Prepared) -> Vec<IndexDoc> {
+    let metadata = MetadataWords::new(&prepared.vocabs);
     prepared
         .loaded
         .content
         .scenarios
         .iter()
-        .map(|s| index_doc(s, &prepared.scenarios_html))
+        .map(|s| index_doc(s, &prepared.scenarios_html, &metadata))
         .collect()
 }
 
@@ -765,16 +767,20 @@ fn write_exports(
     })
 }
 
-fn index_doc(s: &Scenario, html: &BTreeMap<String, Arc<Rendered>>) -> IndexDoc {
+fn index_doc(
+    s: &Scenario,
+    html: &BTreeMap<String, Arc<Rendered>>,
+    metadata: &MetadataWords,
+) -> IndexDoc {
     let body = html
         .get(&s.slug)
         .map(|r| r.plain_text.clone())
         .unwrap_or_default();
-    index_doc_with(s, body)
+    index_doc_with(s, body, metadata)
 }
 
 /// The index document of a scenario whose body's plain text is `body`.
-fn index_doc_with(s: &Scenario, body: String) -> IndexDoc {
+fn index_doc_with(s: &Scenario, body: String, metadata: &MetadataWords) -> IndexDoc {
     let meta = &s.meta;
     IndexDoc {
         slug: s.slug.clone(),
@@ -784,6 +790,7 @@ fn index_doc_with(s: &Scenario, body: String) -> IndexDoc {
         mots_cles: meta.mots_cles.clone(),
         outils: meta.outils.clone(),
         auteurs: meta.auteurs.iter().map(|a| a.nom.clone()).collect(),
+        metadonnees: metadata.words(meta),
         facets: Facet::ALL
             .iter()
             .flat_map(|f| f.keys(meta).into_iter().map(move |k| (*f, k)))

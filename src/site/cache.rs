@@ -120,7 +120,7 @@ pub fn index_docs_hash(docs: impl Iterator<Item = IndexDoc>) -> String {
         for value in [&doc.slug, &doc.titre, &doc.resume, &doc.body] {
             text(&mut hasher, value);
         }
-        for list in [&doc.mots_cles, &doc.outils, &doc.auteurs] {
+        for list in [&doc.mots_cles, &doc.outils, &doc.auteurs, &doc.metadonnees] {
             text(&mut hasher, &list.len().to_string());
             for value in list {
                 text(&mut hasher, value);

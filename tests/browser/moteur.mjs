@@ -2,7 +2,7 @@
 // built bundle, for the parity test with `vitrine search` (tests/search_parity.rs).
 // Usage: node moteur.mjs DONNEES_DIR REQUETES.json
 // REQUETES.json: [{texte, filtres: {cle: [valeurs]}, tri?, nombre?}]; prints, for each query,
-// {total, resultats: [{slug, score}], termes}.
+// {total, resultats: [{slug, score}], termes, approchants: [{slug, score, manquant}]}.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
@@ -52,6 +52,11 @@ for (const query of queries) {
     resultats: answer.resultats.map((r) => ({ slug: r.fiche.slug, score: r.score })),
     comptes: answer.comptes,
     termes: answer.termes,
+    approchants: answer.approchants.map((r) => ({
+      slug: r.fiche.slug,
+      score: r.score,
+      manquant: r.manquant,
+    })),
   });
 }
 process.stdout.write(JSON.stringify(answers));

@@ -338,7 +338,8 @@
         end += width(c);
       }
       index = end;
-      emit(text.slice(skipElisions(text, start, end), end).replace(/['\u2019]/g, ''), start, end);
+      var written = text.slice(skipElisions(text, start, end), end);
+      emit(written.replace(/['\u2019]/g, ''), start, end, written);
     }
   }
 
@@ -1282,15 +1283,16 @@
   }
 
   // The words of a query, in order: `forme` is the lowercased, folded word (prefixes are
-  // matched on it), `terme` its stem; as `vitrine::index::analyze_words`.
+  // matched on it), `terme` its stem, `tape` the word as written without its elision (named
+  // when a result lacks it); as `vitrine::index::analyze_words`.
   function analyserMots(texte) {
     var words = [];
     if (typeof texte !== 'string') return words;
-    forEachWord(texte, function (word) {
+    forEachWord(texte, function (word, start, end, written) {
       if (utf8Length(word) >= MAX_TOKEN_BYTES) return;
       var form = fold(lowercase(word));
       if (STOP_WORDS.has(form)) return;
-      words.push({ forme: form, terme: raciniser(form) });
+      words.push({ forme: form, terme: raciniser(form), tape: written });
     });
     return words;
   }

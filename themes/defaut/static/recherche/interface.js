@@ -305,6 +305,34 @@
       (state.q.trim() ? ' pour « ' + state.q.trim() + ' »' : '') + (filtered ? ' avec les filtres choisis.' : '.');
   }
 
+  // « Résultats approchants »: documents lacking one word, in their own section under the
+  // results, each naming the missing word. Built on first use (the template knows nothing of
+  // it), emptied and hidden when there are none.
+  var approximateBox = null;
+  function showApproximate(answer) {
+    var results = answer.approchants || [];
+    if (!approximateBox) {
+      if (results.length === 0) return;
+      approximateBox = element('section', 'resultats-approchants');
+      approximateBox.id = 'approchants';
+      approximateBox.setAttribute('aria-labelledby', 'titre-approchants');
+      var heading = element('h2', null, 'Résultats approchants');
+      heading.id = 'titre-approchants';
+      approximateBox.appendChild(heading);
+      approximateBox.appendChild(element('ol', 'resultats'));
+      more.parentNode.insertBefore(approximateBox, more.nextSibling);
+    }
+    var items = approximateBox.querySelector('ol');
+    items.textContent = '';
+    results.forEach(function (result) {
+      var item = resultItem(result, answer.termes);
+      item.insertBefore(element('p', 'resultat-manquant', 'sans « ' + result.manquant + ' »'),
+        item.children[1] || null);
+      items.appendChild(item);
+    });
+    approximateBox.hidden = results.length === 0;
+  }
+
   // Runs the search of the form; `remember` pushes a history entry, `keep` keeps the page size.
   function run(remember, keep, focusFrom) {
     var state = stateFromForm();
@@ -329,6 +357,7 @@
       list.textContent = '';
       answer.resultats.forEach(function (result) { list.appendChild(resultItem(result, answer.termes)); });
       showCounts(answer);
+      showApproximate(answer);
       status.textContent = describe(state, answer.total);
       more.hidden = answer.resultats.length >= answer.total;
       if (focusFrom !== undefined && list.children[focusFrom]) {

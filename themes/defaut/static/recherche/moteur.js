@@ -8,7 +8,11 @@
  *   moteur.chercher({texte, filtres: {cle: [valeurs]}, tri: 'pertinence'|'date',
  *                    debut, nombre, compter: [cles]})
  *     -> Promise<{total, resultats: [{ordinal, score, fiche}], comptes: {cle: {valeur: n}},
- *                 termes: [index terms matched]}>
+ *                 termes: [index terms matched],
+ *                 approchants: [{ordinal, score, fiche, manquant}]}>
+ *   `approchants` (at most manifest.approchants.max, else []): when fewer than
+ *   manifest.approchants.sous documents match a query of two words or more, the documents
+ *   matching all words but one; `manquant` is the missing word as typed.
  *   VitrineMoteur.surligner(texte, termes, analyseur) -> [{texte, marque}]
  *
  * Data files are scripts, not JSON fetched: `fetch` is refused from file:// and a script
@@ -188,14 +192,24 @@
     });
   };
 
-  // The index terms one query word matches, with their postings: {term: postings}.
+  // What one query word matches: {tape, exact (its own term when indexed, else null),
+  // termes: {term: postings}}. The last word is also a prefix unless its own term is in
+  // manifest.prefixe.exact_max_documents documents or more (src/index/expand.rs).
   Moteur.prototype.matchingTerms = function (manifest, word, isLast) {
     var self = this;
     var length = codePoints(word.forme).length;
+    var exact = null;
     return this.postings(manifest, word.terme).then(function (own) {
       var set = {};
-      if (own) set[word.terme] = own;
-      if (!isLast || length < manifest.prefixe.longueur_min) return set;
+      if (own) {
+        set[word.terme] = own;
+        exact = word.terme;
+      }
+      var ownDocuments = own ? own.length / 2 : 0;
+      if (!isLast || length < manifest.prefixe.longueur_min ||
+          ownDocuments >= manifest.prefixe.exact_max_documents) {
+        return set;
+      }
       return self.withPrefix(manifest, word.forme).then(function (found) {
         var others = Object.keys(found).filter(function (t) { return t !== word.terme; });
         if (others.length > manifest.prefixe.max_termes) {
@@ -210,17 +224,23 @@
     }).then(function (set) {
       if (Object.keys(set).length > 0 || length < manifest.approche.longueur_min) return set;
       return self.oneTypoAway(manifest, word.terme);
+    }).then(function (set) {
+      return { tape: word.tape, exact: exact, termes: set };
     });
   };
 
-  // Documents matching every word, and their scores (sums of contributions).
-  function scoreWords(sets, documents) {
+  // Per document: how many words it matches, how many by their own term, which word it
+  // lacks (the last one, meaningful when it lacks exactly one) and its score (the sum of
+  // the contributions of every term it holds).
+  function scoreWords(words, documents) {
     var scores = new Float64Array(documents);
     var matched = new Uint16Array(documents);
-    sets.forEach(function (set) {
+    var exact = new Uint16Array(documents);
+    var missing = new Int32Array(documents).fill(-1);
+    words.forEach(function (word, w) {
       var seen = new Uint8Array(documents);
-      Object.keys(set).forEach(function (term) {
-        var postings = set[term];
+      Object.keys(word.termes).forEach(function (term) {
+        var postings = word.termes[term];
         var ordinal = 0;
         for (var i = 0; i < postings.length; i += 2) {
           ordinal += postings[i];
@@ -229,12 +249,12 @@
             seen[ordinal] = 1;
             matched[ordinal]++;
           }
+          if (term === word.exact) exact[ordinal]++;
         }
       });
+      for (var d = 0; d < documents; d++) if (!seen[d]) missing[d] = w;
     });
-    var text = new Uint8Array(documents);
-    for (var d = 0; d < documents; d++) text[d] = matched[d] === sets.length ? 1 : 0;
-    return { text: text, scores: scores };
+    return { matched: matched, exact: exact, missing: missing, scores: scores };
   }
 
   function decode(deltas, into) {
@@ -291,50 +311,60 @@
     });
   };
 
-  Moteur.prototype.rank = function (manifest, wordCount, rawSets, filters, facetSets, query) {
-    var documents = manifest.documents;
-    // Words whose term sets are identical count once.
-    var sets = [];
+  // Words matching the same terms count once (the first is kept), words matching nothing all
+  // count (each is missing), as in src/index/expand.rs.
+  function distinctWords(rawWords) {
+    var words = [];
     var signatures = {};
-    var empty = false;
-    rawSets.forEach(function (set) {
-      var terms = Object.keys(set).sort();
-      if (terms.length === 0) empty = true;
-      var signature = terms.join(' ');
-      if (!signatures[signature]) {
+    rawWords.forEach(function (word) {
+      var terms = Object.keys(word.termes).sort();
+      var signature = (word.exact === null ? '' : word.exact) + '|' + terms.join(' ');
+      if (terms.length === 0 || !signatures[signature]) {
         signatures[signature] = true;
-        sets.push(set);
+        words.push(word);
       }
     });
-    var matches;
-    var scores;
-    if (wordCount === 0) {
-      matches = new Uint8Array(documents).fill(1);
-      scores = new Float64Array(documents);
-    } else if (empty) {
-      matches = new Uint8Array(documents);
-      scores = new Float64Array(documents);
-    } else {
-      var scored = scoreWords(sets, documents);
-      matches = scored.text;
-      scores = scored.scores;
+    return words;
+  }
+
+  Moteur.prototype.rank = function (manifest, wordCount, rawWords, filters, facetSets, query) {
+    var documents = manifest.documents;
+    var words = distinctWords(rawWords);
+    var n = words.length;
+    var scored = scoreWords(words, documents);
+    var scores = scored.scores;
+    // Tier 0: every matched word by its own term; tier 1: through a prefix or a typo.
+    function tier(ordinal) {
+      return scored.exact[ordinal] === scored.matched[ordinal] ? 0 : 1;
     }
     var filterFlags = {};
     Object.keys(filters).forEach(function (key) {
       if (facetSets[key]) filterFlags[key] = anyValue(facetSets[key], filters[key], documents);
     });
     var filterKeys = Object.keys(filterFlags);
-    function passes(ordinal, except) {
-      if (!matches[ordinal]) return false;
+    function passesFilters(ordinal, except) {
       for (var i = 0; i < filterKeys.length; i++) {
         if (filterKeys[i] !== except && !filterFlags[filterKeys[i]][ordinal]) return false;
       }
       return true;
     }
+    function passes(ordinal, except) {
+      if (wordCount > 0 && scored.matched[ordinal] !== n) return false;
+      return passesFilters(ordinal, except);
+    }
+    function byRank(a, b) {
+      return tier(a) - tier(b) || scores[b] - scores[a] || a - b;
+    }
     var results = [];
     for (var d = 0; d < documents; d++) if (passes(d, null)) results.push(d);
-    if (wordCount > 0 && query.tri !== 'date') {
-      results.sort(function (a, b) { return scores[b] - scores[a] || a - b; });
+    if (wordCount > 0 && query.tri !== 'date') results.sort(byRank);
+    var approximate = [];
+    if (n >= 2 && results.length < manifest.approchants.sous) {
+      for (d = 0; d < documents; d++) {
+        if (scored.matched[d] === n - 1 && passesFilters(d, null)) approximate.push(d);
+      }
+      approximate.sort(byRank);
+      approximate = approximate.slice(0, manifest.approchants.max);
     }
     var counts = {};
     (query.compter || []).forEach(function (key) {
@@ -343,23 +373,31 @@
       counts[key] = {};
       Object.keys(sets).forEach(function (value) {
         var flags = decode(sets[value], new Uint8Array(documents));
-        var n = 0;
-        for (var o = 0; o < documents; o++) if (flags[o] && passes(o, key)) n++;
-        counts[key][value] = n;
+        var count = 0;
+        for (var o = 0; o < documents; o++) if (flags[o] && passes(o, key)) count++;
+        counts[key][value] = count;
       });
     });
     var terms = [];
-    sets.forEach(function (set) { terms = terms.concat(Object.keys(set)); });
+    words.forEach(function (word) { terms = terms.concat(Object.keys(word.termes)); });
     var start = Math.max(query.debut || 0, 0);
     var page = results.slice(start, start + (query.nombre === undefined ? 10 : query.nombre));
-    return this.records(manifest, page).then(function (records) {
+    return this.records(manifest, page.concat(approximate)).then(function (records) {
       return {
         total: results.length,
         resultats: page.map(function (ordinal, i) {
           return { ordinal: ordinal, score: scores[ordinal] / 1000, fiche: records[i] };
         }),
         comptes: counts,
-        termes: terms
+        termes: terms,
+        approchants: approximate.map(function (ordinal, i) {
+          return {
+            ordinal: ordinal,
+            score: scores[ordinal] / 1000,
+            fiche: records[page.length + i],
+            manquant: words[scored.missing[ordinal]].tape
+          };
+        })
       };
     });
   };
