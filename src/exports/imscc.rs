@@ -55,12 +55,7 @@ footer{margin-top:2rem;font-size:.9rem;color:#3a3a3a}";
 
 /// Site path of the package of a scenario, beside its page.
 pub fn path(slug: &str) -> String {
-    urls::scenario_file(slug, &file_name(slug))
-}
-
-/// File name of the package of a scenario.
-pub fn file_name(slug: &str) -> String {
-    format!("{slug}.imscc")
+    urls::scenario_package(slug)
 }
 
 /// Hands the package of every published scenario to `sink`, in parallel. Bundle files are
