@@ -496,7 +496,8 @@ fn next_attribute(html: &str) -> Option<(usize, usize)> {
 }
 
 /// Where a link of the page goes inside the package (value as it appears in the HTML,
-/// entities included).
+/// entities included, relative to the scenario page): a file of the bundle becomes its path
+/// beside the packaged page, any other page of the site its absolute address.
 fn packaged_target(value: &str, slug: &str, bundle: &[String], base_url: &str) -> String {
     let is_external = value.starts_with('#')
         || value
@@ -506,21 +507,62 @@ fn packaged_target(value: &str, slug: &str, bundle: &[String], base_url: &str) -
     if is_external {
         return value.to_string();
     }
-    let file = value.split(['#', '?']).next().unwrap_or_default();
-    let decoded = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
-    if bundle.iter().any(|b| *b == decoded) {
-        return value.to_string();
-    }
+    let value = value.replace("&amp;", "&");
+    // Resolved against a placeholder origin: only the site path matters here.
     let page = urls::scenario(slug);
-    absolute_url(base_url, &page)
-        .and_then(|page_url| url::Url::parse(&page_url).ok())
-        .and_then(|page_url| page_url.join(&value.replace("&amp;", "&")).ok())
-        .map(|u| {
-            let mut out = String::new();
-            let _ = pulldown_cmark_escape::escape_href(&mut out, u.as_str());
-            out
-        })
+    let Some(resolved) = url::Url::parse(PLACEHOLDER_ORIGIN)
+        .and_then(|origin| origin.join(&page))
+        .and_then(|page_url| page_url.join(&value))
+        .ok()
+    else {
+        return "#".to_string();
+    };
+    let site_path = resolved.path().trim_start_matches('/');
+    let decoded = percent_encoding::percent_decode_str(site_path).decode_utf8_lossy();
+    let in_bundle = decoded
+        .strip_prefix(&format!("scenarios/{slug}/"))
+        .filter(|file| bundle.iter().any(|b| b == file));
+    if let Some(file) = in_bundle {
+        let mut href = encoded_path(file);
+        if let Some(fragment) = resolved.fragment() {
+            href.push('#');
+            href.push_str(fragment);
+        }
+        return href;
+    }
+    let mut site_target = site_path.to_string();
+    if let Some(query) = resolved.query() {
+        site_target.push('?');
+        site_target.push_str(query);
+    }
+    if let Some(fragment) = resolved.fragment() {
+        site_target.push('#');
+        site_target.push_str(fragment);
+    }
+    absolute_url(base_url, &site_target)
+        .map(|u| escape_attr(&u))
         .unwrap_or_else(|| "#".to_string())
+}
+
+const PLACEHOLDER_ORIGIN: &str = "https://paquet.invalid/";
+
+/// A relative path of the package as an `href`: each segment percent-encoded.
+fn encoded_path(path: &str) -> String {
+    const SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    path.split('/')
+        .map(|s| percent_encoding::utf8_percent_encode(s, SEGMENT).to_string())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+fn escape_attr(value: &str) -> String {
+    let mut out = String::new();
+    let _ = pulldown_cmark_escape::escape_href(&mut out, value);
+    out
 }
 
 /// The zip: the manifest first (some importers look for it there), then the files by path.
@@ -550,7 +592,7 @@ mod tests {
 
     #[test]
     fn bundle_links_stay_site_links_become_absolute() {
-        let html = r##"<p><a href="fiche.pdf">f</a> <img src="images/schema.png" alt="s"> <a href="../autre/#x">a</a> <a href="https://ex.fr/">e</a> <a href="#ancre">n</a></p>"##;
+        let html = r##"<p><a href="../../scenarios/mon-scenario/fiche.pdf">f</a> <img src="images/schema.png" alt="s"> <a href="../autre/#x">a</a> <a href="https://ex.fr/">e</a> <a href="#ancre">n</a></p>"##;
         let out = rewrite_links(
             html,
             "mon-scenario",
