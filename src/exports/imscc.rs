@@ -23,7 +23,7 @@ use rayon::prelude::*;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use crate::content::Scenario;
+use crate::content::{Facet, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::exports::lom::{author_vcard, licence_text, XmlWriter};
 use crate::publish::describe::published;
@@ -110,6 +110,33 @@ pub fn package(
             format!("le paquet Moodle « {title} » n'a pas pu être assemblé (nom de fichier refusé par le format zip)"),
         )
     })
+}
+
+/// The scenarios of a parcours: the published scenarios named by `slugs` in that order, or,
+/// without slugs, those matching every facet of `filters` (any of a facet's keys), in the
+/// order of the listings. A slug that names no published scenario is an error (French).
+pub fn select<'a>(
+    input: &'a BuildInput,
+    slugs: &[String],
+    filters: &[(Facet, Vec<String>)],
+) -> Result<Vec<&'a Scenario>, String> {
+    if !slugs.is_empty() {
+        return slugs
+            .iter()
+            .map(|slug| {
+                published(input)
+                    .find(|s| s.slug == *slug)
+                    .ok_or_else(|| format!("aucun scénario publié n'a l'identifiant « {slug} »"))
+            })
+            .collect();
+    }
+    Ok(published(input)
+        .filter(|s| {
+            filters.iter().all(|(facet, keys)| {
+                keys.is_empty() || facet.keys(&s.meta).iter().any(|k| keys.contains(k))
+            })
+        })
+        .collect())
 }
 
 /// Sequential identifiers, unique in a package.
@@ -652,5 +679,39 @@ mod tests {
             .map(|n| n.expect("name").into_owned())
             .collect();
         assert_eq!(names, [MANIFEST, "a/y.txt", "b/x.txt"]);
+    }
+
+    #[test]
+    fn selection_by_facets_and_by_slugs() {
+        use crate::content::SiteContent;
+        let mut a = Scenario::example("a");
+        a.meta.niveaux = vec!["6e".to_string()];
+        let b = Scenario::example("b");
+        let mut draft = Scenario::example("c");
+        draft.meta.brouillon = true;
+        let content = SiteContent::with_scenarios(vec![a, b, draft]);
+        let vocabs = crate::vocab::Vocabularies::builtin().expect("vocabularies");
+        let config = crate::config::Config::parse("titre: Vitrine\n").expect("config");
+        let (html, pages, related) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let input = BuildInput {
+            config: &config,
+            vocabs: &vocabs,
+            content: &content,
+            scenarios_html: &html,
+            pages_html: &pages,
+            related: &related,
+        };
+        let slugs = |v: Vec<&Scenario>| v.iter().map(|s| s.slug.clone()).collect::<Vec<_>>();
+        let level = [(Facet::Levels, vec!["5e".to_string()])];
+        assert_eq!(slugs(select(&input, &[], &level).expect("select")), ["b"]);
+        let named = ["b".to_string(), "a".to_string()];
+        assert_eq!(
+            slugs(select(&input, &named, &[]).expect("select")),
+            ["b", "a"]
+        );
+        let draft = select(&input, &["c".to_string()], &[])
+            .map(|_| ())
+            .unwrap_err();
+        assert!(draft.contains("« c »"), "{draft}");
     }
 }
