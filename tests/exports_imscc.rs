@@ -199,89 +199,209 @@ fn every_published_scenario_has_a_package_linked_from_its_page() {
     }
 }
 
+/// Checks a package as Moodle's importer reads it; returns its parsed manifest and entries.
+fn check_package(name: &str, bytes: &[u8]) -> (Vec<Node>, BTreeMap<String, Vec<u8>>) {
+    let entries = unzip(bytes);
+    let manifest = text(
+        entries
+            .get("imsmanifest.xml")
+            .expect("manifest at the root"),
+    );
+    let nodes = parse(manifest);
+    let root = &nodes[0];
+    assert_eq!(root.path, ["manifest"], "{name}");
+    assert_eq!(root.attr("xmlns"), Some(IMSCP), "{name}");
+    assert_eq!(root.attr("xmlns:lomimscc"), Some(LOM_MANIFEST), "{name}");
+    let all =
+        |names: &[&str]| -> Vec<&Node> { nodes.iter().filter(|n| n.ends_with(names)).collect() };
+    assert_eq!(all(&["metadata", "schema"])[0].text, "IMS Common Cartridge");
+    assert_eq!(all(&["metadata", "schemaversion"])[0].text, "1.1.0");
+    let orgs = all(&["organizations", "organization"]);
+    assert_eq!(orgs.len(), 1, "{name}");
+    assert_eq!(orgs[0].attr("structure"), Some("rooted-hierarchy"));
+    // No sub-manifest: one manifest element, none inside the zip's folders.
+    assert_eq!(all(&["manifest"]).len(), 1, "{name}");
+    assert!(entries
+        .keys()
+        .all(|k| k == "imsmanifest.xml" || !k.ends_with("imsmanifest.xml")));
+
+    let mut ids = BTreeSet::new();
+    for id in nodes.iter().filter_map(|n| n.attr("identifier")) {
+        assert!(ids.insert(id.to_string()), "{name}: identifier {id} twice");
+    }
+    let resources = all(&["resources", "resource"]);
+    let resource_ids: BTreeSet<&str> = resources
+        .iter()
+        .filter_map(|r| r.attr("identifier"))
+        .collect();
+    let refs: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.path.last().is_some_and(|l| l == "item"))
+        .filter_map(|n| n.attr("identifierref"))
+        .collect();
+    for r in &refs {
+        assert!(
+            resource_ids.contains(r),
+            "{name}: identifierref {r} resolves to nothing"
+        );
+    }
+    assert_eq!(
+        refs.len(),
+        resource_ids.len(),
+        "{name}: one item per resource"
+    );
+    assert_eq!(
+        refs.iter().copied().collect::<BTreeSet<_>>(),
+        resource_ids,
+        "{name}"
+    );
+    for resource in &resources {
+        let kind = resource.attr("type").unwrap_or_default();
+        assert!(
+            ["webcontent", "imswl_xmlv1p1"].contains(&kind),
+            "{name}: resource type {kind}"
+        );
+        if kind == "webcontent" {
+            assert!(
+                resource.attr("href").is_some(),
+                "{name}: webcontent without href"
+            );
+        }
+    }
+    for href in nodes
+        .iter()
+        .filter(|n| n.ends_with(&["resource"]) || n.ends_with(&["resource", "file"]))
+        .filter_map(|n| n.attr("href"))
+    {
+        assert!(
+            entries.contains_key(href),
+            "{name}: {href} missing from the zip"
+        );
+    }
+    assert_eq!(all(&["lom", "general", "language"])[0].text, "fr");
+    (nodes, entries)
+}
+
+/// The titles of the sections of a package (items with children under the root item).
+fn section_titles(nodes: &[Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .filter(|n| {
+            n.path.ends_with(&[
+                "organization".into(),
+                "item".into(),
+                "item".into(),
+                "title".into(),
+            ])
+        })
+        .map(|n| n.text.clone())
+        .collect()
+}
+
 #[test]
 fn manifests_follow_what_the_moodle_importer_reads() {
     let output = demo_output();
     for (slug, package) in packages(output) {
-        let entries = unzip(&fs::read(&package).expect("read package"));
-        let manifest = text(
-            entries
-                .get("imsmanifest.xml")
-                .expect("manifest at the root"),
-        );
-        let nodes = parse(manifest);
-        let root = &nodes[0];
-        assert_eq!(root.path, ["manifest"], "{slug}");
-        assert_eq!(root.attr("xmlns"), Some(IMSCP), "{slug}");
-        assert_eq!(root.attr("xmlns:lomimscc"), Some(LOM_MANIFEST), "{slug}");
-        let one = |names: &[&str]| -> Vec<&Node> {
-            nodes.iter().filter(|n| n.ends_with(names)).collect()
-        };
-        assert_eq!(one(&["metadata", "schema"])[0].text, "IMS Common Cartridge");
-        assert_eq!(one(&["metadata", "schemaversion"])[0].text, "1.1.0");
-        let orgs = one(&["organizations", "organization"]);
-        assert_eq!(orgs.len(), 1, "{slug}");
-        assert_eq!(orgs[0].attr("structure"), Some("rooted-hierarchy"));
-        // No sub-manifest: one manifest element, none inside the zip's folders.
-        assert_eq!(one(&["manifest"]).len(), 1, "{slug}");
-        assert!(entries
-            .keys()
-            .all(|k| k == "imsmanifest.xml" || !k.ends_with("imsmanifest.xml")));
-
-        let mut ids = BTreeSet::new();
-        for node in nodes.iter().filter(|n| n.attr("identifier").is_some()) {
-            let id = node.attr("identifier").unwrap_or_default();
-            assert!(ids.insert(id.to_string()), "{slug}: identifier {id} twice");
-        }
-        let resources = one(&["resources", "resource"]);
-        let resource_ids: BTreeSet<&str> = resources
-            .iter()
-            .filter_map(|r| r.attr("identifier"))
-            .collect();
-        let refs: Vec<&str> = nodes
-            .iter()
-            .filter(|n| n.path.last().is_some_and(|l| l == "item"))
-            .filter_map(|n| n.attr("identifierref"))
-            .collect();
-        for r in &refs {
-            assert!(
-                resource_ids.contains(r),
-                "{slug}: identifierref {r} resolves to nothing"
-            );
-        }
-        assert_eq!(
-            refs.iter().copied().collect::<BTreeSet<_>>(),
-            resource_ids,
-            "{slug}: one item per resource"
-        );
-        for resource in &resources {
-            let kind = resource.attr("type").unwrap_or_default();
-            assert!(
-                ["webcontent", "imswl_xmlv1p1"].contains(&kind),
-                "{slug}: resource type {kind}"
-            );
-            if kind == "webcontent" {
-                assert!(
-                    resource.attr("href").is_some(),
-                    "{slug}: webcontent without href"
-                );
-            }
-        }
-        for href in nodes
-            .iter()
-            .filter(|n| n.ends_with(&["resource"]) || n.ends_with(&["resource", "file"]))
-            .filter_map(|n| n.attr("href"))
-        {
-            assert!(
-                entries.contains_key(href),
-                "{slug}: {href} missing from the zip"
-            );
-        }
+        let (nodes, _) = check_package(&slug, &fs::read(&package).expect("read package"));
         let (title, _) = page_facts(output, &slug);
-        let lom_title = one(&["lom", "general", "title", "string"]);
+        let lom_title: Vec<&Node> = nodes
+            .iter()
+            .filter(|n| n.ends_with(&["lom", "general", "title", "string"]))
+            .collect();
         assert_eq!(lom_title[0].text, title, "{slug}");
-        assert_eq!(one(&["lom", "general", "language"])[0].text, "fr");
+        assert_eq!(section_titles(&nodes), [title], "{slug}");
     }
+}
+
+/// Titles of the demo's published scenarios of a discipline, from `vitrine search --json`.
+fn titles_of_discipline(site: &Path, discipline: &str) -> BTreeSet<String> {
+    let out = common::vitrine_in(site)
+        .args([
+            "search",
+            "--discipline",
+            discipline,
+            "--json",
+            "--limit",
+            "1000",
+        ])
+        .output()
+        .expect("vitrine search");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    hits.as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|h| h["titre"].as_str().map(String::from))
+        .collect()
+}
+
+#[test]
+fn a_parcours_of_a_discipline_has_one_section_per_scenario() {
+    let site = common::demo_site();
+    let target = site.path().join("maths.imscc");
+    let out = common::vitrine_in(site.path())
+        .args(["paquet", "--discipline", "mathematiques", "--sortie"])
+        .arg(&target)
+        .output()
+        .expect("vitrine paquet");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (nodes, _) = check_package("maths", &fs::read(&target).expect("package"));
+    let sections = section_titles(&nodes);
+    assert!(sections.len() >= 2, "{sections:?}");
+    let expected = titles_of_discipline(site.path(), "mathematiques");
+    assert_eq!(sections.iter().cloned().collect::<BTreeSet<_>>(), expected);
+    let title = nodes
+        .iter()
+        .find(|n| n.ends_with(&["lom", "general", "title", "string"]))
+        .expect("LOM title");
+    assert_eq!(title.text, "Parcours : Mathématiques");
+}
+
+#[test]
+fn a_parcours_of_named_scenarios_keeps_their_order() {
+    let output = demo_output();
+    let slugs: Vec<String> = packages(output).keys().take(3).rev().cloned().collect();
+    let site = common::demo_site();
+    let target = site.path().join("choix.imscc");
+    let out = common::vitrine_in(site.path())
+        .arg("paquet")
+        .args(&slugs)
+        .arg("--sortie")
+        .arg(&target)
+        .output()
+        .expect("vitrine paquet");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (nodes, _) = check_package("choix", &fs::read(&target).expect("package"));
+    let expected: Vec<String> = slugs.iter().map(|s| page_facts(output, s).0).collect();
+    assert_eq!(section_titles(&nodes), expected);
+}
+
+#[test]
+fn a_parcours_of_an_unknown_scenario_is_refused_in_french() {
+    let site = common::demo_site();
+    let out = common::vitrine_in(site.path())
+        .args(["paquet", "inexistant", "--sortie", "x.imscc"])
+        .output()
+        .expect("vitrine paquet");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("aucun scénario publié n'a l'identifiant « inexistant »"),
+        "{stderr}"
+    );
+    assert!(!site.path().join("x.imscc").exists());
 }
 
 #[test]
