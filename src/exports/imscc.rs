@@ -12,6 +12,10 @@
 //! schema version; resource types `webcontent` and `imswl_xmlv1p1` only; every `href` present
 //! in the zip; identifiers unique and every `identifierref` resolving; no sub-manifest.
 //!
+//! No resource carries `intendeduse`: the CC 1.1 default (`unspecified`) is meant. A scenario
+//! is a lesson plan, but importers may hide `lessonplan` resources from learners, and the
+//! learners of a m@gistère course are the teachers who must read it.
+//!
 //! Packages are byte-identical between builds: entries in a fixed order (manifest, then sorted
 //! paths), the zip epoch (1980-01-01) as every timestamp, fixed permissions and deflate level.
 
