@@ -49,9 +49,14 @@ fn the_demo_split_with_a_small_limit_keeps_every_record_once() {
         .collect();
     assert!(published.len() > 5);
 
-    let limit = 5;
+    // Small enough for an académie of the demo to need a second part.
+    let limit = 1;
     let files = oai::files_with_limit(&input, limit);
     assert!(files.iter().all(|f| f.path != oai::FILE_NAME));
+    assert!(
+        files.iter().any(|f| f.path.ends_with("-2.xml")),
+        "no académie of the demo needed a second part"
+    );
     let index = files.last().expect("index");
     assert_eq!(index.path, oai::SPLIT_INDEX);
     let index = String::from_utf8(index.contents.clone()).expect("utf-8");
