@@ -69,6 +69,9 @@ pub(super) enum Command {
     /// Télécharge les catalogues des sources de moissonnage (vitrine nationale) dans le cache .vitrine-cache/moisson/ ; build les ajoute ensuite au site.
     #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
     Harvest(HarvestArgs),
+    /// Assemble un paquet Moodle / m@gistère (.imscc) de plusieurs scénarios, une section par scénario : choisis par leurs identifiants ou par discipline, niveau, cycle, académie.
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Paquet(PaquetArgs),
 }
 
 /// `--root`, shared by every command that works on a site.
@@ -203,6 +206,39 @@ pub(super) struct SearchArgs {
     /// Résultats au format JSON (pour les scripts).
     #[arg(long = "json")]
     pub(super) json: bool,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct PaquetArgs {
+    /// Identifiants des scénarios, dans l'ordre des sections (sinon : les filtres choisissent).
+    #[arg(value_name = "IDENTIFIANT")]
+    pub(super) slugs: Vec<String>,
+    #[command(flatten)]
+    pub(super) root: RootArg,
+    /// Discipline (répétable : l'une OU l'autre).
+    #[arg(long = "discipline", value_name = "DISCIPLINE")]
+    pub(super) disciplines: Vec<String>,
+    /// Niveau (répétable).
+    #[arg(long = "niveau", value_name = "NIVEAU")]
+    pub(super) niveaux: Vec<String>,
+    /// Cycle (répétable).
+    #[arg(long = "cycle", value_name = "CYCLE")]
+    pub(super) cycles: Vec<String>,
+    /// Académie (répétable).
+    #[arg(long = "academie", value_name = "ACADÉMIE")]
+    pub(super) academies: Vec<String>,
+    /// Titre du parcours dans Moodle (par défaut : « Parcours : » et les filtres).
+    #[arg(long = "titre", value_name = "TITRE")]
+    pub(super) titre: Option<String>,
+    /// Fichier à écrire (par défaut : parcours.imscc ; alias --output).
+    #[arg(
+        long = "sortie",
+        alias = "output",
+        value_name = "FICHIER",
+        default_value = "parcours.imscc",
+        hide_default_value = true
+    )]
+    pub(super) sortie: std::path::PathBuf,
 }
 
 #[derive(Debug, Args)]

@@ -15,6 +15,7 @@ mod build;
 mod check;
 mod create;
 mod harvest;
+mod paquet;
 mod search;
 mod serve;
 
@@ -44,5 +45,6 @@ pub fn run() -> ExitCode {
         Command::Init(args) => create::init(args),
         Command::New(args) => create::new_scenario(args),
         Command::Harvest(args) => harvest::harvest(args),
+        Command::Paquet(args) => paquet::paquet(args),
     }
 }

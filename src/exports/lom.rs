@@ -400,7 +400,7 @@ fn vcard_text(value: &str) -> String {
 
 /// vCard of an author. The name is written whole as the family name of `N` (the content
 /// model does not split it).
-fn author_vcard(author: &Auteur) -> String {
+pub(crate) fn author_vcard(author: &Auteur) -> String {
     let name = vcard_text(&author.nom);
     let mut card = format!("BEGIN:VCARD\nVERSION:3.0\nFN:{name}\nN:{name};;;;\n");
     if let Some(title) = author.fonction.as_deref().filter(|t| !t.trim().is_empty()) {

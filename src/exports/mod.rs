@@ -5,6 +5,7 @@
 pub mod catalogue;
 pub mod csv;
 pub mod feeds;
+pub mod imscc;
 pub mod lom;
 pub mod oai;
 pub mod sitemap;

@@ -7,6 +7,16 @@
 //! (the ScoLOMFR 3.1 records of `exports::lom`). The file needs the public address of the
 //! site (`base_url`) and a contact address (`editeur.courriel`, the mandatory `adminEmail`);
 //! without them it is not written.
+//!
+//! **At national scale.** The guidelines target static repositories of 1 to 5,000 records
+//! ([`RECORD_LIMIT`]). Past that many published scenarios, `oai.xml` gives way to one static
+//! repository per académie, `oai/<académie>.xml` (numbered parts `oai/<académie>-2.xml`… for
+//! an académie itself past the limit), each a complete repository with its own `baseURL`, and
+//! `oai-depots.xml`, a sitemap listing them for whoever registers them at a gateway. Per
+//! académie rather than in fixed slices: a record stays in the same repository as the site
+//! grows (a gateway serves each repository as one OAI-PMH base URL, and harvesters would see a
+//! record moving between slices as a deletion and a new record), and each académie's
+//! repository is the one its DRANE already describes.
 
 use crate::config::Config;
 use crate::content::facet::vocab_label;
@@ -19,6 +29,12 @@ use crate::publish::wording::licence;
 use crate::publish::{BuildInput, OutputFile};
 
 pub const FILE_NAME: &str = "oai.xml";
+/// Most records in one static repository (the guidelines' upper bound).
+pub const RECORD_LIMIT: usize = 5000;
+/// Folder of the per-académie repositories, and the sitemap listing them.
+pub const SPLIT_DIR: &str = "oai";
+pub const SPLIT_INDEX: &str = "oai-depots.xml";
+const NS_SITEMAP: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 
 const NS_STATIC: &str = "http://www.openarchives.org/OAI/2.0/static-repository";
 const NS_OAI: &str = "http://www.openarchives.org/OAI/2.0/";
@@ -44,13 +60,89 @@ fn contact(config: &Config) -> Option<&str> {
 }
 
 pub fn files(input: &BuildInput) -> Vec<OutputFile> {
-    match repository(input) {
-        Some(xml) => vec![OutputFile {
-            path: FILE_NAME.to_string(),
-            contents: xml.into_bytes(),
-        }],
-        None => Vec::new(),
+    files_with_limit(input, RECORD_LIMIT)
+}
+
+/// The repository files with at most `limit` records per repository (see the module doc).
+pub fn files_with_limit(input: &BuildInput, limit: usize) -> Vec<OutputFile> {
+    if !enabled(input.config) {
+        return Vec::new();
     }
+    let scenarios: Vec<&Scenario> = published(input).collect();
+    if scenarios.len() <= limit {
+        return repository(input)
+            .map(|xml| OutputFile {
+                path: FILE_NAME.to_string(),
+                contents: xml.into_bytes(),
+            })
+            .into_iter()
+            .collect();
+    }
+    let mut files: Vec<OutputFile> = Vec::new();
+    for (path, part, records) in split(&scenarios, limit.max(1)) {
+        let name = format!("{} ({})", input.config.titre, part);
+        if let Some(xml) = repository_of(input, &records, &path, &name) {
+            files.push(OutputFile {
+                path,
+                contents: xml.into_bytes(),
+            });
+        }
+    }
+    files.push(OutputFile {
+        path: SPLIT_INDEX.to_string(),
+        contents: index(input, &files).into_bytes(),
+    });
+    files
+}
+
+/// The per-académie repositories: path, name of the part and records (sorted by slug, so that
+/// a part's records stay put while others are added).
+fn split<'a>(scenarios: &[&'a Scenario], limit: usize) -> Vec<(String, String, Vec<&'a Scenario>)> {
+    let mut by_academy: std::collections::BTreeMap<&str, Vec<&Scenario>> = Default::default();
+    for s in scenarios {
+        by_academy
+            .entry(s.meta.academie.as_str())
+            .or_default()
+            .push(s);
+    }
+    let mut parts = Vec::new();
+    for (academy, mut records) in by_academy {
+        records.sort_by(|a, b| a.slug.cmp(&b.slug));
+        let key = if academy.is_empty() {
+            "sans-academie"
+        } else {
+            academy
+        };
+        for (i, chunk) in records.chunks(limit).enumerate() {
+            let suffix = if i == 0 {
+                String::new()
+            } else {
+                format!("-{}", i + 1)
+            };
+            parts.push((
+                format!("{SPLIT_DIR}/{key}{suffix}.xml"),
+                format!("{key}{suffix}"),
+                chunk.to_vec(),
+            ));
+        }
+    }
+    parts
+}
+
+/// A sitemap of the repositories, with the day of their latest record.
+fn index(input: &BuildInput, files: &[OutputFile]) -> String {
+    let mut w = XmlWriter::new();
+    w.open("urlset", &[("xmlns", NS_SITEMAP)]);
+    for file in files {
+        let Some(url) = absolute_url(&input.config.base_url, &file.path) else {
+            continue;
+        };
+        w.open("url", &[]);
+        w.element("loc", &[], &url);
+        w.close();
+    }
+    w.close();
+    w.finish()
 }
 
 /// The OAI identifier of a scenario: `oai:<host>:<path of the page>`, e.g.
@@ -65,10 +157,20 @@ pub fn identifier(base_url: &str, slug: &str) -> Option<String> {
 
 /// The static repository document, or `None` when it cannot be written (see [`enabled`]).
 pub fn repository(input: &BuildInput) -> Option<String> {
+    let scenarios: Vec<&Scenario> = published(input).collect();
+    repository_of(input, &scenarios, FILE_NAME, &input.config.titre)
+}
+
+/// A static repository of `scenarios` published at the site path `path`.
+fn repository_of(
+    input: &BuildInput,
+    scenarios: &[&Scenario],
+    path: &str,
+    name: &str,
+) -> Option<String> {
     let config = input.config;
     let admin = contact(config)?;
-    let base = absolute_url(&config.base_url, FILE_NAME)?;
-    let scenarios: Vec<&Scenario> = published(input).collect();
+    let base = absolute_url(&config.base_url, path)?;
     let earliest = scenarios
         .iter()
         .map(|s| last_change(s))
@@ -88,7 +190,7 @@ pub fn repository(input: &BuildInput) -> Option<String> {
         ],
     );
     w.open("Identify", &[]);
-    w.element("oai:repositoryName", &[], &config.titre);
+    w.element("oai:repositoryName", &[], name);
     w.element("oai:baseURL", &[], &base);
     w.element("oai:protocolVersion", &[], "2.0");
     w.element("oai:adminEmail", &[], admin);
@@ -111,12 +213,12 @@ pub fn repository(input: &BuildInput) -> Option<String> {
     w.close();
 
     w.open("ListRecords", &[("metadataPrefix", "oai_dc")]);
-    for s in &scenarios {
+    for s in scenarios {
         record(&mut w, input, s, |w| dublin_core(w, input, s));
     }
     w.close();
     w.open("ListRecords", &[("metadataPrefix", "lom")]);
-    for s in &scenarios {
+    for s in scenarios {
         record(&mut w, input, s, |w| {
             lom::write_record(w, config, input.vocabs, s, false)
         });
@@ -286,5 +388,79 @@ mod tests {
         .expect("repository");
         assert_eq!(texts_of(&xml, "oai:earliestDatestamp"), ["1970-01-01"]);
         assert!(texts_of(&xml, "oai:record").is_empty());
+    }
+
+    #[test]
+    fn past_the_limit_one_repository_per_academy_and_a_sitemap() {
+        let mut scenarios = Vec::new();
+        for (slug, academy) in [
+            ("a", "ac-lyon"),
+            ("b", "ac-lyon"),
+            ("c", "ac-lyon"),
+            ("d", "ac-nantes"),
+        ] {
+            let mut s = Scenario::example(slug);
+            s.meta.academie = academy.to_string();
+            scenarios.push(s);
+        }
+        let content = SiteContent::with_scenarios(scenarios);
+        let config = config_with_contact();
+        let vocabs = Vocabularies::builtin().expect("vocabularies");
+        let (html, pages, related) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+        let input = BuildInput {
+            config: &config,
+            vocabs: &vocabs,
+            content: &content,
+            scenarios_html: &html,
+            pages_html: &pages,
+            related: &related,
+        };
+        let whole = files_with_limit(&input, 4);
+        assert_eq!(whole.len(), 1);
+        assert_eq!(whole[0].path, FILE_NAME);
+
+        let split = files_with_limit(&input, 2);
+        let paths: Vec<&str> = split.iter().map(|f| f.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "oai/ac-lyon.xml",
+                "oai/ac-lyon-2.xml",
+                "oai/ac-nantes.xml",
+                SPLIT_INDEX
+            ]
+        );
+        let text = |i: usize| {
+            std::str::from_utf8(&split[i].contents)
+                .expect("utf-8")
+                .to_string()
+        };
+        let ids = |i: usize| texts_of(&text(i), "oai:identifier");
+        assert_eq!(
+            ids(0),
+            [
+                "oai:x.fr:vitrine/scenarios/a",
+                "oai:x.fr:vitrine/scenarios/b"
+            ]
+            .repeat(2)
+        );
+        assert_eq!(ids(1), ["oai:x.fr:vitrine/scenarios/c"].repeat(2));
+        assert_eq!(ids(2), ["oai:x.fr:vitrine/scenarios/d"].repeat(2));
+        assert_eq!(
+            texts_of(&text(1), "oai:baseURL"),
+            ["https://x.fr/vitrine/oai/ac-lyon-2.xml"]
+        );
+        assert_eq!(
+            texts_of(&text(0), "oai:repositoryName"),
+            ["Vitrine <&> (ac-lyon)"]
+        );
+        assert_eq!(
+            texts_of(&text(3), "loc"),
+            [
+                "https://x.fr/vitrine/oai/ac-lyon.xml",
+                "https://x.fr/vitrine/oai/ac-lyon-2.xml",
+                "https://x.fr/vitrine/oai/ac-nantes.xml"
+            ]
+        );
     }
 }

@@ -1099,6 +1099,10 @@ mod tests {
             for f in &s.bundle_files {
                 known.insert(urls::scenario_file(&s.slug, &f.to_string_lossy()));
             }
+            // Moodle packages are written by `build` beside published scenario pages.
+            if !s.meta.brouillon && !s.is_harvested() {
+                known.insert(urls::scenario_package(&s.slug));
+            }
         }
         let base_path = fixture.config.base_path();
         let mut checked = 0;

@@ -14,6 +14,8 @@ struct ScenarioView<'a> {
     corps: &'a str,
     ressources: Vec<ResourceView>,
     citation: String,
+    /// Link to the Moodle / m@gistère package, for published scenarios (`exports::imscc`).
+    paquet: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -127,6 +129,8 @@ pub(super) fn scenario_job(site: &Site, index: usize) -> Job {
         corps: rendered.map(|r| r.html.as_str()).unwrap_or(""),
         ressources: resources(&linker, scenario),
         citation: citation(site, scenario, &path),
+        paquet: (!meta.brouillon && !scenario.is_harvested())
+            .then(|| linker.href(&urls::scenario_package(&scenario.slug))),
     };
     let related: Vec<usize> = site
         .input

@@ -70,6 +70,11 @@ pub fn scenario_file(slug: &str, file: &str) -> String {
     format!("scenarios/{slug}/{file}")
 }
 
+/// The Moodle / m@gistère package of a scenario (`exports::imscc`), beside its page.
+pub fn scenario_package(slug: &str) -> String {
+    scenario_file(slug, &format!("{slug}.imscc"))
+}
+
 pub fn static_file(path: &str) -> String {
     format!("static/{path}")
 }

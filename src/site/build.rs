@@ -673,7 +673,11 @@ fn write_early(
         })?;
     let files = write_files(staging, &options.root, input.content, statics)?;
     let exported = write_exports(staging, input, plan.page_plan())?;
-    Ok((html_pages, files + exported))
+    // Moodle packages hold the bundles' files: read under the site root, unlike other exports.
+    let packages = crate::exports::imscc::write_to(input, &options.root, &|file| {
+        staging.write(&file.path, &file.contents)
+    })?;
+    Ok((html_pages, files + exported + packages))
 }
 
 fn index_dir(root: &Path) -> PathBuf {

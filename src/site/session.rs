@@ -54,6 +54,8 @@ pub struct Snapshot {
     pages: BTreeMap<String, String>,
     rendered: Mutex<HashMap<String, Arc<Vec<u8>>>>,
     exports: OnceLock<BTreeMap<String, Arc<Vec<u8>>>>,
+    /// The site folder: the Moodle packages read the bundles' files under it.
+    root: PathBuf,
 }
 
 impl Snapshot {
@@ -133,9 +135,16 @@ impl Snapshot {
     fn exports(&self) -> &BTreeMap<String, Arc<Vec<u8>>> {
         self.exports.get_or_init(|| {
             // Export problems are reported by `build`; the preview shows what it can.
-            crate::exports::files(&self.input(), self.plan.page_plan())
-                .map(|files| into_map(files.into_iter().map(|f| (f.path, f.contents))))
-                .unwrap_or_default()
+            let input = self.input();
+            let packages = crate::publish::collect_sorted(|sink| {
+                crate::exports::imscc::write_to(&input, &self.root, sink)
+            });
+            crate::exports::files(&input, self.plan.page_plan())
+                .into_iter()
+                .chain(packages)
+                .flat_map(|files| files.into_iter().map(|f| (f.path, f.contents)))
+                .map(|(path, bytes)| (path, Arc::new(bytes)))
+                .collect()
         })
     }
 }
@@ -321,6 +330,7 @@ impl Session {
             pages,
             rendered: Mutex::new(HashMap::new()),
             exports: OnceLock::new(),
+            root: self.options.root.clone(),
         })
     }
 

@@ -1,0 +1,538 @@
+//! Common Cartridge 1.1 packages of the demo site (`exports::imscc`): every `.imscc` is
+//! unzipped and checked for what Moodle's `imscc11` importer relies on (namespaces, schema and
+//! version, resource types, every `href` in the zip, unique identifiers, every
+//! `identifierref` resolving, no sub-manifest), a self-contained page, web links equal to the
+//! scenario's resources, the LOM title, and byte-identical packages across two builds.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::io::{Cursor, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::OnceLock;
+
+use common::build_with;
+use quick_xml::events::Event;
+use scraper::{Html, Selector};
+use vitrine::site::BuildOptions;
+
+const BASE_URL: &str = "https://exemple.fr/vitrine/";
+const IMSCP: &str = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1";
+const LOM_MANIFEST: &str = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest";
+const WEBLINK: &str = "http://www.imsglobal.org/xsd/imsccv1p1/imswl_v1p1";
+
+/// Builds a copy of the demo site into `name` under the test temp dir.
+fn build_demo(name: &str) -> PathBuf {
+    let site = common::demo_site();
+    let output = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(name);
+    if output.exists() {
+        fs::remove_dir_all(&output).expect("clean previous output");
+    }
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(output.clone());
+    options.base_url = Some(BASE_URL.to_string());
+    build_with(options).expect("the demo site builds");
+    output
+}
+
+fn demo_output() -> &'static Path {
+    static OUTPUT: OnceLock<PathBuf> = OnceLock::new();
+    OUTPUT.get_or_init(|| build_demo("exports_imscc_demo"))
+}
+
+/// Every package of the output: slug → path.
+fn packages(output: &Path) -> BTreeMap<String, PathBuf> {
+    let mut found = BTreeMap::new();
+    for entry in fs::read_dir(output.join("scenarios")).expect("scenarios folder") {
+        let dir = entry.expect("entry").path();
+        let Some(slug) = dir.file_name().and_then(|n| n.to_str()).map(String::from) else {
+            continue;
+        };
+        let package = dir.join(format!("{slug}.imscc"));
+        if package.is_file() {
+            found.insert(slug, package);
+        }
+    }
+    found
+}
+
+/// The entries of a zip, name → bytes.
+fn unzip(bytes: &[u8]) -> BTreeMap<String, Vec<u8>> {
+    let mut archive = zip::ZipArchive::new(Cursor::new(bytes)).expect("a zip");
+    let mut entries = BTreeMap::new();
+    for i in 0..archive.len() {
+        let mut file = archive.by_index(i).expect("entry");
+        let mut contents = Vec::new();
+        file.read_to_end(&mut contents).expect("read entry");
+        entries.insert(file.name().expect("entry name").to_string(), contents);
+    }
+    entries
+}
+
+/// One element of a parsed XML document: its path of local names from the root, its
+/// attributes and its text.
+#[derive(Debug, Default, Clone)]
+struct Node {
+    path: Vec<String>,
+    attrs: BTreeMap<String, String>,
+    text: String,
+}
+
+impl Node {
+    fn ends_with(&self, names: &[&str]) -> bool {
+        self.path.len() >= names.len()
+            && self.path[self.path.len() - names.len()..]
+                .iter()
+                .zip(names)
+                .all(|(a, b)| a == b)
+    }
+
+    fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.get(name).map(String::as_str)
+    }
+}
+
+/// Every element of `xml` in document order (panics on malformed XML).
+fn parse(xml: &str) -> Vec<Node> {
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut nodes: Vec<Node> = Vec::new();
+    let mut open: Vec<usize> = Vec::new();
+    let mut path: Vec<String> = Vec::new();
+    loop {
+        let event = reader.read_event().expect("well-formed XML");
+        match event {
+            Event::Start(ref e) | Event::Empty(ref e) => {
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).to_string();
+                path.push(name);
+                let mut attrs = BTreeMap::new();
+                for a in e.attributes() {
+                    let a = a.expect("attribute");
+                    let value = a
+                        .normalized_value(quick_xml::XmlVersion::Implicit1_0)
+                        .expect("attribute value")
+                        .to_string();
+                    attrs.insert(String::from_utf8_lossy(a.key.as_ref()).to_string(), value);
+                }
+                nodes.push(Node {
+                    path: path.clone(),
+                    attrs,
+                    text: String::new(),
+                });
+                if matches!(event, Event::Empty(_)) {
+                    path.pop();
+                } else {
+                    open.push(nodes.len() - 1);
+                }
+            }
+            Event::End(_) => {
+                path.pop();
+                open.pop();
+            }
+            Event::Text(t) => {
+                if let Some(&i) = open.last() {
+                    nodes[i].text.push_str(&t.decode().expect("text"));
+                }
+            }
+            Event::GeneralRef(r) => {
+                if let Some(&i) = open.last() {
+                    let c = match r.decode().expect("entity").as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unexpected entity {other}"),
+                    };
+                    nodes[i].text.push_str(c);
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    nodes
+}
+
+fn text(bytes: &[u8]) -> &str {
+    std::str::from_utf8(bytes).expect("UTF-8")
+}
+
+/// The scenario page's title and the addresses of its external resources.
+fn page_facts(output: &Path, slug: &str) -> (String, BTreeSet<String>) {
+    let html = fs::read_to_string(output.join("scenarios").join(slug).join("index.html"))
+        .expect("scenario page");
+    let doc = Html::parse_document(&html);
+    let h1 = Selector::parse("h1").expect("selector");
+    let title = doc
+        .select(&h1)
+        .next()
+        .expect("h1")
+        .text()
+        .collect::<String>()
+        .trim()
+        .to_string();
+    let links = Selector::parse("ul.ressources a[rel=external]").expect("selector");
+    let urls = doc
+        .select(&links)
+        .filter_map(|a| a.value().attr("href"))
+        .map(String::from)
+        .collect();
+    (title, urls)
+}
+
+#[test]
+fn every_published_scenario_has_a_package_linked_from_its_page() {
+    let output = demo_output();
+    let found = packages(output);
+    assert!(found.len() >= 20, "packages: {}", found.len());
+    for slug in found.keys() {
+        let page = fs::read_to_string(output.join("scenarios").join(slug).join("index.html"))
+            .expect("page");
+        assert!(
+            page.contains(&format!(
+                "{slug}/{slug}.imscc\" download>Télécharger pour Moodle"
+            )),
+            "{slug}: no link to the package"
+        );
+    }
+}
+
+/// Checks a package as Moodle's importer reads it; returns its parsed manifest and entries.
+fn check_package(name: &str, bytes: &[u8]) -> (Vec<Node>, BTreeMap<String, Vec<u8>>) {
+    let entries = unzip(bytes);
+    let manifest = text(
+        entries
+            .get("imsmanifest.xml")
+            .expect("manifest at the root"),
+    );
+    let nodes = parse(manifest);
+    let root = &nodes[0];
+    assert_eq!(root.path, ["manifest"], "{name}");
+    assert_eq!(root.attr("xmlns"), Some(IMSCP), "{name}");
+    assert_eq!(root.attr("xmlns:lomimscc"), Some(LOM_MANIFEST), "{name}");
+    let all =
+        |names: &[&str]| -> Vec<&Node> { nodes.iter().filter(|n| n.ends_with(names)).collect() };
+    assert_eq!(all(&["metadata", "schema"])[0].text, "IMS Common Cartridge");
+    assert_eq!(all(&["metadata", "schemaversion"])[0].text, "1.1.0");
+    let orgs = all(&["organizations", "organization"]);
+    assert_eq!(orgs.len(), 1, "{name}");
+    assert_eq!(orgs[0].attr("structure"), Some("rooted-hierarchy"));
+    // No sub-manifest: one manifest element, none inside the zip's folders.
+    assert_eq!(all(&["manifest"]).len(), 1, "{name}");
+    assert!(entries
+        .keys()
+        .all(|k| k == "imsmanifest.xml" || !k.ends_with("imsmanifest.xml")));
+
+    let mut ids = BTreeSet::new();
+    for id in nodes.iter().filter_map(|n| n.attr("identifier")) {
+        assert!(ids.insert(id.to_string()), "{name}: identifier {id} twice");
+    }
+    let resources = all(&["resources", "resource"]);
+    let resource_ids: BTreeSet<&str> = resources
+        .iter()
+        .filter_map(|r| r.attr("identifier"))
+        .collect();
+    let refs: Vec<&str> = nodes
+        .iter()
+        .filter(|n| n.path.last().is_some_and(|l| l == "item"))
+        .filter_map(|n| n.attr("identifierref"))
+        .collect();
+    for r in &refs {
+        assert!(
+            resource_ids.contains(r),
+            "{name}: identifierref {r} resolves to nothing"
+        );
+    }
+    assert_eq!(
+        refs.len(),
+        resource_ids.len(),
+        "{name}: one item per resource"
+    );
+    assert_eq!(
+        refs.iter().copied().collect::<BTreeSet<_>>(),
+        resource_ids,
+        "{name}"
+    );
+    for resource in &resources {
+        let kind = resource.attr("type").unwrap_or_default();
+        assert!(
+            ["webcontent", "imswl_xmlv1p1"].contains(&kind),
+            "{name}: resource type {kind}"
+        );
+        if kind == "webcontent" {
+            assert!(
+                resource.attr("href").is_some(),
+                "{name}: webcontent without href"
+            );
+        }
+    }
+    for href in nodes
+        .iter()
+        .filter(|n| n.ends_with(&["resource"]) || n.ends_with(&["resource", "file"]))
+        .filter_map(|n| n.attr("href"))
+    {
+        assert!(
+            entries.contains_key(href),
+            "{name}: {href} missing from the zip"
+        );
+    }
+    assert_eq!(all(&["lom", "general", "language"])[0].text, "fr");
+    (nodes, entries)
+}
+
+/// The titles of the sections of a package (items with children under the root item).
+fn section_titles(nodes: &[Node]) -> Vec<String> {
+    nodes
+        .iter()
+        .filter(|n| {
+            n.path.ends_with(&[
+                "organization".into(),
+                "item".into(),
+                "item".into(),
+                "title".into(),
+            ])
+        })
+        .map(|n| n.text.clone())
+        .collect()
+}
+
+#[test]
+fn manifests_follow_what_the_moodle_importer_reads() {
+    let output = demo_output();
+    for (slug, package) in packages(output) {
+        let (nodes, _) = check_package(&slug, &fs::read(&package).expect("read package"));
+        let (title, _) = page_facts(output, &slug);
+        let lom_title: Vec<&Node> = nodes
+            .iter()
+            .filter(|n| n.ends_with(&["lom", "general", "title", "string"]))
+            .collect();
+        assert_eq!(lom_title[0].text, title, "{slug}");
+        assert_eq!(section_titles(&nodes), [title], "{slug}");
+    }
+}
+
+/// Titles of the demo's published scenarios of a discipline, from `vitrine search --json`.
+fn titles_of_discipline(site: &Path, discipline: &str) -> BTreeSet<String> {
+    let out = common::vitrine_in(site)
+        .args([
+            "search",
+            "--discipline",
+            discipline,
+            "--json",
+            "--limit",
+            "1000",
+        ])
+        .output()
+        .expect("vitrine search");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let hits: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    hits.as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|h| h["titre"].as_str().map(String::from))
+        .collect()
+}
+
+#[test]
+fn a_parcours_of_a_discipline_has_one_section_per_scenario() {
+    let site = common::demo_site();
+    let target = site.path().join("maths.imscc");
+    let out = common::vitrine_in(site.path())
+        .args(["paquet", "--discipline", "mathematiques", "--sortie"])
+        .arg(&target)
+        .output()
+        .expect("vitrine paquet");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (nodes, _) = check_package("maths", &fs::read(&target).expect("package"));
+    let sections = section_titles(&nodes);
+    assert!(sections.len() >= 2, "{sections:?}");
+    let expected = titles_of_discipline(site.path(), "mathematiques");
+    assert_eq!(sections.iter().cloned().collect::<BTreeSet<_>>(), expected);
+    let title = nodes
+        .iter()
+        .find(|n| n.ends_with(&["lom", "general", "title", "string"]))
+        .expect("LOM title");
+    assert_eq!(title.text, "Parcours : Mathématiques");
+}
+
+#[test]
+fn a_parcours_of_named_scenarios_keeps_their_order() {
+    let output = demo_output();
+    let slugs: Vec<String> = packages(output).keys().take(3).rev().cloned().collect();
+    let site = common::demo_site();
+    let target = site.path().join("choix.imscc");
+    let out = common::vitrine_in(site.path())
+        .arg("paquet")
+        .args(&slugs)
+        .arg("--sortie")
+        .arg(&target)
+        .output()
+        .expect("vitrine paquet");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let (nodes, _) = check_package("choix", &fs::read(&target).expect("package"));
+    let expected: Vec<String> = slugs.iter().map(|s| page_facts(output, s).0).collect();
+    assert_eq!(section_titles(&nodes), expected);
+}
+
+#[test]
+fn a_parcours_of_an_unknown_scenario_is_refused_in_french() {
+    let site = common::demo_site();
+    let out = common::vitrine_in(site.path())
+        .args(["paquet", "inexistant", "--sortie", "x.imscc"])
+        .output()
+        .expect("vitrine paquet");
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("aucun scénario publié n'a l'identifiant « inexistant »"),
+        "{stderr}"
+    );
+    assert!(!site.path().join("x.imscc").exists());
+}
+
+#[test]
+fn web_links_are_the_scenario_resources() {
+    let output = demo_output();
+    let mut checked = 0;
+    for (slug, package) in packages(output) {
+        let entries = unzip(&fs::read(&package).expect("read package"));
+        let manifest = parse(text(&entries["imsmanifest.xml"]));
+        let mut urls = BTreeSet::new();
+        for resource in manifest
+            .iter()
+            .filter(|n| n.ends_with(&["resource"]) && n.attr("type") == Some("imswl_xmlv1p1"))
+        {
+            let id = resource.attr("identifier").unwrap_or_default();
+            let file = manifest
+                .iter()
+                .find(|n| n.ends_with(&["file"]) && n.attr("href").is_some_and(|h| h.contains(id)))
+                .and_then(|n| n.attr("href"))
+                .expect("weblink file");
+            let link = parse(text(&entries[file]));
+            assert_eq!(link[0].path, ["webLink"]);
+            assert_eq!(link[0].attr("xmlns"), Some(WEBLINK));
+            let url = link
+                .iter()
+                .find(|n| n.ends_with(&["webLink", "url"]))
+                .expect("url");
+            assert_eq!(url.attr("target"), Some("_blank"));
+            urls.insert(url.attr("href").expect("href").to_string());
+        }
+        let (_, expected) = page_facts(output, &slug);
+        assert_eq!(urls, expected, "{slug}");
+        checked += urls.len();
+    }
+    assert!(checked > 0, "no web link in the demo packages");
+}
+
+#[test]
+fn packaged_pages_need_nothing_outside_the_package() {
+    let output = demo_output();
+    let mut bundle_links = 0;
+    for (slug, package) in packages(output) {
+        let entries = unzip(&fs::read(&package).expect("read package"));
+        let page = format!("{slug}/index.html");
+        let html = Html::parse_document(text(entries.get(&page).expect("packaged page")));
+        let stylesheet = Selector::parse("link[rel=stylesheet], script[src]").expect("selector");
+        assert!(
+            html.select(&stylesheet).next().is_none(),
+            "{slug}: external style or script"
+        );
+        let style = Selector::parse("head style").expect("selector");
+        assert!(
+            html.select(&style).next().is_some(),
+            "{slug}: no inlined style"
+        );
+        let linked = Selector::parse("[href], [src]").expect("selector");
+        for element in html.select(&linked) {
+            for attr in ["href", "src"] {
+                let Some(value) = element.value().attr(attr) else {
+                    continue;
+                };
+                let external = value.starts_with('#') || value.contains(':');
+                if external {
+                    continue;
+                }
+                let file = value.split(['#', '?']).next().unwrap_or_default();
+                let decoded = percent_encoding::percent_decode_str(file).decode_utf8_lossy();
+                let target = format!("{slug}/{decoded}");
+                assert!(
+                    entries.contains_key(&target),
+                    "{slug}: {value} not in the package"
+                );
+                bundle_links += 1;
+            }
+        }
+    }
+    assert!(bundle_links > 0, "no demo page links a file of its bundle");
+}
+
+#[test]
+fn manifests_and_links_are_well_formed_for_xmllint() {
+    let available = Command::new("xmllint")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !available {
+        assert!(
+            std::env::var_os("VITRINE_TESTS_COMPLETS").is_none(),
+            "xmllint est absent alors que tests/run.sh demande tous les tests"
+        );
+        eprintln!("IGNORÉ : xmllint est absent (paquet libxml2-utils), vérification sautée");
+        return;
+    }
+    for (slug, package) in packages(demo_output()) {
+        for (name, bytes) in unzip(&fs::read(&package).expect("read package")) {
+            if !name.ends_with(".xml") {
+                continue;
+            }
+            let mut child = Command::new("xmllint")
+                .args(["--noout", "-"])
+                .stdin(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .expect("xmllint");
+            child
+                .stdin
+                .take()
+                .expect("stdin")
+                .write_all(&bytes)
+                .expect("write to xmllint");
+            let out = child.wait_with_output().expect("xmllint output");
+            assert!(
+                out.status.success(),
+                "{slug}/{name}: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+        }
+    }
+}
+
+#[test]
+fn two_builds_give_byte_identical_packages() {
+    let first = packages(demo_output());
+    let second = packages(&build_demo("exports_imscc_again"));
+    assert_eq!(
+        first.keys().collect::<Vec<_>>(),
+        second.keys().collect::<Vec<_>>()
+    );
+    for (slug, path) in &first {
+        let a = fs::read(path).expect("first");
+        let b = fs::read(&second[slug]).expect("second");
+        assert!(a == b, "{slug}: the packages differ between two builds");
+    }
+}
