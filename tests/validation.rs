@@ -483,3 +483,74 @@ fn configuration_yaml_errors_are_french_and_located() {
         assert_french(d);
     }
 }
+
+/// YAML, header and body problems of several files come in one run, sorted by file and line.
+#[test]
+fn yaml_header_and_body_problems_come_in_one_run() {
+    let d = errors_of("un-passage");
+    let yaml = PathBuf::from("content/scenarios/yaml-casse-et-lien.md");
+    let header = PathBuf::from("content/scenarios/entete-et-lien.md");
+    let kinds = |file: &PathBuf| -> Vec<ErrorKind> {
+        d.iter()
+            .filter(|x| &x.file == file)
+            .map(|x| x.kind)
+            .collect()
+    };
+    assert_eq!(
+        kinds(&yaml),
+        [ErrorKind::InvalidYaml, ErrorKind::BrokenLink],
+        "{d:#?}"
+    );
+    assert_eq!(
+        kinds(&header),
+        [
+            ErrorKind::UnknownVocabulary,
+            ErrorKind::BrokenLink,
+            ErrorKind::BrokenAnchor
+        ],
+        "{d:#?}"
+    );
+    let link = d
+        .iter()
+        .find(|x| x.file == yaml && x.kind == ErrorKind::BrokenLink);
+    assert_eq!(link.map(|l| (l.line, l.column)), Some((6, 6)), "{d:#?}");
+    let places: Vec<_> = d.iter().map(|x| (&x.file, x.line, x.column)).collect();
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted);
+}
+
+/// A pandoc-style fragment (accents, capitals, apostrophes kept) names the heading: accepted,
+/// and published as the heading's id so that the link works.
+#[test]
+fn pandoc_style_anchors_are_published_as_the_heading_id() {
+    let site = fixture_site(&["ancre-pandoc"]);
+    common::build(site.path()).expect("pandoc anchors build");
+    let page = |slug: &str| {
+        std::fs::read_to_string(
+            site.path()
+                .join(format!("public/scenarios/{slug}/index.html")),
+        )
+        .expect("page")
+    };
+    let own = page("recursivite");
+    assert!(own.contains("id=\"recursivite\""), "{own}");
+    assert!(own.contains("href=\"#recursivite\""), "{own}");
+    assert!(own.contains("href=\"#l-eau-c-est-quoi\""), "{own}");
+    assert!(
+        !own.contains("#r%C3%A9") && !own.contains("#R%C3%A9"),
+        "{own}"
+    );
+    assert!(page("renvoi").contains("/recursivite/#recursivite\""));
+}
+
+#[test]
+fn a_link_to_a_folder_is_not_said_missing() {
+    let d = errors_of("lien-dossier");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::BrokenLink);
+    assert!(d.message.contains("« sequence/ » est un dossier"), "{d:?}");
+    assert!(!d.message.contains("n'existe pas"), "{d:?}");
+    assert_eq!(d.suggestion.as_deref(), Some("sequence/seance-1.md"));
+    assert_eq!((d.line, d.column), (20, 50), "{d:?}");
+}

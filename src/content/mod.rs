@@ -120,6 +120,40 @@ pub fn load_cached(
     include_drafts: bool,
     cache: &mut SourceCache,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    let partial = load_partial(root, config, vocabs, include_drafts, cache);
+    if partial.problems.is_empty() {
+        Ok(partial.loaded)
+    } else {
+        Err(partial.problems)
+    }
+}
+
+/// The body of a source whose front matter could not be validated: its links are still
+/// checked, so that every problem of the file shows in one run.
+#[derive(Debug, Clone)]
+pub struct Unchecked {
+    pub source: PathBuf,
+    pub body: String,
+    pub body_line: usize,
+}
+
+/// What a load found, valid or not: the valid content, the problems of the others (sorted),
+/// and the bodies of the invalid sources.
+#[derive(Debug)]
+pub struct Partial {
+    pub loaded: Loaded,
+    pub problems: Vec<Diagnostic>,
+    pub unchecked: Vec<Unchecked>,
+}
+
+/// [`load_cached`] without stopping at invalid sources: the caller decides what blocks.
+pub fn load_partial(
+    root: &Path,
+    config: &Config,
+    vocabs: &Vocabularies,
+    include_drafts: bool,
+    cache: &mut SourceCache,
+) -> Partial {
     let fast = cache.reusable_discovery(root);
     let trust_stamps = fast.is_some();
     let found = fast.unwrap_or_else(|| discover::discover(root));
@@ -156,10 +190,14 @@ pub fn load_cached(
         .filter(|e| cache.lookup(&e.source, e.stamp).is_none())
         .count();
     let mut scenarios = Vec::new();
+    let mut failed = Vec::new();
     for entry in &entries {
         match &entry.result {
             Ok(s) => scenarios.push(Arc::clone(s)),
-            Err(d) => problems.extend(d.iter().cloned()),
+            Err(d) => {
+                problems.extend(d.iter().cloned());
+                failed.push(entry.source.file.clone());
+            }
         }
     }
     cache.scenarios = entries
@@ -172,18 +210,26 @@ pub fn load_cached(
     for file in &found.pages {
         match load_page(root, file) {
             Ok(p) => pages.push(p),
-            Err(d) => problems.extend(d),
+            Err(d) => {
+                problems.extend(d);
+                failed.push(file.clone());
+            }
         }
     }
     let home = match &found.home {
-        Some(file) => load_page(root, file).map_err(|d| problems.extend(d)).ok(),
+        Some(file) => load_page(root, file)
+            .map_err(|d| {
+                problems.extend(d);
+                failed.push(file.clone());
+            })
+            .ok(),
         None => Some(default_home(config)),
     };
-
-    if !problems.is_empty() {
-        diagnostics::sort(&mut problems);
-        return Err(problems);
-    }
+    diagnostics::sort(&mut problems);
+    let unchecked = failed
+        .iter()
+        .filter_map(|f| unchecked_body(root, f))
+        .collect();
     let (kept, drafts): (Vec<Arc<Scenario>>, Vec<Arc<Scenario>>) = scenarios
         .into_iter()
         .partition(|s| include_drafts || !s.meta.brouillon);
@@ -195,13 +241,29 @@ pub fn load_cached(
             .then_with(|| a.slug.cmp(&b.slug))
     });
     pages.sort_by(|a, b| a.ordre.cmp(&b.ordre).then_with(|| a.titre.cmp(&b.titre)));
-    Ok(Loaded {
+    let loaded = Loaded {
         content: SiteContent {
             home: home.unwrap_or_else(|| default_home(config)),
             pages,
             scenarios: kept,
         },
         excluded_drafts: drafts.into_iter().map(|s| s.source.clone()).collect(),
+    };
+    Partial {
+        loaded,
+        problems,
+        unchecked,
+    }
+}
+
+/// The Markdown body of an invalid source, when its front matter block can be found at all.
+fn unchecked_body(root: &Path, file: &Path) -> Option<Unchecked> {
+    let text = encoding::read_utf8(&root.join(file), file).ok()?;
+    let (body, body_line) = frontmatter::body(&text)?;
+    Some(Unchecked {
+        source: file.to_path_buf(),
+        body,
+        body_line,
     })
 }
 
