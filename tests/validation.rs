@@ -554,3 +554,54 @@ fn a_link_to_a_folder_is_not_said_missing() {
     assert_eq!(d.suggestion.as_deref(), Some("sequence/seance-1.md"));
     assert_eq!((d.line, d.column), (20, 50), "{d:?}");
 }
+
+/// An unfinished draft is reported as a warning and the published scenarios are built.
+#[test]
+fn an_invalid_draft_does_not_stop_the_build() {
+    let site = fixture_site(&["brouillon-invalide"]);
+    let summary = common::build(site.path()).expect("the draft must not block the build");
+    assert_eq!(summary.scenarios, 1);
+    let draft = PathBuf::from("content/scenarios/brouillon-inacheve.md");
+    assert!(
+        summary.warnings.iter().any(|w| w.file == draft),
+        "{:#?}",
+        summary.warnings
+    );
+    assert!(!site
+        .path()
+        .join("public/scenarios/brouillon-inacheve")
+        .exists());
+    // Where drafts are shown, their problems are errors.
+    let mut options = vitrine::site::BuildOptions::new(site.path());
+    options.drafts = true;
+    let errors = common::build_with(options).expect_err("drafts shown: errors");
+    assert!(errors.iter().all(|e| e.file == draft), "{errors:#?}");
+}
+
+#[test]
+fn the_demo_builds_with_an_invalid_draft() {
+    let site = common::demo_site();
+    let from = common::repo_root()
+        .join("tests/fixtures/brouillon-invalide/content/scenarios/brouillon-inacheve.md");
+    std::fs::copy(
+        from,
+        site.path().join("content/scenarios/brouillon-inacheve.md"),
+    )
+    .expect("copy draft");
+    let summary = common::build(site.path()).expect("the demo builds");
+    assert!(summary.scenarios > 1);
+    assert!(!summary.warnings.is_empty());
+}
+
+/// Publishing the `vitrine new` template as it is: every placeholder is an error.
+#[test]
+fn publishing_the_template_placeholders_is_an_error() {
+    let d = errors_of("modele-publie");
+    let places: Vec<(usize, usize)> = d.iter().map(|x| (x.line, x.column)).collect();
+    assert_eq!(places, [(3, 10), (6, 11), (6, 25), (15, 3)], "{d:#?}");
+    for x in &d {
+        assert_eq!(x.kind, ErrorKind::InvalidValue);
+        assert!(x.message.contains("brouillon: true"), "{x:?}");
+        assert_french(x);
+    }
+}

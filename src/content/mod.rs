@@ -135,6 +135,8 @@ pub struct Unchecked {
     pub source: PathBuf,
     pub body: String,
     pub body_line: usize,
+    /// Marked `brouillon: true`, as far as its front matter can be read.
+    pub draft: bool,
 }
 
 /// What a load found, valid or not: the valid content, the problems of the others (sorted),
@@ -143,6 +145,8 @@ pub struct Unchecked {
 pub struct Partial {
     pub loaded: Loaded,
     pub problems: Vec<Diagnostic>,
+    /// Problems of sources marked `brouillon: true` (sorted).
+    pub draft_problems: Vec<Diagnostic>,
     pub unchecked: Vec<Unchecked>,
 }
 
@@ -226,10 +230,14 @@ pub fn load_partial(
         None => Some(default_home(config)),
     };
     diagnostics::sort(&mut problems);
-    let unchecked = failed
+    let unchecked: Vec<Unchecked> = failed
         .iter()
         .filter_map(|f| unchecked_body(root, f))
         .collect();
+    // A draft's problems must not stop the publication of the other scenarios.
+    let (draft_problems, problems): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
+        .into_iter()
+        .partition(|d| unchecked.iter().any(|u| u.draft && u.source == d.file));
     let (kept, drafts): (Vec<Arc<Scenario>>, Vec<Arc<Scenario>>) = scenarios
         .into_iter()
         .partition(|s| include_drafts || !s.meta.brouillon);
@@ -252,6 +260,7 @@ pub fn load_partial(
     Partial {
         loaded,
         problems,
+        draft_problems,
         unchecked,
     }
 }
@@ -264,7 +273,18 @@ fn unchecked_body(root: &Path, file: &Path) -> Option<Unchecked> {
         source: file.to_path_buf(),
         body,
         body_line,
+        draft: marked_draft(&text),
     })
+}
+
+/// Whether the front matter says `brouillon: true`, read line by line since its YAML may be
+/// invalid.
+fn marked_draft(text: &str) -> bool {
+    text.lines()
+        .skip(1)
+        .take_while(|l| l.trim_end() != "---")
+        .filter_map(|l| l.strip_prefix("brouillon:"))
+        .any(|v| v.split('#').next().unwrap_or("").trim() == "true")
 }
 
 fn read(root: &Path, file: &Path) -> Result<String, Vec<Diagnostic>> {
@@ -289,6 +309,12 @@ fn load_scenario(
         default_licence: &config.licence,
     };
     let meta = scenario::validate(&doc.front_matter, &at, vocabs)?;
+    if !meta.brouillon {
+        let left = placeholders(&source.file, &text);
+        if !left.is_empty() {
+            return Err(left);
+        }
+    }
     if slug.is_empty() {
         return Err(vec![Diagnostic::new(
             ErrorKind::InvalidValue,
@@ -306,6 +332,31 @@ fn load_scenario(
         body_line: doc.body_line,
         origine: None,
     })
+}
+
+/// Texts of the `vitrine new` template that the author is meant to replace.
+pub const PLACEHOLDERS: &[&str] = &["À compléter", "Prénom Nom"];
+
+/// Every placeholder of the `vitrine new` template left in a scenario about to be published.
+fn placeholders(file: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        for placeholder in PLACEHOLDERS {
+            let Some(byte) = line.find(placeholder) else {
+                continue;
+            };
+            let column = line[..byte].chars().count() + 1;
+            found.push(
+                Diagnostic::new(
+                    ErrorKind::InvalidValue,
+                    file,
+                    format!("texte du modèle encore présent (« {placeholder} ») dans un scénario publié : remplacez-le par votre texte, ou remettez « brouillon: true » tant que le scénario n'est pas fini"),
+                )
+                .at(index + 1, column),
+            );
+        }
+    }
+    found
 }
 
 /// The slug is the bundle folder name or the file name, as a French slug.

@@ -177,9 +177,16 @@ pub fn prepare_cached(
     let partial =
         content::load_partial(root, &config, &vocabs, options.drafts, &mut caches.sources);
     let (mut loaded, mut problems) = (partial.loaded, partial.problems);
+    let mut warnings = Vec::new();
+    // A draft's problems are errors where drafts are shown (check, preview), else warnings.
+    if options.drafts {
+        problems.extend(partial.draft_problems);
+    } else {
+        warnings.extend(partial.draft_problems);
+    }
     // Harvested scenarios come from the cache written by `vitrine harvest`, never the network.
     let harvested = federation::load(root, &config, &vocabs);
-    let mut warnings = harvested.warnings;
+    warnings.extend(harvested.warnings);
     warnings.extend(federation::merge(
         &mut loaded.content,
         &config.base_url,
@@ -188,16 +195,20 @@ pub fn prepare_cached(
 
     progress.stage("mise en forme du Markdown");
     // Invalid sources are reported once, by their own problems, not by the links to them.
+    let (drafts, others): (Vec<&content::Unchecked>, Vec<&content::Unchecked>) = partial
+        .unchecked
+        .iter()
+        .partition(|u| u.draft && !options.drafts);
     let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts)
-        .with_unchecked(partial.unchecked.iter().map(|u| u.source.as_path()));
+        .with_unchecked(others.iter().map(|u| u.source.as_path()))
+        .with_drafts(drafts.iter().map(|u| u.source.as_path()));
     let md_options = markdown::Options {
         iframe_hosts: &config.iframes_autorisees,
     };
     let mut scenarios_html = render_scenarios(&loaded.content, &links, &md_options, caches);
     let mut pages_html = render_pages_markdown(&loaded.content, &links, &md_options);
     // The bodies of invalid sources: their broken links show in the same run as their header.
-    let unchecked_html: Vec<(&Path, Rendered)> = partial
-        .unchecked
+    let unchecked_html: Vec<(&Path, Rendered)> = others
         .iter()
         .map(|u| (u.source.as_path(), render_unchecked(u, &links, &md_options)))
         .collect();
