@@ -334,8 +334,10 @@ fn load_scenario(
     })
 }
 
-/// Texts of the `vitrine new` template that the author is meant to replace.
-pub const PLACEHOLDERS: &[&str] = &["À compléter", "Prénom Nom"];
+/// Texts of the `vitrine new` template that the author is meant to replace. « Prénom Nom »
+/// always follows « À compléter : » there; alone it is the author of `vitrine init`'s example,
+/// which is published as it is.
+pub const PLACEHOLDERS: &[&str] = &["À compléter"];
 
 /// Every placeholder of the `vitrine new` template left in a scenario about to be published.
 fn placeholders(file: &Path, text: &str) -> Vec<Diagnostic> {
