@@ -35,12 +35,13 @@ impl serve::Reporter for Terminal {
 
 pub(super) fn serve(args: ServeArgs) -> ExitCode {
     let mut options = serve::ServeOptions::new(args.site.root.path);
-    options.drafts = args.site.drafts;
+    // The preview is the author's: drafts show unless asked otherwise.
+    options.drafts = !args.sans_brouillons;
     options.port = args.port;
     options.bind = args.bind;
     if !options.bind.is_loopback() {
         eprintln!(
-            "attention : l'aperçu est visible depuis le réseau sur {} (brouillons compris avec --drafts).",
+            "attention : l'aperçu est visible depuis le réseau sur {} (brouillons compris, sauf avec --sans-brouillons).",
             options.bind
         );
         eprintln!("{}", serve::network_hint());
