@@ -12,12 +12,9 @@ use std::path::Path;
 use serde::Serialize;
 
 use crate::content::discover::discover;
-use crate::content::frontmatter;
-use crate::content::scenario::comma_list_warnings;
 use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::site::build::{prepare, BuildOptions, Prepared, Silent};
 use crate::text::fold;
-use crate::yaml::encoding::read_utf8;
 
 /// Version of the JSON report.
 pub const REPORT_VERSION: u32 = 1;
@@ -229,7 +226,12 @@ pub fn check(options: &BuildOptions) -> Report {
         locate_field(&options.root, &mut w.diagnostic);
     }
     findings.extend(warnings);
-    findings.extend(comma_list_findings(&options.root, &prepared));
+    findings.extend(
+        prepared
+            .comma_lists
+            .iter()
+            .map(|d| warning(COMMA_LIST_CODE, d.clone())),
+    );
     // Harvested entries left out and duplicates: the build goes on without them.
     findings.extend(
         prepared
@@ -326,26 +328,6 @@ fn crcn_warnings(prepared: &Prepared) -> Vec<Finding> {
                 .field("competences_numeriques"),
             )
         })
-        .collect()
-}
-
-/// Lists written as one text with commas, located by the scenario's own front matter.
-fn comma_list_findings(root: &Path, prepared: &Prepared) -> Vec<Finding> {
-    prepared
-        .loaded
-        .content
-        .scenarios
-        .iter()
-        .filter(|s| !s.is_harvested())
-        .flat_map(|s| {
-            // Read again: the validated metadata no longer tells how a list was written.
-            read_utf8(&root.join(&s.source), &s.source)
-                .ok()
-                .and_then(|text| frontmatter::parse(&s.source, &text).ok())
-                .map(|doc| comma_list_warnings(&s.source, &doc.front_matter, &prepared.vocabs))
-                .unwrap_or_default()
-        })
-        .map(|d| warning(COMMA_LIST_CODE, d))
         .collect()
 }
 

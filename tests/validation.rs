@@ -605,3 +605,20 @@ fn publishing_the_template_placeholders_is_an_error() {
         assert_french(x);
     }
 }
+
+/// `build` shows the lists written as one text with commas as `check` does, and builds.
+#[test]
+fn build_warns_about_lists_written_with_commas() {
+    let site = fixture_site(&["liste-virgules"]);
+    let summary = common::build(site.path()).expect("comma lists build");
+    let lists: Vec<&Diagnostic> = summary
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("liste"))
+        .collect();
+    assert!(!lists.is_empty(), "{:#?}", summary.warnings);
+    for w in lists {
+        assert!(w.line > 1 && w.column > 0, "{w:?}");
+        assert_french(w);
+    }
+}

@@ -52,6 +52,8 @@ struct CachedScenario {
     source: ScenarioSource,
     stamp: Option<Stamp>,
     result: Result<Arc<Scenario>, Vec<Diagnostic>>,
+    /// Lists written as one text with commas: read as lists, with a warning.
+    comma_lists: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -148,6 +150,8 @@ pub struct Partial {
     /// Problems of sources marked `brouillon: true` (sorted).
     pub draft_problems: Vec<Diagnostic>,
     pub unchecked: Vec<Unchecked>,
+    /// Lists written as one text with commas in the loaded scenarios (warnings, sorted).
+    pub comma_lists: Vec<Diagnostic>,
 }
 
 /// [`load_cached`] without stopping at invalid sources: the caller decides what blocks.
@@ -180,12 +184,18 @@ pub fn load_partial(
                     source: source.clone(),
                     stamp,
                     result: cached.result.clone(),
+                    comma_lists: cached.comma_lists.clone(),
                 },
-                None => CachedScenario {
-                    source: source.clone(),
-                    stamp,
-                    result: load_scenario(root, source, config, vocabs).map(Arc::new),
-                },
+                None => {
+                    let mut comma_lists = Vec::new();
+                    let result = load_scenario(root, source, config, vocabs, &mut comma_lists);
+                    CachedScenario {
+                        source: source.clone(),
+                        stamp,
+                        result: result.map(Arc::new),
+                        comma_lists,
+                    }
+                }
             }
         })
         .collect();
@@ -195,9 +205,15 @@ pub fn load_partial(
         .count();
     let mut scenarios = Vec::new();
     let mut failed = Vec::new();
+    let mut comma_lists = Vec::new();
     for entry in &entries {
         match &entry.result {
-            Ok(s) => scenarios.push(Arc::clone(s)),
+            Ok(s) => {
+                if include_drafts || !s.meta.brouillon {
+                    comma_lists.extend(entry.comma_lists.iter().cloned());
+                }
+                scenarios.push(Arc::clone(s));
+            }
             Err(d) => {
                 problems.extend(d.iter().cloned());
                 failed.push(entry.source.file.clone());
@@ -257,11 +273,13 @@ pub fn load_partial(
         },
         excluded_drafts: drafts.into_iter().map(|s| s.source.clone()).collect(),
     };
+    diagnostics::sort(&mut comma_lists);
     Partial {
         loaded,
         problems,
         draft_problems,
         unchecked,
+        comma_lists,
     }
 }
 
@@ -296,9 +314,11 @@ fn load_scenario(
     source: &ScenarioSource,
     config: &Config,
     vocabs: &Vocabularies,
+    comma_lists: &mut Vec<Diagnostic>,
 ) -> Result<Scenario, Vec<Diagnostic>> {
     let text = read(root, &source.file)?;
     let doc = frontmatter::parse(&source.file, &text).map_err(|d| vec![d])?;
+    *comma_lists = scenario::comma_list_warnings(&source.file, &doc.front_matter, vocabs);
     let slug = scenario_slug(source);
     let at = scenario::Location {
         file: &source.file,

@@ -131,6 +131,8 @@ pub struct Prepared {
     pub pages_html: BTreeMap<String, Rendered>,
     /// Problems that do not stop the build: harvested entries left out, duplicates.
     pub warnings: Vec<Diagnostic>,
+    /// Lists written as one text with commas (read as lists).
+    pub comma_lists: Vec<Diagnostic>,
 }
 
 /// What a build can reuse from the previous one (`vitrine serve`): parsed scenarios, and
@@ -177,6 +179,7 @@ pub fn prepare_cached(
     let partial =
         content::load_partial(root, &config, &vocabs, options.drafts, &mut caches.sources);
     let (mut loaded, mut problems) = (partial.loaded, partial.problems);
+    let comma_lists = partial.comma_lists;
     let mut warnings = Vec::new();
     // A draft's problems are errors where drafts are shown (check, preview), else warnings.
     if options.drafts {
@@ -246,6 +249,7 @@ pub fn prepare_cached(
         scenarios_html,
         pages_html,
         warnings,
+        comma_lists,
     })
 }
 
@@ -533,7 +537,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             .iter()
             .filter(|s| s.is_harvested())
             .count(),
-        warnings: prepared.warnings.clone(),
+        warnings: prepared
+            .warnings
+            .iter()
+            .chain(&prepared.comma_lists)
+            .cloned()
+            .collect(),
     };
     if let Some(inputs) = inputs {
         remember(
