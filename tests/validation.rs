@@ -562,11 +562,20 @@ fn an_invalid_draft_does_not_stop_the_build() {
     let summary = common::build(site.path()).expect("the draft must not block the build");
     assert_eq!(summary.scenarios, 1);
     let draft = PathBuf::from("content/scenarios/brouillon-inacheve.md");
-    assert!(
-        summary.warnings.iter().any(|w| w.file == draft),
-        "{:#?}",
-        summary.warnings
-    );
+    let valid_draft = PathBuf::from("content/scenarios/brouillon-valide.md");
+    let warned = |file: &PathBuf, kind: ErrorKind| {
+        summary
+            .warnings
+            .iter()
+            .filter(|w| &w.file == file && w.kind == kind)
+            .count()
+    };
+    let all = &summary.warnings;
+    assert_eq!(warned(&draft, ErrorKind::UnknownVocabulary), 1, "{all:#?}");
+    assert_eq!(warned(&draft, ErrorKind::BrokenLink), 1, "{all:#?}");
+    // The link between the two drafts is fine; the missing file is not.
+    assert_eq!(warned(&valid_draft, ErrorKind::BrokenLink), 1, "{all:#?}");
+    assert_eq!(warned(&valid_draft, ErrorKind::DraftLinked), 0, "{all:#?}");
     assert!(!site
         .path()
         .join("public/scenarios/brouillon-inacheve")
@@ -575,7 +584,13 @@ fn an_invalid_draft_does_not_stop_the_build() {
     let mut options = vitrine::site::BuildOptions::new(site.path());
     options.drafts = true;
     let errors = common::build_with(options).expect_err("drafts shown: errors");
-    assert!(errors.iter().all(|e| e.file == draft), "{errors:#?}");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.file == draft || e.file == valid_draft),
+        "{errors:#?}"
+    );
+    assert!(errors.iter().any(|e| e.file == valid_draft), "{errors:#?}");
 }
 
 #[test]

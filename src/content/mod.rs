@@ -152,6 +152,8 @@ pub struct Partial {
     pub unchecked: Vec<Unchecked>,
     /// Lists written as one text with commas in the loaded scenarios (warnings, sorted).
     pub comma_lists: Vec<Diagnostic>,
+    /// Bodies of the valid drafts left out of this load, to report their problems.
+    pub excluded_bodies: Vec<Unchecked>,
 }
 
 /// [`load_cached`] without stopping at invalid sources: the caller decides what blocks.
@@ -265,6 +267,16 @@ pub fn load_partial(
             .then_with(|| a.slug.cmp(&b.slug))
     });
     pages.sort_by(|a, b| a.ordre.cmp(&b.ordre).then_with(|| a.titre.cmp(&b.titre)));
+    let excluded_bodies = drafts
+        .iter()
+        .filter(|s| !s.is_harvested())
+        .map(|s| Unchecked {
+            source: s.source.clone(),
+            body: s.body.clone(),
+            body_line: s.body_line,
+            draft: true,
+        })
+        .collect();
     let loaded = Loaded {
         content: SiteContent {
             home: home.unwrap_or_else(|| default_home(config)),
@@ -280,6 +292,7 @@ pub fn load_partial(
         draft_problems,
         unchecked,
         comma_lists,
+        excluded_bodies,
     }
 }
 

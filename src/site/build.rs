@@ -215,6 +215,15 @@ pub fn prepare_cached(
         .iter()
         .map(|u| (u.source.as_path(), render_unchecked(u, &links, &md_options)))
         .collect();
+    // Drafts left out: their body's problems are warnings (links between drafts are fine).
+    warnings.extend(
+        drafts
+            .iter()
+            .copied()
+            .chain(&partial.excluded_bodies)
+            .flat_map(|u| render_unchecked(u, &links, &md_options).diagnostics)
+            .filter(|d| d.kind != ErrorKind::DraftLinked),
+    );
     problems.extend(
         scenarios_html
             .values()
