@@ -1,25 +1,20 @@
-//! `vitrine check`: everything `build` validates, without writing anything, plus what a
-//! build lets through but a reader would trip on: links to heading anchors that do not exist
-//! (errors), long summaries, scenarios without CRCN competence, duplicate titles, lists written
-//! as one text with commas (warnings).
+//! `vitrine check`: everything `build` validates (links to heading anchors included), without
+//! writing anything, plus what a build lets through but a reader would trip on (warnings):
+//! long summaries, scenarios without CRCN competence, duplicate titles, lists written as one
+//! text with commas.
 //!
 //! The JSON report ([`Report::to_json`]) is a stable interface for académies' CI: its fields
 //! and problem codes only change with `version`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use percent_encoding::percent_decode_str;
 use serde::Serialize;
 
 use crate::content::discover::discover;
-use crate::content::frontmatter;
-use crate::content::scenario::comma_list_warnings;
-use crate::diagnostics::{self, closest, Diagnostic, ErrorKind};
+use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::site::build::{prepare, BuildOptions, Prepared, Silent};
-use crate::site::links::LinkTable;
 use crate::text::fold;
-use crate::yaml::encoding::read_utf8;
 
 /// Version of the JSON report.
 pub const REPORT_VERSION: u32 = 1;
@@ -188,6 +183,7 @@ pub fn error_code(kind: ErrorKind) -> &'static str {
         ErrorKind::DraftLinked => "lien-vers-brouillon",
         ErrorKind::UnsafePath => "chemin-refuse",
         ErrorKind::BrokenLink => "lien-casse",
+        ErrorKind::BrokenAnchor => ANCHOR_CODE,
         ErrorKind::MissingAlt => "texte-alternatif-manquant",
         ErrorKind::Template => "gabarit",
         ErrorKind::Vocabulary => "vocabulaire",
@@ -221,14 +217,8 @@ pub fn check(options: &BuildOptions) -> Report {
             };
         }
     };
-    let mut findings: Vec<Finding> = anchor_problems(&prepared)
-        .into_iter()
-        .map(|diagnostic| Finding {
-            severity: Severity::Erreur,
-            code: ANCHOR_CODE,
-            diagnostic,
-        })
-        .collect();
+    // Errors, anchors included, stop `prepare`: `build` and `check` agree on them.
+    let mut findings: Vec<Finding> = Vec::new();
     let mut warnings = summary_warnings(&prepared);
     warnings.extend(crcn_warnings(&prepared));
     warnings.extend(duplicate_title_warnings(&prepared));
@@ -236,7 +226,12 @@ pub fn check(options: &BuildOptions) -> Report {
         locate_field(&options.root, &mut w.diagnostic);
     }
     findings.extend(warnings);
-    findings.extend(comma_list_findings(&options.root, &prepared));
+    findings.extend(
+        prepared
+            .comma_lists
+            .iter()
+            .map(|d| warning(COMMA_LIST_CODE, d.clone())),
+    );
     // Harvested entries left out and duplicates: the build goes on without them.
     findings.extend(
         prepared
@@ -291,71 +286,6 @@ fn warning(code: &'static str, diagnostic: Diagnostic) -> Finding {
     }
 }
 
-/// Ids of the theme's own page structure, valid on every page.
-const TEMPLATE_IDS: &[&str] = &["contenu", "sommaire"];
-
-/// Links to `#fragment`s that are not ids of the target page.
-fn anchor_problems(prepared: &Prepared) -> Vec<Diagnostic> {
-    let content = &prepared.loaded.content;
-    let links = LinkTable::new(content, &prepared.loaded.excluded_drafts);
-    let mut ids: BTreeMap<&Path, BTreeSet<String>> = BTreeMap::new();
-    let mut sources = Vec::new();
-    for s in &content.scenarios {
-        if let Some(r) = prepared.scenarios_html.get(&s.slug) {
-            ids.insert(&s.source, r.ids().into_iter().collect());
-            sources.push((s.source.as_path(), r.as_ref()));
-        }
-    }
-    for page in content.pages.iter().chain(std::iter::once(&content.home)) {
-        if let Some(r) = prepared.pages_html.get(&page.slug) {
-            ids.insert(&page.source, r.ids().into_iter().collect());
-            sources.push((page.source.as_path(), r));
-        }
-    }
-    let mut problems = Vec::new();
-    for (source, rendered) in sources {
-        for link in &rendered.anchor_links {
-            let Some((path, fragment)) = link.target.split_once('#') else {
-                continue;
-            };
-            let fragment = percent_decode_str(fragment).decode_utf8_lossy();
-            if fragment.is_empty() || TEMPLATE_IDS.contains(&&*fragment) {
-                continue;
-            }
-            let target: PathBuf = if path.is_empty() {
-                source.to_path_buf()
-            } else {
-                // Links to files or nowhere are reported by the Markdown stage.
-                let Some(target) = links.target_source(source, path) else {
-                    continue;
-                };
-                target
-            };
-            let Some(known) = ids.get(target.as_path()) else {
-                continue;
-            };
-            if !known.contains(&*fragment) {
-                let place = if path.is_empty() {
-                    "dans cette page".to_string()
-                } else {
-                    format!("dans {}", target.display())
-                };
-                problems.push(
-                    Diagnostic::new(
-                        ErrorKind::BrokenLink,
-                        source,
-                        format!("ancre « #{fragment} » introuvable {place} : aucun titre n'a cet identifiant"),
-                    )
-                    .at(link.line, link.column)
-                    .suggest(closest(&fragment, known.iter().map(String::as_str))),
-                );
-            }
-        }
-    }
-    diagnostics::sort(&mut problems);
-    problems
-}
-
 fn summary_warnings(prepared: &Prepared) -> Vec<Finding> {
     prepared
         .loaded
@@ -398,26 +328,6 @@ fn crcn_warnings(prepared: &Prepared) -> Vec<Finding> {
                 .field("competences_numeriques"),
             )
         })
-        .collect()
-}
-
-/// Lists written as one text with commas, located by the scenario's own front matter.
-fn comma_list_findings(root: &Path, prepared: &Prepared) -> Vec<Finding> {
-    prepared
-        .loaded
-        .content
-        .scenarios
-        .iter()
-        .filter(|s| !s.is_harvested())
-        .flat_map(|s| {
-            // Read again: the validated metadata no longer tells how a list was written.
-            read_utf8(&root.join(&s.source), &s.source)
-                .ok()
-                .and_then(|text| frontmatter::parse(&s.source, &text).ok())
-                .map(|doc| comma_list_warnings(&s.source, &doc.front_matter, &prepared.vocabs))
-                .unwrap_or_default()
-        })
-        .map(|d| warning(COMMA_LIST_CODE, d))
         .collect()
 }
 

@@ -35,6 +35,8 @@ pub enum ErrorKind {
     UnsafePath,
     /// A link to another scenario or file that does not exist.
     BrokenLink,
+    /// A link to a heading anchor that no heading of the target page has.
+    BrokenAnchor,
     /// An image without its alternative text.
     MissingAlt,
     /// A template of the theme could not be loaded or rendered.

@@ -237,7 +237,7 @@ niveaux: {niveaux}
 #   - titre: Fiche élève
 #     fichier: fiche-eleve.pdf
 # url_source: https://…
-# Tant que brouillon vaut true, le scénario n'est pas publié (vitrine serve --drafts le montre).
+# Tant que brouillon vaut true, le scénario n'est pas publié (vitrine serve le montre, avec un bandeau « Brouillon »).
 brouillon: true
 ---
 {bundle_hint}

@@ -215,3 +215,27 @@ fn every_build_error_class_has_a_stable_code() {
         }
     }
 }
+
+#[test]
+fn check_reports_yaml_header_and_body_problems_in_one_run() {
+    let site = common::fixture_site(&["un-passage"]);
+    let (report, exit) = json_report(site.path(), &[]);
+    assert_eq!(exit, Some(1));
+    for code in [
+        "yaml-invalide",
+        "valeur-hors-vocabulaire",
+        "lien-casse",
+        "ancre-introuvable",
+    ] {
+        assert!(!problems(&report, code).is_empty(), "{code}: {report}");
+    }
+    assert_eq!(report["erreurs"], 5, "{report}");
+}
+
+#[test]
+fn a_pandoc_style_anchor_of_an_existing_heading_passes_check() {
+    let site = common::fixture_site(&["ancre-pandoc"]);
+    let (report, exit) = json_report(site.path(), &[]);
+    assert_eq!(report["erreurs"], 0, "{report}");
+    assert_eq!(exit, Some(0), "{report}");
+}

@@ -41,8 +41,18 @@ impl Preview {
 
     /// With a header-read timeout of its own (short ones to test it).
     fn start_with(site: tempfile::TempDir, header_timeout: Duration) -> Preview {
+        Preview::start_full(site, header_timeout, false)
+    }
+
+    /// As `vitrine serve` starts by default: drafts shown.
+    fn start_with_drafts(site: tempfile::TempDir) -> Preview {
+        Preview::start_full(site, serve::HEADER_TIMEOUT, true)
+    }
+
+    fn start_full(site: tempfile::TempDir, header_timeout: Duration, drafts: bool) -> Preview {
         let mut options = ServeOptions::new(site.path());
         options.port = 0;
+        options.drafts = drafts;
         options.header_timeout = header_timeout;
         let server = serve::start(options, Arc::new(Quiet)).expect("serve starts");
         let mut config = ureq::Agent::config_builder()
@@ -744,4 +754,43 @@ fn a_preview_shared_on_the_network_answers_its_addresses_and_names_only() {
         !body.contains("127.0.0.1"),
         "a useless address from elsewhere: {body}"
     );
+}
+
+#[test]
+fn the_preview_shows_drafts_with_a_banner_and_a_card_marker() {
+    let preview = Preview::start_with_drafts(common::demo_site());
+    let (status, page) = preview.get("scenarios/photomontage-detournement-oeuvre/");
+    assert_eq!(status, 200);
+    let page = String::from_utf8(page).expect("UTF-8");
+    assert!(page.contains("class=\"bandeau-brouillon\""), "{page}");
+    let listing = preview.text("scenarios/");
+    assert_eq!(listing.matches("class=\"carte-brouillon\"").count(), 1);
+    // Published scenarios have neither.
+    assert!(!preview
+        .text("scenarios/bee-bot-marche-creole-ms/")
+        .contains("bandeau-brouillon"));
+}
+
+#[test]
+fn the_preview_hides_drafts_when_asked() {
+    let preview = Preview::start(common::demo_site());
+    let (status, _) = preview.get("scenarios/photomontage-detournement-oeuvre/");
+    assert_eq!(status, 404);
+    assert!(!preview.text("scenarios/").contains("carte-brouillon"));
+}
+
+#[test]
+fn the_preview_reports_yaml_header_and_body_problems_in_one_run() {
+    let preview = Preview::start_with_drafts(common::demo_site());
+    let state = preview.change(|root| {
+        let fixture = common::repo_root().join("tests/fixtures/un-passage");
+        common::copy_dir(&fixture, root);
+    });
+    let errors = state["erreurs"].as_array().expect("errors");
+    let files: BTreeSet<&str> = errors
+        .iter()
+        .filter_map(|e| e["fichier"].as_str())
+        .collect();
+    assert_eq!(errors.len(), 5, "{state}");
+    assert_eq!(files.len(), 2, "{state}");
 }

@@ -483,3 +483,157 @@ fn configuration_yaml_errors_are_french_and_located() {
         assert_french(d);
     }
 }
+
+/// YAML, header and body problems of several files come in one run, sorted by file and line.
+#[test]
+fn yaml_header_and_body_problems_come_in_one_run() {
+    let d = errors_of("un-passage");
+    let yaml = PathBuf::from("content/scenarios/yaml-casse-et-lien.md");
+    let header = PathBuf::from("content/scenarios/entete-et-lien.md");
+    let kinds = |file: &PathBuf| -> Vec<ErrorKind> {
+        d.iter()
+            .filter(|x| &x.file == file)
+            .map(|x| x.kind)
+            .collect()
+    };
+    assert_eq!(
+        kinds(&yaml),
+        [ErrorKind::InvalidYaml, ErrorKind::BrokenLink],
+        "{d:#?}"
+    );
+    assert_eq!(
+        kinds(&header),
+        [
+            ErrorKind::UnknownVocabulary,
+            ErrorKind::BrokenLink,
+            ErrorKind::BrokenAnchor
+        ],
+        "{d:#?}"
+    );
+    let link = d
+        .iter()
+        .find(|x| x.file == yaml && x.kind == ErrorKind::BrokenLink);
+    assert_eq!(link.map(|l| (l.line, l.column)), Some((6, 6)), "{d:#?}");
+    let places: Vec<_> = d.iter().map(|x| (&x.file, x.line, x.column)).collect();
+    let mut sorted = places.clone();
+    sorted.sort();
+    assert_eq!(places, sorted);
+}
+
+/// A pandoc-style fragment (accents, capitals, apostrophes kept) names the heading: accepted,
+/// and published as the heading's id so that the link works.
+#[test]
+fn pandoc_style_anchors_are_published_as_the_heading_id() {
+    let site = fixture_site(&["ancre-pandoc"]);
+    common::build(site.path()).expect("pandoc anchors build");
+    let page = |slug: &str| {
+        std::fs::read_to_string(
+            site.path()
+                .join(format!("public/scenarios/{slug}/index.html")),
+        )
+        .expect("page")
+    };
+    let own = page("recursivite");
+    assert!(own.contains("id=\"recursivite\""), "{own}");
+    assert!(own.contains("href=\"#recursivite\""), "{own}");
+    assert!(own.contains("href=\"#l-eau-c-est-quoi\""), "{own}");
+    assert!(
+        !own.contains("#r%C3%A9") && !own.contains("#R%C3%A9"),
+        "{own}"
+    );
+    assert!(page("renvoi").contains("/recursivite/#recursivite\""));
+}
+
+#[test]
+fn a_link_to_a_folder_is_not_said_missing() {
+    let d = errors_of("lien-dossier");
+    let d = only(&d);
+    assert_eq!(d.kind, ErrorKind::BrokenLink);
+    assert!(d.message.contains("« sequence/ » est un dossier"), "{d:?}");
+    assert!(!d.message.contains("n'existe pas"), "{d:?}");
+    assert_eq!(d.suggestion.as_deref(), Some("sequence/seance-1.md"));
+    assert_eq!((d.line, d.column), (20, 50), "{d:?}");
+}
+
+/// An unfinished draft is reported as a warning and the published scenarios are built.
+#[test]
+fn an_invalid_draft_does_not_stop_the_build() {
+    let site = fixture_site(&["brouillon-invalide"]);
+    let summary = common::build(site.path()).expect("the draft must not block the build");
+    assert_eq!(summary.scenarios, 1);
+    let draft = PathBuf::from("content/scenarios/brouillon-inacheve.md");
+    let valid_draft = PathBuf::from("content/scenarios/brouillon-valide.md");
+    let warned = |file: &PathBuf, kind: ErrorKind| {
+        summary
+            .warnings
+            .iter()
+            .filter(|w| &w.file == file && w.kind == kind)
+            .count()
+    };
+    let all = &summary.warnings;
+    assert_eq!(warned(&draft, ErrorKind::UnknownVocabulary), 1, "{all:#?}");
+    assert_eq!(warned(&draft, ErrorKind::BrokenLink), 1, "{all:#?}");
+    // The link between the two drafts is fine; the missing file is not.
+    assert_eq!(warned(&valid_draft, ErrorKind::BrokenLink), 1, "{all:#?}");
+    assert_eq!(warned(&valid_draft, ErrorKind::DraftLinked), 0, "{all:#?}");
+    assert!(!site
+        .path()
+        .join("public/scenarios/brouillon-inacheve")
+        .exists());
+    // Where drafts are shown, their problems are errors.
+    let mut options = vitrine::site::BuildOptions::new(site.path());
+    options.drafts = true;
+    let errors = common::build_with(options).expect_err("drafts shown: errors");
+    assert!(
+        errors
+            .iter()
+            .all(|e| e.file == draft || e.file == valid_draft),
+        "{errors:#?}"
+    );
+    assert!(errors.iter().any(|e| e.file == valid_draft), "{errors:#?}");
+}
+
+#[test]
+fn the_demo_builds_with_an_invalid_draft() {
+    let site = common::demo_site();
+    let from = common::repo_root()
+        .join("tests/fixtures/brouillon-invalide/content/scenarios/brouillon-inacheve.md");
+    std::fs::copy(
+        from,
+        site.path().join("content/scenarios/brouillon-inacheve.md"),
+    )
+    .expect("copy draft");
+    let summary = common::build(site.path()).expect("the demo builds");
+    assert!(summary.scenarios > 1);
+    assert!(!summary.warnings.is_empty());
+}
+
+/// Publishing the `vitrine new` template as it is: every placeholder is an error.
+#[test]
+fn publishing_the_template_placeholders_is_an_error() {
+    let d = errors_of("modele-publie");
+    let places: Vec<(usize, usize)> = d.iter().map(|x| (x.line, x.column)).collect();
+    assert_eq!(places, [(3, 10), (6, 11), (15, 3)], "{d:#?}");
+    for x in &d {
+        assert_eq!(x.kind, ErrorKind::InvalidValue);
+        assert!(x.message.contains("brouillon: true"), "{x:?}");
+        assert_french(x);
+    }
+}
+
+/// `build` shows the lists written as one text with commas as `check` does, and builds.
+#[test]
+fn build_warns_about_lists_written_with_commas() {
+    let site = fixture_site(&["liste-virgules"]);
+    let summary = common::build(site.path()).expect("comma lists build");
+    let lists: Vec<&Diagnostic> = summary
+        .warnings
+        .iter()
+        .filter(|w| w.message.contains("liste"))
+        .collect();
+    assert!(!lists.is_empty(), "{:#?}", summary.warnings);
+    for w in lists {
+        assert!(w.line > 1 && w.column > 0, "{w:?}");
+        assert_french(w);
+    }
+}

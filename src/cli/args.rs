@@ -161,6 +161,9 @@ pub(super) struct ServeArgs {
     /// Ouvre l'aperçu dans le navigateur (alias --ouvrir).
     #[arg(long = "open", alias = "ouvrir")]
     pub(super) open: bool,
+    /// Cache les brouillons, que l'aperçu montre sinon (avec un bandeau « Brouillon »).
+    #[arg(long = "sans-brouillons", conflicts_with = "drafts")]
+    pub(super) sans_brouillons: bool,
 }
 
 #[derive(Debug, Args)]

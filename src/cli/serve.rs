@@ -33,21 +33,29 @@ impl serve::Reporter for Terminal {
     }
 }
 
-pub(super) fn serve(args: ServeArgs) -> ExitCode {
+/// The preview's settings from the command line.
+fn options(args: ServeArgs) -> serve::ServeOptions {
     let mut options = serve::ServeOptions::new(args.site.root.path);
-    options.drafts = args.site.drafts;
+    // The preview is the author's: drafts show unless asked otherwise.
+    options.drafts = !args.sans_brouillons;
     options.port = args.port;
     options.bind = args.bind;
+    options
+}
+
+pub(super) fn serve(args: ServeArgs) -> ExitCode {
+    let open_browser = args.open;
+    let options = options(args);
     if !options.bind.is_loopback() {
         eprintln!(
-            "attention : l'aperçu est visible depuis le réseau sur {} (brouillons compris avec --drafts).",
+            "attention : l'aperçu est visible depuis le réseau sur {} (brouillons compris, sauf avec --sans-brouillons).",
             options.bind
         );
         eprintln!("{}", serve::network_hint());
     }
     match serve::start(options, std::sync::Arc::new(Terminal)) {
         Ok(server) => {
-            if args.open && open::that_detached(&server.url).is_err() {
+            if open_browser && open::that_detached(&server.url).is_err() {
                 eprintln!(
                     "impossible d'ouvrir le navigateur : ouvrez {} vous-même.",
                     server.url
@@ -62,5 +70,25 @@ pub(super) fn serve(args: ServeArgs) -> ExitCode {
             eprintln!("{problem}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+
+    use super::super::args::{Cli, Command};
+
+    fn drafts_shown(line: &[&str]) -> bool {
+        match Cli::try_parse_from(line).map(|cli| cli.command) {
+            Ok(Command::Serve(args)) => super::options(args).drafts,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn the_preview_shows_drafts_unless_asked_not_to() {
+        assert!(drafts_shown(&["vitrine", "serve"]));
+        assert!(!drafts_shown(&["vitrine", "serve", "--sans-brouillons"]));
     }
 }

@@ -73,6 +73,14 @@ pub fn parse(file: &Path, source: &str) -> Result<Document, Diagnostic> {
     })
 }
 
+/// The body and its first line, even when the YAML of the block is invalid; `None` without a
+/// closed block.
+pub fn body(source: &str) -> Option<(String, usize)> {
+    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let (_, body, body_line) = split(Path::new(""), source).ok()?;
+    Some((body.to_string(), body_line))
+}
+
 /// Returns (yaml, body, body_line). The block must open on the first line with `---` and close
 /// with a line `---` (or `...`).
 fn split<'a>(file: &Path, source: &'a str) -> Result<(&'a str, &'a str, usize), Diagnostic> {

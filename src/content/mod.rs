@@ -52,6 +52,8 @@ struct CachedScenario {
     source: ScenarioSource,
     stamp: Option<Stamp>,
     result: Result<Arc<Scenario>, Vec<Diagnostic>>,
+    /// Lists written as one text with commas: read as lists, with a warning.
+    comma_lists: Vec<Diagnostic>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -120,6 +122,48 @@ pub fn load_cached(
     include_drafts: bool,
     cache: &mut SourceCache,
 ) -> Result<Loaded, Vec<Diagnostic>> {
+    let partial = load_partial(root, config, vocabs, include_drafts, cache);
+    if partial.problems.is_empty() {
+        Ok(partial.loaded)
+    } else {
+        Err(partial.problems)
+    }
+}
+
+/// The body of a source whose front matter could not be validated: its links are still
+/// checked, so that every problem of the file shows in one run.
+#[derive(Debug, Clone)]
+pub struct Unchecked {
+    pub source: PathBuf,
+    pub body: String,
+    pub body_line: usize,
+    /// Marked `brouillon: true`, as far as its front matter can be read.
+    pub draft: bool,
+}
+
+/// What a load found, valid or not: the valid content, the problems of the others (sorted),
+/// and the bodies of the invalid sources.
+#[derive(Debug)]
+pub struct Partial {
+    pub loaded: Loaded,
+    pub problems: Vec<Diagnostic>,
+    /// Problems of sources marked `brouillon: true` (sorted).
+    pub draft_problems: Vec<Diagnostic>,
+    pub unchecked: Vec<Unchecked>,
+    /// Lists written as one text with commas in the loaded scenarios (warnings, sorted).
+    pub comma_lists: Vec<Diagnostic>,
+    /// Bodies of the valid drafts left out of this load, to report their problems.
+    pub excluded_bodies: Vec<Unchecked>,
+}
+
+/// [`load_cached`] without stopping at invalid sources: the caller decides what blocks.
+pub fn load_partial(
+    root: &Path,
+    config: &Config,
+    vocabs: &Vocabularies,
+    include_drafts: bool,
+    cache: &mut SourceCache,
+) -> Partial {
     let fast = cache.reusable_discovery(root);
     let trust_stamps = fast.is_some();
     let found = fast.unwrap_or_else(|| discover::discover(root));
@@ -142,12 +186,18 @@ pub fn load_cached(
                     source: source.clone(),
                     stamp,
                     result: cached.result.clone(),
+                    comma_lists: cached.comma_lists.clone(),
                 },
-                None => CachedScenario {
-                    source: source.clone(),
-                    stamp,
-                    result: load_scenario(root, source, config, vocabs).map(Arc::new),
-                },
+                None => {
+                    let mut comma_lists = Vec::new();
+                    let result = load_scenario(root, source, config, vocabs, &mut comma_lists);
+                    CachedScenario {
+                        source: source.clone(),
+                        stamp,
+                        result: result.map(Arc::new),
+                        comma_lists,
+                    }
+                }
             }
         })
         .collect();
@@ -156,10 +206,20 @@ pub fn load_cached(
         .filter(|e| cache.lookup(&e.source, e.stamp).is_none())
         .count();
     let mut scenarios = Vec::new();
+    let mut failed = Vec::new();
+    let mut comma_lists = Vec::new();
     for entry in &entries {
         match &entry.result {
-            Ok(s) => scenarios.push(Arc::clone(s)),
-            Err(d) => problems.extend(d.iter().cloned()),
+            Ok(s) => {
+                if include_drafts || !s.meta.brouillon {
+                    comma_lists.extend(entry.comma_lists.iter().cloned());
+                }
+                scenarios.push(Arc::clone(s));
+            }
+            Err(d) => {
+                problems.extend(d.iter().cloned());
+                failed.push(entry.source.file.clone());
+            }
         }
     }
     cache.scenarios = entries
@@ -172,18 +232,30 @@ pub fn load_cached(
     for file in &found.pages {
         match load_page(root, file) {
             Ok(p) => pages.push(p),
-            Err(d) => problems.extend(d),
+            Err(d) => {
+                problems.extend(d);
+                failed.push(file.clone());
+            }
         }
     }
     let home = match &found.home {
-        Some(file) => load_page(root, file).map_err(|d| problems.extend(d)).ok(),
+        Some(file) => load_page(root, file)
+            .map_err(|d| {
+                problems.extend(d);
+                failed.push(file.clone());
+            })
+            .ok(),
         None => Some(default_home(config)),
     };
-
-    if !problems.is_empty() {
-        diagnostics::sort(&mut problems);
-        return Err(problems);
-    }
+    diagnostics::sort(&mut problems);
+    let unchecked: Vec<Unchecked> = failed
+        .iter()
+        .filter_map(|f| unchecked_body(root, f))
+        .collect();
+    // A draft's problems must not stop the publication of the other scenarios.
+    let (draft_problems, problems): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
+        .into_iter()
+        .partition(|d| unchecked.iter().any(|u| u.draft && u.source == d.file));
     let (kept, drafts): (Vec<Arc<Scenario>>, Vec<Arc<Scenario>>) = scenarios
         .into_iter()
         .partition(|s| include_drafts || !s.meta.brouillon);
@@ -195,14 +267,55 @@ pub fn load_cached(
             .then_with(|| a.slug.cmp(&b.slug))
     });
     pages.sort_by(|a, b| a.ordre.cmp(&b.ordre).then_with(|| a.titre.cmp(&b.titre)));
-    Ok(Loaded {
+    let excluded_bodies = drafts
+        .iter()
+        .filter(|s| !s.is_harvested())
+        .map(|s| Unchecked {
+            source: s.source.clone(),
+            body: s.body.clone(),
+            body_line: s.body_line,
+            draft: true,
+        })
+        .collect();
+    let loaded = Loaded {
         content: SiteContent {
             home: home.unwrap_or_else(|| default_home(config)),
             pages,
             scenarios: kept,
         },
         excluded_drafts: drafts.into_iter().map(|s| s.source.clone()).collect(),
+    };
+    diagnostics::sort(&mut comma_lists);
+    Partial {
+        loaded,
+        problems,
+        draft_problems,
+        unchecked,
+        comma_lists,
+        excluded_bodies,
+    }
+}
+
+/// The Markdown body of an invalid source, when its front matter block can be found at all.
+fn unchecked_body(root: &Path, file: &Path) -> Option<Unchecked> {
+    let text = encoding::read_utf8(&root.join(file), file).ok()?;
+    let (body, body_line) = frontmatter::body(&text)?;
+    Some(Unchecked {
+        source: file.to_path_buf(),
+        body,
+        body_line,
+        draft: marked_draft(&text),
     })
+}
+
+/// Whether the front matter says `brouillon: true`, read line by line since its YAML may be
+/// invalid.
+fn marked_draft(text: &str) -> bool {
+    text.lines()
+        .skip(1)
+        .take_while(|l| l.trim_end() != "---")
+        .filter_map(|l| l.strip_prefix("brouillon:"))
+        .any(|v| v.split('#').next().unwrap_or("").trim() == "true")
 }
 
 fn read(root: &Path, file: &Path) -> Result<String, Vec<Diagnostic>> {
@@ -214,9 +327,11 @@ fn load_scenario(
     source: &ScenarioSource,
     config: &Config,
     vocabs: &Vocabularies,
+    comma_lists: &mut Vec<Diagnostic>,
 ) -> Result<Scenario, Vec<Diagnostic>> {
     let text = read(root, &source.file)?;
     let doc = frontmatter::parse(&source.file, &text).map_err(|d| vec![d])?;
+    *comma_lists = scenario::comma_list_warnings(&source.file, &doc.front_matter, vocabs);
     let slug = scenario_slug(source);
     let at = scenario::Location {
         file: &source.file,
@@ -227,6 +342,12 @@ fn load_scenario(
         default_licence: &config.licence,
     };
     let meta = scenario::validate(&doc.front_matter, &at, vocabs)?;
+    if !meta.brouillon {
+        let left = placeholders(&source.file, &text);
+        if !left.is_empty() {
+            return Err(left);
+        }
+    }
     if slug.is_empty() {
         return Err(vec![Diagnostic::new(
             ErrorKind::InvalidValue,
@@ -244,6 +365,33 @@ fn load_scenario(
         body_line: doc.body_line,
         origine: None,
     })
+}
+
+/// Texts of the `vitrine new` template that the author is meant to replace. « Prénom Nom »
+/// always follows « À compléter : » there; alone it is the author of `vitrine init`'s example,
+/// which is published as it is.
+pub const PLACEHOLDERS: &[&str] = &["À compléter"];
+
+/// Every placeholder of the `vitrine new` template left in a scenario about to be published.
+fn placeholders(file: &Path, text: &str) -> Vec<Diagnostic> {
+    let mut found = Vec::new();
+    for (index, line) in text.lines().enumerate() {
+        for placeholder in PLACEHOLDERS {
+            let Some(byte) = line.find(placeholder) else {
+                continue;
+            };
+            let column = line[..byte].chars().count() + 1;
+            found.push(
+                Diagnostic::new(
+                    ErrorKind::InvalidValue,
+                    file,
+                    format!("texte du modèle encore présent (« {placeholder} ») dans un scénario publié : remplacez-le par votre texte, ou remettez « brouillon: true » tant que le scénario n'est pas fini"),
+                )
+                .at(index + 1, column),
+            );
+        }
+    }
+    found
 }
 
 /// The slug is the bundle folder name or the file name, as a French slug.

@@ -561,7 +561,12 @@ fn packaged_target(value: &str, slug: &str, bundle: &[String], base_url: &str) -
         }
         return href;
     }
-    let mut site_target = site_path.to_string();
+    // The public address of a page is its folder, also when the site was built as an offline
+    // copy whose links name `index.html`: the package points at the web site.
+    let page_folder = site_path
+        .strip_suffix("index.html")
+        .filter(|folder| folder.is_empty() || folder.ends_with('/'));
+    let mut site_target = page_folder.unwrap_or(site_path).to_string();
     if let Some(query) = resolved.query() {
         site_target.push('?');
         site_target.push_str(query);
@@ -638,6 +643,17 @@ mod tests {
         );
         assert!(out.contains(r#"href="https://ex.fr/""#), "{out}");
         assert!(out.contains(r##"href="#ancre""##), "{out}");
+    }
+
+    #[test]
+    fn offline_links_become_the_web_address_of_the_page() {
+        let html = r#"<a href="../autre/index.html#x">a</a> <a href="../../index.html">h</a>"#;
+        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/");
+        assert!(
+            out.contains(r#"href="https://exemple.fr/v/scenarios/autre/#x""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"href="https://exemple.fr/v/""#), "{out}");
     }
 
     #[test]

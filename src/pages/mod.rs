@@ -425,6 +425,8 @@ struct Card {
     vignette: Option<String>,
     /// Stands for the picture when there is none.
     pastille: Option<Placeholder>,
+    /// Not published: listed only by the preview, with a marker.
+    brouillon: bool,
 }
 
 /// An entry point to a facet.
@@ -666,6 +668,7 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
         etiquettes,
         pastille: vignette.is_none().then(|| placeholder(site, scenario)),
         vignette,
+        brouillon: meta.brouillon,
     }
 }
 

@@ -18,6 +18,7 @@ use crate::publish::plan::PagePlan;
 use crate::publish::urls;
 use crate::publish::BuildInput;
 use crate::search_bundle;
+use crate::site::anchors;
 use crate::site::cache;
 use crate::site::destination;
 use crate::site::links::{slash_path, LinkTable};
@@ -180,6 +181,8 @@ pub struct Prepared {
     pub pages_html: BTreeMap<String, Rendered>,
     /// Problems that do not stop the build: harvested entries left out, duplicates.
     pub warnings: Vec<Diagnostic>,
+    /// Lists written as one text with commas (read as lists).
+    pub comma_lists: Vec<Diagnostic>,
 }
 
 /// What a build can reuse from the previous one (`vitrine serve`): parsed scenarios, and
@@ -223,11 +226,20 @@ pub fn prepare_cached(
     let root = &options.root;
     let (config, vocabs) = load_settings(options)?;
     progress.stage("lecture et vérification des scénarios");
-    let mut loaded =
-        content::load_cached(root, &config, &vocabs, options.drafts, &mut caches.sources)?;
+    let partial =
+        content::load_partial(root, &config, &vocabs, options.drafts, &mut caches.sources);
+    let (mut loaded, mut problems) = (partial.loaded, partial.problems);
+    let comma_lists = partial.comma_lists;
+    let mut warnings = Vec::new();
+    // A draft's problems are errors where drafts are shown (check, preview), else warnings.
+    if options.drafts {
+        problems.extend(partial.draft_problems);
+    } else {
+        warnings.extend(partial.draft_problems);
+    }
     // Harvested scenarios come from the cache written by `vitrine harvest`, never the network.
     let harvested = federation::load(root, &config, &vocabs);
-    let mut warnings = harvested.warnings;
+    warnings.extend(harvested.warnings);
     warnings.extend(federation::merge(
         &mut loaded.content,
         &config.base_url,
@@ -235,23 +247,61 @@ pub fn prepare_cached(
     ));
 
     progress.stage("mise en forme du Markdown");
+    // Invalid sources are reported once, by their own problems, not by the links to them.
+    let (drafts, others): (Vec<&content::Unchecked>, Vec<&content::Unchecked>) = partial
+        .unchecked
+        .iter()
+        .partition(|u| u.draft && !options.drafts);
     let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts)
-        .with_style(urls::LinkStyle::of(&config));
+        .with_style(urls::LinkStyle::of(&config))
+        .with_unchecked(others.iter().map(|u| u.source.as_path()))
+        .with_drafts(drafts.iter().map(|u| u.source.as_path()));
     let md_options = markdown::Options {
         iframe_hosts: &config.iframes_autorisees,
     };
-    let scenarios_html = render_scenarios(&loaded.content, &links, &md_options, caches);
-    let pages_html = render_pages_markdown(&loaded.content, &links, &md_options);
-    let mut problems: Vec<Diagnostic> = scenarios_html
-        .values()
-        .map(|r| r.as_ref())
-        .chain(pages_html.values())
-        .flat_map(|r| r.diagnostics.iter().cloned())
+    let mut scenarios_html = render_scenarios(&loaded.content, &links, &md_options, caches);
+    let mut pages_html = render_pages_markdown(&loaded.content, &links, &md_options);
+    // The bodies of invalid sources: their broken links show in the same run as their header.
+    let unchecked_html: Vec<(&Path, Rendered)> = others
+        .iter()
+        .map(|u| (u.source.as_path(), render_unchecked(u, &links, &md_options)))
         .collect();
+    // Drafts left out: their body's problems are warnings (links between drafts are fine).
+    warnings.extend(
+        drafts
+            .iter()
+            .copied()
+            .chain(&partial.excluded_bodies)
+            .flat_map(|u| render_unchecked(u, &links, &md_options).diagnostics)
+            .filter(|d| d.kind != ErrorKind::DraftLinked),
+    );
+    problems.extend(
+        scenarios_html
+            .values()
+            .map(|r| r.as_ref())
+            .chain(pages_html.values())
+            .chain(unchecked_html.iter().map(|(_, r)| r))
+            .flat_map(|r| r.diagnostics.iter().cloned()),
+    );
+    let respellings = {
+        let sources = rendered_sources(&loaded.content, &scenarios_html, &pages_html)
+            .into_iter()
+            .chain(unchecked_html.iter().map(|(s, r)| (*s, r)))
+            .collect::<Vec<_>>();
+        let (anchor_problems, respellings) = anchors::check(&sources, &links);
+        problems.extend(anchor_problems);
+        respellings
+    };
     if !problems.is_empty() {
         diagnostics::sort(&mut problems);
         return Err(problems);
     }
+    respell_anchors(
+        &loaded.content,
+        &respellings,
+        &mut scenarios_html,
+        &mut pages_html,
+    );
     Ok(Prepared {
         config,
         vocabs,
@@ -259,7 +309,66 @@ pub fn prepare_cached(
         scenarios_html,
         pages_html,
         warnings,
+        comma_lists,
     })
+}
+
+/// Each rendered body with its source file.
+fn rendered_sources<'a>(
+    content: &'a content::SiteContent,
+    scenarios_html: &'a BTreeMap<String, Arc<Rendered>>,
+    pages_html: &'a BTreeMap<String, Rendered>,
+) -> Vec<(&'a Path, &'a Rendered)> {
+    let scenarios = content.scenarios.iter().filter_map(|s| {
+        scenarios_html
+            .get(&s.slug)
+            .map(|r| (s.source.as_path(), r.as_ref()))
+    });
+    let pages = content
+        .pages
+        .iter()
+        .chain(std::iter::once(&content.home))
+        .filter_map(|p| pages_html.get(&p.slug).map(|r| (p.source.as_path(), r)));
+    scenarios.chain(pages).collect()
+}
+
+/// Writes the fragments that name a heading in another spelling as the heading's id.
+fn respell_anchors(
+    content: &content::SiteContent,
+    respellings: &[anchors::Respelling],
+    scenarios_html: &mut BTreeMap<String, Arc<Rendered>>,
+    pages_html: &mut BTreeMap<String, Rendered>,
+) {
+    for r in respellings {
+        let scenario = content.scenarios.iter().find(|s| s.source == r.source);
+        let rendered = match scenario {
+            Some(s) => scenarios_html.get_mut(&s.slug).map(Arc::make_mut),
+            None => content
+                .pages
+                .iter()
+                .chain(std::iter::once(&content.home))
+                .find(|p| p.source == r.source)
+                .and_then(|p| pages_html.get_mut(&p.slug)),
+        };
+        if let Some(rendered) = rendered {
+            rendered.html = anchors::respell(&rendered.html, &r.written, &r.id);
+        }
+    }
+}
+
+/// The body of an invalid source, rendered for its diagnostics only.
+fn render_unchecked(
+    unchecked: &content::Unchecked,
+    links: &LinkTable,
+    md_options: &markdown::Options,
+) -> Rendered {
+    let source = markdown::Source {
+        file: &unchecked.source,
+        body: &unchecked.body,
+        first_line: unchecked.body_line,
+    };
+    // The page address only shapes the rewritten links, never published.
+    markdown::render(&source, &links.resolver(&unchecked.source, ""), md_options)
 }
 
 /// The configuration (with the command line's overrides) and the vocabularies it extends.
@@ -490,7 +599,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             .iter()
             .filter(|s| s.is_harvested())
             .count(),
-        warnings: prepared.warnings.clone(),
+        warnings: prepared
+            .warnings
+            .iter()
+            .chain(&prepared.comma_lists)
+            .cloned()
+            .collect(),
         not_produced: not_produced(&prepared.config),
     };
     if let Some(inputs) = inputs {

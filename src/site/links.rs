@@ -53,6 +53,41 @@ impl LinkTable {
         LinkTable { style, ..self }
     }
 
+    /// Counts `sources` (invalid files, reported elsewhere) as pages, so that links to them are
+    /// not reported as broken too. The build stops on their problems: the address never ships.
+    pub fn with_unchecked<'p>(mut self, sources: impl IntoIterator<Item = &'p Path>) -> LinkTable {
+        for source in sources {
+            let stem = source.file_stem().unwrap_or_default().to_string_lossy();
+            self.pages
+                .entry(source.to_path_buf())
+                .or_insert_with(|| urls::page(&crate::text::slugify(&stem)));
+        }
+        self
+    }
+
+    /// Sources taken as drafts: links to them are errors (drafts whose header is invalid).
+    pub fn with_drafts<'p>(mut self, sources: impl IntoIterator<Item = &'p Path>) -> LinkTable {
+        self.drafts
+            .extend(sources.into_iter().map(Path::to_path_buf));
+        self
+    }
+
+    /// The first page or file inside the folder `dir`, when there is one.
+    fn inside_folder(&self, dir: &Path) -> Option<PathBuf> {
+        // Keys sort component by component: a folder's contents follow the folder's path.
+        let first = |map: &BTreeMap<PathBuf, String>| {
+            map.range(dir.to_path_buf()..)
+                .map(|(p, _)| p)
+                .find(|p| p.as_path() != dir)
+                .filter(|p| p.starts_with(dir))
+                .cloned()
+        };
+        [first(&self.pages), first(&self.files)]
+            .into_iter()
+            .flatten()
+            .min()
+    }
+
     /// Changes whenever a link could resolve differently (a page added, renamed or removed).
     pub fn fingerprint(&self) -> u64 {
         use std::hash::{Hash, Hasher};
@@ -134,12 +169,43 @@ impl LinkResolver for PageLinks<'_> {
             None if self.table.drafts.contains(&resolved) => LinkTarget::Draft {
                 message: format!("lien vers un brouillon non publié « {target} » : publiez-le (brouillon: false) ou retirez le lien"),
             },
-            None => self.broken(target, &resolved, kind),
+            None => self.folder(target, &resolved, fragment, kind)
+                .unwrap_or_else(|| self.broken(target, &resolved, kind)),
         }
     }
 }
 
 impl PageLinks<'_> {
+    /// A link to a folder: to its scenario when it is a scenario-folder (with its
+    /// `index.md`), else an error that says a folder has no page, naming a file inside.
+    fn folder(
+        &self,
+        target: &str,
+        resolved: &Path,
+        fragment: Option<&str>,
+        kind: LinkKind,
+    ) -> Option<LinkTarget> {
+        let index = resolved.join("index.md");
+        if kind == LinkKind::Link {
+            if let Some(p) = self.table.pages.get(&index) {
+                let mut href = urls::relative(self.page_path, p);
+                if let Some(f) = fragment {
+                    href.push('#');
+                    href.push_str(f);
+                }
+                return Some(LinkTarget::Rewrite(href));
+            }
+        }
+        let inside = self.table.inside_folder(resolved)?;
+        Some(LinkTarget::Broken {
+            message: format!(
+                "« {target} » est un dossier ({}) : un dossier n'a pas de page publiée ; liez un fichier de ce dossier",
+                resolved.display()
+            ),
+            suggestion: self.relative_from_source(&inside),
+        })
+    }
+
     fn broken(&self, target: &str, resolved: &Path, kind: LinkKind) -> LinkTarget {
         let what = match kind {
             LinkKind::Image => "image introuvable",

@@ -1,5 +1,6 @@
 //! Site build: orchestrates discover → validate → markdown → index → render → write.
 
+pub mod anchors;
 pub mod build;
 pub mod cache;
 pub mod destination;

@@ -366,6 +366,7 @@ fn clone_prepared(prepared: &Prepared) -> Prepared {
         scenarios_html: prepared.scenarios_html.clone(),
         pages_html: prepared.pages_html.clone(),
         warnings: prepared.warnings.clone(),
+        comma_lists: prepared.comma_lists.clone(),
     }
 }
 
