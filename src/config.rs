@@ -54,6 +54,9 @@ pub struct Config {
     /// National vitrine: the catalogues of other vitrines that `vitrine harvest` downloads.
     #[serde(default)]
     pub moissonnage: Option<Moissonnage>,
+    /// `build` also writes a `.gz` copy of each text file (as `--compresser`).
+    #[serde(default)]
+    pub compression: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -261,6 +264,7 @@ const KNOWN_KEYS: &[&str] = &[
     "editeur",
     "vocabulaires",
     "moissonnage",
+    "compression",
 ];
 
 impl Config {

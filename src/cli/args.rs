@@ -114,6 +114,10 @@ pub(super) struct BuildArgs {
     /// de vitrine (ils seront effacés ; jamais content/, themes/ ni la racine du site ; alias --forcer).
     #[arg(long = "force", alias = "forcer")]
     pub(super) force: bool,
+    /// Écrit aussi une copie compressée (.gz) de chaque fichier texte, pour gzip_static de nginx
+    /// ou MultiViews d'Apache (comme la clé compression: true de vitrine.yaml ; alias --compress).
+    #[arg(long = "compresser", alias = "compress")]
+    pub(super) compresser: bool,
     /// N'affiche que les erreurs (alias --silencieux).
     #[arg(short = 'q', long = "quiet", alias = "silencieux")]
     pub(super) quiet: bool,

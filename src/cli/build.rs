@@ -59,6 +59,7 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
         base_url: args.base_url,
         drafts: args.site.drafts,
         force: args.force,
+        compress: args.compresser,
     };
     let progress = (!args.quiet && std::io::stderr().is_terminal()).then(spinner);
     let result = match &progress {

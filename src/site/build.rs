@@ -37,6 +37,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// `--force`: the output may replace a non-empty folder that vitrine did not make.
     pub force: bool,
+    /// `--compresser`: `.gz` copies of the text files (also `compression: true` in the config).
+    pub compress: bool,
 }
 
 impl BuildOptions {
@@ -47,16 +49,18 @@ impl BuildOptions {
             base_url: None,
             drafts: false,
             force: false,
+            compress: false,
         }
     }
 
     /// The options that change the output, as part of the build cache key.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{:?}",
+            "{:?}|{:?}|{}|{}|{:?}",
             self.output_dir(),
             self.base_url,
             self.drafts,
+            self.compress,
             std::env::current_dir().ok()
         )
     }
@@ -371,7 +375,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         .filter(|record| record.output == output)
         .map(|record| std::mem::take(&mut record.published))
         .unwrap_or_default();
-    let staging = Staging::create(&output, reusable_files).map_err(|d| vec![d])?;
+    let staging = Staging::create(&output, reusable_files)
+        .map_err(|d| vec![d])?
+        .compressing(options.compress || prepared.config.compression);
     // From here the published folder changes: an interrupted build must not leave a record
     // that vouches for it.
     cache::forget(&cache_dir);
