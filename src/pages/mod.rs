@@ -1120,7 +1120,8 @@ mod tests {
         let files = render_pages(&fixture.input(), &theme).expect("pages");
         check_links(&fixture, &files, &theme);
         let not_found = html(&files, "404.html");
-        assert!(not_found.contains("href=\"/vitrine/static/style.css\""));
+        let css = theme.asset("style.css").expect("stylesheet");
+        assert!(not_found.contains(&format!("href=\"/vitrine/{css}\"")));
         assert!(not_found.contains("href=\"/vitrine/scenarios/\""));
         assert!(!not_found.contains("rel=\"canonical\""));
         let scenario = html(&files, "scenarios/thales/index.html");
