@@ -388,15 +388,25 @@ mod tests {
         write(dir.path(), "static/style.css", "body{}");
         let site = Theme::load(dir.path(), "defaut").expect("theme with override");
         let hex = &blake3::hash(b"body{}").to_hex()[..10];
-        assert_eq!(site.asset("style.css"), Some(format!("static/style.{hex}.css").as_str()));
+        assert_eq!(
+            site.asset("style.css"),
+            Some(format!("static/style.{hex}.css").as_str())
+        );
         assert_ne!(site.asset("style.css"), default.asset("style.css"));
         let script = site.asset("recherche/moteur.js").expect("script");
         assert!(script.starts_with("static/recherche/moteur.") && script.ends_with(".js"));
-        assert_eq!(site.asset("favicon.svg"), Some("static/favicon.svg"), "not hashed");
+        assert_eq!(
+            site.asset("favicon.svg"),
+            Some("static/favicon.svg"),
+            "not hashed"
+        );
         let files = site.static_files().expect("statics");
         let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
         assert!(paths.contains(&format!("static/style.{hex}.css").as_str()));
-        assert!(paths.contains(&"static/style.css"), "the plain name is kept for old templates");
+        assert!(
+            paths.contains(&"static/style.css"),
+            "the plain name is kept for old templates"
+        );
         assert!(paths.windows(2).all(|w| w[0] < w[1]), "sorted: {paths:?}");
         let page = site
             .tera
