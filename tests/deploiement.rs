@@ -86,6 +86,25 @@ fn compressed_builds_are_identical_and_every_text_file_has_its_gz() {
 }
 
 #[test]
+fn the_option_and_the_config_key_turn_compression_on_and_off() {
+    let site = fixture_site(&[]);
+    let out = site.path().join("public");
+    let gz = out.join("index.html.gz");
+    build_into(site.path(), &out, false);
+    assert!(!gz.exists());
+    // The option is part of the build cache key: not « nothing changed ».
+    build_into(site.path(), &out, true);
+    assert!(gz.is_file());
+    build_into(site.path(), &out, false);
+    assert!(!gz.exists(), "a build without compression leaves no stale .gz");
+    let config = site.path().join("vitrine.yaml");
+    let text = fs::read_to_string(&config).expect("config");
+    fs::write(&config, format!("{text}\ncompression: true\n")).expect("config");
+    build_into(site.path(), &out, false);
+    assert!(gz.is_file(), "compression: true in vitrine.yaml");
+}
+
+#[test]
 fn pages_reference_only_hashed_theme_assets_that_exist() {
     let site = fixture_site(&[]);
     let out = site.path().join("public");
