@@ -96,7 +96,10 @@ fn the_option_and_the_config_key_turn_compression_on_and_off() {
     build_into(site.path(), &out, true);
     assert!(gz.is_file());
     build_into(site.path(), &out, false);
-    assert!(!gz.exists(), "a build without compression leaves no stale .gz");
+    assert!(
+        !gz.exists(),
+        "a build without compression leaves no stale .gz"
+    );
     let config = site.path().join("vitrine.yaml");
     let text = fs::read_to_string(&config).expect("config");
     fs::write(&config, format!("{text}\ncompression: true\n")).expect("config");
