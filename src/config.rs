@@ -57,6 +57,9 @@ pub struct Config {
     /// Copy opened from disk (USB key, `file://`): links to folders name their `index.html`.
     #[serde(default)]
     pub hors_ligne: bool,
+    /// `build` also writes a `.gz` copy of each text file (as `--compresser`).
+    #[serde(default)]
+    pub compression: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -265,6 +268,7 @@ const KNOWN_KEYS: &[&str] = &[
     "vocabulaires",
     "moissonnage",
     "hors_ligne",
+    "compression",
 ];
 
 impl Config {

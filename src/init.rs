@@ -18,6 +18,19 @@ const FILES: &[(&str, &str)] = &[
         "content/pages/a-propos.md",
         include_str!("init/a-propos.md"),
     ),
+    // Ready-to-use server and CI configurations, outside public/ (README « Déploiement »).
+    (
+        "deploiement/nginx.conf",
+        include_str!("init/deploiement/nginx.conf"),
+    ),
+    (
+        "deploiement/htaccess",
+        include_str!("init/deploiement/htaccess"),
+    ),
+    (
+        "deploiement/gitlab-ci.yml",
+        include_str!("init/deploiement/gitlab-ci.yml"),
+    ),
 ];
 
 /// What to do next with the site made in `dir`, in French. A web build opened from disk shows

@@ -33,6 +33,8 @@ pub struct Theme {
     /// Template name → source file (relative to the site root), to locate errors.
     origins: BTreeMap<String, PathBuf>,
     statics: Layers,
+    /// Static file name → site path, hashed for stylesheets and scripts (see [`asset_paths`]).
+    assets: BTreeMap<String, String>,
 }
 
 impl Theme {
@@ -69,11 +71,15 @@ impl Theme {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
-        let (tera, origins) = build_tera(&templates)?;
+        let (mut tera, origins) = build_tera(&templates)?;
+        let assets = asset_paths(&statics);
+        // Every template reaches the assets by name: `{{ root }}{{ actifs["style.css"] }}`.
+        tera.global_context().insert("actifs", &assets);
         Ok(Theme {
             tera,
             origins,
             statics,
+            assets,
         })
     }
 
@@ -91,13 +97,25 @@ impl Theme {
     }
 
     /// Static assets as (site path `static/…`, bytes), sorted by path, same override order as
-    /// the templates.
+    /// the templates. A stylesheet or script is there twice: under its hashed name, which the
+    /// theme's pages use, and under its plain name, for a site's own older templates.
     pub fn static_files(&self) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
-        Ok(self
-            .statics
-            .iter()
-            .map(|(name, file)| (crate::publish::urls::static_file(name), file.bytes.clone()))
-            .collect())
+        let mut files: Vec<(String, Vec<u8>)> = Vec::new();
+        for (name, file) in &self.statics {
+            let plain = crate::publish::urls::static_file(name);
+            if let Some(hashed) = self.assets.get(name).filter(|path| **path != plain) {
+                files.push((hashed.clone(), file.bytes.clone()));
+            }
+            files.push((plain, file.bytes.clone()));
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        Ok(files)
+    }
+
+    /// Site path of a static file by its name in `static/` (`style.css` →
+    /// `static/style.3f2a9c1b07.css`), as the templates get it in `actifs`.
+    pub fn asset(&self, name: &str) -> Option<&str> {
+        self.assets.get(name).map(String::as_str)
     }
 
     fn origin(&self, template: &str) -> PathBuf {
@@ -106,6 +124,32 @@ impl Theme {
             .cloned()
             .unwrap_or_else(|| PathBuf::from(template))
     }
+}
+
+/// Extensions of the assets whose names carry a hash of their bytes: a server may then keep
+/// them in caches for a year (`Cache-Control: immutable`), since new bytes get a new name.
+const HASHED_EXTENSIONS: &[&str] = &["css", "js"];
+
+/// Static file name → site path: `static/<stem>.<10 hex of blake3>.<ext>` for stylesheets and
+/// scripts, hashed after the site's overrides (the final bytes), `static/<name>` otherwise.
+fn asset_paths(statics: &Layers) -> BTreeMap<String, String> {
+    statics
+        .iter()
+        .map(|(name, file)| {
+            let path = hashed_name(name, &file.bytes).unwrap_or_else(|| name.clone());
+            (name.clone(), crate::publish::urls::static_file(&path))
+        })
+        .collect()
+}
+
+fn hashed_name(name: &str, bytes: &[u8]) -> Option<String> {
+    let (stem, ext) = name.rsplit_once('.')?;
+    let file_stem = stem.rsplit('/').next().unwrap_or(stem);
+    if file_stem.is_empty() || !HASHED_EXTENSIONS.contains(&ext) {
+        return None;
+    }
+    let hash = blake3::hash(bytes).to_hex();
+    Some(format!("{stem}.{}.{ext}", &hash[..10]))
 }
 
 /// The three layers of one kind of files (`templates` or `static`), merged.
@@ -335,6 +379,40 @@ mod tests {
         let path = root.join(path);
         std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
         std::fs::write(path, text).expect("write");
+    }
+
+    #[test]
+    fn stylesheets_and_scripts_get_the_hash_of_their_final_bytes() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let default = Theme::load(dir.path(), "defaut").expect("default theme");
+        write(dir.path(), "static/style.css", "body{}");
+        let site = Theme::load(dir.path(), "defaut").expect("theme with override");
+        let hex = &blake3::hash(b"body{}").to_hex()[..10];
+        assert_eq!(
+            site.asset("style.css"),
+            Some(format!("static/style.{hex}.css").as_str())
+        );
+        assert_ne!(site.asset("style.css"), default.asset("style.css"));
+        let script = site.asset("recherche/moteur.js").expect("script");
+        assert!(script.starts_with("static/recherche/moteur.") && script.ends_with(".js"));
+        assert_eq!(
+            site.asset("favicon.svg"),
+            Some("static/favicon.svg"),
+            "not hashed"
+        );
+        let files = site.static_files().expect("statics");
+        let paths: Vec<&str> = files.iter().map(|(p, _)| p.as_str()).collect();
+        assert!(paths.contains(&format!("static/style.{hex}.css").as_str()));
+        assert!(
+            paths.contains(&"static/style.css"),
+            "the plain name is kept for old templates"
+        );
+        assert!(paths.windows(2).all(|w| w[0] < w[1]), "sorted: {paths:?}");
+        let page = site
+            .tera
+            .render_str("{{ actifs[\"style.css\"] }}", &tera::Context::new(), false)
+            .expect("actifs in every template");
+        assert_eq!(page, format!("static/style.{hex}.css"));
     }
 
     #[test]

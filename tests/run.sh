@@ -15,6 +15,8 @@ command -v python3 >/dev/null 2>&1 || apt_packages+=(python3)
 command -v node >/dev/null 2>&1 || apt_packages+=(nodejs)
 command -v npm >/dev/null 2>&1 || apt_packages+=(npm)
 command -v xmllint >/dev/null 2>&1 || apt_packages+=(libxml2-utils)
+# tests/deploiement.rs: the site served by a real nginx with the configuration init writes.
+[ -x /usr/sbin/nginx ] || command -v nginx >/dev/null 2>&1 || apt_packages+=(nginx)
 
 if [ "${#apt_packages[@]}" -gt 0 ]; then
   echo "==> Installation des paquets : ${apt_packages[*]}"

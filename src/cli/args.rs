@@ -120,6 +120,10 @@ pub(super) struct BuildArgs {
     /// Copie à ouvrir depuis le disque (clé USB, intranet en file://) : les liens nomment index.html.
     #[arg(long = "hors-ligne")]
     pub(super) hors_ligne: bool,
+    /// Écrit aussi une copie compressée (.gz) de chaque fichier texte, pour gzip_static de nginx
+    /// ou MultiViews d'Apache (comme la clé compression: true de vitrine.yaml ; alias --compress).
+    #[arg(long = "compresser", alias = "compress")]
+    pub(super) compresser: bool,
     /// N'affiche que les erreurs (alias --silencieux).
     #[arg(short = 'q', long = "quiet", alias = "silencieux")]
     pub(super) quiet: bool,

@@ -60,6 +60,7 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
         drafts: args.site.drafts,
         force: args.force,
         offline: args.hors_ligne,
+        compress: args.compresser,
     };
     let progress = (!args.quiet && std::io::stderr().is_terminal()).then(spinner);
     let result = match &progress {

@@ -329,7 +329,18 @@ fn serve_file(path: &str, served: Served, state: &State) -> Response {
         return html_response(StatusCode::OK, html, state);
     }
     let mime = mime_guess::from_path(path).first_or_octet_stream();
-    with_type(bytes, mime.essence_str())
+    with_type(bytes, &content_type(&mime))
+}
+
+/// Text is served as UTF-8, which every file vitrine writes is: without the charset a browser
+/// guesses Windows-1252 for a `.txt` attachment and shows « Ã© » for « é ».
+fn content_type(mime: &mime_guess::mime::Mime) -> String {
+    let essence = mime.essence_str();
+    if mime.type_() == mime_guess::mime::TEXT {
+        format!("{essence}; charset=utf-8")
+    } else {
+        essence.to_string()
+    }
 }
 
 fn not_found(state: &State) -> Response {
@@ -429,6 +440,14 @@ pub fn overlay(problems: &[Diagnostic]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_attachments_are_served_as_utf8() {
+        let of = |path: &str| content_type(&mime_guess::from_path(path).first_or_octet_stream());
+        assert_eq!(of("scenarios/a/consignes.txt"), "text/plain; charset=utf-8");
+        assert_eq!(of("static/style.css"), "text/css; charset=utf-8");
+        assert_eq!(of("scenarios/a/photo.png"), "image/png");
+    }
 
     #[test]
     fn paths_are_confined_to_the_output() {

@@ -41,6 +41,8 @@ pub struct BuildOptions {
     /// `--hors-ligne`: a copy to open from disk (see `urls::LinkStyle`), whatever `hors_ligne`
     /// says in the configuration.
     pub offline: bool,
+    /// `--compresser`: `.gz` copies of the text files (also `compression: true` in the config).
+    pub compress: bool,
 }
 
 impl BuildOptions {
@@ -52,17 +54,19 @@ impl BuildOptions {
             drafts: false,
             force: false,
             offline: false,
+            compress: false,
         }
     }
 
     /// The options that change the output, as part of the build cache key.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{}|{:?}",
+            "{:?}|{:?}|{}|{}|{}|{:?}",
             self.output_dir(),
             self.base_url,
             self.drafts,
             self.offline,
+            self.compress,
             std::env::current_dir().ok()
         )
     }
@@ -533,7 +537,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         .filter(|record| record.output == output)
         .map(|record| std::mem::take(&mut record.published))
         .unwrap_or_default();
-    let staging = Staging::create(&output, reusable_files).map_err(|d| vec![d])?;
+    let staging = Staging::create(&output, reusable_files)
+        .map_err(|d| vec![d])?
+        .compressing(options.compress || prepared.config.compression);
     // From here the published folder changes: an interrupted build must not leave a record
     // that vouches for it.
     cache::forget(&cache_dir);
