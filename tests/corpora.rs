@@ -57,7 +57,10 @@ fn the_shared_corpora_build_without_panicking() {
                 assert!(
                     matches!(
                         d.kind,
-                        ErrorKind::MissingAlt | ErrorKind::BrokenLink | ErrorKind::UnsafePath
+                        ErrorKind::MissingAlt
+                            | ErrorKind::BrokenLink
+                            | ErrorKind::BrokenAnchor
+                            | ErrorKind::UnsafePath
                     ),
                     "unexpected problem: {d}"
                 );

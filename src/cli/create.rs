@@ -40,7 +40,7 @@ pub(super) fn new_scenario(args: NewArgs) -> ExitCode {
                 );
             }
             println!(
-                "Il est en brouillon (brouillon: true) : vitrine build --drafts le montre ; retirez la ligne pour le publier."
+                "Il est en brouillon (brouillon: true) : vitrine serve le montre avec un bandeau « Brouillon » ; retirez la ligne pour le publier."
             );
             ExitCode::SUCCESS
         }

@@ -171,6 +171,16 @@ impl<'a> Reader<'a> {
             None => self.list(key),
         };
         for (written, path) in items {
+            if written.trim().is_empty() {
+                // `academie:` with nothing after it: say it is empty, not « valeur inconnue «  » ».
+                let values = vocab.accepted_values();
+                self.error(
+                    ErrorKind::MissingField,
+                    &path,
+                    format!("« {key} » ne peut pas être vide ({values})"),
+                );
+                continue;
+            }
             match vocab.resolve(&written) {
                 Some(entry) => {
                     if seen.insert(entry.cle.as_str()) {

@@ -584,6 +584,20 @@ mod tests {
     }
 
     #[test]
+    fn an_empty_academie_is_said_empty_with_the_accepted_values() {
+        let yaml = format!("{HEADER}niveaux: [6e]\n").replace("academie: Lyon", "academie: \"\"");
+        let (meta, _) = validate_header(&yaml);
+        let errors = meta.expect_err("empty académie");
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        let message = &errors[0].message;
+        assert!(
+            message.starts_with("« academie » ne peut pas être vide"),
+            "{message}"
+        );
+        assert!(message.contains("Lyon"), "{message}");
+    }
+
+    #[test]
     fn dedup_keeps_the_first_spelling_in_order() {
         let out = dedup(written(&["Débat", "oral", "debat", "ORAL", "écrit"]));
         assert_eq!(out, ["Débat", "oral", "écrit"]);
