@@ -407,6 +407,21 @@ fn the_site_behind_nginx_with_the_generated_configuration() {
         gunzip(&zipped.body),
         fs::read(public.join(&css)).expect("css")
     );
+    // Search data: the manifest stays fresh, the files it versions (`?v=`) are kept for good.
+    let manifest = get(port, "/vitrine/recherche/donnees/manifest.js", false);
+    assert_eq!(
+        manifest.header("Cache-Control").as_deref(),
+        Some("public, max-age=300")
+    );
+    let versioned = get(
+        port,
+        "/vitrine/recherche/donnees/fiches/0.js?v=0123abcd",
+        false,
+    );
+    assert_eq!(versioned.status, 200);
+    assert!(versioned
+        .header("Cache-Control")
+        .is_some_and(|c| c.contains("immutable")));
     let page_gz = get(port, "/vitrine/index.html", true);
     assert_eq!(page_gz.header("Content-Encoding").as_deref(), Some("gzip"));
     assert_eq!(gunzip(&page_gz.body), home.body);

@@ -125,6 +125,14 @@ fn the_demo_bundle_is_consistent_with_the_site_and_the_search_command() {
     let bundle = load(&site.path().join("public"));
     let documents = bundle.manifest["documents"].as_u64().expect("n") as usize;
 
+    // The fingerprint the page adds to every data file's address (`?v=`) names this bundle:
+    // the blake3 of the other files, in the order they are made.
+    let fingerprint = bundle.manifest["empreinte"].as_str().expect("empreinte");
+    assert!(
+        fingerprint.len() == 16 && fingerprint.bytes().all(|b| b.is_ascii_hexdigit()),
+        "{fingerprint}"
+    );
+
     // Every published scenario has one record, newest first.
     assert_eq!(bundle.records.len(), documents);
     assert!(documents >= 20);

@@ -55,6 +55,9 @@ pub fn max_files(documents: usize) -> usize {
 #[derive(Serialize)]
 struct Manifest {
     version: u32,
+    /// Fingerprint of every other file of the bundle: the page asks for them with `?v=` and
+    /// this value, so a server may cache them for good (only `manifest.js` must stay fresh).
+    empreinte: String,
     documents: usize,
     fiches_par_fichier: usize,
     /// Page of a scenario from the site root, `{slug}` replaced by its slug.
@@ -120,11 +123,12 @@ pub fn export_to(
     sink: &mut dyn FnMut(DataFile),
 ) -> Result<usize, IndexError> {
     let order = index.doc_order();
-    let mut count = 0;
-    let mut emit = |file: DataFile| {
-        count += 1;
-        sink(file);
+    let mut out = Emitter {
+        count: 0,
+        fingerprint: blake3::Hasher::new(),
+        sink,
     };
+    let mut emit = |file: DataFile| out.emit(file);
     let exported = index.export_terms()?;
     let mut boundaries = Vec::new();
     terms::each_term_file(&exported, order.len(), &mut |file| {
@@ -155,8 +159,10 @@ pub fn export_to(
     {
         emit(data_file(&format!("fiches/{j}"), &chunk));
     }
+    let empreinte = out.fingerprint();
     let manifest = Manifest {
         version: FORMAT_VERSION,
+        empreinte,
         documents: order.len(),
         fiches_par_fichier: RECORDS_PER_FILE,
         adresse: links.href(urls::scenario("{slug}")),
@@ -189,8 +195,32 @@ pub fn export_to(
             })
             .collect(),
     };
-    emit(data_file("manifest", &manifest));
-    Ok(count)
+    out.emit(data_file("manifest", &manifest));
+    Ok(out.count)
+}
+
+/// Hands the bundle's files to the sink, counting them and fingerprinting their names and
+/// contents (made in a fixed order: the same bundle has the same fingerprint).
+struct Emitter<'s> {
+    count: usize,
+    fingerprint: blake3::Hasher,
+    sink: &'s mut dyn FnMut(DataFile),
+}
+
+impl Emitter<'_> {
+    fn emit(&mut self, file: DataFile) {
+        self.count += 1;
+        for part in [file.path.as_bytes(), file.contents.as_bytes()] {
+            self.fingerprint.update(&(part.len() as u64).to_le_bytes());
+            self.fingerprint.update(part);
+        }
+        (self.sink)(file);
+    }
+
+    /// Sixteen hex digits of the files emitted so far.
+    fn fingerprint(&self) -> String {
+        self.fingerprint.finalize().to_hex()[..16].to_string()
+    }
 }
 
 fn data_file<T: Serialize + ?Sized>(name: &str, value: &T) -> DataFile {

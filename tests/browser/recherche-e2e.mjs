@@ -69,6 +69,14 @@ try {
   // 2. A query with accents and the same without accents give the same results.
   await page.fill('#q', 'élèves tableur');
   await searched('élèves tableur');
+  // Data files are asked with the manifest's fingerprint (`?v=`), the manifest without: a
+  // server may cache the versioned files for good.
+  const dataScripts = await page.evaluate(() =>
+    Array.from(document.querySelectorAll('script[src*="donnees/"]')).map((s) => s.getAttribute('src')));
+  const manifestScripts = dataScripts.filter((src) => src.includes('/manifest.js'));
+  const versioned = dataScripts.filter((src) => !src.includes('/manifest.js'));
+  assert.ok(manifestScripts.length === 1 && !manifestScripts[0].includes('?'), `manifeste : ${manifestScripts}`);
+  assert.ok(versioned.length > 0 && versioned.every((src) => /\.js\?v=[0-9a-f]{16}$/.test(src)), `données : ${versioned}`);
   const accented = await titles();
   const accentedTotal = await total();
   assert.ok(accented.length > 0, 'des résultats pour « élèves tableur »');

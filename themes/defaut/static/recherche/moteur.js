@@ -38,12 +38,16 @@
   };
   if (root && !root.vitrineRecherche) root.vitrineRecherche = receiver;
 
+  // Loads `name` by a script element. Once the manifest is read, `load.version` (its
+  // fingerprint) is added to every other file's address: a new bundle has new addresses, so
+  // a server may cache those files for good; only manifest.js must stay fresh.
   function chargeurScripts(base, delaiMs) {
     var cache = {};
-    return function (name) {
+    var load = function (name) {
       if (!cache[name]) {
         cache[name] = new Promise(function (resolve, reject) {
-          var url = base + name + '.js';
+          var versioned = load.version && name !== 'manifest';
+          var url = base + name + '.js' + (versioned ? '?v=' + encodeURIComponent(load.version) : '');
           var done = false;
           var script = document.createElement('script');
           function fail(reason) {
@@ -71,6 +75,8 @@
       }
       return cache[name];
     };
+    load.version = '';
+    return load;
   }
 
   // --- Small helpers ----------------------------------------------------------------------
@@ -119,7 +125,13 @@
   }
 
   Moteur.prototype.manifest = function () {
-    if (!this.manifeste) this.manifeste = this.charger('manifest');
+    var charger = this.charger;
+    if (!this.manifeste) {
+      this.manifeste = charger('manifest').then(function (manifest) {
+        if (manifest && manifest.empreinte) charger.version = manifest.empreinte;
+        return manifest;
+      });
+    }
     return this.manifeste;
   };
 
