@@ -13,7 +13,8 @@ use serde::Serialize;
 
 use crate::content::discover::discover;
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::site::build::{prepare, BuildOptions, Prepared, Silent};
+use crate::site::prepare::{prepare, Prepared};
+use crate::site::{BuildOptions, Silent};
 use crate::text::fold;
 
 /// Version of the JSON report.

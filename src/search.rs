@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::content::Facet;
 use crate::diagnostics::Diagnostic;
 use crate::index::{Hit, IndexError, Query};
-use crate::site::build::Prepared;
+use crate::site::prepare::Prepared;
 use crate::site::{self, BuildOptions, Silent};
 
 /// What was asked: the words, the filters as typed (keys, labels or aliases), how many hits.
@@ -106,7 +106,7 @@ impl Results {
 pub fn search(options: &BuildOptions, request: &Request) -> Result<Results, Failure> {
     let prepared = site::prepare(options, &Silent).map_err(Failure::Site)?;
     let filters = resolve_filters(&prepared, &request.filters)?;
-    let index = site::build::search_index(&options.root, &prepared).map_err(Failure::Index)?;
+    let index = site::indexing::search_index(&options.root, &prepared).map_err(Failure::Index)?;
     let query = Query {
         text: request.text.clone(),
         filters,

@@ -12,7 +12,7 @@ use crate::site::{BuildOptions, Silent};
 
 pub(super) fn paquet(args: PaquetArgs) -> ExitCode {
     let options = BuildOptions::new(&args.root.path);
-    let prepared = match crate::site::build::prepare(&options, &Silent) {
+    let prepared = match crate::site::prepare::prepare(&options, &Silent) {
         Ok(p) => p,
         Err(problems) => {
             print_diagnostics(&problems);

@@ -4,8 +4,13 @@ pub mod anchors;
 pub mod build;
 pub mod cache;
 pub mod destination;
+pub mod indexing;
 pub mod links;
+pub mod options;
 pub mod output;
+pub mod prepare;
 pub mod session;
 
-pub use build::{build, prepare, BuildOptions, Progress, Silent, Summary};
+pub use build::{build, Summary};
+pub use options::{BuildOptions, Progress, Silent};
+pub use prepare::prepare;

@@ -22,8 +22,9 @@ use crate::pages::{Plan, SitePages};
 use crate::publish::urls;
 use crate::publish::{BuildInput, OutputFile};
 use crate::search_bundle;
-use crate::site::build::{self, BuildOptions, Caches, Prepared, Silent};
 use crate::site::links::slash_path;
+use crate::site::prepare::{self, Caches, Prepared};
+use crate::site::{indexing, BuildOptions, Silent};
 use crate::theme::Theme;
 
 /// Folder of the preview's index, under the cache folder.
@@ -244,7 +245,7 @@ impl Session {
             let rel = path.strip_prefix(&self.options.root).unwrap_or(path);
             self.caches.sources.forget(rel);
         }
-        let prepared = build::prepare_cached(&self.options, &Silent, &mut self.caches)?;
+        let prepared = prepare::prepare_cached(&self.options, &Silent, &mut self.caches)?;
         self.last_work = Work {
             parsed: self.caches.sources.last_parsed,
             rendered: self.caches.last_rendered,
@@ -281,12 +282,12 @@ impl Session {
             .join(crate::config::CACHE_DIR)
             .join(PREVIEW_INDEX_DIR);
         let index =
-            build::search_index_in(&self.options.root, &dir, prepared).map_err(|d| vec![d])?;
-        let related = build::related_of(&self.options.root, &index)?;
+            indexing::search_index_in(&self.options.root, &dir, prepared).map_err(|d| vec![d])?;
+        let related = indexing::related_of(&self.options.root, &index)?;
         let links = crate::publish::urls::LinkStyle::of(&prepared.config);
         let files =
             search_bundle::export(&index, &prepared.loaded.content, &prepared.vocabs, links)
-                .map_err(|e| vec![build::index_error(&self.options.root, &e)])?;
+                .map_err(|e| vec![indexing::index_error(&self.options.root, &e)])?;
         let search = Arc::new(into_map(
             files.into_iter().map(|f| (f.path, f.contents.into_bytes())),
         ));

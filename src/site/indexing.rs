@@ -1,0 +1,222 @@
+//! The index stage: the tantivy index of the prepared scenarios, their related scenarios and
+//! the browser search bundle exported from it.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crate::config::CACHE_DIR;
+use crate::content::{Facet, Scenario};
+use crate::diagnostics::{self, Diagnostic, ErrorKind};
+use crate::index::{IndexDoc, MetadataWords, SearchIndex};
+use crate::markdown::Rendered;
+use crate::publish::urls;
+use crate::search_bundle;
+use crate::site::cache;
+use crate::site::output::Staging;
+
+use crate::site::options::{BuildOptions, Stopwatch};
+use crate::site::prepare::Prepared;
+pub const RELATED_COUNT: usize = 4;
+
+/// What the index stage hands to the rendering of scenario pages and to the search export.
+pub(super) struct Indexed {
+    pub(super) index: SearchIndex,
+    /// Hash of the index documents, to reuse the index next time.
+    pub(super) docs_hash: String,
+    pub(super) related: BTreeMap<String, Vec<String>>,
+    /// Durations of its steps (shown by `build --durees`, as parts of the parallel stage).
+    pub(super) durations: Vec<(&'static str, Duration)>,
+}
+
+/// Builds the tantivy index and the related scenarios. The index and the related scenarios of
+/// the previous build are reused when the index documents are the same.
+pub(super) fn index_stage(
+    options: &BuildOptions,
+    prepared: &Prepared,
+    mut plain_texts: BTreeMap<String, String>,
+    previous: Option<&cache::BuildRecord>,
+) -> Result<Indexed, Vec<Diagnostic>> {
+    let mut watch = Stopwatch::start();
+    let mut scenarios: Vec<&Scenario> = prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .map(|s| s.as_ref())
+        .collect();
+    scenarios.sort_by(|a, b| a.slug.cmp(&b.slug));
+    let body_of = |texts: &BTreeMap<String, String>, s: &Scenario| {
+        texts.get(&s.slug).cloned().unwrap_or_default()
+    };
+    let metadata = MetadataWords::new(&prepared.vocabs);
+    let docs_hash = cache::index_docs_hash(
+        scenarios
+            .iter()
+            .map(|s| index_doc_with(s, body_of(&plain_texts, s), &metadata)),
+    );
+    let dir = index_dir(&options.root);
+    let reusable = previous
+        .filter(|record| record.index_docs == docs_hash)
+        .and_then(|record| Some((SearchIndex::open(&dir).ok()?, record.related.clone())));
+    let (index, related) = match reusable {
+        Some((index, related)) => {
+            watch.lap("  dont index tantivy (repris de la construction précédente)");
+            (index, related)
+        }
+        None => {
+            // Each text is moved into its document and freed once indexed.
+            let docs = scenarios.iter().map(|s| {
+                let body = plain_texts.remove(&s.slug).unwrap_or_default();
+                index_doc_with(s, body, &metadata)
+            });
+            let index = SearchIndex::build_sorted(&dir, docs)
+                .map_err(|e| vec![index_error(&options.root, &e)])?;
+            watch.lap("  dont index tantivy");
+            let related = related_of(&options.root, &index)?;
+            watch.lap("  dont scénarios proches");
+            (index, related)
+        }
+    };
+    Ok(Indexed {
+        index,
+        docs_hash,
+        related,
+        durations: watch.stages,
+    })
+}
+
+/// Exports the browser search bundle from the index into `staging`; returns the number of
+/// files and the time it took. Each file is written as soon as it is made: the bundle of a
+/// national site weighs hundreds of megabytes.
+pub(super) fn export_search(
+    options: &BuildOptions,
+    prepared: &Prepared,
+    index: SearchIndex,
+    staging: &Staging,
+) -> Result<(usize, Duration), Vec<Diagnostic>> {
+    let started = Instant::now();
+    let mut problems = Vec::new();
+    let search_files = search_bundle::export_to(
+        &index,
+        &prepared.loaded.content,
+        &prepared.vocabs,
+        urls::LinkStyle::of(&prepared.config),
+        &mut |file| {
+            if let Err(problem) = staging.write(&file.path, file.contents.as_bytes()) {
+                problems.push(problem);
+            }
+        },
+    )
+    .map_err(|e| vec![index_error(&options.root, &e)])?;
+    if !problems.is_empty() {
+        diagnostics::sort(&mut problems);
+        return Err(problems);
+    }
+    Ok((search_files, started.elapsed()))
+}
+
+fn index_dir(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("index")
+}
+
+/// (Re)builds the tantivy index of the prepared scenarios in the cache folder.
+pub fn search_index(root: &Path, prepared: &Prepared) -> Result<SearchIndex, Diagnostic> {
+    search_index_in(root, &index_dir(root), prepared)
+}
+
+/// [`search_index`] in another folder (the preview keeps its own index, drafts included).
+pub fn search_index_in(
+    root: &Path,
+    dir: &Path,
+    prepared: &Prepared,
+) -> Result<SearchIndex, Diagnostic> {
+    SearchIndex::build(dir, &index_docs(prepared)).map_err(|e| index_error(root, &e))
+}
+
+/// The search index documents of the prepared scenarios.
+fn index_docs(prepared: &Prepared) -> Vec<IndexDoc> {
+    let metadata = MetadataWords::new(&prepared.vocabs);
+    prepared
+        .loaded
+        .content
+        .scenarios
+        .iter()
+        .map(|s| index_doc(s, &prepared.scenarios_html, &metadata))
+        .collect()
+}
+
+/// Moves the plain text of each rendered body out of `prepared` (only the index needs it),
+/// and drops the Markdown sources, already rendered: on a national site they weigh hundreds
+/// of megabytes that the rest of the build never reads.
+pub(super) fn take_plain_texts(prepared: &mut Prepared) -> BTreeMap<String, String> {
+    for scenario in &mut prepared.loaded.content.scenarios {
+        if let Some(scenario) = Arc::get_mut(scenario) {
+            scenario.body = String::new();
+        }
+    }
+    prepared
+        .scenarios_html
+        .iter_mut()
+        .map(|(slug, rendered)| {
+            let text = match Arc::get_mut(rendered) {
+                Some(rendered) => std::mem::take(&mut rendered.plain_text),
+                None => rendered.plain_text.clone(),
+            };
+            (slug.clone(), text)
+        })
+        .collect()
+}
+
+fn index_doc(
+    s: &Scenario,
+    html: &BTreeMap<String, Arc<Rendered>>,
+    metadata: &MetadataWords,
+) -> IndexDoc {
+    let body = html
+        .get(&s.slug)
+        .map(|r| r.plain_text.clone())
+        .unwrap_or_default();
+    index_doc_with(s, body, metadata)
+}
+
+/// The index document of a scenario whose body's plain text is `body`.
+fn index_doc_with(s: &Scenario, body: String, metadata: &MetadataWords) -> IndexDoc {
+    let meta = &s.meta;
+    IndexDoc {
+        slug: s.slug.clone(),
+        titre: meta.titre.clone(),
+        resume: meta.resume.clone(),
+        body,
+        mots_cles: meta.mots_cles.clone(),
+        outils: meta.outils.clone(),
+        auteurs: meta.auteurs.iter().map(|a| a.nom.clone()).collect(),
+        metadonnees: metadata.words(meta),
+        facets: Facet::ALL
+            .iter()
+            .flat_map(|f| f.keys(meta).into_iter().map(move |k| (*f, k)))
+            .collect(),
+        date: meta.date,
+        duree_minutes: meta.duree.as_ref().map(|d| d.minutes),
+    }
+}
+
+/// A problem of the index kept under `root`.
+pub fn index_error(root: &Path, err: &crate::index::IndexError) -> Diagnostic {
+    Diagnostic::new(
+        ErrorKind::Io,
+        index_dir(root),
+        format!("index de recherche : {err}"),
+    )
+}
+
+/// The related scenarios of every scenario.
+pub fn related_of(
+    root: &Path,
+    index: &SearchIndex,
+) -> Result<BTreeMap<String, Vec<String>>, Vec<Diagnostic>> {
+    index
+        .related(RELATED_COUNT)
+        .map_err(|e| vec![index_error(root, &e)])
+}
