@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use clap::{ArgAction, Args, CommandFactory, Parser, Subcommand};
 
 use super::output::usage_error;
+use crate::content::Facet;
 use crate::diagnostics::closest;
 
 const HELP_TEMPLATE: &str = "\
@@ -189,18 +190,8 @@ pub(super) struct SearchArgs {
     pub(super) query: String,
     #[command(flatten)]
     pub(super) site: SiteArgs,
-    /// Filtre par discipline (répétable : l'une OU l'autre).
-    #[arg(long = "discipline", value_name = "DISCIPLINE")]
-    pub(super) disciplines: Vec<String>,
-    /// Filtre par niveau (répétable).
-    #[arg(long = "niveau", value_name = "NIVEAU")]
-    pub(super) niveaux: Vec<String>,
-    /// Filtre par cycle (répétable).
-    #[arg(long = "cycle", value_name = "CYCLE")]
-    pub(super) cycles: Vec<String>,
-    /// Filtre par académie (répétable).
-    #[arg(long = "academie", value_name = "ACADÉMIE")]
-    pub(super) academies: Vec<String>,
+    #[command(flatten)]
+    pub(super) filters: FacetFilters,
     /// Nombre maximal de résultats (10 par défaut ; alias --limite).
     #[arg(
         long = "limit",
@@ -222,18 +213,8 @@ pub(super) struct PaquetArgs {
     pub(super) slugs: Vec<String>,
     #[command(flatten)]
     pub(super) root: RootArg,
-    /// Discipline (répétable : l'une OU l'autre).
-    #[arg(long = "discipline", value_name = "DISCIPLINE")]
-    pub(super) disciplines: Vec<String>,
-    /// Niveau (répétable).
-    #[arg(long = "niveau", value_name = "NIVEAU")]
-    pub(super) niveaux: Vec<String>,
-    /// Cycle (répétable).
-    #[arg(long = "cycle", value_name = "CYCLE")]
-    pub(super) cycles: Vec<String>,
-    /// Académie (répétable).
-    #[arg(long = "academie", value_name = "ACADÉMIE")]
-    pub(super) academies: Vec<String>,
+    #[command(flatten)]
+    pub(super) filters: FacetFilters,
     /// Titre du parcours dans Moodle (par défaut : « Parcours : » et les filtres).
     #[arg(long = "titre", value_name = "TITRE")]
     pub(super) titre: Option<String>,
@@ -329,4 +310,33 @@ pub fn suggest_command(input: &str) -> Option<String> {
             "build", "serve", "check", "search", "init", "new", "harvest",
         ],
     )
+}
+
+/// Filters by facet value shared by `search` and `paquet`: keys, labels or aliases, as typed.
+#[derive(Debug, Args)]
+pub(super) struct FacetFilters {
+    /// Filtre par discipline (répétable : l'une OU l'autre).
+    #[arg(long = "discipline", value_name = "DISCIPLINE")]
+    disciplines: Vec<String>,
+    /// Filtre par niveau (répétable).
+    #[arg(long = "niveau", value_name = "NIVEAU")]
+    niveaux: Vec<String>,
+    /// Filtre par cycle (répétable).
+    #[arg(long = "cycle", value_name = "CYCLE")]
+    cycles: Vec<String>,
+    /// Filtre par académie (répétable).
+    #[arg(long = "academie", value_name = "ACADÉMIE")]
+    academies: Vec<String>,
+}
+
+impl FacetFilters {
+    /// The values typed for each facet, in the order the facets are presented.
+    pub(super) fn by_facet(self) -> Vec<(Facet, Vec<String>)> {
+        vec![
+            (Facet::Subjects, self.disciplines),
+            (Facet::Levels, self.niveaux),
+            (Facet::Cycles, self.cycles),
+            (Facet::Academies, self.academies),
+        ]
+    }
 }

@@ -5,9 +5,7 @@ use std::process::ExitCode;
 
 use super::args::PaquetArgs;
 use super::output::{print_diagnostics, usage_error};
-use crate::content::Facet;
 use crate::exports::imscc;
-use crate::publish::BuildInput;
 use crate::site::{BuildOptions, Silent};
 
 pub(super) fn paquet(args: PaquetArgs) -> ExitCode {
@@ -19,12 +17,7 @@ pub(super) fn paquet(args: PaquetArgs) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let groups = [
-        (Facet::Subjects, args.disciplines),
-        (Facet::Levels, args.niveaux),
-        (Facet::Cycles, args.cycles),
-        (Facet::Academies, args.academies),
-    ];
+    let groups = args.filters.by_facet();
     let mut filters = Vec::new();
     let mut labels = Vec::new();
     for (facet, values) in groups {
@@ -49,14 +42,7 @@ pub(super) fn paquet(args: PaquetArgs) -> ExitCode {
         filters.push((facet, keys));
     }
     let related = Default::default();
-    let input = BuildInput {
-        config: &prepared.config,
-        vocabs: &prepared.vocabs,
-        content: &prepared.loaded.content,
-        scenarios_html: &prepared.scenarios_html,
-        pages_html: &prepared.pages_html,
-        related: &related,
-    };
+    let input = prepared.input(&related);
     let scenarios = match imscc::select(&input, &args.slugs, &filters) {
         Ok(s) if s.is_empty() => {
             eprintln!("erreur : aucun scénario publié ne correspond à cette sélection");

@@ -16,12 +16,7 @@ pub(super) fn search(args: SearchArgs) -> ExitCode {
     };
     let request = Request {
         text: args.query.clone(),
-        filters: vec![
-            (Facet::Subjects, args.disciplines),
-            (Facet::Levels, args.niveaux),
-            (Facet::Cycles, args.cycles),
-            (Facet::Academies, args.academies),
-        ],
+        filters: args.filters.by_facet(),
         limit: args.limit,
     };
     match crate::search::search(&options, &request) {

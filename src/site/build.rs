@@ -128,14 +128,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let theme = Theme::load(&options.root, &prepared.config.theme)?;
     let statics = theme.static_files()?;
     let no_related = BTreeMap::new();
-    let early_input = BuildInput {
-        config: &prepared.config,
-        vocabs: &prepared.vocabs,
-        content,
-        scenarios_html: &prepared.scenarios_html,
-        pages_html: &prepared.pages_html,
-        related: &no_related,
-    };
+    let early_input = prepared.input(&no_related);
     let plan = pages::Plan::new(&early_input)?;
     let reusable_files = previous
         .as_mut()

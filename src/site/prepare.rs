@@ -13,6 +13,7 @@ use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::federation;
 use crate::markdown::{self, Rendered};
 use crate::publish::urls;
+use crate::publish::BuildInput;
 use crate::site::anchors;
 use crate::site::links::LinkTable;
 use crate::vocab::Vocabularies;
@@ -29,6 +30,21 @@ pub struct Prepared {
     pub warnings: Vec<Diagnostic>,
     /// Lists written as one text with commas (read as lists).
     pub comma_lists: Vec<Diagnostic>,
+}
+
+impl Prepared {
+    /// What every output reads, with `related` as the related scenarios (empty before the
+    /// index is built).
+    pub fn input<'a>(&'a self, related: &'a BTreeMap<String, Vec<String>>) -> BuildInput<'a> {
+        BuildInput {
+            config: &self.config,
+            vocabs: &self.vocabs,
+            content: &self.loaded.content,
+            scenarios_html: &self.scenarios_html,
+            pages_html: &self.pages_html,
+            related,
+        }
+    }
 }
 
 /// What a build can reuse from the previous one (`vitrine serve`): parsed scenarios, and

@@ -61,15 +61,7 @@ pub struct Snapshot {
 
 impl Snapshot {
     fn input(&self) -> BuildInput<'_> {
-        let prepared = &self.prepared;
-        BuildInput {
-            config: &prepared.config,
-            vocabs: &prepared.vocabs,
-            content: &prepared.loaded.content,
-            scenarios_html: &prepared.scenarios_html,
-            pages_html: &prepared.pages_html,
-            related: &self.related,
-        }
+        self.prepared.input(&self.related)
     }
 
     /// The file at an output path (`scenarios/x/index.html`, `style.css`…), rendering a page
@@ -303,17 +295,7 @@ impl Session {
         theme: Arc<Theme>,
         search: Arc<BTreeMap<String, Arc<Vec<u8>>>>,
     ) -> Result<Snapshot, Vec<Diagnostic>> {
-        let plan = {
-            let prepared = &prepared;
-            Plan::new(&BuildInput {
-                config: &prepared.config,
-                vocabs: &prepared.vocabs,
-                content: &prepared.loaded.content,
-                scenarios_html: &prepared.scenarios_html,
-                pages_html: &prepared.pages_html,
-                related: &related,
-            })?
-        };
+        let plan = Plan::new(&prepared.input(&related))?;
         let pages = plan
             .paths()
             .map(|p| (urls::output_file(p), p.to_string()))
