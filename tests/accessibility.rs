@@ -16,11 +16,7 @@ fn every_kind_of_page_passes_axe_and_reflows() {
     if !common::browser_tools_ready(&browser_dir) {
         return;
     }
-    let site = common::demo_site();
-    let out = site.path().join("www");
-    let mut options = BuildOptions::new(site.path());
-    options.output = Some(out.clone());
-    common::build_with(options).expect("demo builds");
+    let (site, out) = common::built_demo("www");
     let server = common::StaticServer::start(&out);
 
     let prepared = vitrine::site::prepare(&BuildOptions::new(site.path()), &vitrine::site::Silent)

@@ -68,11 +68,7 @@ fn search_and_home_put_what_matters_first_on_a_phone() {
     if !common::browser_tools_ready(&browser_dir) {
         return;
     }
-    let site = common::demo_site();
-    let out = site.path().join("www");
-    let mut options = BuildOptions::new(site.path());
-    options.output = Some(out.clone());
-    common::build_with(options).expect("demo builds");
+    let (_site, out) = common::built_demo("www");
     let captures = common::repo_root().join("captures");
     std::fs::create_dir_all(&captures).expect("captures/");
     let server = common::StaticServer::start(&out);
@@ -102,11 +98,8 @@ fn approximate_results_are_a_separate_section_naming_the_missing_word() {
     if !common::browser_tools_ready(&browser_dir) {
         return;
     }
-    let site = common::demo_site();
+    let (site, _out) = common::built_demo("srv/vitrine");
     let served = site.path().join("srv");
-    let mut options = BuildOptions::new(site.path());
-    options.output = Some(served.join("vitrine"));
-    common::build_with(options).expect("demo builds");
     let server = common::StaticServer::start(&served);
     let summary = run_script(&browser_dir, "approchants.mjs", &[&server.url("vitrine/")]);
     assert!(

@@ -66,6 +66,18 @@ pub fn demo_site() -> tempfile::TempDir {
     dir
 }
 
+/// A copy of the demo site built into `<site>/<output>` (`www`, `srv/vitrine` for a site
+/// served under a sub-folder); returns the site and the output folder.
+#[allow(dead_code)]
+pub fn built_demo(output: &str) -> (tempfile::TempDir, PathBuf) {
+    let site = demo_site();
+    let out = site.path().join(output);
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(out.clone());
+    build_with(options).expect("demo builds");
+    (site, out)
+}
+
 pub fn build(root: &Path) -> Result<Summary, Vec<Diagnostic>> {
     site::build(&BuildOptions::new(root), &Silent)
 }
