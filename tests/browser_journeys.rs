@@ -116,18 +116,7 @@ fn a_person_browses_the_site_with_mouse_keyboard_small_screen_and_without_javasc
         "recherche": "tableur",
         "captures": captures,
     });
-    let output = Command::new("node")
-        .arg("parcours.mjs")
-        .arg(data.to_string())
-        .current_dir(&browser_dir)
-        .output()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "parcours dans le navigateur en échec :\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let summary = common::run_node_script("parcours.mjs", &[data.to_string()]);
     for known in summary["connus"].as_array().into_iter().flatten() {
         eprintln!(
             "ANOMALIE CONNUE (non bloquante) : {}",

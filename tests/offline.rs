@@ -6,7 +6,6 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use percent_encoding::percent_decode_str;
 use scraper::{Html, Selector};
@@ -201,18 +200,7 @@ fn a_person_walks_the_offline_copy_from_disk() {
         },
         "recherche": "tableur",
     });
-    let output = Command::new("node")
-        .arg("hors-ligne.mjs")
-        .arg(data.to_string())
-        .current_dir(&browser_dir)
-        .output()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "parcours hors ligne en échec :\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let summary = common::run_node_script("hors-ligne.mjs", &[data.to_string()]);
     assert_eq!(summary["problemes"], json!([]), "problèmes relevés");
     let widths: Vec<u64> = summary["largeurs"]
         .as_array()

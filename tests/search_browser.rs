@@ -8,29 +8,7 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::Command;
-
 use vitrine::site::BuildOptions;
-
-fn run_journey(browser_dir: &Path, args: &[&str]) -> serde_json::Value {
-    run_script(browser_dir, "recherche-e2e.mjs", args)
-}
-
-fn run_script(browser_dir: &Path, script: &str, args: &[&str]) -> serde_json::Value {
-    let output = Command::new("node")
-        .arg(script)
-        .args(args)
-        .current_dir(browser_dir)
-        .output()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "parcours de recherche {script} {args:?} en échec :\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    serde_json::from_slice(&output.stdout).expect("JSON summary")
-}
 
 #[test]
 fn search_works_over_http_under_csp_and_from_disk() {
@@ -53,11 +31,14 @@ fn search_works_over_http_under_csp_and_from_disk() {
         .len();
 
     let server = common::StaticServer::start(&served);
-    let http = run_journey(&browser_dir, &[&server.url("vitrine/"), "csp", "axe"]);
+    let http = common::run_node_script(
+        "recherche-e2e.mjs",
+        &[&server.url("vitrine/"), "csp", "axe"],
+    );
     assert_eq!(http["tous"].as_u64(), Some(scenarios as u64));
 
     let file_url = format!("file://{}/", out.display());
-    let disk = run_journey(&browser_dir, &[&file_url]);
+    let disk = common::run_node_script("recherche-e2e.mjs", &[&file_url]);
     assert_eq!(disk["tous"], http["tous"]);
     assert_eq!(disk["eleves_tableur"], http["eleves_tableur"]);
 }
@@ -72,20 +53,9 @@ fn search_and_home_put_what_matters_first_on_a_phone() {
     let captures = common::repo_root().join("captures");
     std::fs::create_dir_all(&captures).expect("captures/");
     let server = common::StaticServer::start(&out);
-    let output = Command::new("node")
-        .arg("telephone.mjs")
-        .arg(server.url(""))
-        .arg("numérique")
-        .arg(&captures)
-        .current_dir(&browser_dir)
-        .output()
-        .expect("run node");
-    assert!(
-        output.status.success(),
-        "parcours au téléphone en échec :\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let summary: serde_json::Value = serde_json::from_slice(&output.stdout).expect("JSON summary");
+    let url = server.url("");
+    let captures = captures.to_string_lossy();
+    let summary = common::run_node_script("telephone.mjs", &[url.as_str(), "numérique", &captures]);
     assert!(
         summary["valeurs_cachees"].as_u64().unwrap_or(0) > 0,
         "{summary}"
@@ -101,7 +71,7 @@ fn approximate_results_are_a_separate_section_naming_the_missing_word() {
     let (site, _out) = common::built_demo("srv/vitrine");
     let served = site.path().join("srv");
     let server = common::StaticServer::start(&served);
-    let summary = run_script(&browser_dir, "approchants.mjs", &[&server.url("vitrine/")]);
+    let summary = common::run_node_script("approchants.mjs", &[&server.url("vitrine/")]);
     assert!(
         summary["approchants"].as_u64().unwrap_or(0) > 0,
         "{summary}"

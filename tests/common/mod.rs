@@ -157,6 +157,24 @@ impl Drop for StaticServer {
 
 /// The `node` command, or `None` (with a visible message) when Node.js is absent outside the
 /// full test run (`tests/run.sh` installs it, and then its absence is an error).
+/// Runs the Node script `script` of `tests/browser` with `args`; fails the test with its
+/// error output unless it succeeds, and returns the JSON it printed.
+#[allow(dead_code)]
+pub fn run_node_script<S: AsRef<std::ffi::OsStr>>(script: &str, args: &[S]) -> serde_json::Value {
+    let output = std::process::Command::new("node")
+        .arg(script)
+        .args(args)
+        .current_dir(repo_root().join("tests/browser"))
+        .output()
+        .expect("run node");
+    assert!(
+        output.status.success(),
+        "{script} en échec :\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).expect("JSON printed by the script")
+}
+
 pub fn node() -> Option<&'static str> {
     let available = std::process::Command::new("node")
         .arg("--version")
