@@ -1,5 +1,7 @@
 //! `vitrine new`: a new scenario file, with every key present and French hints, so that a
-//! referent only fills in blanks.
+//! referent only fills in blanks. In a terminal, [`interactive`] first asks for what is missing.
+
+pub mod interactive;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,12 @@ pub struct NewScenario {
     pub disciplines: Vec<String>,
     pub niveaux: Vec<String>,
     pub academie: Option<String>,
+    /// Optional vocabulary lists, as typed; left as commented examples when empty.
+    pub types: Vec<String>,
+    pub modalites: Vec<String>,
+    /// The summary and the author's name; the template's « À compléter » texts when absent.
+    pub resume: Option<String>,
+    pub auteur: Option<String>,
     /// A folder with `index.md`, for images and attachments.
     pub bundle: bool,
 }
@@ -32,19 +40,14 @@ pub struct Created {
     pub to_fill: Vec<&'static str>,
 }
 
-/// [`create`] with the site's own configuration and vocabularies (the built-in ones extended
-/// by `vocabulaires:` of its configuration), read from `root`.
-pub fn create_in_site(
-    root: &Path,
-    request: &NewScenario,
-    today: NaiveDate,
-) -> Result<Created, Diagnostic> {
+/// The site's configuration and its vocabularies: the built-in ones extended by `vocabulaires:`.
+pub fn load_site(root: &Path) -> Result<(Config, Vocabularies), Diagnostic> {
     let config = Config::load(root)?;
     let mut vocabs = Vocabularies::builtin()?;
     for (name, entries) in &config.vocabulaires {
         vocabs.extend(*name, entries.clone());
     }
-    create(root, request, &config, &vocabs, today)
+    Ok((config, vocabs))
 }
 
 /// Writes the new scenario under `content/scenarios/` of `root`; never overwrites.
@@ -64,6 +67,8 @@ pub fn create(
     }
     let disciplines = resolve_all(vocabs, VocabName::Subjects, &request.disciplines)?;
     let niveaux = resolve_all(vocabs, VocabName::Levels, &request.niveaux)?;
+    let types = resolve_all(vocabs, VocabName::Types, &request.types)?;
+    let modalites = resolve_all(vocabs, VocabName::Modes, &request.modalites)?;
     let academie = match request.academie.as_ref().or(config.academie.as_ref()) {
         Some(written) => resolve_all(vocabs, VocabName::Academies, std::slice::from_ref(written))?
             .into_iter()
@@ -97,17 +102,23 @@ pub fn create(
     if academie.is_none() {
         to_fill.push("academie");
     }
+    if request.resume.is_none() {
+        to_fill.push("resume");
+    }
+    if request.auteur.is_none() {
+        to_fill.push("auteurs");
+    }
     let labels = |pairs: &[(String, String)]| -> Vec<String> {
         pairs.iter().map(|(_, label)| label.clone()).collect()
     };
-    let text = template(
-        request,
-        config,
-        today,
-        &labels(&disciplines),
-        &labels(&niveaux),
-        academie.as_deref(),
-    );
+    let values = Resolved {
+        disciplines: labels(&disciplines),
+        niveaux: labels(&niveaux),
+        academie,
+        types: labels(&types),
+        modalites: labels(&modalites),
+    };
+    let text = template(request, config, today, &values);
     write_new(&path, &text)?;
     Ok(Created { path, to_fill })
 }
@@ -187,15 +198,26 @@ fn yaml_string(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn template(
-    request: &NewScenario,
-    config: &Config,
-    today: NaiveDate,
-    disciplines: &[String],
-    niveaux: &[String],
-    academie: Option<&str>,
-) -> String {
-    let academie_line = match academie {
+/// The labels of the vocabulary values the referent gave.
+struct Resolved {
+    disciplines: Vec<String>,
+    niveaux: Vec<String>,
+    academie: Option<String>,
+    types: Vec<String>,
+    modalites: Vec<String>,
+}
+
+/// `key: [values]`, or the commented example line when there is no value.
+fn optional_list(key: &str, values: &[String], example: &str) -> String {
+    if values.is_empty() {
+        example.to_string()
+    } else {
+        format!("{key}: {}", yaml_list(values))
+    }
+}
+
+fn template(request: &NewScenario, config: &Config, today: NaiveDate, values: &Resolved) -> String {
+    let academie_line = match &values.academie {
         Some(a) => format!("academie: {}", yaml_string(a)),
         None => "academie: \"\"   # À COMPLÉTER : votre académie, par exemple Lyon".to_string(),
     };
@@ -206,6 +228,24 @@ fn template(
             yaml_list(values)
         }
     };
+    let resume = request.resume.as_deref().map_or_else(
+        || "\"À compléter : en deux ou trois phrases, ce que font les élèves et ce qu'ils apprennent (500 caractères au plus).\"".to_string(),
+        yaml_string,
+    );
+    let auteur = request
+        .auteur
+        .as_deref()
+        .map_or_else(|| "\"À compléter : Prénom Nom\"".to_string(), yaml_string);
+    let types = optional_list(
+        "types",
+        &values.types,
+        "# types: [séquence]                # séance, séquence, projet, activité…",
+    );
+    let modalites = optional_list(
+        "modalites",
+        &values.modalites,
+        "# modalites: [en groupe]           # en classe entière, en groupe, en autonomie, à distance…",
+    );
     let bundle_hint = if request.bundle {
         "# Les images et les pièces jointes se rangent dans ce dossier, à côté de index.md.\n"
     } else {
@@ -214,18 +254,18 @@ fn template(
     format!(
         r#"---
 titre: {titre}
-resume: "À compléter : en deux ou trois phrases, ce que font les élèves et ce qu'ils apprennent (500 caractères au plus)."
+resume: {resume}
 date: {today}
 auteurs:
-  - nom: "À compléter : Prénom Nom"
+  - nom: {auteur}
     # fonction: professeure de mathématiques
     # etablissement: Collège …
 {academie_line}
 disciplines: {disciplines}
 niveaux: {niveaux}
 # cycles: se déduisent des niveaux ; à écrire seulement pour les préciser.
-# types: [séquence]                # séance, séquence, projet, activité…
-# modalites: [en groupe]           # en classe entière, en groupe, en autonomie, à distance…
+{types}
+{modalites}
 # duree: "2 x 55 min"              # ou « 1 h 30 »
 # outils: [Tableur, ENT]           # les outils numériques utilisés, librement
 # competences_numeriques: ["1.1"]  # compétences du CRCN (1.1 à 5.2)
@@ -256,8 +296,8 @@ brouillon: true
 À compléter.
 "#,
         titre = yaml_string(&request.titre),
-        disciplines = list_or_todo(disciplines, "[Mathématiques]"),
-        niveaux = list_or_todo(niveaux, "[6e]"),
+        disciplines = list_or_todo(&values.disciplines, "[Mathématiques]"),
+        niveaux = list_or_todo(&values.niveaux, "[6e]"),
         licence = config.licence,
     )
 }
