@@ -22,6 +22,11 @@ const ENTER: &str = "\r";
 const ESC: &str = "\x1b";
 
 fn spawn_new(root: &Path, args: &[&str]) -> PtySession {
+    spawn_new_with(root, args, |_| {})
+}
+
+/// [`spawn_new`] with a change to the command, such as a pipe for its standard input.
+fn spawn_new_with(root: &Path, args: &[&str], change: impl FnOnce(&mut Command)) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_vitrine"));
     command
         .arg("new")
@@ -32,6 +37,7 @@ fn spawn_new(root: &Path, args: &[&str]) -> PtySession {
         .env("LINES", "40")
         .env("TERM", "xterm")
         .env("NO_COLOR", "1");
+    change(&mut command);
     let options = Options::new()
         .timeout_ms(Some(HANG_GUARD_MS))
         .strip_ansi_escape_codes(true);
@@ -300,5 +306,23 @@ fn the_non_interactive_option_asks_nothing_in_a_terminal() {
     assert!(site
         .path()
         .join("content/scenarios/brouillon-vide.md")
+        .exists());
+}
+
+#[test]
+fn a_pipe_on_stdin_in_a_terminal_asks_nothing() {
+    let site = common::fixture_site(&[]);
+    // Output to the terminal, input from a pipe (`echo | vitrine new …`): nobody can answer.
+    let mut session = spawn_new_with(site.path(), &["Depuis un tube"], |command| {
+        command.stdin(Stdio::null());
+    });
+    expect(
+        &mut session,
+        "À compléter avant de publier : disciplines, niveaux, academie, resume, auteurs.",
+    );
+    assert_eq!(exit_code(&mut session), 0);
+    assert!(site
+        .path()
+        .join("content/scenarios/depuis-un-tube.md")
         .exists());
 }
