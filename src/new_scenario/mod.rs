@@ -301,3 +301,71 @@ brouillon: true
         licence = config.licence,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn front_matter(text: &str) -> serde_yaml::Value {
+        let yaml = text
+            .strip_prefix("---\n")
+            .and_then(|rest| rest.split("\n---\n").next())
+            .expect("front matter between --- lines");
+        serde_yaml::from_str(yaml).expect("the written header is YAML")
+    }
+
+    fn write(request: &NewScenario) -> (tempfile::TempDir, String) {
+        let root = tempfile::tempdir().expect("temp dir");
+        let config = Config::parse("titre: Test\n").expect("config");
+        let vocabs = Vocabularies::builtin().expect("vocabularies");
+        let today = NaiveDate::from_ymd_opt(2025, 3, 14).expect("date");
+        let created = create(root.path(), request, &config, &vocabs, today).expect("created");
+        let text = fs::read_to_string(&created.path).expect("written");
+        (root, text)
+    }
+
+    #[test]
+    fn answers_with_quotes_and_colons_are_written_as_yaml_values() {
+        let request = NewScenario {
+            titre: "Séance 1 : « découverte »".into(),
+            disciplines: vec!["maths".into()],
+            niveaux: vec!["6e".into(), "cinquième".into()],
+            academie: Some("lyon".into()),
+            types: vec!["séquence".into()],
+            modalites: vec!["groupes".into()],
+            resume: Some("Les élèves \"débattent\" : l'oral d'abord.".into()),
+            auteur: Some("Anne-Lise d'Arc".into()),
+            bundle: false,
+        };
+        let (_root, text) = write(&request);
+        let header = front_matter(&text);
+        assert_eq!(header["titre"], "Séance 1 : « découverte »");
+        assert_eq!(
+            header["resume"],
+            "Les élèves \"débattent\" : l'oral d'abord."
+        );
+        assert_eq!(header["auteurs"][0]["nom"], "Anne-Lise d'Arc");
+        assert_eq!(header["niveaux"][1], "Cinquième");
+        assert_eq!(header["types"][0], "Scénario pédagogique");
+        assert_eq!(header["modalites"][0], "En groupe");
+        assert!(!text.contains("À compléter :"), "{text}");
+    }
+
+    #[test]
+    fn without_answers_the_optional_keys_stay_commented_examples() {
+        let request = NewScenario {
+            titre: "Brouillon".into(),
+            ..NewScenario::default()
+        };
+        let (_root, text) = write(&request);
+        let header = front_matter(&text);
+        assert!(header.get("types").is_none(), "{text}");
+        assert!(header.get("modalites").is_none(), "{text}");
+        assert!(text.contains("\n# types: [séquence] "), "{text}");
+        assert!(text.contains("\n# modalites: [en groupe] "), "{text}");
+        assert_eq!(
+            header["auteurs"][0]["nom"], "À compléter : Prénom Nom",
+            "{text}"
+        );
+    }
+}
