@@ -326,3 +326,29 @@ fn a_pipe_on_stdin_in_a_terminal_asks_nothing() {
         .join("content/scenarios/depuis-un-tube.md")
         .exists());
 }
+
+#[test]
+fn a_taken_title_is_refused_before_the_other_questions() {
+    let site = common::fixture_site(&[]);
+    let before = scenario_files(site.path());
+    // The base site has content/scenarios/valide.md.
+    let mut session = spawn_new(site.path(), &["Valide"]);
+    expect(
+        &mut session,
+        "un scénario « valide » existe déjà : rien n'a été écrit",
+    );
+    assert_eq!(exit_code(&mut session), 1);
+
+    let mut session = spawn_new(site.path(), &[]);
+    expect(&mut session, "Titre du scénario :");
+    send(&mut session, "Valide");
+    send(&mut session, ENTER);
+    expect(&mut session, "existe déjà : choisissez un autre titre");
+    send(&mut session, ESC);
+    expect(
+        &mut session,
+        "Création annulée : aucun fichier n'a été écrit.",
+    );
+    assert_eq!(exit_code(&mut session), 1);
+    assert_eq!(scenario_files(site.path()), before);
+}

@@ -45,7 +45,7 @@ pub(super) fn new_scenario(args: NewArgs) -> ExitCode {
     };
     if interactive {
         if let Err(stop) =
-            crate::new_scenario::interactive::ask_missing(&mut request, &config, &vocabs)
+            crate::new_scenario::interactive::ask_missing(root, &mut request, &config, &vocabs)
         {
             return stopped(stop);
         }

@@ -9,7 +9,9 @@ use inquire::ui::{RenderConfig, Styled};
 use inquire::validator::Validation;
 use inquire::{CustomUserError, InquireError, Text};
 
-use super::NewScenario;
+use std::path::Path;
+
+use super::{title_taken, NewScenario};
 use crate::config::Config;
 use crate::diagnostics::{io_message_fr, Diagnostic, ErrorKind};
 use crate::text::{fold, slugify};
@@ -43,12 +45,16 @@ const HELP_TEXT: &str =
 /// Asks for every field `request` lacks: titre, disciplines, niveaux, académie (unless the
 /// site's `vitrine.yaml` gives one), then the optional types, modalités, résumé and author.
 pub fn ask_missing(
+    root: &Path,
     request: &mut NewScenario,
     config: &Config,
     vocabs: &Vocabularies,
 ) -> Result<(), Stop> {
     if slugify(&request.titre).is_empty() {
-        request.titre = ask_title()?;
+        request.titre = ask_title(root)?;
+    } else if let Some(taken) = title_taken(root, &request.titre) {
+        // Said before the questions, not after them.
+        return Err(Stop::Failed(taken));
     }
     if request.disciplines.is_empty() {
         request.disciplines = ask_values(vocabs.get(VocabName::Subjects), "Discipline(s) :", true)?;
@@ -100,17 +106,15 @@ fn terminal_error(detail: &str) -> Diagnostic {
     )
 }
 
-fn ask_title() -> Result<String, Stop> {
+fn ask_title(root: &Path) -> Result<String, Stop> {
+    let root = root.to_path_buf();
     let answer = Text::new("Titre du scénario :")
         .with_help_message("il donne le nom du fichier ; Échap pour annuler")
         .with_render_config(render_config())
-        .with_validator(|input: &str| {
-            Ok(if slugify(input).is_empty() {
-                Validation::Invalid(
-                    "donnez un titre avec des lettres ou des chiffres, par exemple « Débattre en EMC avec un mur collaboratif »".into(),
-                )
-            } else {
-                Validation::Valid
+        .with_validator(move |input: &str| {
+            Ok(match check_title(&root, input) {
+                Ok(()) => Validation::Valid,
+                Err(message) => Validation::Invalid(message.into()),
             })
         })
         .prompt()
@@ -157,6 +161,20 @@ fn ask_text(message: &str, check: fn(&str) -> Result<(), String>) -> Result<Opti
         .map_err(stop)?;
     let answer = answer.trim();
     Ok((!answer.is_empty()).then(|| answer.to_string()))
+}
+
+/// A title gives a file name: it needs a letter or a digit, and no other scenario may have it.
+fn check_title(root: &Path, input: &str) -> Result<(), String> {
+    let slug = slugify(input);
+    if slug.is_empty() {
+        return Err("donnez un titre avec des lettres ou des chiffres, par exemple « Débattre en EMC avec un mur collaboratif »".into());
+    }
+    if title_taken(root, input).is_some() {
+        return Err(format!(
+            "un scénario « {slug} » existe déjà : choisissez un autre titre"
+        ));
+    }
+    Ok(())
 }
 
 fn check_resume(input: &str) -> Result<(), String> {
@@ -418,6 +436,19 @@ mod tests {
         let far = parse_values(v.get(VocabName::Levels), "BTS").expect_err("unknown");
         assert!(!far.contains("valeurs proches"), "{far}");
         assert!(far.contains("vitrine vocabulaires niveaux"), "{far}");
+    }
+
+    #[test]
+    fn a_title_needs_a_letter_and_a_free_file_name() {
+        let root = tempfile::tempdir().expect("temp dir");
+        let folder = root.path().join("content/scenarios/svt");
+        std::fs::create_dir_all(&folder).expect("folder");
+        std::fs::write(folder.join("mon-scenario.md"), "").expect("scenario");
+        assert!(check_title(root.path(), "Un autre scénario").is_ok());
+        let taken = check_title(root.path(), "Mon scénario !").expect_err("taken");
+        assert!(taken.contains("« mon-scenario » existe déjà"), "{taken}");
+        let empty = check_title(root.path(), " « ! » ").expect_err("no letter");
+        assert!(empty.contains("lettres ou des chiffres"), "{empty}");
     }
 
     #[test]

@@ -85,12 +85,8 @@ pub fn create(
         (None, false) => PathBuf::from(format!("{slug}.md")),
     };
     let path = folder.join(&relative);
-    if let Some(existing) = existing_slug(&folder, &slug) {
-        return Err(Diagnostic::new(
-            ErrorKind::DuplicateSlug,
-            existing,
-            format!("un scénario « {slug} » existe déjà : rien n'a été écrit ; choisissez un autre titre"),
-        ));
+    if let Some(taken) = title_taken(root, &request.titre) {
+        return Err(taken);
     }
     let mut to_fill = Vec::new();
     if disciplines.is_empty() {
@@ -153,6 +149,19 @@ fn resolve_all(
             }
         })
         .collect()
+}
+
+/// The error for a title whose file name another scenario of the site already has.
+pub fn title_taken(root: &Path, titre: &str) -> Option<Diagnostic> {
+    let slug = slugify(titre);
+    let existing = existing_slug(&root.join("content/scenarios"), &slug)?;
+    Some(Diagnostic::new(
+        ErrorKind::DuplicateSlug,
+        existing,
+        format!(
+            "un scénario « {slug} » existe déjà : rien n'a été écrit ; choisissez un autre titre"
+        ),
+    ))
 }
 
 /// A scenario file or bundle folder already named `slug`, anywhere under `folder`.
