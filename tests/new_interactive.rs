@@ -4,6 +4,7 @@
 //! terminal it asks nothing.
 //!
 //! Every step waits for a text on the screen; the timeout only guards against a hang.
+#![cfg(unix)]
 
 mod common;
 
