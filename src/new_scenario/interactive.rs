@@ -4,12 +4,12 @@
 //! The answer checks ([`parse_values`]) and the suggestions ([`suggestions`]) are plain functions;
 //! only [`ask_missing`] talks to the terminal, through `inquire`.
 
+use std::path::Path;
+
 use inquire::autocompletion::{Autocomplete, Replacement};
 use inquire::ui::{RenderConfig, Styled};
 use inquire::validator::Validation;
 use inquire::{CustomUserError, InquireError, Text};
-
-use std::path::Path;
 
 use super::{title_taken, NewScenario};
 use crate::config::Config;
@@ -37,10 +37,40 @@ const RESUME_MAX_CHARS: usize = 500;
 
 // Short enough for one line of an 80-column terminal.
 const HELP_LIST: &str = "↑↓ choisir, Tab compléter, Échap annuler ; virgule entre deux valeurs";
+const HELP_ONE: &str = "une seule valeur ; ↑↓ choisir, Tab compléter, Échap annuler";
 const HELP_OPTIONAL: &str =
     "facultatif, Entrée pour passer ; ↑↓ choisir, Tab compléter, Échap annuler";
 const HELP_TEXT: &str =
     "facultatif, Entrée pour l'écrire plus tard dans le fichier ; Échap annuler";
+
+/// How many values a question needs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Count {
+    AtLeastOne,
+    ExactlyOne,
+    Any,
+}
+
+impl Count {
+    fn help(self) -> &'static str {
+        match self {
+            Count::AtLeastOne => HELP_LIST,
+            Count::ExactlyOne => HELP_ONE,
+            Count::Any => HELP_OPTIONAL,
+        }
+    }
+
+    /// Why `keys` do not answer the question, in French.
+    fn refusal(self, vocab: &Vocabulary, keys: &[String]) -> Option<String> {
+        match (self, keys.len()) {
+            (Count::AtLeastOne | Count::ExactlyOne, 0) => Some(empty_answer(vocab)),
+            (Count::ExactlyOne, n) if n > 1 => Some(format!(
+                "une seule valeur ici ({n} données) : gardez-en une",
+            )),
+            _ => None,
+        }
+    }
+}
 
 /// Asks for every field `request` lacks: titre, disciplines, niveaux, académie (unless the
 /// site's `vitrine.yaml` gives one), then the optional types, modalités, résumé and author.
@@ -57,22 +87,30 @@ pub fn ask_missing(
         return Err(Stop::Failed(taken));
     }
     if request.disciplines.is_empty() {
-        request.disciplines = ask_values(vocabs.get(VocabName::Subjects), "Discipline(s) :", true)?;
+        request.disciplines = ask_values(
+            vocabs.get(VocabName::Subjects),
+            "Discipline(s) :",
+            Count::AtLeastOne,
+        )?;
     }
     if request.niveaux.is_empty() {
-        request.niveaux = ask_values(vocabs.get(VocabName::Levels), "Niveau(x) :", true)?;
+        request.niveaux = ask_values(
+            vocabs.get(VocabName::Levels),
+            "Niveau(x) :",
+            Count::AtLeastOne,
+        )?;
     }
     if request.academie.is_none() && config.academie.is_none() {
         let academies = vocabs.get(VocabName::Academies);
-        request.academie = ask_values(academies, "Académie :", true)?
+        request.academie = ask_values(academies, "Académie :", Count::ExactlyOne)?
             .into_iter()
             .next();
     }
     if request.types.is_empty() {
-        request.types = ask_values(vocabs.get(VocabName::Types), "Type(s) :", false)?;
+        request.types = ask_values(vocabs.get(VocabName::Types), "Type(s) :", Count::Any)?;
     }
     if request.modalites.is_empty() {
-        request.modalites = ask_values(vocabs.get(VocabName::Modes), "Modalité(s) :", false)?;
+        request.modalites = ask_values(vocabs.get(VocabName::Modes), "Modalité(s) :", Count::Any)?;
     }
     if request.resume.is_none() {
         request.resume = ask_text("Résumé, en deux ou trois phrases :", check_resume)?;
@@ -122,24 +160,22 @@ fn ask_title(root: &Path) -> Result<String, Stop> {
     Ok(answer.trim().to_string())
 }
 
-/// Keys of the values given for `vocab`; with `required`, at least one.
-fn ask_values(vocab: &Vocabulary, message: &str, required: bool) -> Result<Vec<String>, Stop> {
+/// Keys of the values given for `vocab`, as many as `count` allows.
+fn ask_values(vocab: &Vocabulary, message: &str, count: Count) -> Result<Vec<String>, Stop> {
     let checked = vocab.clone();
     let answer = Text::new(message)
-        .with_help_message(if required { HELP_LIST } else { HELP_OPTIONAL })
+        .with_help_message(count.help())
         .with_render_config(render_config())
         .with_page_size(SHOWN_SUGGESTIONS)
         .with_autocomplete(Completer {
             vocab: vocab.clone(),
         })
         .with_validator(move |input: &str| {
-            Ok(match parse_values(&checked, input) {
-                Ok(keys) if keys.is_empty() && required => {
-                    Validation::Invalid(empty_answer(&checked).into())
-                }
-                Ok(_) => Validation::Valid,
-                Err(message) => Validation::Invalid(message.into()),
-            })
+            let refusal = match parse_values(&checked, input) {
+                Ok(keys) => count.refusal(&checked, &keys),
+                Err(message) => Some(message),
+            };
+            Ok(refusal.map_or(Validation::Valid, |m| Validation::Invalid(m.into())))
         })
         .prompt()
         .map_err(stop)?;
@@ -449,6 +485,19 @@ mod tests {
         assert!(taken.contains("« mon-scenario » existe déjà"), "{taken}");
         let empty = check_title(root.path(), " « ! » ").expect_err("no letter");
         assert!(empty.contains("lettres ou des chiffres"), "{empty}");
+    }
+
+    #[test]
+    fn each_question_takes_as_many_values_as_its_key() {
+        let v = vocabs();
+        let academies = v.get(VocabName::Academies);
+        let two = parse_values(academies, "Lyon, Nantes").expect("known");
+        let refusal = Count::ExactlyOne.refusal(academies, &two);
+        assert!(refusal.is_some_and(|r| r.contains("une seule valeur")));
+        assert_eq!(Count::ExactlyOne.refusal(academies, &two[..1]), None);
+        assert_eq!(Count::AtLeastOne.refusal(academies, &two), None);
+        assert!(Count::AtLeastOne.refusal(academies, &[]).is_some());
+        assert_eq!(Count::Any.refusal(academies, &[]), None);
     }
 
     #[test]
