@@ -231,9 +231,9 @@ pub(super) struct PaquetArgs {
 
 #[derive(Debug, Args)]
 pub(super) struct NewArgs {
-    /// Le titre du scénario, entre guillemets ; il donne le nom du fichier.
+    /// Le titre du scénario, entre guillemets ; il donne le nom du fichier (demandé dans un terminal s'il manque).
     #[arg(value_name = "TITRE")]
-    pub(super) titre: String,
+    pub(super) titre: Option<String>,
     #[command(flatten)]
     pub(super) root: RootArg,
     /// Discipline (répétable), par exemple --discipline maths.
@@ -245,9 +245,18 @@ pub(super) struct NewArgs {
     /// Académie (par défaut : academie de vitrine.yaml).
     #[arg(long = "academie", alias = "académie", value_name = "ACADÉMIE")]
     pub(super) academie: Option<String>,
+    /// Type de ressource (répétable), par exemple --type séquence.
+    #[arg(long = "type", value_name = "TYPE")]
+    pub(super) types: Vec<String>,
+    /// Modalité pédagogique (répétable), par exemple --modalite "en groupe".
+    #[arg(long = "modalite", alias = "modalité", value_name = "MODALITÉ")]
+    pub(super) modalites: Vec<String>,
     /// Crée un dossier (avec index.md) pour ranger images et pièces jointes.
     #[arg(long = "bundle", alias = "dossier")]
     pub(super) bundle: bool,
+    /// Ne pose aucune question, même dans un terminal : les valeurs absentes restent à compléter dans le fichier.
+    #[arg(long = "non-interactif")]
+    pub(super) non_interactif: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,5 +1,7 @@
 //! `vitrine new`: a new scenario file, with every key present and French hints, so that a
-//! referent only fills in blanks.
+//! referent only fills in blanks. In a terminal, [`interactive`] first asks for what is missing.
+
+pub mod interactive;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -20,6 +22,12 @@ pub struct NewScenario {
     pub disciplines: Vec<String>,
     pub niveaux: Vec<String>,
     pub academie: Option<String>,
+    /// Optional vocabulary lists, as typed; left as commented examples when empty.
+    pub types: Vec<String>,
+    pub modalites: Vec<String>,
+    /// The summary and the author's name; the template's « À compléter » texts when absent.
+    pub resume: Option<String>,
+    pub auteur: Option<String>,
     /// A folder with `index.md`, for images and attachments.
     pub bundle: bool,
 }
@@ -32,19 +40,14 @@ pub struct Created {
     pub to_fill: Vec<&'static str>,
 }
 
-/// [`create`] with the site's own configuration and vocabularies (the built-in ones extended
-/// by `vocabulaires:` of its configuration), read from `root`.
-pub fn create_in_site(
-    root: &Path,
-    request: &NewScenario,
-    today: NaiveDate,
-) -> Result<Created, Diagnostic> {
+/// The site's configuration and its vocabularies: the built-in ones extended by `vocabulaires:`.
+pub fn load_site(root: &Path) -> Result<(Config, Vocabularies), Diagnostic> {
     let config = Config::load(root)?;
     let mut vocabs = Vocabularies::builtin()?;
     for (name, entries) in &config.vocabulaires {
         vocabs.extend(*name, entries.clone());
     }
-    create(root, request, &config, &vocabs, today)
+    Ok((config, vocabs))
 }
 
 /// Writes the new scenario under `content/scenarios/` of `root`; never overwrites.
@@ -64,6 +67,8 @@ pub fn create(
     }
     let disciplines = resolve_all(vocabs, VocabName::Subjects, &request.disciplines)?;
     let niveaux = resolve_all(vocabs, VocabName::Levels, &request.niveaux)?;
+    let types = resolve_all(vocabs, VocabName::Types, &request.types)?;
+    let modalites = resolve_all(vocabs, VocabName::Modes, &request.modalites)?;
     let academie = match request.academie.as_ref().or(config.academie.as_ref()) {
         Some(written) => resolve_all(vocabs, VocabName::Academies, std::slice::from_ref(written))?
             .into_iter()
@@ -80,12 +85,8 @@ pub fn create(
         (None, false) => PathBuf::from(format!("{slug}.md")),
     };
     let path = folder.join(&relative);
-    if let Some(existing) = existing_slug(&folder, &slug) {
-        return Err(Diagnostic::new(
-            ErrorKind::DuplicateSlug,
-            existing,
-            format!("un scénario « {slug} » existe déjà : rien n'a été écrit ; choisissez un autre titre"),
-        ));
+    if let Some(taken) = title_taken(root, &request.titre) {
+        return Err(taken);
     }
     let mut to_fill = Vec::new();
     if disciplines.is_empty() {
@@ -97,17 +98,23 @@ pub fn create(
     if academie.is_none() {
         to_fill.push("academie");
     }
+    if request.resume.is_none() {
+        to_fill.push("resume");
+    }
+    if request.auteur.is_none() {
+        to_fill.push("auteurs");
+    }
     let labels = |pairs: &[(String, String)]| -> Vec<String> {
         pairs.iter().map(|(_, label)| label.clone()).collect()
     };
-    let text = template(
-        request,
-        config,
-        today,
-        &labels(&disciplines),
-        &labels(&niveaux),
-        academie.as_deref(),
-    );
+    let values = Resolved {
+        disciplines: labels(&disciplines),
+        niveaux: labels(&niveaux),
+        academie,
+        types: labels(&types),
+        modalites: labels(&modalites),
+    };
+    let text = template(request, config, today, &values);
     write_new(&path, &text)?;
     Ok(Created { path, to_fill })
 }
@@ -142,6 +149,19 @@ fn resolve_all(
             }
         })
         .collect()
+}
+
+/// The error for a title whose file name another scenario of the site already has.
+pub fn title_taken(root: &Path, titre: &str) -> Option<Diagnostic> {
+    let slug = slugify(titre);
+    let existing = existing_slug(&root.join("content/scenarios"), &slug)?;
+    Some(Diagnostic::new(
+        ErrorKind::DuplicateSlug,
+        existing,
+        format!(
+            "un scénario « {slug} » existe déjà : rien n'a été écrit ; choisissez un autre titre"
+        ),
+    ))
 }
 
 /// A scenario file or bundle folder already named `slug`, anywhere under `folder`.
@@ -187,15 +207,26 @@ fn yaml_string(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_default()
 }
 
-fn template(
-    request: &NewScenario,
-    config: &Config,
-    today: NaiveDate,
-    disciplines: &[String],
-    niveaux: &[String],
-    academie: Option<&str>,
-) -> String {
-    let academie_line = match academie {
+/// The labels of the vocabulary values the referent gave.
+struct Resolved {
+    disciplines: Vec<String>,
+    niveaux: Vec<String>,
+    academie: Option<String>,
+    types: Vec<String>,
+    modalites: Vec<String>,
+}
+
+/// `key: [values]`, or the commented example line when there is no value.
+fn optional_list(key: &str, values: &[String], example: &str) -> String {
+    if values.is_empty() {
+        example.to_string()
+    } else {
+        format!("{key}: {}", yaml_list(values))
+    }
+}
+
+fn template(request: &NewScenario, config: &Config, today: NaiveDate, values: &Resolved) -> String {
+    let academie_line = match &values.academie {
         Some(a) => format!("academie: {}", yaml_string(a)),
         None => "academie: \"\"   # À COMPLÉTER : votre académie, par exemple Lyon".to_string(),
     };
@@ -206,6 +237,24 @@ fn template(
             yaml_list(values)
         }
     };
+    let resume = request.resume.as_deref().map_or_else(
+        || "\"À compléter : en deux ou trois phrases, ce que font les élèves et ce qu'ils apprennent (500 caractères au plus).\"".to_string(),
+        yaml_string,
+    );
+    let auteur = request
+        .auteur
+        .as_deref()
+        .map_or_else(|| "\"À compléter : Prénom Nom\"".to_string(), yaml_string);
+    let types = optional_list(
+        "types",
+        &values.types,
+        "# types: [séquence]                # séance, séquence, projet, activité…",
+    );
+    let modalites = optional_list(
+        "modalites",
+        &values.modalites,
+        "# modalites: [en groupe]           # en classe entière, en groupe, en autonomie, à distance…",
+    );
     let bundle_hint = if request.bundle {
         "# Les images et les pièces jointes se rangent dans ce dossier, à côté de index.md.\n"
     } else {
@@ -214,18 +263,18 @@ fn template(
     format!(
         r#"---
 titre: {titre}
-resume: "À compléter : en deux ou trois phrases, ce que font les élèves et ce qu'ils apprennent (500 caractères au plus)."
+resume: {resume}
 date: {today}
 auteurs:
-  - nom: "À compléter : Prénom Nom"
+  - nom: {auteur}
     # fonction: professeure de mathématiques
     # etablissement: Collège …
 {academie_line}
 disciplines: {disciplines}
 niveaux: {niveaux}
 # cycles: se déduisent des niveaux ; à écrire seulement pour les préciser.
-# types: [séquence]                # séance, séquence, projet, activité…
-# modalites: [en groupe]           # en classe entière, en groupe, en autonomie, à distance…
+{types}
+{modalites}
 # duree: "2 x 55 min"              # ou « 1 h 30 »
 # outils: [Tableur, ENT]           # les outils numériques utilisés, librement
 # competences_numeriques: ["1.1"]  # compétences du CRCN (1.1 à 5.2)
@@ -256,8 +305,76 @@ brouillon: true
 À compléter.
 "#,
         titre = yaml_string(&request.titre),
-        disciplines = list_or_todo(disciplines, "[Mathématiques]"),
-        niveaux = list_or_todo(niveaux, "[6e]"),
+        disciplines = list_or_todo(&values.disciplines, "[Mathématiques]"),
+        niveaux = list_or_todo(&values.niveaux, "[6e]"),
         licence = config.licence,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn front_matter(text: &str) -> serde_yaml::Value {
+        let yaml = text
+            .strip_prefix("---\n")
+            .and_then(|rest| rest.split("\n---\n").next())
+            .expect("front matter between --- lines");
+        serde_yaml::from_str(yaml).expect("the written header is YAML")
+    }
+
+    fn write(request: &NewScenario) -> (tempfile::TempDir, String) {
+        let root = tempfile::tempdir().expect("temp dir");
+        let config = Config::parse("titre: Test\n").expect("config");
+        let vocabs = Vocabularies::builtin().expect("vocabularies");
+        let today = NaiveDate::from_ymd_opt(2025, 3, 14).expect("date");
+        let created = create(root.path(), request, &config, &vocabs, today).expect("created");
+        let text = fs::read_to_string(&created.path).expect("written");
+        (root, text)
+    }
+
+    #[test]
+    fn answers_with_quotes_and_colons_are_written_as_yaml_values() {
+        let request = NewScenario {
+            titre: "Séance 1 : « découverte »".into(),
+            disciplines: vec!["maths".into()],
+            niveaux: vec!["6e".into(), "cinquième".into()],
+            academie: Some("lyon".into()),
+            types: vec!["séquence".into()],
+            modalites: vec!["groupes".into()],
+            resume: Some("Les élèves \"débattent\" : l'oral d'abord.".into()),
+            auteur: Some("Anne-Lise d'Arc".into()),
+            bundle: false,
+        };
+        let (_root, text) = write(&request);
+        let header = front_matter(&text);
+        assert_eq!(header["titre"], "Séance 1 : « découverte »");
+        assert_eq!(
+            header["resume"],
+            "Les élèves \"débattent\" : l'oral d'abord."
+        );
+        assert_eq!(header["auteurs"][0]["nom"], "Anne-Lise d'Arc");
+        assert_eq!(header["niveaux"][1], "Cinquième");
+        assert_eq!(header["types"][0], "Scénario pédagogique");
+        assert_eq!(header["modalites"][0], "En groupe");
+        assert!(!text.contains("À compléter :"), "{text}");
+    }
+
+    #[test]
+    fn without_answers_the_optional_keys_stay_commented_examples() {
+        let request = NewScenario {
+            titre: "Brouillon".into(),
+            ..NewScenario::default()
+        };
+        let (_root, text) = write(&request);
+        let header = front_matter(&text);
+        assert!(header.get("types").is_none(), "{text}");
+        assert!(header.get("modalites").is_none(), "{text}");
+        assert!(text.contains("\n# types: [séquence] "), "{text}");
+        assert!(text.contains("\n# modalites: [en groupe] "), "{text}");
+        assert_eq!(
+            header["auteurs"][0]["nom"], "À compléter : Prénom Nom",
+            "{text}"
+        );
+    }
 }
