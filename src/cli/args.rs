@@ -181,9 +181,12 @@ pub(super) struct ServeArgs {
 pub(super) struct CheckArgs {
     #[command(flatten)]
     pub(super) site: SiteArgs,
-    /// Format du rapport : text (par défaut) ou json (stable, pour l'intégration continue).
-    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, value_parser = ["text", "json", "texte"])]
+    /// Format du rapport : text (par défaut), json (stable, pour l'intégration continue) ou gitlab (rapport Code Quality des demandes de fusion GitLab).
+    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, value_parser = ["text", "json", "texte", "gitlab"])]
     pub(super) format: String,
+    /// Écrit le rapport dans ce fichier au lieu de la sortie standard (alias --output).
+    #[arg(long = "sortie", alias = "output", value_name = "FICHIER")]
+    pub(super) sortie: Option<PathBuf>,
     /// Échoue aussi sur les avertissements (alias --strict).
     #[arg(long = "strict", alias = "strict")]
     pub(super) strict: bool,
