@@ -182,7 +182,7 @@ pub(super) struct CheckArgs {
     #[command(flatten)]
     pub(super) site: SiteArgs,
     /// Format du rapport : text (par défaut), json (stable, pour l'intégration continue) ou gitlab (rapport Code Quality des demandes de fusion GitLab).
-    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, value_parser = ["text", "json", "texte", "gitlab"])]
+    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, hide_possible_values = true, value_parser = ["text", "json", "texte", "gitlab"])]
     pub(super) format: String,
     /// Écrit le rapport dans ce fichier au lieu de la sortie standard (alias --output).
     #[arg(long = "sortie", alias = "output", value_name = "FICHIER")]
@@ -200,7 +200,7 @@ pub(super) struct VocabulairesArgs {
     #[command(flatten)]
     pub(super) root: RootArg,
     /// Format : text (par défaut, aligné pour le terminal) ou json (pour les outils).
-    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, value_parser = ["text", "json", "texte"])]
+    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, hide_possible_values = true, value_parser = ["text", "json", "texte"])]
     pub(super) format: String,
 }
 
