@@ -186,3 +186,30 @@ fn the_schema_goes_to_stdout_without_sortie() {
     assert_eq!(schema, schema_of(site.path()));
     assert_eq!(schema["$schema"], "http://json-schema.org/draft-07/schema#");
 }
+
+#[test]
+fn the_scenario_written_by_new_is_valid() {
+    let site = common::fixture_site(&[]);
+    let output = common::vitrine_in(site.path())
+        .args([
+            "new",
+            "Mon essai",
+            "--discipline",
+            "maths",
+            "--niveau",
+            "6e",
+        ])
+        .args(["--academie", "Lyon"])
+        .output()
+        .expect("run vitrine new");
+    assert!(output.status.success());
+    let validator = validator(&schema_of(site.path()));
+    let written = walkdir::WalkDir::new(site.path().join("content/scenarios"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().to_string_lossy().contains("mon-essai"))
+        .expect("the new scenario");
+    let text = std::fs::read_to_string(written.path()).expect("read");
+    let problems = errors(&validator, &front_matter(&text));
+    assert!(problems.is_empty(), "{problems:#?}");
+}
