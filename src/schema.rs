@@ -51,11 +51,19 @@ pub fn front_matter(vocabs: &Vocabularies) -> Value {
             "pattern": "^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
         })
     };
-    let mut add = |key: &str, description: &str, mut schema: Value| {
+    let mut add = |key: &str, description: &str, schema: Value| {
+        // vitrine reads an optional key left empty (`outils:`) as absent.
+        let mut schema = if REQUIRED.contains(&key) {
+            schema
+        } else {
+            json!({ "anyOf": [{ "type": "null" }, schema] })
+        };
         if let Some(object) = schema.as_object_mut() {
+            let inner = object.get("anyOf").and_then(|a| a.get(1));
+            let written = inner.and_then(|i| i.get("description")).cloned();
             object
                 .entry("description")
-                .or_insert_with(|| json!(description));
+                .or_insert_with(|| written.unwrap_or_else(|| json!(description)));
         }
         properties.insert(key.to_string(), schema);
     };
@@ -63,7 +71,7 @@ pub fn front_matter(vocabs: &Vocabularies) -> Value {
     add(
         "resume",
         "Résumé, 500 caractères au plus",
-        json!({ "type": "string", "maxLength": RESUME_MAX_CHARS }),
+        json!({ "type": ["string", "number"], "maxLength": RESUME_MAX_CHARS }),
     );
     add("date", "", date("Date de publication"));
     add("mise_a_jour", "", date("Date de mise à jour"));

@@ -85,6 +85,7 @@ fn each_kind_of_mistake_is_rejected() {
     let mistakes = [
         ("niveaux: [5e]", "niveaux: [BTS]", "/niveaux"),
         ("niveaux: [5e]", "niveaux: []", "/niveaux"),
+        ("niveaux: [5e]", "niveaux:", "/niveaux"),
         ("titre: Un scénario valide\n", "", ""),
         ("date: 2025-03-14", "date: 14/03/2025", "/date"),
         ("academie: Lyon", "academie: Lyonn", "/academie"),
@@ -145,6 +146,7 @@ fn spellings_vitrine_accepts_are_accepted() {
             "competences_numeriques: [1.1, 3.1]",
         ),
         ("outils: [GeoGebra]", "outils: Tableur, ENT"),
+        ("outils: [GeoGebra]", "outils:\nvignette:\ncycles:"),
     ];
     for (from, to) in accepted {
         let problems = errors(&validator, &variant(from, to));
