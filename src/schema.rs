@@ -83,7 +83,7 @@ pub fn front_matter(vocabs: &Vocabularies) -> Value {
     add(
         "academie",
         "Académie d'origine (une seule)",
-        json!({ "$ref": "#/definitions/academie" }),
+        json!({ "allOf": [{ "$ref": "#/definitions/academie" }] }),
     );
     for (key, name) in VOCAB_LISTS {
         let vocab = vocabs.get(*name);
@@ -96,7 +96,8 @@ pub fn front_matter(vocabs: &Vocabularies) -> Value {
                 "{} : une liste, une valeur, ou des valeurs séparées par des virgules (liste : vitrine vocabulaires {key})",
                 name.title()
             ),
-            json!({ "$ref": format!("#/definitions/{key}_liste") }),
+            // In draft-07 a description beside `$ref` is ignored: the reference goes in `allOf`.
+            json!({ "allOf": [{ "$ref": format!("#/definitions/{key}_liste") }] }),
         );
     }
     definitions.insert(
