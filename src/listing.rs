@@ -133,12 +133,13 @@ pub struct Listing {
     pub valeurs: Vec<Value>,
 }
 
-/// One line of the overview: a topic and how many values it has.
+/// One line of the overview: a topic and how many values it has (`None`: the tools of a site
+/// whose scenarios have errors, unknown until they are fixed).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Overview {
     pub cle: &'static str,
     pub titre: &'static str,
-    pub valeurs: usize,
+    pub valeurs: Option<usize>,
 }
 
 /// The site's vocabularies, read as `check` and `build` read them.
@@ -154,7 +155,7 @@ pub fn overview(root: &Path) -> Result<Vec<Overview>, Vec<Diagnostic>> {
         .map(|topic| Overview {
             cle: topic.key(),
             titre: topic.title(),
-            valeurs: values(root, topic, &vocabs).len(),
+            valeurs: values(root, topic, &vocabs).ok().map(|v| v.len()),
         })
         .collect())
 }
@@ -165,13 +166,13 @@ pub fn listing(root: &Path, topic: Topic) -> Result<Listing, Vec<Diagnostic>> {
     Ok(Listing {
         cle: topic.key(),
         titre: topic.title(),
-        valeurs: values(root, topic, &vocabs),
+        valeurs: values(root, topic, &vocabs)?,
     })
 }
 
-fn values(root: &Path, topic: Topic, vocabs: &Vocabularies) -> Vec<Value> {
+fn values(root: &Path, topic: Topic, vocabs: &Vocabularies) -> Result<Vec<Value>, Vec<Diagnostic>> {
     match topic {
-        Topic::Vocabulary(name) => vocabs
+        Topic::Vocabulary(name) => Ok(vocabs
             .get(name)
             .entries()
             .iter()
@@ -180,20 +181,16 @@ fn values(root: &Path, topic: Topic, vocabs: &Vocabularies) -> Vec<Value> {
                 libelle: e.libelle.clone(),
                 variantes: e.alias.clone(),
             })
-            .collect(),
+            .collect()),
         Topic::Tools => tools(root),
     }
 }
 
-/// The tools named by the site's scenarios (drafts included), grouped as their facet pages
-/// group them (by slug): the first spelling met is the label, the others are its variants.
-/// A site whose content has errors lists none: `check` says what to fix first.
-fn tools(root: &Path) -> Vec<Value> {
-    let mut options = BuildOptions::new(root);
-    options.drafts = true;
-    let Ok(prepared) = prepare(&options, &Silent) else {
-        return Vec::new();
-    };
+/// The tools named by the site's published scenarios, grouped as their facet pages group them
+/// (by slug): the first spelling met is the label, the others are its variants. The errors of
+/// published scenarios hide them (as they stop `build`); a draft's errors do not.
+fn tools(root: &Path) -> Result<Vec<Value>, Vec<Diagnostic>> {
+    let prepared = prepare(&BuildOptions::new(root), &Silent)?;
     let mut by_slug: BTreeMap<String, Value> = BTreeMap::new();
     for scenario in &prepared.loaded.content.scenarios {
         for tool in &scenario.meta.outils {
@@ -207,7 +204,7 @@ fn tools(root: &Path) -> Vec<Value> {
             }
         }
     }
-    by_slug.into_values().collect()
+    Ok(by_slug.into_values().collect())
 }
 
 #[cfg(test)]

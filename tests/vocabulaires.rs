@@ -184,3 +184,21 @@ fn an_unknown_value_points_to_the_command() {
         "{stderr}"
     );
 }
+
+#[test]
+fn tools_of_a_site_with_errors_show_the_errors_first() {
+    let site = common::fixture_site(&[]);
+    let scenario = site.path().join("content/scenarios/valide.md");
+    let text = std::fs::read_to_string(&scenario).expect("scenario");
+    std::fs::write(&scenario, text.replace("niveaux: [5e]", "niveaux: [BTS]")).expect("write");
+    let run = vocabulaires(site.path(), &["outils"]);
+    assert_eq!(run.code, Some(1));
+    assert!(
+        run.stderr.contains("valeur inconnue « BTS »"),
+        "{}",
+        run.stderr
+    );
+    let overview = vocabulaires(site.path(), &[]);
+    assert_eq!(overview.code, Some(0), "the vocabularies are still listed");
+    assert!(row(&overview.stdout, "outils")[2].starts_with("? (liste libre"));
+}

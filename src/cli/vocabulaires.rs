@@ -60,13 +60,12 @@ fn overview_text(overview: &[Overview]) -> String {
     let rows: Vec<[String; 3]> = overview
         .iter()
         .map(|o| {
-            let count = if o.cle == listing::TOOLS_KEY {
-                format!(
-                    "{} (liste libre : ceux que citent les scénarios)",
-                    o.valeurs
-                )
-            } else {
-                o.valeurs.to_string()
+            let count = match (o.valeurs, o.cle == listing::TOOLS_KEY) {
+                (Some(n), true) => format!("{n} (liste libre : ceux que citent les scénarios)"),
+                (Some(n), false) => n.to_string(),
+                (None, _) => {
+                    "? (liste libre ; corrigez d'abord les erreurs : vitrine check)".to_string()
+                }
             };
             [o.cle.to_string(), o.titre.to_string(), count]
         })
@@ -86,7 +85,7 @@ fn listing_text(list: &Listing) -> String {
         plural(n)
     );
     if list.cle == listing::TOOLS_KEY {
-        out.push_str("Liste libre : voici les outils que citent déjà les scénarios du site ; écrivez-les de la même façon pour qu'ils partagent une page.\n\n");
+        out.push_str("Liste libre : voici les outils que citent déjà les scénarios publiés du site ; écrivez-les de la même façon pour qu'ils partagent une page.\n\n");
     } else {
         out.push_str("Écrivez la clé, le libellé ou une variante ; majuscules et accents sont indifférents.\n\n");
     }
