@@ -80,6 +80,26 @@ impl Report {
         serde_json::to_string_pretty(&report).unwrap_or_default()
     }
 
+    /// The report as a GitLab Code Quality report (a JSON array), so that problems show in
+    /// merge requests. `prefix` is the site root's path inside the repository (see
+    /// [`repository_prefix`]): GitLab locates files from the repository's root.
+    pub fn to_gitlab(&self, prefix: &Path) -> String {
+        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
+        let issues: Vec<GitlabIssue> = self
+            .findings
+            .iter()
+            .map(|f| {
+                let issue = GitlabIssue::new(f, prefix);
+                // Two identical problems at one place still need two fingerprints: the
+                // occurrence number is part of it (findings are sorted, so it is stable).
+                let occurrence = seen.entry(issue.identity()).or_default();
+                *occurrence += 1;
+                issue.fingerprinted(*occurrence)
+            })
+            .collect();
+        serde_json::to_string_pretty(&issues).unwrap_or_default()
+    }
+
     /// The report as text, one problem per line like a compiler, then a summary.
     pub fn to_text(&self) -> String {
         let mut out = String::new();
@@ -166,6 +186,87 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
             suggestion: d.suggestion.as_deref(),
         }
     }
+}
+
+/// One problem in GitLab's Code Quality format (a subset of Code Climate's).
+#[derive(Serialize)]
+struct GitlabIssue {
+    description: String,
+    check_name: &'static str,
+    fingerprint: String,
+    severity: &'static str,
+    location: GitlabLocation,
+}
+
+#[derive(Serialize)]
+struct GitlabLocation {
+    path: String,
+    lines: GitlabLines,
+}
+
+#[derive(Serialize)]
+struct GitlabLines {
+    begin: usize,
+}
+
+impl GitlabIssue {
+    fn new(f: &Finding, prefix: &Path) -> GitlabIssue {
+        let d = &f.diagnostic;
+        let mut description = match &d.field {
+            Some(field) => format!("[{field}] {}", d.message),
+            None => d.message.clone(),
+        };
+        if let Some(s) = &d.suggestion {
+            description.push_str(&format!(" ; vouliez-vous dire « {s} » ?"));
+        }
+        GitlabIssue {
+            description,
+            check_name: f.code,
+            fingerprint: String::new(),
+            severity: match f.severity {
+                Severity::Erreur => "major",
+                Severity::Avertissement => "minor",
+            },
+            location: GitlabLocation {
+                path: prefix
+                    .join(&d.file)
+                    .display()
+                    .to_string()
+                    .replace('\\', "/"),
+                // GitLab counts lines from 1; a problem of the whole file is shown on its first.
+                lines: GitlabLines {
+                    begin: d.line.max(1),
+                },
+            },
+        }
+    }
+
+    /// What GitLab shows of a problem: two problems alike in all of it differ by occurrence.
+    fn identity(&self) -> String {
+        format!(
+            "{}\n{}\n{}\n{}",
+            self.check_name, self.location.path, self.location.lines.begin, self.description
+        )
+    }
+
+    fn fingerprinted(mut self, occurrence: usize) -> GitlabIssue {
+        let key = format!("{}\n{occurrence}", self.identity());
+        self.fingerprint = blake3::hash(key.as_bytes()).to_hex()[..32].to_string();
+        self
+    }
+}
+
+/// The path of the site root inside its git repository (empty when the site is the
+/// repository, or is in none), for paths GitLab can find.
+pub fn repository_prefix(root: &Path) -> std::path::PathBuf {
+    let Ok(root) = std::fs::canonicalize(root) else {
+        return std::path::PathBuf::new();
+    };
+    root.ancestors()
+        .find(|dir| dir.join(".git").exists())
+        .and_then(|repo| root.strip_prefix(repo).ok())
+        .map(Path::to_path_buf)
+        .unwrap_or_default()
 }
 
 /// The stable code of each class of error.
@@ -366,4 +467,60 @@ fn duplicate_title_warnings(prepared: &Prepared) -> Vec<Finding> {
         }
     }
     findings
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn finding(severity: Severity, line: usize, message: &str) -> Finding {
+        let diagnostic =
+            Diagnostic::new(ErrorKind::BrokenLink, "content/a.md", message).at(line, 3);
+        Finding {
+            severity,
+            code: error_code(diagnostic.kind),
+            diagnostic,
+        }
+    }
+
+    #[test]
+    fn the_gitlab_report_has_every_field_and_unique_fingerprints() {
+        let report = Report {
+            scenarios: 1,
+            pages: 1,
+            findings: vec![
+                finding(Severity::Erreur, 4, "lien cassé"),
+                // The same problem twice at one place, and once on another line.
+                finding(Severity::Erreur, 9, "lien cassé"),
+                finding(Severity::Erreur, 9, "lien cassé"),
+                finding(Severity::Avertissement, 0, "résumé long"),
+            ],
+        };
+        let json: serde_json::Value =
+            serde_json::from_str(&report.to_gitlab(Path::new("site"))).expect("JSON");
+        let issues = json.as_array().expect("array");
+        assert_eq!(issues.len(), 4);
+        let severities: Vec<&str> = issues
+            .iter()
+            .filter_map(|i| i["severity"].as_str())
+            .collect();
+        assert_eq!(severities, ["major", "major", "major", "minor"]);
+        let lines: Vec<u64> = issues
+            .iter()
+            .filter_map(|i| i["location"]["lines"]["begin"].as_u64())
+            .collect();
+        assert_eq!(lines, [4, 9, 9, 1], "a whole-file problem is on line 1");
+        assert!(issues.iter().all(
+            |i| i["location"]["path"] == "site/content/a.md" && i["check_name"] == "lien-casse"
+        ));
+        let fingerprints: BTreeSet<&str> = issues
+            .iter()
+            .filter_map(|i| i["fingerprint"].as_str())
+            .collect();
+        assert_eq!(fingerprints.len(), 4);
+        assert_eq!(
+            report.to_gitlab(Path::new("site")),
+            report.to_gitlab(Path::new("site"))
+        );
+    }
 }

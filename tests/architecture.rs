@@ -17,13 +17,20 @@ const LAYERS: &[&[&str]] = &[
     &["text"],
     &["diagnostics"],
     &["yaml", "vocab"],
-    &["config"],
+    &["config", "schema"],
     &["content", "markdown"],
     &["publish"],
     &["index", "federation"],
     &["exports", "search_bundle", "pages"],
     &["site"],
-    &["serve", "check", "search", "new_scenario", "init"],
+    &[
+        "serve",
+        "check",
+        "search",
+        "new_scenario",
+        "init",
+        "listing",
+    ],
     &["cli"],
 ];
 

@@ -104,7 +104,7 @@ fn unknown_vocabulary_value_with_suggestion() {
     assert_eq!(d.suggestion.as_deref(), Some("Physique-chimie"));
     assert!(
         d.message
-            .contains("docs/vocabulaires.md de vitrine, section « Disciplines »"),
+            .contains("(liste des valeurs : « vitrine vocabulaires disciplines »)"),
         "{}",
         d.message
     );
@@ -127,7 +127,9 @@ fn unknown_vocabulary_value_without_suggestion_lists_the_values() {
     assert_eq!(discipline.suggestion, None);
     assert!(
         discipline.message.contains("valeurs possibles : ")
-            && discipline.message.contains("… ; 28 en tout, toutes dans docs/vocabulaires.md de vitrine, section « Disciplines »)"),
+            && discipline
+                .message
+                .contains("… ; 28 en tout, toutes avec « vitrine vocabulaires disciplines »)"),
         "{}",
         discipline.message
     );

@@ -34,7 +34,7 @@ numérique, avec un index de recherche en français.\n",
     disable_help_flag = true,
     disable_version_flag = true,
     disable_help_subcommand = true,
-    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine serve --open          aperçu en direct dans le navigateur\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n  vitrine new \"Mon scénario\" --discipline maths --niveau 6e\n                                crée un scénario à compléter\n  vitrine harvest               télécharge les catalogues des autres vitrines (vitrine nationale)\n\nAide d'une commande : vitrine COMMANDE --aide"
+    after_help = "Exemples :\n  vitrine build                 construit le site du dossier courant dans public/\n  vitrine serve --open          aperçu en direct dans le navigateur\n  vitrine check                 vérifie les scénarios sans rien écrire\n  vitrine search \"fractions\"    cherche dans les scénarios\n  vitrine init ma-vitrine       crée un nouveau site\n  vitrine new \"Mon scénario\" --discipline maths --niveau 6e\n                                crée un scénario à compléter\n  vitrine harvest               télécharge les catalogues des autres vitrines (vitrine nationale)\n  vitrine vocabulaires niveaux  les niveaux acceptés, avec leurs variantes\n  vitrine schema --sortie entete.schema.json\n                                schéma de l'en-tête pour l'éditeur\n\nAide d'une commande : vitrine COMMANDE --aide"
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -73,6 +73,12 @@ pub(super) enum Command {
     /// Assemble un paquet Moodle / m@gistère (.imscc) de plusieurs scénarios, une section par scénario : choisis par leurs identifiants ou par discipline, niveau, cycle, académie.
     #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
     Paquet(PaquetArgs),
+    /// Liste les vocabulaires de l'en-tête (disciplines, niveaux, académie…) ou, avec NOM, toutes leurs valeurs : clé, libellé et variantes acceptées.
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Vocabulaires(VocabulairesArgs),
+    /// Écrit le schéma JSON (draft-07) de l'en-tête des scénarios, tiré des vocabulaires du site : pour qu'un éditeur (VS Code…) complète et vérifie l'en-tête.
+    #[command(help_template = HELP_TEMPLATE, disable_help_flag = true)]
+    Schema(SchemaArgs),
 }
 
 /// `--root`, shared by every command that works on a site.
@@ -175,12 +181,36 @@ pub(super) struct ServeArgs {
 pub(super) struct CheckArgs {
     #[command(flatten)]
     pub(super) site: SiteArgs,
-    /// Format du rapport : text (par défaut) ou json (stable, pour l'intégration continue).
-    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, value_parser = ["text", "json", "texte"])]
+    /// Format du rapport : text (par défaut), json (stable, pour l'intégration continue) ou gitlab (rapport Code Quality des demandes de fusion GitLab).
+    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, hide_possible_values = true, value_parser = ["text", "json", "texte", "gitlab"])]
     pub(super) format: String,
+    /// Écrit le rapport dans ce fichier au lieu de la sortie standard (alias --output).
+    #[arg(long = "sortie", alias = "output", value_name = "FICHIER")]
+    pub(super) sortie: Option<PathBuf>,
     /// Échoue aussi sur les avertissements (alias --strict).
     #[arg(long = "strict", alias = "strict")]
     pub(super) strict: bool,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct VocabulairesArgs {
+    /// Le vocabulaire à lister, par sa clé d'en-tête : disciplines, niveaux, cycles, academie, types, modalites, competences_numeriques (ou crcn), outils ; singulier ou pluriel, avec ou sans accents.
+    #[arg(value_name = "NOM")]
+    pub(super) nom: Option<String>,
+    #[command(flatten)]
+    pub(super) root: RootArg,
+    /// Format : text (par défaut, aligné pour le terminal) ou json (pour les outils).
+    #[arg(long = "format", value_name = "FORMAT", default_value = "text", hide_default_value = true, hide_possible_values = true, value_parser = ["text", "json", "texte"])]
+    pub(super) format: String,
+}
+
+#[derive(Debug, Args)]
+pub(super) struct SchemaArgs {
+    #[command(flatten)]
+    pub(super) root: RootArg,
+    /// Fichier à écrire (par défaut : la sortie standard ; alias --output).
+    #[arg(long = "sortie", alias = "output", value_name = "FICHIER")]
+    pub(super) sortie: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -299,7 +329,7 @@ pub(super) fn clap_error(err: clap::Error) -> ExitCode {
                 .map(|c| format!(" ; vouliez-vous dire « {c} » ?"))
                 .unwrap_or_default();
             format!(
-                "commande inconnue {detail}{hint} (commandes : build, serve, check, search, init, new, harvest)"
+                "commande inconnue {detail}{hint} (commandes : build, serve, check, search, init, new, harvest, paquet, vocabulaires, schema)"
             )
         }
         K::InvalidValue | K::ValueValidation => format!("valeur invalide pour {detail}"),
@@ -316,7 +346,16 @@ pub fn suggest_command(input: &str) -> Option<String> {
     closest(
         input,
         [
-            "build", "serve", "check", "search", "init", "new", "harvest",
+            "build",
+            "serve",
+            "check",
+            "search",
+            "init",
+            "new",
+            "harvest",
+            "paquet",
+            "vocabulaires",
+            "schema",
         ],
     )
 }

@@ -3,8 +3,8 @@
 //!
 //! - `args`: the commands and options clap reads, their French help, clap's errors in French;
 //! - `output`: printing safe on a closed pipe, the panic message, shared problem lists, exit codes;
-//! - one file per command group: `build`, `serve`, `check`, `search`, `harvest`, and `create`
-//!   (`init` and `new`).
+//! - one file per command group: `build`, `serve`, `check`, `search`, `harvest`, `paquet`,
+//!   `vocabulaires`, `schema`, and `create` (`init` and `new`).
 
 // First: the print macros of `output` shadow the standard ones in every file below.
 #[macro_use]
@@ -16,8 +16,10 @@ mod check;
 mod create;
 mod harvest;
 mod paquet;
+mod schema;
 mod search;
 mod serve;
+mod vocabulaires;
 
 use std::process::ExitCode;
 
@@ -46,5 +48,7 @@ pub fn run() -> ExitCode {
         Command::New(args) => create::new_scenario(args),
         Command::Harvest(args) => harvest::harvest(args),
         Command::Paquet(args) => paquet::paquet(args),
+        Command::Vocabulaires(args) => vocabulaires::vocabulaires(args),
+        Command::Schema(args) => schema::schema(args),
     }
 }

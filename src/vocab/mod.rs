@@ -56,8 +56,17 @@ impl VocabName {
         }
     }
 
-    /// Title of this vocabulary's section in `docs/vocabulaires.md`, where every value is listed.
-    fn docs_section(self) -> &'static str {
+    /// The front matter key holding values of this vocabulary (`academie` is singular: one
+    /// académie per scenario). `vitrine vocabulaires` is given this name.
+    pub fn front_matter_key(self) -> &'static str {
+        match self {
+            VocabName::Academies => "academie",
+            other => other.file_stem(),
+        }
+    }
+
+    /// French title of the vocabulary, also its section in `docs/vocabulaires.md`.
+    pub fn title(self) -> &'static str {
         match self {
             VocabName::Subjects => "Disciplines",
             VocabName::Levels => "Niveaux",
@@ -235,12 +244,10 @@ impl Vocabulary {
         self.resolve(&best).map(|e| e.libelle.clone())
     }
 
-    /// Where every accepted value is listed, for a message about an unknown value.
+    /// Where every accepted value is listed, for a message about an unknown value: the command
+    /// that prints them with their variants, which works offline and knows the site's additions.
     pub fn where_listed(&self) -> String {
-        format!(
-            "docs/vocabulaires.md de vitrine, section « {} »",
-            self.name.docs_section()
-        )
+        format!("« vitrine vocabulaires {} »", self.name.front_matter_key())
     }
 
     /// The accepted values for a message about an unknown value that is close to none: all of
@@ -258,7 +265,7 @@ impl Vocabulary {
         }
         let first: Vec<String> = self.entries.iter().take(LISTED_VALUES).map(shown).collect();
         format!(
-            "valeurs possibles : {}… ; {total} en tout, toutes dans {}",
+            "valeurs possibles : {}… ; {total} en tout, toutes avec {}",
             first.join(", "),
             self.where_listed()
         )
@@ -688,7 +695,7 @@ mod tests {
         assert_eq!(first.split(", ").count(), LISTED_VALUES, "{listed}");
         assert!(
             listed.ends_with(&format!(
-                "… ; {} en tout, toutes dans docs/vocabulaires.md de vitrine, section « Académies »",
+                "… ; {} en tout, toutes avec « vitrine vocabulaires academie »",
                 academies.entries().len()
             )),
             "{listed}"
