@@ -234,7 +234,9 @@ fn render_unchecked(
 }
 
 /// The configuration (with the command line's overrides) and the vocabularies it extends.
-fn load_settings(options: &BuildOptions) -> Result<(Config, Vocabularies), Vec<Diagnostic>> {
+pub(crate) fn load_settings(
+    options: &BuildOptions,
+) -> Result<(Config, Vocabularies), Vec<Diagnostic>> {
     let mut config = Config::load(&options.root).map_err(|d| vec![d])?;
     if let Some(base_url) = &options.base_url {
         config.base_url = base_url.clone();
