@@ -62,7 +62,8 @@ pub struct Read {
 }
 
 impl Read {
-    fn of(root: &Path) -> Read {
+    /// Counts the site's Markdown files at `root`.
+    pub fn of(root: &Path) -> Read {
         let found = discover(root);
         let drafts = found
             .scenarios
@@ -77,6 +78,21 @@ impl Read {
             scenarios: found.scenarios.into_iter().map(|s| s.file).collect(),
             drafts,
         }
+    }
+
+    /// « 5 fichier(s) lu(s) : 2 scénario(s) valide(s), 1 avec des erreurs, 1 brouillon(s). »,
+    /// `error_files` being the file of each error.
+    pub fn summary<'a>(&self, error_files: impl Iterator<Item = &'a Path>) -> String {
+        let with_errors = error_files
+            .filter(|file| self.scenarios.contains(*file))
+            .collect::<BTreeSet<_>>()
+            .len();
+        format!(
+            "{} fichier(s) lu(s) : {} scénario(s) valide(s), {with_errors} avec des erreurs, {} brouillon(s).\n",
+            self.files,
+            self.scenarios.len() - with_errors,
+            self.drafts
+        )
     }
 }
 
@@ -154,21 +170,12 @@ impl Report {
         out
     }
 
-    /// « 5 fichier(s) lu(s) : 2 scénario(s) valide(s), 1 avec des erreurs, 1 brouillon(s). »
     fn read_summary(&self) -> String {
-        let with_errors = self
-            .findings
-            .iter()
-            .filter(|f| f.severity == Severity::Erreur)
-            .map(|f| &f.diagnostic.file)
-            .filter(|file| self.read.scenarios.contains(*file))
-            .collect::<BTreeSet<_>>()
-            .len();
-        format!(
-            "{} fichier(s) lu(s) : {} scénario(s) valide(s), {with_errors} avec des erreurs, {} brouillon(s).\n",
-            self.read.files,
-            self.read.scenarios.len() - with_errors,
-            self.read.drafts
+        self.read.summary(
+            self.findings
+                .iter()
+                .filter(|f| f.severity == Severity::Erreur)
+                .map(|f| f.diagnostic.file.as_path()),
         )
     }
 

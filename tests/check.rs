@@ -277,3 +277,28 @@ fn a_pandoc_style_anchor_of_an_existing_heading_passes_check() {
     assert_eq!(report["erreurs"], 0, "{report}");
     assert_eq!(exit, Some(0), "{report}");
 }
+
+/// A failed `build` ends with the same count of files as `check`: files read, valid scenarios,
+/// scenarios with errors, drafts.
+#[test]
+fn a_failed_build_counts_the_files_like_check() {
+    let site = common::fixture_site(&["unknown-vocabulary", "brouillon-invalide"]);
+    let line =
+        "6 fichier(s) lu(s) : 1 scénario(s) valide(s), 3 avec des erreurs, 2 brouillon(s).\n";
+    let checked = check(site.path(), &[]);
+    let checked = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.ends_with(line), "{checked}");
+    // `build` leaves the drafts out: their problems are warnings, not errors.
+    let built = common::vitrine_in(site.path())
+        .arg("build")
+        .output()
+        .expect("vitrine build");
+    assert_eq!(built.status.code(), Some(1));
+    let built = String::from_utf8_lossy(&built.stderr);
+    assert!(
+        built.contains(
+            "1 erreur.\n6 fichier(s) lu(s) : 3 scénario(s) valide(s), 1 avec des erreurs, 2 brouillon(s).\n"
+        ),
+        "{built}"
+    );
+}
