@@ -194,7 +194,7 @@ fn text_after_closing(file: &Path, split: &Split) -> Option<Diagnostic> {
     if after.is_empty() {
         return None;
     }
-    let column = 4 + rest.len() - after.len();
+    let column = 4 + rest[..rest.len() - after.len()].chars().count();
     Some(
         Diagnostic::new(
             ErrorKind::InvalidYaml,

@@ -314,6 +314,40 @@ mod tests {
         assert_eq!(e.fix.as_deref(), Some("  - nom: Claire"));
     }
 
+    /// Every line and column of odd texts, with each context libyaml names: the guesses slice
+    /// the source by bytes, and none may panic on what a referent typed.
+    #[test]
+    fn recognising_never_panics_on_odd_text() {
+        let texts = [
+            "titre:é\u{a0}: x\n  -é\n- \u{a0}clé : [é, \"\n",
+            "é: 'à\n\t-\u{a0}\n: \"\n[{\n- - - é:\n",
+            "",
+        ];
+        let contexts = [
+            "x, while scanning a quoted scalar at line {l} column {c}",
+            "x, while parsing a flow sequence at line {l} column {c}",
+            "x, while parsing a flow mapping at line {l} column {c}",
+            "x, while scanning a simple key at line {l} column {c}",
+            "mapping values are not allowed in this context",
+            "duplicate entry with key \"é\"",
+        ];
+        for yaml in texts {
+            let positions = crate::yaml::locate(yaml);
+            let _ = silent_mistake(yaml, &positions, &["titre", "é"]);
+            for l in 0..=yaml.lines().count() + 1 {
+                for c in 0..8 {
+                    for context in contexts {
+                        let error = context
+                            .replace("{l}", &l.to_string())
+                            .replace("{c}", &c.to_string());
+                        let _ = explain(&error, yaml, l, c, 2);
+                        let _ = spaced_key(line_text(yaml, l).unwrap_or(""), l, c, &[]);
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn duplicate_keys_are_found_in_their_own_mapping() {
         let yaml = "titre: a\nresume: b\ntitre: c\n";
