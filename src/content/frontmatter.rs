@@ -355,6 +355,23 @@ mod tests {
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
     }
 
+    /// What YAML reads as the referent meant is not a mistake: a colon without a space after
+    /// it, a quoted colon, `nom : A` (a key of the header), a colon in a block of text.
+    #[test]
+    fn colons_yaml_reads_as_meant_are_accepted() {
+        for yaml in [
+            "titre: Séance 1 :découverte\n",
+            "resume: Objectif:lire à 10:30\n",
+            "outils:\n  - \"Tableur : Calc\"\n  - 'ENT : Pronote'\n",
+            "auteurs:\n  - nom : Claire\n",
+            "resume: |\n  Objectif : lire\n  -Tableur\n  titre:x\n",
+            "url_source: https://exemple.fr/a:b\n",
+        ] {
+            let source = format!("---\n{yaml}---\n");
+            assert!(parse(Path::new("a.md"), &source).is_ok(), "{yaml}");
+        }
+    }
+
     #[test]
     fn crlf_and_bom_are_accepted() {
         let doc = parse(
