@@ -7,13 +7,15 @@
 //! and problem codes only change with `version`.
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::content::discover::discover;
+use crate::content::{self, SiteContent, SourceCache};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::site::prepare::{prepare, Prepared};
+use crate::federation;
+use crate::site::prepare::{load_settings, prepare};
 use crate::site::{BuildOptions, Silent};
 use crate::text::fold;
 
@@ -44,6 +46,54 @@ pub struct Report {
     pub scenarios: usize,
     pub pages: usize,
     pub findings: Vec<Finding>,
+    /// What was read, for the summary's second line.
+    pub read: Read,
+}
+
+/// The site's Markdown files as read by `check`, valid or not.
+#[derive(Debug, Clone, Default)]
+pub struct Read {
+    /// Markdown files: scenarios, pages and the home page when it is written.
+    pub files: usize,
+    /// The local scenario files.
+    pub scenarios: BTreeSet<PathBuf>,
+    /// Scenario files marked `brouillon: true`, valid or not.
+    pub drafts: usize,
+}
+
+impl Read {
+    /// Counts the site's Markdown files at `root`.
+    pub fn of(root: &Path) -> Read {
+        let found = discover(root);
+        let drafts = found
+            .scenarios
+            .iter()
+            .filter(|s| {
+                std::fs::read_to_string(root.join(&s.file))
+                    .is_ok_and(|text| content::marked_draft(&text))
+            })
+            .count();
+        Read {
+            files: found.scenarios.len() + found.pages.len() + usize::from(found.home.is_some()),
+            scenarios: found.scenarios.into_iter().map(|s| s.file).collect(),
+            drafts,
+        }
+    }
+
+    /// « 5 fichier(s) lu(s) : 2 scénario(s) valide(s), 1 avec des erreurs, 1 brouillon(s). »,
+    /// `error_files` being the file of each error.
+    pub fn summary<'a>(&self, error_files: impl Iterator<Item = &'a Path>) -> String {
+        let with_errors = error_files
+            .filter(|file| self.scenarios.contains(*file))
+            .collect::<BTreeSet<_>>()
+            .len();
+        format!(
+            "{} fichier(s) lu(s) : {} scénario(s) valide(s), {with_errors} avec des erreurs, {} brouillon(s).\n",
+            self.files,
+            self.scenarios.len() - with_errors,
+            self.drafts
+        )
+    }
 }
 
 impl Report {
@@ -136,7 +186,17 @@ impl Report {
             self.pages,
             self.warnings()
         ));
+        out.push_str(&self.read_summary());
         out
+    }
+
+    fn read_summary(&self) -> String {
+        self.read.summary(
+            self.findings
+                .iter()
+                .filter(|f| f.severity == Severity::Erreur)
+                .map(|f| f.diagnostic.file.as_path()),
+        )
     }
 
     /// How many files have at least one error.
@@ -304,55 +364,86 @@ pub const COMMA_LIST_CODE: &str = "liste-en-texte";
 pub const HARVEST_CODE: &str = "moissonnage";
 
 /// Checks the site at `options.root` (drafts included: they will be published one day).
+/// Warnings are reported even when there are errors: a referent fixes everything in one pass.
 pub fn check(options: &BuildOptions) -> Report {
     let mut options = options.clone();
     options.drafts = true;
-    let prepared = match prepare(&options, &Silent) {
-        Ok(prepared) => prepared,
+    let read = Read::of(&options.root);
+    let (mut findings, scenarios, pages) = match prepare(&options, &Silent) {
+        Ok(prepared) => {
+            // Errors, anchors included, stop `prepare`: `build` and `check` agree on them.
+            let content = &prepared.loaded.content;
+            let findings = warnings(
+                &options.root,
+                content,
+                &prepared.comma_lists,
+                &prepared.warnings,
+            );
+            // The home page counts, written (content/_index.md) or not.
+            (findings, content.scenarios.len(), content.pages.len() + 1)
+        }
         Err(problems) => {
-            // Nothing was loaded: count the files found, checked whether or not they have errors.
+            // Count the files found, checked whether or not they have errors.
             let found = discover(&options.root);
-            return Report {
-                scenarios: found.scenarios.len(),
-                pages: found.pages.len() + 1,
-                findings: problems.into_iter().map(error).collect(),
-            };
+            let mut findings: Vec<Finding> = problems.into_iter().map(error).collect();
+            findings.extend(warnings_despite_errors(&options));
+            (findings, found.scenarios.len(), found.pages.len() + 1)
         }
     };
-    // Errors, anchors included, stop `prepare`: `build` and `check` agree on them.
-    let mut findings: Vec<Finding> = Vec::new();
-    let mut warnings = summary_warnings(&prepared);
-    warnings.extend(crcn_warnings(&prepared));
-    warnings.extend(duplicate_title_warnings(&prepared));
-    for w in &mut warnings {
-        locate_field(&options.root, &mut w.diagnostic);
-    }
-    findings.extend(warnings);
-    findings.extend(
-        prepared
-            .comma_lists
-            .iter()
-            .map(|d| warning(COMMA_LIST_CODE, d.clone())),
-    );
-    // Harvested entries left out and duplicates: the build goes on without them.
-    findings.extend(
-        prepared
-            .warnings
-            .iter()
-            .map(|d| warning(HARVEST_CODE, d.clone())),
-    );
     findings.sort_by(|a, b| {
         let (x, y) = (&a.diagnostic, &b.diagnostic);
         (&x.file, x.line, x.column, a.severity, a.code)
             .cmp(&(&y.file, y.line, y.column, b.severity, b.code))
     });
-    let content = &prepared.loaded.content;
     Report {
-        scenarios: content.scenarios.len(),
-        // The home page counts, written (content/_index.md) or not.
-        pages: content.pages.len() + 1,
+        scenarios,
+        pages,
         findings,
+        read,
     }
+}
+
+/// The warnings of the valid sources of a site that has errors: `prepare` stops at errors,
+/// so the valid content is loaded again (only when there are errors).
+fn warnings_despite_errors(options: &BuildOptions) -> Vec<Finding> {
+    let Ok((config, vocabs)) = load_settings(options) else {
+        return Vec::new();
+    };
+    let root = &options.root;
+    let partial = content::load_partial(root, &config, &vocabs, true, &mut SourceCache::default());
+    let mut content = partial.loaded.content;
+    let harvested = federation::load(root, &config, &vocabs);
+    let mut others = harvested.warnings;
+    others.extend(federation::merge(
+        &mut content,
+        &config.base_url,
+        harvested.scenarios,
+    ));
+    warnings(root, &content, &partial.comma_lists, &others)
+}
+
+/// What a build lets through but a reader would trip on; `comma_lists` are the lists written
+/// as text, `others` the harvested entries left out.
+fn warnings(
+    root: &Path,
+    content: &SiteContent,
+    comma_lists: &[Diagnostic],
+    others: &[Diagnostic],
+) -> Vec<Finding> {
+    let mut findings = summary_warnings(content);
+    findings.extend(crcn_warnings(content));
+    findings.extend(duplicate_title_warnings(content));
+    for w in &mut findings {
+        locate_field(root, &mut w.diagnostic);
+    }
+    findings.extend(
+        comma_lists
+            .iter()
+            .map(|d| warning(COMMA_LIST_CODE, d.clone())),
+    );
+    // Harvested entries left out and duplicates: the build goes on without them.
+    findings.extend(others.iter().map(|d| warning(HARVEST_CODE, d.clone())));
+    findings
 }
 
 /// Points a warning about a front matter key at the line of that key (or at the front
@@ -388,10 +479,8 @@ fn warning(code: &'static str, diagnostic: Diagnostic) -> Finding {
     }
 }
 
-fn summary_warnings(prepared: &Prepared) -> Vec<Finding> {
-    prepared
-        .loaded
-        .content
+fn summary_warnings(content: &SiteContent) -> Vec<Finding> {
+    content
         .scenarios
         .iter()
         .filter(|s| !s.is_harvested())
@@ -412,10 +501,8 @@ fn summary_warnings(prepared: &Prepared) -> Vec<Finding> {
         .collect()
 }
 
-fn crcn_warnings(prepared: &Prepared) -> Vec<Finding> {
-    prepared
-        .loaded
-        .content
+fn crcn_warnings(content: &SiteContent) -> Vec<Finding> {
+    content
         .scenarios
         .iter()
         .filter(|s| !s.is_harvested() && s.meta.competences_numeriques.is_empty())
@@ -433,15 +520,9 @@ fn crcn_warnings(prepared: &Prepared) -> Vec<Finding> {
         .collect()
 }
 
-fn duplicate_title_warnings(prepared: &Prepared) -> Vec<Finding> {
+fn duplicate_title_warnings(content: &SiteContent) -> Vec<Finding> {
     let mut by_title: BTreeMap<String, Vec<&Path>> = BTreeMap::new();
-    for s in prepared
-        .loaded
-        .content
-        .scenarios
-        .iter()
-        .filter(|s| !s.is_harvested())
-    {
+    for s in content.scenarios.iter().filter(|s| !s.is_harvested()) {
         by_title
             .entry(fold(s.meta.titre.trim()))
             .or_default()

@@ -177,8 +177,46 @@ fn the_summary_counts_the_files_checked_and_those_with_errors() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.ends_with(
-            "3 scénario(s) et 2 page(s) vérifiés : 3 erreur(s) dans 2 fichier(s), 0 avertissement(s).\n"
+            "3 scénario(s) et 2 page(s) vérifiés : 3 erreur(s) dans 2 fichier(s), 0 avertissement(s).\n\
+             5 fichier(s) lu(s) : 1 scénario(s) valide(s), 2 avec des erreurs, 0 brouillon(s).\n"
         ),
+        "{stderr}"
+    );
+}
+
+/// Files read, valid scenarios, scenarios with errors and drafts (valid or not) are counted.
+#[test]
+fn the_summary_counts_valid_scenarios_those_with_errors_and_drafts() {
+    let site = common::fixture_site(&["brouillon-invalide"]);
+    let out = check(site.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // valide.md and the two drafts (each with a broken link), a-propos.md and the home page.
+    assert!(
+        stderr.ends_with(
+            "5 fichier(s) lu(s) : 1 scénario(s) valide(s), 2 avec des erreurs, 2 brouillon(s).\n"
+        ),
+        "{stderr}"
+    );
+}
+
+/// A site with an error still gets the warnings of its other files, in the same run.
+#[test]
+fn warnings_are_shown_even_when_there_are_errors() {
+    let site = common::fixture_site(&["liste-virgules", "yaml-deux-points"]);
+    let (report, code) = json_report(site.path(), &[]);
+    assert_eq!(code, Some(1), "{report}");
+    assert_eq!(report["erreurs"], 1, "{report}");
+    assert_eq!(problems(&report, "yaml-invalide").len(), 1, "{report}");
+    assert_eq!(problems(&report, "liste-en-texte").len(), 2, "{report}");
+    assert_eq!(report["avertissements"], 2, "{report}");
+    let out = check(site.path(), &[]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("content/scenarios/virgules.md:8:9 : avertissement [outils]"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("1 erreur(s) dans 1 fichier(s), 2 avertissement(s)."),
         "{stderr}"
     );
 }
@@ -238,4 +276,29 @@ fn a_pandoc_style_anchor_of_an_existing_heading_passes_check() {
     let (report, exit) = json_report(site.path(), &[]);
     assert_eq!(report["erreurs"], 0, "{report}");
     assert_eq!(exit, Some(0), "{report}");
+}
+
+/// A failed `build` ends with the same count of files as `check`: files read, valid scenarios,
+/// scenarios with errors, drafts.
+#[test]
+fn a_failed_build_counts_the_files_like_check() {
+    let site = common::fixture_site(&["unknown-vocabulary", "brouillon-invalide"]);
+    let line =
+        "6 fichier(s) lu(s) : 1 scénario(s) valide(s), 3 avec des erreurs, 2 brouillon(s).\n";
+    let checked = check(site.path(), &[]);
+    let checked = String::from_utf8_lossy(&checked.stderr);
+    assert!(checked.ends_with(line), "{checked}");
+    // `build` leaves the drafts out: their problems are warnings, not errors.
+    let built = common::vitrine_in(site.path())
+        .arg("build")
+        .output()
+        .expect("vitrine build");
+    assert_eq!(built.status.code(), Some(1));
+    let built = String::from_utf8_lossy(&built.stderr);
+    assert!(
+        built.contains(
+            "1 erreur.\n6 fichier(s) lu(s) : 3 scénario(s) valide(s), 1 avec des erreurs, 2 brouillon(s).\n"
+        ),
+        "{built}"
+    );
 }

@@ -794,3 +794,64 @@ fn the_preview_reports_yaml_header_and_body_problems_in_one_run() {
     assert_eq!(errors.len(), 5, "{state}");
     assert_eq!(files.len(), 2, "{state}");
 }
+
+/// Records the warnings the preview reports, as the terminal would print them.
+#[derive(Default)]
+struct Recorder(std::sync::Mutex<Vec<Diagnostic>>);
+
+impl Reporter for Recorder {
+    fn listening(&self, _url: &str) {}
+    fn rebuilt(&self, _message: &str) {}
+    fn failed(&self, _problems: &[Diagnostic]) {}
+    fn warned(&self, warnings: &[Diagnostic]) {
+        self.0
+            .lock()
+            .expect("lock")
+            .extend(warnings.iter().cloned());
+    }
+}
+
+impl Recorder {
+    fn take(&self) -> Vec<Diagnostic> {
+        std::mem::take(&mut *self.0.lock().expect("lock"))
+    }
+}
+
+/// The warnings of the site at start, then those of each file saved, reach the terminal.
+#[test]
+fn the_preview_reports_the_warnings_of_the_files_it_reads() {
+    let site = common::fixture_site(&["liste-virgules"]);
+    let recorder = Arc::new(Recorder::default());
+    let mut options = ServeOptions::new(site.path());
+    options.port = 0;
+    let server = serve::start(options, recorder.clone()).expect("serve starts");
+    let at_start = recorder.take();
+    // `niveaux` and `outils` of virgules.md are lists written with commas.
+    assert_eq!(at_start.len(), 2, "{at_start:#?}");
+    assert!(
+        at_start
+            .iter()
+            .all(|d| d.file == Path::new("content/scenarios/virgules.md")),
+        "{at_start:#?}"
+    );
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .build()
+        .into();
+    let preview = Preview {
+        site,
+        server,
+        agent,
+    };
+    preview.wait_idle(0);
+    let valide = preview.root().join("content/scenarios/valide.md");
+    preview.change(|_| edit(&valide, "outils: [GeoGebra]", "outils: GeoGebra, Tableur"));
+    let saved = recorder.take();
+    assert_eq!(saved.len(), 1, "{saved:#?}");
+    assert_eq!(saved[0].file, Path::new("content/scenarios/valide.md"));
+    assert!(
+        saved[0].message.contains("virgules"),
+        "{}",
+        saved[0].message
+    );
+}

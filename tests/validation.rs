@@ -473,7 +473,7 @@ fn configuration_yaml_errors_are_french_and_located() {
             21,
             "nombre entier",
         ),
-        ("titre: T\ndescription: \"sans fin\n", 3, 1, "pas fermé"),
+        ("titre: T\ndescription: \"sans fin\n", 2, 14, "jamais fermé"),
     ] {
         std::fs::write(&config, yaml).expect("config");
         let d = build_errors(site.path());

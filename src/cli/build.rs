@@ -127,6 +127,11 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
         }
         Err(problems) => {
             print_diagnostics(&problems);
+            let read = crate::check::Read::of(&options.root);
+            eprint!(
+                "{}",
+                read.summary(problems.iter().map(|d| d.file.as_path()))
+            );
             eprintln!(
                 "{}",
                 site::output::state_after_failure(&options.output_dir())

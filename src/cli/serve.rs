@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::args::ServeArgs;
-use super::output::plural;
+use super::output::{plural, print_warnings};
 use crate::diagnostics::Diagnostic;
 use crate::publish::wording::capitalize;
 use crate::serve;
@@ -30,6 +30,10 @@ impl serve::Reporter for Terminal {
             "{n} erreur{} : l'aperçu garde la dernière version correcte.",
             plural(n)
         );
+    }
+
+    fn warned(&self, warnings: &[Diagnostic]) {
+        print_warnings(warnings);
     }
 }
 

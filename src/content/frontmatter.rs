@@ -8,8 +8,9 @@ use std::path::Path;
 
 use serde_yaml::{Mapping, Value};
 
+use super::{page, scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::yaml::{locate, yaml_diagnostic, Positions};
+use crate::yaml::{explained_diagnostic, locate, silent_mistake, yaml_diagnostic, Positions};
 
 /// A parsed front matter block with positions.
 #[derive(Debug)]
@@ -59,17 +60,23 @@ impl FrontMatter {
 /// Splits `source` into front matter and body and parses the YAML.
 pub fn parse(file: &Path, source: &str) -> Result<Document, Diagnostic> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let (yaml, body, body_line) = split(file, source)?;
-    let values = parse_yaml(file, yaml)?;
-    let positions = locate(yaml);
+    let split = split(file, source)?;
+    if let Some(problem) = text_after_closing(file, &split) {
+        return Err(problem);
+    }
+    if let Some(problem) = key_after_closing(file, &split) {
+        return Err(problem);
+    }
+    let positions = locate(split.yaml);
+    let values = parse_yaml(file, split.yaml, &positions)?;
     Ok(Document {
         front_matter: FrontMatter {
             values,
             positions,
             first_line: 2,
         },
-        body: body.to_string(),
-        body_line,
+        body: split.body.to_string(),
+        body_line: split.body_line,
     })
 }
 
@@ -77,13 +84,37 @@ pub fn parse(file: &Path, source: &str) -> Result<Document, Diagnostic> {
 /// closed block.
 pub fn body(source: &str) -> Option<(String, usize)> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let (_, body, body_line) = split(Path::new(""), source).ok()?;
-    Some((body.to_string(), body_line))
+    let split = split(Path::new(""), source).ok()?;
+    Some((split.body.to_string(), split.body_line))
 }
 
-/// Returns (yaml, body, body_line). The block must open on the first line with `---` and close
-/// with a line `---` (or `...`).
-fn split<'a>(file: &Path, source: &'a str) -> Result<(&'a str, &'a str, usize), Diagnostic> {
+/// Keys of authors and resources, under `auteurs` and `ressources`.
+const SUBKEYS: &[&str] = &["nom", "fonction", "etablissement", "url", "fichier"];
+
+/// Every key a header may hold (scenarios, pages, authors, resources): a line starting with
+/// one of them is a key, not text.
+fn header_keys() -> Vec<&'static str> {
+    scenario::KEYS
+        .iter()
+        .chain(page::KEYS)
+        .chain(SUBKEYS)
+        .copied()
+        .collect()
+}
+
+/// A file cut into its YAML block and its body.
+struct Split<'a> {
+    yaml: &'a str,
+    body: &'a str,
+    body_line: usize,
+    /// Line number and text of the closing line when text follows its `---`.
+    closing: (usize, &'a str),
+}
+
+/// The block must open on the first line with `---` and close with a line `---` (or `...`).
+/// A closing `---` followed by text on its line still closes the block (the text is reported
+/// by [`text_after_closing`]) so that the body is checked in the same run.
+fn split<'a>(file: &Path, source: &'a str) -> Result<Split<'a>, Diagnostic> {
     let missing = || {
         Diagnostic::new(
             ErrorKind::MissingFrontMatter,
@@ -102,35 +133,124 @@ fn split<'a>(file: &Path, source: &'a str) -> Result<(&'a str, &'a str, usize), 
     for line in lines {
         line_no += 1;
         let trimmed = line.trim_end();
-        if trimmed == "---" || trimmed == "..." {
-            let yaml = &source[first.len()..offset];
-            let body = &source[offset + line.len()..];
-            return Ok((yaml, body, line_no + 1));
+        let closes = trimmed == "---"
+            || trimmed == "..."
+            || trimmed
+                .strip_prefix("---")
+                .is_some_and(|rest| !rest.starts_with('-'));
+        if closes {
+            return Ok(Split {
+                yaml: &source[first.len()..offset],
+                body: &source[offset + line.len()..],
+                body_line: line_no + 1,
+                closing: (line_no, trimmed),
+            });
         }
         offset += line.len();
     }
-    Err(Diagnostic::new(
-        ErrorKind::MissingFrontMatter,
-        file,
-        "en-tête YAML non fermé : ajoutez une ligne « --- » après les métadonnées",
-    )
-    .at(1, 1))
+    Err(unclosed(file, source))
 }
 
-fn parse_yaml(file: &Path, yaml: &str) -> Result<Mapping, Diagnostic> {
+/// A block never closed: says before which line the closing `---` goes, the first line that
+/// cannot be a header line (a blank line, a title, text).
+fn unclosed(file: &Path, source: &str) -> Diagnostic {
+    let end = source
+        .lines()
+        .enumerate()
+        .skip(1)
+        .find(|(_, l)| !looks_like_header_line(l))
+        .map(|(i, _)| i + 1);
+    let (message, line) = match end {
+        Some(line) => (
+            format!("en-tête YAML non fermé : ajoutez une ligne « --- » avant la ligne {line}, juste après les métadonnées et avant le texte de la page"),
+            line,
+        ),
+        None => (
+            "en-tête YAML non fermé : ajoutez une ligne « --- » après les métadonnées".to_string(),
+            1,
+        ),
+    };
+    Diagnostic::new(ErrorKind::MissingFrontMatter, file, message).at(line, 1)
+}
+
+/// A key line (`titre: …`), an indented line or a list item.
+fn looks_like_header_line(line: &str) -> bool {
+    if line.starts_with([' ', '-']) {
+        return !line.trim().is_empty();
+    }
+    line.split_once(':').is_some_and(|(key, _)| {
+        !key.is_empty()
+            && key
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    })
+}
+
+/// `--- Corps du texte`: the closing line holds only `---`.
+fn text_after_closing(file: &Path, split: &Split) -> Option<Diagnostic> {
+    let (line, text) = split.closing;
+    let rest = text.strip_prefix("---")?;
+    let after = rest.trim_start();
+    if after.is_empty() {
+        return None;
+    }
+    let column = 4 + rest[..rest.len() - after.len()].chars().count();
+    Some(
+        Diagnostic::new(
+            ErrorKind::InvalidYaml,
+            file,
+            format!("texte après la ligne « --- » qui ferme l'en-tête : cette ligne ne contient que « --- » ; passez « {after} » à la ligne suivante"),
+        )
+        .at(line, column)
+        .suggest(Some("---".to_string())),
+    )
+}
+
+/// Header keys after the closing `---` (a `---` too many in the middle of the header, or a
+/// second block): they would silently become text of the page.
+fn key_after_closing(file: &Path, split: &Split) -> Option<Diagnostic> {
+    let (closing, _) = split.closing;
+    let mut lines = split
+        .body
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (split.body_line + i, l))
+        .filter(|(_, l)| !l.trim().is_empty());
+    let (mut line, mut text) = lines.next()?;
+    let second_block = text.trim_end() == "---";
+    if second_block {
+        (line, text) = lines.next()?;
+    }
+    let (key, value) = text.split_once(':')?;
+    if !header_keys().contains(&key) || !(value.is_empty() || value.starts_with(' ')) {
+        return None;
+    }
+    let message = if second_block {
+        format!("deuxième bloc « --- » après l'en-tête : la clé « {key} » (ligne {line}) est lue comme du texte de la page ; l'en-tête doit se terminer par une seule ligne « --- », après toutes les clés : supprimez la ligne {closing} et la ligne « --- » qui la suit")
+    } else {
+        format!("clé « {key} » (ligne {line}) après la ligne « --- » qui ferme l'en-tête : elle est lue comme du texte de la page ; l'en-tête doit se terminer après toutes les clés : déplacez la ligne {closing} « --- » après la dernière clé")
+    };
+    Some(Diagnostic::new(ErrorKind::InvalidYaml, file, message).at(closing, 1))
+}
+
+fn parse_yaml(file: &Path, yaml: &str, positions: &Positions) -> Result<Mapping, Diagnostic> {
     if yaml.trim().is_empty() {
         return Ok(Mapping::new());
     }
-    match serde_yaml::from_str::<Value>(yaml) {
-        Ok(Value::Mapping(m)) => Ok(m),
-        Ok(Value::Null) => Ok(Mapping::new()),
-        Ok(_) => Err(Diagnostic::new(
+    let value =
+        serde_yaml::from_str::<Value>(yaml).map_err(|e| yaml_diagnostic(file, yaml, &e, 2))?;
+    if let Some(mistake) = silent_mistake(yaml, positions, &header_keys()) {
+        return Err(explained_diagnostic(file, mistake, 2));
+    }
+    match value {
+        Value::Mapping(m) => Ok(m),
+        Value::Null => Ok(Mapping::new()),
+        _ => Err(Diagnostic::new(
             ErrorKind::InvalidYaml,
             file,
             "l'en-tête doit être une liste de clés « clé: valeur »",
         )
         .at(2, 1)),
-        Err(e) => Err(yaml_diagnostic(file, yaml, &e, 2)),
     }
 }
 
@@ -188,8 +308,11 @@ mod tests {
             ("deux-points", "titre: a\nresume: b: c\n".into()),
             ("caractère", "titre: @moi\n".into()),
             ("caractère", "titre: `code`\n".into()),
-            ("crochets", "niveaux: [5e, 4e\ntitre: a\n".into()),
-            ("accolades", "niveaux: {a: b\n".into()),
+            (
+                "crochet « [ » ouvert",
+                "niveaux: [5e, 4e\ntitre: a\n".into(),
+            ),
+            ("accolade « { » ouverte", "niveaux: {a: b\n".into()),
             ("clé attendue", "titre: a\n- b\n".into()),
             ("élément de liste", "niveaux:\n  - a\n  b: c\n".into()),
             ("tiret", "titre: - a\n".into()),
@@ -204,6 +327,17 @@ mod tests {
             ("réservé", "titre: !x!y z\n".into()),
             ("indentation", "titre: a\n  resume: b\nc\n".into()),
             ("bloc", "titre: |0\n  a\n".into()),
+            (
+                "deux-points dans une valeur",
+                "titre: Séance 1 : découverte\n".into(),
+            ),
+            (
+                "deux-points dans une valeur",
+                "outils:\n  - Séance : ENT\n".into(),
+            ),
+            ("tiret collé", "outils:\n  -Tableur\n".into()),
+            ("espace manquante", "titre:Les fractions\n".into()),
+            ("lignes 2 et 3", "titre: a\ntitre: b\n".into()),
         ];
         let mut wrong = Vec::new();
         for (expected, yaml) in cases {
@@ -219,6 +353,23 @@ mod tests {
             }
         }
         assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+    }
+
+    /// What YAML reads as the referent meant is not a mistake: a colon without a space after
+    /// it, a quoted colon, `nom : A` (a key of the header), a colon in a block of text.
+    #[test]
+    fn colons_yaml_reads_as_meant_are_accepted() {
+        for yaml in [
+            "titre: Séance 1 :découverte\n",
+            "resume: Objectif:lire à 10:30\n",
+            "outils:\n  - \"Tableur : Calc\"\n  - 'ENT : Pronote'\n",
+            "auteurs:\n  - nom : Claire\n",
+            "resume: |\n  Objectif : lire\n  -Tableur\n  titre:x\n",
+            "url_source: https://exemple.fr/a:b\n",
+        ] {
+            let source = format!("---\n{yaml}---\n");
+            assert!(parse(Path::new("a.md"), &source).is_ok(), "{yaml}");
+        }
     }
 
     #[test]

@@ -310,7 +310,7 @@ fn unchecked_body(root: &Path, file: &Path) -> Option<Unchecked> {
 
 /// Whether the front matter says `brouillon: true`, read line by line since its YAML may be
 /// invalid.
-fn marked_draft(text: &str) -> bool {
+pub fn marked_draft(text: &str) -> bool {
     text.lines()
         .skip(1)
         .take_while(|l| l.trim_end() != "---")

@@ -9,7 +9,7 @@ use crate::content::frontmatter::Document;
 use crate::content::Page;
 use crate::diagnostics::{Diagnostic, ErrorKind};
 
-const KEYS: &[&str] = &["titre", "description", "ordre"];
+pub(super) const KEYS: &[&str] = &["titre", "description", "ordre"];
 const SYNONYMS: &[(&str, &str)] = &[
     ("title", "titre"),
     ("resume", "description"),

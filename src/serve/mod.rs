@@ -54,6 +54,9 @@ pub trait Reporter: Send + Sync + 'static {
     fn listening(&self, url: &str);
     fn rebuilt(&self, message: &str);
     fn failed(&self, problems: &[Diagnostic]);
+    /// Problems that do not stop the preview (lists written with commas, harvested entries
+    /// left out), of the files just read.
+    fn warned(&self, _warnings: &[Diagnostic]) {}
 }
 
 /// A running preview server: its address and its live state. Dropping it does not stop it;
@@ -92,7 +95,10 @@ pub fn start(options: ServeOptions, reporter: Arc<dyn Reporter>) -> Result<Serve
 
     let live = Arc::new(Live::new());
     match session.start() {
-        Ok(snapshot) => live.publish(Some(snapshot), Vec::new(), Event::reload_all()),
+        Ok(snapshot) => {
+            reporter.warned(&snapshot.warnings());
+            live.publish(Some(snapshot), Vec::new(), Event::reload_all());
+        }
         Err(problems) => {
             reporter.failed(&problems);
             live.publish(None, problems, Event::reload_all());

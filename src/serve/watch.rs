@@ -95,6 +95,7 @@ fn rebuild(
             return;
         }
     };
+    report_warnings(&snapshot.warnings(), paths, reporter);
     let work = session.last_work;
     live.set_work(work);
     live.publish(Some(snapshot), Vec::new(), Event::reload_all());
@@ -121,6 +122,18 @@ fn rebuild(
             reporter.failed(&problems);
             live.publish(None, problems, Event::reload_all());
         }
+    }
+}
+
+/// The warnings of the files just changed (all of them when the change is not a file's).
+fn report_warnings(warnings: &[Diagnostic], paths: &[PathBuf], reporter: &dyn Reporter) {
+    let changed: Vec<Diagnostic> = warnings
+        .iter()
+        .filter(|d| paths.is_empty() || paths.iter().any(|p| p.ends_with(&d.file)))
+        .cloned()
+        .collect();
+    if !changed.is_empty() {
+        reporter.warned(&changed);
     }
 }
 

@@ -60,6 +60,15 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
+    /// The problems that did not stop this state of the site: lists written with commas,
+    /// harvested entries left out.
+    pub fn warnings(&self) -> Vec<Diagnostic> {
+        let mut all = self.prepared.comma_lists.clone();
+        all.extend(self.prepared.warnings.iter().cloned());
+        crate::diagnostics::sort(&mut all);
+        all
+    }
+
     fn input(&self) -> BuildInput<'_> {
         self.prepared.input(&self.related)
     }

@@ -14,15 +14,30 @@ pub struct Explained {
     /// 1-based line and column in the YAML text given to [`explain`].
     pub line: usize,
     pub column: usize,
+    /// The corrected line to write, when it can be known (« vouliez-vous dire … ? »).
+    pub fix: Option<String>,
 }
 
 /// Explains the serde_yaml error `error` (its `Display` text) raised at `line`, `column`
 /// (1-based, in `yaml`).
 pub fn explain(error: &str, yaml: &str, line: usize, column: usize) -> Explained {
+    explain_in(error, yaml, line, column, 1)
+}
+
+/// [`explain`] for a YAML text that starts at line `first_line` of its file: messages that
+/// name other lines (a duplicate key) give file lines.
+pub fn explain_in(
+    error: &str,
+    yaml: &str,
+    line: usize,
+    column: usize,
+    first_line: usize,
+) -> Explained {
     let at = |message: String| Explained {
         message,
         line,
         column,
+        fix: None,
     };
     if let Some(found) = tab_indentation(error, yaml, line) {
         return found;
@@ -34,6 +49,9 @@ pub fn explain(error: &str, yaml: &str, line: usize, column: usize) -> Explained
         return found;
     }
     if let Some(found) = quote_inside_multiline_quotes(yaml, line) {
+        return found;
+    }
+    if let Some(found) = super::mistakes::explain(error, yaml, line, column, first_line) {
         return found;
     }
     let found_char = char_at(yaml, line, column);
@@ -187,7 +205,7 @@ fn quoted_key(error: &str) -> Option<&str> {
 }
 
 /// 1-based line `line` of `yaml`.
-fn line_text(yaml: &str, line: usize) -> Option<&str> {
+pub(super) fn line_text(yaml: &str, line: usize) -> Option<&str> {
     yaml.lines().nth(line.checked_sub(1)?)
 }
 
@@ -213,6 +231,7 @@ fn tab_indentation(error: &str, yaml: &str, line: usize) -> Option<Explained> {
             message: "tabulation utilisée pour l'indentation : YAML n'accepte que des espaces ; remplacez la tabulation par des espaces (deux par niveau)".to_string(),
             line: l,
             column: tab + 1,
+            fix: None,
         })
     })
 }
@@ -224,6 +243,7 @@ fn tab_separator(yaml: &str, line: usize, column: usize) -> Option<Explained> {
         message: "tabulation à la place d'une espace : YAML n'accepte que des espaces pour séparer et indenter ; remplacez la tabulation par une espace".to_string(),
         line,
         column,
+        fix: None,
     })
 }
 
@@ -261,7 +281,7 @@ fn quote_inside_multiline_quotes(yaml: &str, line: usize) -> Option<Explained> {
 }
 
 /// Byte index where the value of `clé: valeur` or `- valeur` starts.
-fn value_start(text: &str) -> Option<usize> {
+pub(super) fn value_start(text: &str) -> Option<usize> {
     match text.find(": ") {
         Some(i) => Some(i + 2),
         None => text
@@ -303,6 +323,7 @@ fn quoted_value_cut_short(text: &str, line: usize) -> Option<Explained> {
         message: cut_short_message(quote, content),
         line,
         column,
+        fix: None,
     })
 }
 
@@ -332,6 +353,7 @@ fn flow_item_cut_short(text: &str, start: usize, line: usize) -> Option<Explaine
                 message: cut_short_message(quote, content),
                 line,
                 column,
+                fix: None,
             });
         }
         at = close + 1 + text[close + 1..].find(',')? + 1;
@@ -354,7 +376,7 @@ fn cut_short_message(quote: char, content: &str) -> String {
 }
 
 /// Byte index in `inner` of the quote closing a value opened by `quote`.
-fn closing_quote(inner: &str, quote: char) -> Option<usize> {
+pub(super) fn closing_quote(inner: &str, quote: char) -> Option<usize> {
     let mut chars = inner.char_indices().peekable();
     while let Some((i, c)) = chars.next() {
         if quote == '"' && c == '\\' {

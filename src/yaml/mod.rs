@@ -6,6 +6,9 @@
 
 pub mod encoding;
 pub mod french;
+mod mistakes;
+
+pub use mistakes::silent_mistake;
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -34,13 +37,23 @@ pub fn yaml_diagnostic(
         .location()
         .map(|l| (l.line(), l.column()))
         .unwrap_or((1, 1));
-    let explained = french::explain(&err.to_string(), yaml, line, column);
+    let explained = french::explain_in(&err.to_string(), yaml, line, column, first_line);
+    explained_diagnostic(file, explained, first_line)
+}
+
+/// A located French explanation as a diagnostic in file coordinates.
+pub fn explained_diagnostic(
+    file: &Path,
+    explained: french::Explained,
+    first_line: usize,
+) -> Diagnostic {
     Diagnostic::new(
         ErrorKind::InvalidYaml,
         file,
         format!("YAML invalide : {}", explained.message),
     )
     .at(explained.line + first_line - 1, explained.column)
+    .suggest(explained.fix)
 }
 
 /// Line and column (1-based) of the value at `path` (`a.b[2]`) in a whole YAML document,
