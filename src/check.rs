@@ -576,6 +576,7 @@ mod tests {
                 finding(Severity::Erreur, 9, "lien cassé"),
                 finding(Severity::Avertissement, 0, "résumé long"),
             ],
+            read: Read::default(),
         };
         let json: serde_json::Value =
             serde_json::from_str(&report.to_gitlab(Path::new("site"))).expect("JSON");

@@ -17,6 +17,20 @@ fn only(diagnostics: &[Diagnostic]) -> &Diagnostic {
     &diagnostics[0]
 }
 
+/// The one YAML mistake of a fixture whose header is read once repaired: its other problems
+/// can only be the required keys the fixture leaves out (said in the same run).
+fn only_yaml(diagnostics: &[Diagnostic]) -> &Diagnostic {
+    let (yaml, others): (Vec<&Diagnostic>, Vec<&Diagnostic>) = diagnostics
+        .iter()
+        .partition(|d| d.kind == ErrorKind::InvalidYaml);
+    assert_eq!(yaml.len(), 1, "expected one YAML mistake: {diagnostics:#?}");
+    assert!(
+        others.iter().all(|d| d.kind == ErrorKind::MissingField),
+        "{diagnostics:#?}"
+    );
+    yaml[0]
+}
+
 fn errors_of(fixture: &str) -> Vec<Diagnostic> {
     let site = fixture_site(&[fixture]);
     let errors = build_errors(site.path());
@@ -47,7 +61,7 @@ fn missing_front_matter() {
 #[test]
 fn invalid_yaml() {
     let d = errors_of("invalid-yaml");
-    let d = only(&d);
+    let d = only_yaml(&d);
     assert_eq!(d.kind, ErrorKind::InvalidYaml);
     assert_eq!(d.file, PathBuf::from("content/scenarios/yaml-casse.md"));
     assert_eq!(d.line, 3);
@@ -427,7 +441,7 @@ fn tab_after_a_dash_says_to_use_a_space() {
 #[test]
 fn apostrophe_in_a_multiline_single_quoted_value_says_how_to_quote() {
     let d = errors_of("yaml-apostrophe-multiligne");
-    let d = only(&d);
+    let d = only_yaml(&d);
     assert_eq!(d.kind, ErrorKind::InvalidYaml);
     assert_eq!(
         d.file,
@@ -498,9 +512,18 @@ fn yaml_header_and_body_problems_come_in_one_run() {
             .map(|x| x.kind)
             .collect()
     };
+    // The header is read once its bracket is closed: the four keys it lacks come too.
+    let missing = ErrorKind::MissingField;
     assert_eq!(
         kinds(&yaml),
-        [ErrorKind::InvalidYaml, ErrorKind::BrokenLink],
+        [
+            missing,
+            missing,
+            missing,
+            missing,
+            ErrorKind::InvalidYaml,
+            ErrorKind::BrokenLink
+        ],
         "{d:#?}"
     );
     assert_eq!(
@@ -638,4 +661,35 @@ fn build_warns_about_lists_written_with_commas() {
         assert!(w.line > 1 && w.column > 0, "{w:?}");
         assert_french(w);
     }
+}
+
+/// A header with several typical mistakes (an apostrophe inside apostrophes, a date written
+/// « 12/03/2025 », a tab, a dash glued to its value): each is said in the same run, at its own
+/// line, with the corrected line; the header is read once repaired so that the date's field
+/// problem comes too (it used to take four runs, one per mistake).
+#[test]
+fn several_mistakes_of_one_header_come_in_one_run() {
+    let d = errors_of("yaml-plusieurs");
+    let at: Vec<(ErrorKind, usize)> = d.iter().map(|x| (x.kind, x.line)).collect();
+    assert_eq!(
+        at,
+        [
+            (ErrorKind::InvalidYaml, 2),
+            (ErrorKind::InvalidValue, 4),
+            (ErrorKind::InvalidYaml, 6),
+            (ErrorKind::InvalidYaml, 10)
+        ],
+        "{d:#?}"
+    );
+    let fixes: Vec<Option<&str>> = d.iter().map(|x| x.suggestion.as_deref()).collect();
+    assert_eq!(
+        fixes,
+        [
+            Some("titre: \"L'eau dans tous ses états\""),
+            Some("2025-03-12"),
+            Some("  - nom: Marie Curie"),
+            Some("  - 5e")
+        ]
+    );
+    d.iter().for_each(assert_french);
 }

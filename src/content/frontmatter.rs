@@ -59,17 +59,50 @@ impl FrontMatter {
 
 /// Splits `source` into front matter and body and parses the YAML.
 pub fn parse(file: &Path, source: &str) -> Result<Document, Diagnostic> {
+    let first = |mut mistakes: Vec<Diagnostic>| mistakes.swap_remove(0);
+    let (document, mistakes) = parse_repairing(file, source).map_err(first)?;
+    match mistakes.is_empty() {
+        true => Ok(document),
+        false => Err(first(mistakes)),
+    }
+}
+
+/// Like [`parse`], but a YAML mistake whose fix is a corrected line does not stop the reading:
+/// it is reported, the fix is applied to a copy of the header and the reading goes on, so that
+/// one run says every mistake it can and the header's fields are checked too (a referent
+/// corrects them all at once instead of one per run). Returns the document read from the
+/// repaired header and the mistakes met (errors: the file is not published); `Err` with every
+/// mistake met, in order, when one cannot be repaired.
+pub fn parse_repairing(
+    file: &Path,
+    source: &str,
+) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
     let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let split = split(file, source)?;
+    let split = split(file, source).map_err(|d| vec![d])?;
     if let Some(problem) = text_after_closing(file, &split) {
-        return Err(problem);
+        return Err(vec![problem]);
     }
     if let Some(problem) = key_after_closing(file, &split) {
-        return Err(problem);
+        return Err(vec![problem]);
     }
-    let positions = locate(split.yaml);
-    let values = parse_yaml(file, split.yaml, &positions)?;
-    Ok(Document {
+    let mut yaml = split.yaml.to_string();
+    let mut mistakes: Vec<Diagnostic> = Vec::new();
+    let (values, positions) = loop {
+        let positions = locate(&yaml);
+        let problem = match parse_yaml(file, &yaml, &positions) {
+            Ok(values) => break (values, positions),
+            Err(problem) => problem,
+        };
+        let repaired = repair(&yaml, &problem).filter(|_| {
+            mistakes.len() < MAX_REPAIRS && !mistakes.iter().any(|m| m.line == problem.line)
+        });
+        mistakes.push(problem);
+        match repaired {
+            Some(repaired) => yaml = repaired,
+            None => return Err(mistakes),
+        }
+    };
+    let document = Document {
         front_matter: FrontMatter {
             values,
             positions,
@@ -77,7 +110,31 @@ pub fn parse(file: &Path, source: &str) -> Result<Document, Diagnostic> {
         },
         body: split.body.to_string(),
         body_line: split.body_line,
-    })
+    };
+    Ok((document, mistakes))
+}
+
+/// Mistakes repaired in one header at most: past them, the reader stops at the next one.
+const MAX_REPAIRS: usize = 10;
+
+/// `yaml` with the line of `problem` replaced by its suggested fix, when the fix is one line
+/// (the corrected line of « vouliez-vous dire … ? »); header line 2 of the file is line 1 of
+/// `yaml`.
+fn repair(yaml: &str, problem: &Diagnostic) -> Option<String> {
+    let fix = problem
+        .suggestion
+        .as_deref()
+        .filter(|f| !f.contains('\n'))?;
+    let index = problem.line.checked_sub(2)?;
+    let mut lines: Vec<&str> = yaml.lines().collect();
+    let line = lines.get_mut(index)?;
+    if *line == fix {
+        return None;
+    }
+    *line = fix;
+    let mut repaired = lines.join("\n");
+    repaired.push('\n');
+    Some(repaired)
 }
 
 /// The body and its first line, even when the YAML of the block is invalid; `None` without a

@@ -330,7 +330,7 @@ fn load_scenario(
     comma_lists: &mut Vec<Diagnostic>,
 ) -> Result<Scenario, Vec<Diagnostic>> {
     let text = read(root, &source.file)?;
-    let doc = frontmatter::parse(&source.file, &text).map_err(|d| vec![d])?;
+    let (doc, yaml_mistakes) = frontmatter::parse_repairing(&source.file, &text)?;
     *comma_lists = scenario::comma_list_warnings(&source.file, &doc.front_matter, vocabs);
     let slug = scenario_slug(source);
     let at = scenario::Location {
@@ -341,7 +341,11 @@ fn load_scenario(
             .map(|_| source.bundle_files.as_slice()),
         default_licence: &config.licence,
     };
-    let meta = scenario::validate(&doc.front_matter, &at, vocabs)?;
+    let validated = scenario::validate(&doc.front_matter, &at, vocabs);
+    if !yaml_mistakes.is_empty() {
+        return Err(with_field_problems(yaml_mistakes, validated.err()));
+    }
+    let meta = validated?;
     if !meta.brouillon {
         let left = placeholders(&source.file, &text);
         if !left.is_empty() {
@@ -429,7 +433,7 @@ fn duplicate_slugs(scenarios: &[Arc<Scenario>]) -> Vec<Diagnostic> {
 
 fn load_page(root: &Path, file: &Path) -> Result<Page, Vec<Diagnostic>> {
     let text = read(root, file)?;
-    let doc = frontmatter::parse(file, &text).map_err(|d| vec![d])?;
+    let (doc, yaml_mistakes) = frontmatter::parse_repairing(file, &text)?;
     let slug = if file.file_name().is_some_and(|n| n == discover::HOME_FILE) {
         String::new()
     } else {
@@ -440,7 +444,26 @@ fn load_page(root: &Path, file: &Path) -> Result<Page, Vec<Diagnostic>> {
                 .unwrap_or_default(),
         )
     };
-    page::validate(file, slug, doc)
+    let validated = page::validate(file, slug, doc);
+    match yaml_mistakes.is_empty() {
+        true => validated,
+        false => Err(with_field_problems(yaml_mistakes, validated.err())),
+    }
+}
+
+/// The YAML mistakes of a header read only once repaired, then what its fields still say,
+/// except on the repaired lines: what the repair guessed there (a list closed with « ] »…) is
+/// not what the referent wrote.
+fn with_field_problems(
+    yaml_mistakes: Vec<Diagnostic>,
+    field_problems: Option<Vec<Diagnostic>>,
+) -> Vec<Diagnostic> {
+    let repaired: Vec<usize> = yaml_mistakes.iter().map(|d| d.line).collect();
+    let others = field_problems
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|d| !repaired.contains(&d.line));
+    yaml_mistakes.into_iter().chain(others).collect()
 }
 
 fn default_home(config: &Config) -> Page {

@@ -231,7 +231,7 @@ fn tab_indentation(error: &str, yaml: &str, line: usize) -> Option<Explained> {
             message: "tabulation utilisée pour l'indentation : YAML n'accepte que des espaces ; remplacez la tabulation par des espaces (deux par niveau)".to_string(),
             line: l,
             column: tab + 1,
-            fix: None,
+            fix: Some(format!("{}{}", indent.replace('\t', "  "), &text[indent.len()..])),
         })
     })
 }
@@ -243,7 +243,7 @@ fn tab_separator(yaml: &str, line: usize, column: usize) -> Option<Explained> {
         message: "tabulation à la place d'une espace : YAML n'accepte que des espaces pour séparer et indenter ; remplacez la tabulation par une espace".to_string(),
         line,
         column,
-        fix: None,
+        fix: line_text(yaml, line).map(|text| text.replacen('\t', " ", 1)),
     })
 }
 
@@ -276,7 +276,12 @@ fn quote_inside_multiline_quotes(yaml: &str, line: usize) -> Option<Explained> {
                 folded.push(' ');
                 folded.push_str(line_text(yaml, l)?.trim());
             }
-            quoted_value_cut_short(&folded, opening)
+            // The fix of a value spread over several lines would be one line: none given, so
+            // that the reading stops here rather than guess (frontmatter::parse_repairing).
+            quoted_value_cut_short(&folded, opening).map(|explained| Explained {
+                fix: explained.fix.filter(|_| opening == line),
+                ..explained
+            })
         })
 }
 
@@ -323,8 +328,17 @@ fn quoted_value_cut_short(text: &str, line: usize) -> Option<Explained> {
         message: cut_short_message(quote, content),
         line,
         column,
-        fix: None,
+        fix: requoted(content).map(|value| format!("{} {value}", text[..start].trim_end())),
     })
+}
+
+/// `content` as a YAML value between quotes: double quotes when it has none, else apostrophes
+/// with its own apostrophes doubled.
+fn requoted(content: &str) -> Option<String> {
+    match content.contains('"') {
+        false => Some(format!("\"{content}\"")),
+        true => Some(format!("'{}'", content.replace('\'', "''"))),
+    }
 }
 
 /// `mots_cles: [eau, 'l'oral']`: an item of a list in brackets cut short by its own quote.
