@@ -199,6 +199,53 @@ fn every_published_scenario_has_a_package_linked_from_its_page() {
     }
 }
 
+/// The size the link of a scenario page states (« 48 Ko », « 1,2 Mo »), in KiB: its number
+/// and how far from the true size rounding as displayed may put it.
+fn stated_size(page: &str) -> (f64, f64) {
+    let doc = Html::parse_document(page);
+    let link = Selector::parse("p.paquet-moodle a").expect("selector");
+    let text: String = doc
+        .select(&link)
+        .next()
+        .expect("package link")
+        .text()
+        .collect();
+    let inside = text
+        .split_once("(.imscc, ")
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("no size in « {text} »"));
+    let (number, unit) = inside
+        .split_once('\u{a0}')
+        .unwrap_or_else(|| panic!("no non-breaking space in « {inside} »"));
+    assert!(
+        !number.contains('.'),
+        "French decimals take a comma: {inside}"
+    );
+    let value: f64 = number.replace(',', ".").parse().expect("a number");
+    match unit {
+        "Ko" => (value, 0.5),
+        "Mo" => (value * 1024.0, 0.05 * 1024.0),
+        other => panic!("unit « {other} » in « {inside} »"),
+    }
+}
+
+#[test]
+fn the_link_states_the_size_of_the_package() {
+    let output = demo_output();
+    let found = packages(output);
+    assert!(!found.is_empty());
+    for (slug, package) in &found {
+        let page = fs::read_to_string(output.join("scenarios").join(slug).join("index.html"))
+            .expect("page");
+        let (stated_kib, tolerance) = stated_size(&page);
+        let actual_kib = fs::metadata(package).expect("package").len() as f64 / 1024.0;
+        assert!(
+            (stated_kib - actual_kib).abs() <= tolerance + 1e-9,
+            "{slug}: link says {stated_kib} KiB, the package has {actual_kib:.2} KiB"
+        );
+    }
+}
+
 /// Checks a package as Moodle's importer reads it; returns its parsed manifest and entries.
 fn check_package(name: &str, bytes: &[u8]) -> (Vec<Node>, BTreeMap<String, Vec<u8>>) {
     let entries = unzip(bytes);

@@ -32,7 +32,7 @@ use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::exports::lom::{author_vcard, licence_text, XmlWriter};
 use crate::publish::describe::published;
 use crate::publish::urls::{self, absolute_url};
-use crate::publish::{BuildInput, FileSink, OutputFile};
+use crate::publish::{BuildInput, FileSink, OutputFile, PackageSizes};
 
 pub const NS_IMSCP: &str = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1";
 pub const NS_LOM_MANIFEST: &str = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest";
@@ -63,31 +63,50 @@ pub fn path(slug: &str) -> String {
 }
 
 /// Hands the package of every published scenario to `sink`, in parallel. Bundle files are
-/// read under `root` (the site folder). Returns how many.
+/// read under `root` (the site folder). Returns the size of each package, by slug: the
+/// scenario pages show it on their link, so they are rendered after this.
 pub fn write_to(
     input: &BuildInput,
     root: &Path,
     sink: &FileSink,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<PackageSizes, Vec<Diagnostic>> {
     let scenarios: Vec<&Scenario> = published(input).collect();
-    let mut problems: Vec<Diagnostic> = scenarios
+    let results: Vec<Result<(String, u64), Diagnostic>> = scenarios
         .par_iter()
-        .filter_map(|scenario| {
-            package(input, &[scenario], &scenario.meta.titre, root)
-                .map(|contents| OutputFile {
-                    path: path(&scenario.slug),
-                    contents,
-                })
-                .and_then(sink)
-                .err()
+        .map(|scenario| {
+            let contents = package(input, &[scenario], &scenario.meta.titre, root)?;
+            let size = contents.len() as u64;
+            sink(OutputFile {
+                path: path(&scenario.slug),
+                contents,
+            })?;
+            Ok((scenario.slug.clone(), size))
         })
         .collect();
+    let mut sizes = PackageSizes::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok((slug, size)) => {
+                sizes.insert(slug, size);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
     if problems.is_empty() {
-        Ok(scenarios.len())
+        Ok(sizes)
     } else {
         crate::diagnostics::sort(&mut problems);
         Err(problems)
     }
+}
+
+/// The size of the package of one published scenario, by itself (the preview renders a
+/// scenario page without making every package); `None` when it cannot be made.
+pub fn size_of(input: &BuildInput, scenario: &Scenario, root: &Path) -> Option<u64> {
+    package(input, &[scenario], &scenario.meta.titre, root)
+        .ok()
+        .map(|bytes| bytes.len() as u64)
 }
 
 /// The package of `scenarios` (one section each, in this order) titled `title`: the bytes of
@@ -720,6 +739,7 @@ mod tests {
             scenarios_html: &html,
             pages_html: &pages,
             related: &related,
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         };
         let slugs = |v: Vec<&Scenario>| v.iter().map(|s| s.slug.clone()).collect::<Vec<_>>();
         let level = [(Facet::Levels, vec!["5e".to_string()])];

@@ -720,6 +720,7 @@ pub(crate) mod tests {
             scenarios_html: &empty,
             pages_html: &std::collections::BTreeMap::new(),
             related: &std::collections::BTreeMap::new(),
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         };
         let problems = crate::publish::collect_sorted(|sink| write_to(&input, sink))
             .expect_err("reserved name");

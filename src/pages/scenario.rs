@@ -16,6 +16,8 @@ struct ScenarioView<'a> {
     citation: String,
     /// Link to the Moodle / m@gistère package, for published scenarios (`exports::imscc`).
     paquet: Option<String>,
+    /// Its size (« 48 Ko »), when the package was made before the page.
+    paquet_taille: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -131,6 +133,11 @@ pub(super) fn scenario_job(site: &Site, index: usize) -> Job {
         citation: citation(site, scenario, &path),
         paquet: (!meta.brouillon && !scenario.is_harvested())
             .then(|| linker.href(&urls::scenario_package(&scenario.slug))),
+        paquet_taille: site
+            .input
+            .package_sizes
+            .get(&scenario.slug)
+            .map(|&bytes| crate::publish::wording::file_size(bytes)),
     };
     let related: Vec<usize> = site
         .input
