@@ -238,7 +238,7 @@ fn section(
     let page = format!("{slug}/index.html");
     files.insert(
         page.clone(),
-        page_html(input, scenario, &bundle).into_bytes(),
+        page_html(input, scenario, &bundle)?.into_bytes(),
     );
     let (section_item, _) = ids.pair();
     let (item, resource) = ids.pair();
@@ -476,14 +476,25 @@ fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario],
 /// The scenario as one HTML document that needs nothing outside the package: styles inlined,
 /// links to the bundle kept (the files sit beside it), links to other pages of the site made
 /// absolute (or dropped without a public address).
-fn page_html(input: &BuildInput, scenario: &Scenario, bundle: &[String]) -> String {
+fn page_html(
+    input: &BuildInput,
+    scenario: &Scenario,
+    bundle: &[String],
+) -> Result<String, Diagnostic> {
     let meta = &scenario.meta;
     let body = input
         .scenarios_html
         .get(&scenario.slug)
         .map(|r| r.html.as_str())
         .unwrap_or_default();
-    let body = rewrite_links(body, &scenario.slug, bundle, &input.config.base_url);
+    // The rewriter only fails past its memory limit, on a body far larger than any page.
+    let body = rewrite_links(body, &scenario.slug, bundle, &input.config.base_url).map_err(|_| {
+        Diagnostic::new(
+            ErrorKind::Io,
+            &scenario.source,
+            "les liens de la page de ce scénario n'ont pas pu être adaptés au paquet Moodle (page trop volumineuse)",
+        )
+    })?;
     let esc = |t: &str| {
         let mut out = String::new();
         let _ = pulldown_cmark_escape::escape_html(&mut out, t);
@@ -513,36 +524,33 @@ fn page_html(input: &BuildInput, scenario: &Scenario, bundle: &[String]) -> Stri
         ));
     }
     html.push_str("</footer>\n</body>\n</html>\n");
-    html
+    Ok(html)
 }
 
 /// Rewrites the `href` and `src` attributes of rendered HTML (relative to the scenario page)
-/// for the package: see [`page_html`].
-fn rewrite_links(html: &str, slug: &str, bundle: &[String], base_url: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some((at, attr_len)) = next_attribute(rest) {
-        let value_start = at + attr_len;
-        let Some(end) = rest[value_start..].find('"') else {
-            break;
-        };
-        let value = &rest[value_start..value_start + end];
-        out.push_str(&rest[..value_start]);
-        out.push_str(&packaged_target(value, slug, bundle, base_url));
-        rest = &rest[value_start + end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Byte offset of the next ` href="` or ` src="` and its length.
-fn next_attribute(html: &str) -> Option<(usize, usize)> {
-    let href = html.find(" href=\"").map(|i| (i, 7));
-    let src = html.find(" src=\"").map(|i| (i, 6));
-    match (href, src) {
-        (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
+/// for the package: see [`page_html`]. An HTML rewriter finds them, whatever the element or
+/// the quoting; their values come and go as written in the HTML (entities kept).
+fn rewrite_links(
+    html: &str,
+    slug: &str,
+    bundle: &[String],
+    base_url: &str,
+) -> Result<String, lol_html::errors::RewritingError> {
+    let retarget = |element: &mut lol_html::html_content::Element| {
+        for attr in ["href", "src"] {
+            if let Some(value) = element.get_attribute(attr) {
+                element.set_attribute(attr, &packaged_target(&value, slug, bundle, base_url))?;
+            }
+        }
+        Ok(())
+    };
+    let settings = lol_html::RewriteStrSettings::new()
+        .append_element_content_handler(lol_html::element!("[href], [src]", retarget))
+        // Best effort on markup the parser finds ambiguous: the body was sanitised already,
+        // and a scenario must not fail the build for it.
+        .with_strict(false)
+        .with_enable_esi_tags(false);
+    lol_html::rewrite_str(html, settings)
 }
 
 /// Where a link of the page goes inside the package (value as it appears in the HTML,
@@ -653,7 +661,8 @@ mod tests {
             "mon-scenario",
             &bundle(),
             "https://exemple.fr/vitrine/",
-        );
+        )
+        .expect("rewrite");
         assert!(out.contains(r#"href="fiche.pdf""#), "{out}");
         assert!(out.contains(r#"src="images/schema.png""#), "{out}");
         assert!(
@@ -667,7 +676,7 @@ mod tests {
     #[test]
     fn offline_links_become_the_web_address_of_the_page() {
         let html = r#"<a href="../autre/index.html#x">a</a> <a href="../../index.html">h</a>"#;
-        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/");
+        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/").expect("rewrite");
         assert!(
             out.contains(r#"href="https://exemple.fr/v/scenarios/autre/#x""#),
             "{out}"
@@ -677,7 +686,8 @@ mod tests {
 
     #[test]
     fn site_links_without_public_address_go_nowhere() {
-        let out = rewrite_links(r#"<a href="../autre/">a</a>"#, "s", &bundle(), "");
+        let out =
+            rewrite_links(r#"<a href="../autre/">a</a>"#, "s", &bundle(), "").expect("rewrite");
         assert_eq!(out, r##"<a href="#">a</a>"##);
     }
 
@@ -689,8 +699,33 @@ mod tests {
             "s",
             &bundle,
             "",
-        );
+        )
+        .expect("rewrite");
         assert!(out.contains("fiche%20%C3%A9l%C3%A8ve.pdf"), "{out}");
+    }
+
+    #[test]
+    fn attributes_are_found_as_html_reads_them() {
+        // Quoting the old string search missed, and an attribute-like text it took for one.
+        let html = r#"<img src='images/schema.png' alt=s><a href=../autre/>a</a><span title='voir href="../autre/"'>t</span><source src="fiche.pdf">"#;
+        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/").expect("rewrite");
+        assert!(out.contains(r#"src="images/schema.png""#), "{out}");
+        assert!(
+            out.contains(r#"href="https://exemple.fr/v/scenarios/autre/""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"title='voir href="../autre/"'"#), "{out}");
+        assert!(out.contains(r#"<source src="fiche.pdf">"#), "{out}");
+    }
+
+    #[test]
+    fn entities_in_links_are_kept_escaped() {
+        let html = r#"<a href="../autre/?a=1&amp;b=2">a</a>"#;
+        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/").expect("rewrite");
+        assert_eq!(
+            out,
+            r#"<a href="https://exemple.fr/v/scenarios/autre/?a=1&amp;b=2">a</a>"#
+        );
     }
 
     #[test]
