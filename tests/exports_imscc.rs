@@ -583,3 +583,180 @@ fn two_builds_give_byte_identical_packages() {
         assert!(a == b, "{slug}: the packages differ between two builds");
     }
 }
+
+/// (concept URI, French label) of a classification taxon.
+type Taxon = (String, String);
+
+/// The classification of a manifest's LOM: purpose → taxa, in document order.
+fn manifest_classes(nodes: &[Node]) -> BTreeMap<String, Vec<Taxon>> {
+    let mut classes: BTreeMap<String, Vec<Taxon>> = BTreeMap::new();
+    let mut purpose = String::new();
+    for node in nodes {
+        if node.ends_with(&["lom", "classification", "purpose", "value"]) {
+            purpose = node.text.clone();
+        } else if node.ends_with(&["lom", "classification", "taxonPath", "taxon", "id"]) {
+            classes
+                .entry(purpose.clone())
+                .or_default()
+                .push((node.text.clone(), String::new()));
+        } else if node.ends_with(&["classification", "taxonPath", "taxon", "entry", "string"]) {
+            let last = classes.get_mut(&purpose).and_then(|taxa| taxa.last_mut());
+            last.expect("an entry after its id").1 = node.text.clone();
+        }
+    }
+    classes
+}
+
+/// What the demo scenarios are classified by, from `catalogue.json` (another export): slug →
+/// purpose → the disciplines, or the niveaux then cycles, that have a ScoLOMFR URI.
+fn catalogue_classes(output: &Path) -> BTreeMap<String, BTreeMap<String, Vec<Taxon>>> {
+    let catalogue: serde_json::Value =
+        serde_json::from_slice(&fs::read(output.join("catalogue.json")).expect("catalogue"))
+            .expect("JSON");
+    let taxa = |scenario: &serde_json::Value, fields: &[&str]| -> Vec<Taxon> {
+        fields
+            .iter()
+            .flat_map(|f| scenario[*f].as_array().cloned().unwrap_or_default())
+            .filter_map(|v| {
+                Some((
+                    v["uri"].as_str()?.to_string(),
+                    v["libelle"].as_str()?.to_string(),
+                ))
+            })
+            .collect()
+    };
+    let mut all = BTreeMap::new();
+    for scenario in catalogue["scenarios"].as_array().expect("scenarios") {
+        let mut classes = BTreeMap::new();
+        for (purpose, fields) in [
+            ("discipline", &["disciplines"][..]),
+            ("educational level", &["niveaux", "cycles"][..]),
+        ] {
+            let found = taxa(scenario, fields);
+            if !found.is_empty() {
+                classes.insert(purpose.to_string(), found);
+            }
+        }
+        all.insert(scenario["id"].as_str().expect("id").to_string(), classes);
+    }
+    all
+}
+
+#[test]
+fn the_cartridge_lom_classifies_by_the_scolomfr_disciplines_and_levels() {
+    let output = demo_output();
+    let expected = catalogue_classes(output);
+    let mut taxa = 0;
+    for (slug, package) in packages(output) {
+        let entries = unzip(&fs::read(&package).expect("read package"));
+        let nodes = parse(text(&entries["imsmanifest.xml"]));
+        let found = manifest_classes(&nodes);
+        assert_eq!(Some(&found), expected.get(&slug), "{slug}");
+        taxa += found.values().map(Vec::len).sum::<usize>();
+    }
+    assert!(taxa > 0, "no classification in the demo packages");
+}
+
+/// The children the CC 1.1 manifest LOM profile allows where it restricts LOM: a purpose,
+/// a role and a copyright hold a value only; a taxon path holds exactly one taxon.
+#[test]
+fn the_cartridge_lom_keeps_to_the_manifest_profile() {
+    const PURPOSES: [&str; 9] = [
+        "discipline",
+        "idea",
+        "prerequisite",
+        "educational objective",
+        "accessibility restrictions",
+        "educational level",
+        "skill level",
+        "security level",
+        "competency",
+    ];
+    for (slug, package) in packages(demo_output()) {
+        let entries = unzip(&fs::read(&package).expect("read package"));
+        let nodes = parse(text(&entries["imsmanifest.xml"]));
+        let children = |parent: &[&str]| -> Vec<&Node> {
+            nodes
+                .iter()
+                .filter(|n| n.path.len() == parent.len() + 1 && n.path[..parent.len()] == *parent)
+                .collect()
+        };
+        for parent in [
+            &["lom", "classification", "purpose"][..],
+            &["lom", "lifeCycle", "contribute", "role"][..],
+            &["lom", "rights", "copyrightAndOtherRestrictions"][..],
+        ] {
+            let full: Vec<&str> = ["manifest", "metadata"]
+                .iter()
+                .chain(parent)
+                .copied()
+                .collect();
+            for child in children(&full) {
+                assert_eq!(
+                    child.path.last().map(String::as_str),
+                    Some("value"),
+                    "{slug}: {parent:?}"
+                );
+            }
+        }
+        for purpose in nodes
+            .iter()
+            .filter(|n| n.ends_with(&["classification", "purpose", "value"]))
+        {
+            assert!(
+                PURPOSES.contains(&purpose.text.as_str()),
+                "{slug}: purpose {}",
+                purpose.text
+            );
+        }
+        let paths = nodes
+            .iter()
+            .filter(|n| n.ends_with(&["classification", "taxonPath"]))
+            .count();
+        let inside: Vec<&Node> = nodes
+            .iter()
+            .filter(|n| n.path.len() >= 2 && n.path[n.path.len() - 2] == "taxonPath")
+            .collect();
+        assert!(
+            inside.iter().all(|n| n.ends_with(&["taxon"])),
+            "{slug}: taxonPath holds more than taxa"
+        );
+        assert_eq!(inside.len(), paths, "{slug}: one taxon per taxonPath");
+    }
+}
+
+/// Each concept of the classifications is in the official ScoLOMFR 3.1 vocabularies of
+/// `../shared/scolomfr` (015 for disciplines, 022 for levels). The manifest's LOM is in the
+/// CC profile's namespace, which the ScoLOMFR XSD does not describe: checked against the
+/// vocabularies instead.
+#[test]
+fn the_cartridge_classification_uses_official_scolomfr_concepts() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let vocabulary = |name: &str| {
+        fs::read_to_string(shared.join("scolomfr").join(name)).expect("ScoLOMFR vocabulary")
+    };
+    let disciplines = vocabulary("voc-015-domaine-enseignement.yaml");
+    let levels = vocabulary("voc-022-niveau-educatif-detaille.yaml");
+    let mut checked = 0;
+    for (slug, package) in packages(demo_output()) {
+        let entries = unzip(&fs::read(&package).expect("read package"));
+        let classes = manifest_classes(&parse(text(&entries["imsmanifest.xml"])));
+        for (purpose, taxa) in &classes {
+            let official = if purpose == "discipline" {
+                &disciplines
+            } else {
+                &levels
+            };
+            for (uri, label) in taxa {
+                assert!(
+                    official.contains(&format!("- uri: {uri}\n")),
+                    "{slug}: {uri} ({label}) is not in the ScoLOMFR vocabulary of {purpose}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+}

@@ -29,10 +29,11 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::exports::lom::{author_vcard, licence_text, XmlWriter};
+use crate::exports::lom::{author_vcard, licence_text, Classes, XmlWriter};
 use crate::publish::describe::published;
 use crate::publish::urls::{self, absolute_url};
 use crate::publish::{BuildInput, FileSink, OutputFile, PackageSizes};
+use crate::vocab::Entry as VocabEntry;
 
 pub const NS_IMSCP: &str = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1";
 pub const NS_LOM_MANIFEST: &str = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest";
@@ -393,7 +394,8 @@ fn manifest(
 }
 
 /// LOM of the cartridge (CC 1.1 manifest profile): title, language, description, keywords,
-/// authors and rights. A parcours gathers its scenarios' keywords and authors.
+/// authors, rights and the ScoLOMFR classification. A parcours gathers its scenarios'
+/// keywords, authors, disciplines and levels.
 fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario], title: &str) {
     let string = |w: &mut XmlWriter, name: &str, text: &str| {
         w.open(name, &[]);
@@ -436,8 +438,8 @@ fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario],
     if !authors.is_empty() {
         w.open("lomimscc:lifeCycle", &[]);
         w.open("lomimscc:contribute", &[]);
+        // The manifest profile's role and copyright hold a value only (no source).
         w.open("lomimscc:role", &[]);
-        w.element("lomimscc:source", &[], "LOMv1.0");
         w.element("lomimscc:value", &[], "author");
         w.close();
         for card in &authors {
@@ -458,7 +460,6 @@ fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario],
 
     w.open("lomimscc:rights", &[]);
     w.open("lomimscc:copyrightAndOtherRestrictions", &[]);
-    w.element("lomimscc:source", &[], "LOMv1.0");
     w.element("lomimscc:value", &[], "yes");
     w.close();
     let mut licences: Vec<String> = Vec::new();
@@ -470,7 +471,51 @@ fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario],
     }
     string(w, "lomimscc:description", &licences.join(" ; "));
     w.close();
+    cartridge_classification(w, input, scenarios);
     w.close();
+}
+
+/// The ScoLOMFR disciplines and levels of the scenarios (those of the ScoLOMFR records, see
+/// [`Classes`]), as the manifest profile allows them: a purpose among LOM's values, and
+/// one-taxon paths without a source (the profile has none), each taxon the ScoLOMFR concept
+/// URI and its French label.
+fn cartridge_classification(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario]) {
+    let mut disciplines: Vec<&VocabEntry> = Vec::new();
+    let mut levels: Vec<&VocabEntry> = Vec::new();
+    for scenario in scenarios {
+        let classes = Classes::of(input.vocabs, scenario);
+        add_new(&mut disciplines, classes.disciplines);
+        add_new(&mut levels, classes.levels);
+    }
+    for (purpose, entries) in [("discipline", disciplines), ("educational level", levels)] {
+        if entries.is_empty() {
+            continue;
+        }
+        w.open("lomimscc:classification", &[]);
+        w.open("lomimscc:purpose", &[]);
+        w.element("lomimscc:value", &[], purpose);
+        w.close();
+        for entry in entries {
+            w.open("lomimscc:taxonPath", &[]);
+            w.open("lomimscc:taxon", &[]);
+            w.element("lomimscc:id", &[], entry.uri.as_deref().unwrap_or_default());
+            w.open("lomimscc:entry", &[]);
+            w.element("lomimscc:string", &[("language", "fr")], &entry.libelle);
+            w.close();
+            w.close();
+            w.close();
+        }
+        w.close();
+    }
+}
+
+/// Appends the entries not there yet (a parcours states each concept once).
+fn add_new<'a>(list: &mut Vec<&'a VocabEntry>, entries: Vec<&'a VocabEntry>) {
+    for entry in entries {
+        if !list.iter().any(|e| e.uri == entry.uri) {
+            list.push(entry);
+        }
+    }
 }
 
 /// The scenario as one HTML document that needs nothing outside the package: styles inlined,
