@@ -760,3 +760,127 @@ fn the_cartridge_classification_uses_official_scolomfr_concepts() {
     }
     assert!(checked > 0);
 }
+
+/// Writes the entries of a package under `dir` (emptied first).
+fn unzip_to(bytes: &[u8], dir: &Path) {
+    if dir.exists() {
+        fs::remove_dir_all(dir).expect("clean previous unzip");
+    }
+    for (name, contents) in unzip(bytes) {
+        let target = dir.join(&name);
+        fs::create_dir_all(target.parent().expect("parent")).expect("folder");
+        fs::write(target, contents).expect("write entry");
+    }
+}
+
+/// What tests/browser/paquet.mjs saw of one page: requests outside its folder, failed ones,
+/// whether the inlined styles applied.
+fn judge_in_chromium(result: &serde_json::Value) -> Vec<String> {
+    let page = result["page"].as_str().unwrap_or_default();
+    let mut problems = Vec::new();
+    for url in result["hors_paquet"].as_array().into_iter().flatten() {
+        problems.push(format!("{page}: request outside the package: {url}"));
+    }
+    for failure in result["echecs"].as_array().into_iter().flatten() {
+        problems.push(format!("{page}: failed request: {failure}"));
+    }
+    let style = &result["style"];
+    // Chromium's defaults, which the inlined styles change: no maximum width, black titles,
+    // the serif font.
+    if style["body_max_width"] == "none"
+        || style["h1_color"] == "rgb(0, 0, 0)"
+        || style["body_font_family"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("Times"))
+        || style["feuilles_externes"] != 0
+    {
+        problems.push(format!(
+            "{page}: the inlined styles are not applied: {style}"
+        ));
+    }
+    problems
+}
+
+#[test]
+fn unzipped_pages_open_in_chromium_without_leaving_the_package() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !common::browser_tools_ready(&browser_dir) {
+        return;
+    }
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("exports_imscc_chromium");
+    let captures = work.join("captures");
+    fs::create_dir_all(&captures).expect("captures folder");
+    let mut pages = Vec::new();
+    for (slug, package) in packages(demo_output()) {
+        let dir = work.join("paquets").join(&slug);
+        unzip_to(&fs::read(&package).expect("read package"), &dir);
+        pages.push(serde_json::json!({
+            "dossier": dir,
+            "page": format!("{slug}/index.html"),
+            "capture": captures.join(format!("{slug}.png")),
+        }));
+    }
+    // The check itself, on a copy whose styles are linked from outside the package as a
+    // page of the site links them: it must be caught.
+    let (first, _) = packages(demo_output())
+        .into_iter()
+        .next()
+        .expect("a package");
+    let broken = work.join("casse");
+    if broken.exists() {
+        fs::remove_dir_all(&broken).expect("clean previous copy");
+    }
+    common::copy_dir(&work.join("paquets").join(&first), &broken);
+    let page_file = broken.join(&first).join("index.html");
+    let html = fs::read_to_string(&page_file).expect("packaged page");
+    let unstyled = match (html.find("<style>"), html.find("</style>")) {
+        (Some(start), Some(end)) => {
+            format!("{}{}", &html[..start], &html[end + "</style>".len()..])
+        }
+        _ => html.clone(),
+    };
+    let linked = unstyled.replacen(
+        "</head>",
+        "<link rel=\"stylesheet\" href=\"../../style.css\">\n</head>",
+        1,
+    );
+    fs::write(&page_file, linked).expect("write broken page");
+    fs::write(work.join("style.css"), "h1{color:#000091}").expect("outside stylesheet");
+    pages.push(serde_json::json!({
+        "dossier": broken,
+        "page": format!("{first}/index.html"),
+        "capture": captures.join("casse.png"),
+    }));
+
+    let report = common::run_node_script(
+        "paquet.mjs",
+        &[serde_json::json!({ "pages": pages }).to_string()],
+    );
+    let results = report["pages"].as_array().expect("pages");
+    assert_eq!(results.len(), pages.len());
+    let (broken_result, package_results) = results.split_last().expect("results");
+    let mut problems = Vec::new();
+    for result in package_results {
+        assert!(result["requetes"].as_u64() >= Some(1), "{result}");
+        problems.extend(judge_in_chromium(result));
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    let caught = judge_in_chromium(broken_result);
+    assert!(
+        caught.iter().any(|p| p.contains("outside the package"))
+            && caught.iter().any(|p| p.contains("not applied")),
+        "a stylesheet linked from outside the package went unnoticed: {caught:?}"
+    );
+    for result in package_results {
+        let capture = PathBuf::from(result["capture"].as_str().expect("capture"));
+        assert!(
+            fs::metadata(&capture).is_ok_and(|m| m.len() > 0),
+            "{}",
+            capture.display()
+        );
+    }
+    println!(
+        "captures d'écran des pages des paquets : {}",
+        captures.display()
+    );
+}
