@@ -199,6 +199,44 @@ fn every_published_scenario_has_a_package_linked_from_its_page() {
     }
 }
 
+#[test]
+fn without_the_configuration_key_no_package_and_no_link() {
+    let site = common::demo_site();
+    let config = site.path().join("vitrine.yaml");
+    let yaml = fs::read_to_string(&config).expect("config");
+    assert!(
+        yaml.contains("paquets_moodle: true"),
+        "the demo makes packages"
+    );
+    fs::write(
+        &config,
+        yaml.replace("paquets_moodle: true", "paquets_moodle: false"),
+    )
+    .expect("write config");
+    let output = site.path().join("public");
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(output.clone());
+    build_with(options).expect("the demo site builds");
+    let scenarios: Vec<PathBuf> = fs::read_dir(output.join("scenarios"))
+        .expect("scenarios folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("index.html").is_file())
+        .collect();
+    assert!(scenarios.len() >= 20, "{}", scenarios.len());
+    assert!(
+        packages(&output).is_empty(),
+        "packages written without the key"
+    );
+    for dir in scenarios {
+        let page = fs::read_to_string(dir.join("index.html")).expect("page");
+        assert!(
+            !page.contains("paquet-moodle"),
+            "{}: link to a package",
+            dir.display()
+        );
+    }
+}
+
 /// The size the link of a scenario page states (« 48 Ko », « 1,2 Mo »), in KiB: its number
 /// and how far from the true size rounding as displayed may put it.
 fn stated_size(page: &str) -> (f64, f64) {

@@ -297,9 +297,13 @@ fn write_early(
     let files = write_files(staging, &options.root, input.content, statics)?;
     let exported = write_exports(staging, input, plan.page_plan())?;
     // Moodle packages hold the bundles' files: read under the site root, unlike other exports.
-    let package_sizes = crate::exports::imscc::write_to(input, &options.root, &|file| {
-        staging.write(&file.path, &file.contents)
-    })?;
+    let package_sizes = if input.config.paquets_moodle {
+        crate::exports::imscc::write_to(input, &options.root, &|file| {
+            staging.write(&file.path, &file.contents)
+        })?
+    } else {
+        PackageSizes::new()
+    };
     let packages = package_sizes.len();
     Ok(((html_pages, files + exported + packages), package_sizes))
 }

@@ -131,6 +131,9 @@ impl Snapshot {
     /// page being edited shows up without waiting for every package.
     fn package_size(&self, site_path: &str) -> PackageSizes {
         let input = self.input();
+        if !input.config.paquets_moodle {
+            return PackageSizes::new();
+        }
         let Some(scenario) = published(&input).find(|s| urls::scenario(&s.slug) == site_path)
         else {
             return PackageSizes::new();
@@ -155,6 +158,9 @@ impl Snapshot {
             // Export problems are reported by `build`; the preview shows what it can.
             let input = self.input();
             let packages = crate::publish::collect_sorted(|sink| {
+                if !input.config.paquets_moodle {
+                    return Ok(0);
+                }
                 crate::exports::imscc::write_to(&input, &self.root, sink).map(|sizes| sizes.len())
             });
             crate::exports::files(&input, self.plan.page_plan())
