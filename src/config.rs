@@ -60,6 +60,11 @@ pub struct Config {
     /// `build` also writes a `.gz` copy of each text file (as `--compresser`).
     #[serde(default)]
     pub compression: bool,
+    /// `build` writes a Moodle / m@gistère package beside each published scenario and links it
+    /// from its page. Off by default: it costs a third of the build time of a large site
+    /// (BENCHMARKS.md); `vitrine paquet` works either way.
+    #[serde(default)]
+    pub paquets_moodle: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -269,6 +274,7 @@ const KNOWN_KEYS: &[&str] = &[
     "moissonnage",
     "hors_ligne",
     "compression",
+    "paquets_moodle",
 ];
 
 impl Config {

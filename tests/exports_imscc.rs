@@ -199,6 +199,91 @@ fn every_published_scenario_has_a_package_linked_from_its_page() {
     }
 }
 
+#[test]
+fn without_the_configuration_key_no_package_and_no_link() {
+    let site = common::demo_site();
+    let config = site.path().join("vitrine.yaml");
+    let yaml = fs::read_to_string(&config).expect("config");
+    assert!(
+        yaml.contains("paquets_moodle: true"),
+        "the demo makes packages"
+    );
+    fs::write(
+        &config,
+        yaml.replace("paquets_moodle: true", "paquets_moodle: false"),
+    )
+    .expect("write config");
+    let output = site.path().join("public");
+    let mut options = BuildOptions::new(site.path());
+    options.output = Some(output.clone());
+    build_with(options).expect("the demo site builds");
+    let scenarios: Vec<PathBuf> = fs::read_dir(output.join("scenarios"))
+        .expect("scenarios folder")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.join("index.html").is_file())
+        .collect();
+    assert!(scenarios.len() >= 20, "{}", scenarios.len());
+    assert!(
+        packages(&output).is_empty(),
+        "packages written without the key"
+    );
+    for dir in scenarios {
+        let page = fs::read_to_string(dir.join("index.html")).expect("page");
+        assert!(
+            !page.contains("paquet-moodle"),
+            "{}: link to a package",
+            dir.display()
+        );
+    }
+}
+
+/// The size the link of a scenario page states (« 48 Ko », « 1,2 Mo »), in KiB: its number
+/// and how far from the true size rounding as displayed may put it.
+fn stated_size(page: &str) -> (f64, f64) {
+    let doc = Html::parse_document(page);
+    let link = Selector::parse("p.paquet-moodle a").expect("selector");
+    let text: String = doc
+        .select(&link)
+        .next()
+        .expect("package link")
+        .text()
+        .collect();
+    let inside = text
+        .split_once("(.imscc, ")
+        .and_then(|(_, rest)| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("no size in « {text} »"));
+    let (number, unit) = inside
+        .split_once('\u{a0}')
+        .unwrap_or_else(|| panic!("no non-breaking space in « {inside} »"));
+    assert!(
+        !number.contains('.'),
+        "French decimals take a comma: {inside}"
+    );
+    let value: f64 = number.replace(',', ".").parse().expect("a number");
+    match unit {
+        "Ko" => (value, 0.5),
+        "Mo" => (value * 1024.0, 0.05 * 1024.0),
+        other => panic!("unit « {other} » in « {inside} »"),
+    }
+}
+
+#[test]
+fn the_link_states_the_size_of_the_package() {
+    let output = demo_output();
+    let found = packages(output);
+    assert!(!found.is_empty());
+    for (slug, package) in &found {
+        let page = fs::read_to_string(output.join("scenarios").join(slug).join("index.html"))
+            .expect("page");
+        let (stated_kib, tolerance) = stated_size(&page);
+        let actual_kib = fs::metadata(package).expect("package").len() as f64 / 1024.0;
+        assert!(
+            (stated_kib - actual_kib).abs() <= tolerance + 1e-9,
+            "{slug}: link says {stated_kib} KiB, the package has {actual_kib:.2} KiB"
+        );
+    }
+}
+
 /// Checks a package as Moodle's importer reads it; returns its parsed manifest and entries.
 fn check_package(name: &str, bytes: &[u8]) -> (Vec<Node>, BTreeMap<String, Vec<u8>>) {
     let entries = unzip(bytes);
@@ -535,4 +620,305 @@ fn two_builds_give_byte_identical_packages() {
         let b = fs::read(&second[slug]).expect("second");
         assert!(a == b, "{slug}: the packages differ between two builds");
     }
+}
+
+/// (concept URI, French label) of a classification taxon.
+type Taxon = (String, String);
+
+/// The classification of a manifest's LOM: purpose → taxa, in document order.
+fn manifest_classes(nodes: &[Node]) -> BTreeMap<String, Vec<Taxon>> {
+    let mut classes: BTreeMap<String, Vec<Taxon>> = BTreeMap::new();
+    let mut purpose = String::new();
+    for node in nodes {
+        if node.ends_with(&["lom", "classification", "purpose", "value"]) {
+            purpose = node.text.clone();
+        } else if node.ends_with(&["lom", "classification", "taxonPath", "taxon", "id"]) {
+            classes
+                .entry(purpose.clone())
+                .or_default()
+                .push((node.text.clone(), String::new()));
+        } else if node.ends_with(&["classification", "taxonPath", "taxon", "entry", "string"]) {
+            let last = classes.get_mut(&purpose).and_then(|taxa| taxa.last_mut());
+            last.expect("an entry after its id").1 = node.text.clone();
+        }
+    }
+    classes
+}
+
+/// What the demo scenarios are classified by, from `catalogue.json` (another export): slug →
+/// purpose → the disciplines, or the niveaux then cycles, that have a ScoLOMFR URI.
+fn catalogue_classes(output: &Path) -> BTreeMap<String, BTreeMap<String, Vec<Taxon>>> {
+    let catalogue: serde_json::Value =
+        serde_json::from_slice(&fs::read(output.join("catalogue.json")).expect("catalogue"))
+            .expect("JSON");
+    let taxa = |scenario: &serde_json::Value, fields: &[&str]| -> Vec<Taxon> {
+        fields
+            .iter()
+            .flat_map(|f| scenario[*f].as_array().cloned().unwrap_or_default())
+            .filter_map(|v| {
+                Some((
+                    v["uri"].as_str()?.to_string(),
+                    v["libelle"].as_str()?.to_string(),
+                ))
+            })
+            .collect()
+    };
+    let mut all = BTreeMap::new();
+    for scenario in catalogue["scenarios"].as_array().expect("scenarios") {
+        let mut classes = BTreeMap::new();
+        for (purpose, fields) in [
+            ("discipline", &["disciplines"][..]),
+            ("educational level", &["niveaux", "cycles"][..]),
+        ] {
+            let found = taxa(scenario, fields);
+            if !found.is_empty() {
+                classes.insert(purpose.to_string(), found);
+            }
+        }
+        all.insert(scenario["id"].as_str().expect("id").to_string(), classes);
+    }
+    all
+}
+
+#[test]
+fn the_cartridge_lom_classifies_by_the_scolomfr_disciplines_and_levels() {
+    let output = demo_output();
+    let expected = catalogue_classes(output);
+    let mut taxa = 0;
+    for (slug, package) in packages(output) {
+        let entries = unzip(&fs::read(&package).expect("read package"));
+        let nodes = parse(text(&entries["imsmanifest.xml"]));
+        let found = manifest_classes(&nodes);
+        assert_eq!(Some(&found), expected.get(&slug), "{slug}");
+        taxa += found.values().map(Vec::len).sum::<usize>();
+    }
+    assert!(taxa > 0, "no classification in the demo packages");
+}
+
+/// The children the CC 1.1 manifest LOM profile allows where it restricts LOM: a purpose,
+/// a role and a copyright hold a value only; a taxon path holds exactly one taxon.
+#[test]
+fn the_cartridge_lom_keeps_to_the_manifest_profile() {
+    const PURPOSES: [&str; 9] = [
+        "discipline",
+        "idea",
+        "prerequisite",
+        "educational objective",
+        "accessibility restrictions",
+        "educational level",
+        "skill level",
+        "security level",
+        "competency",
+    ];
+    for (slug, package) in packages(demo_output()) {
+        let entries = unzip(&fs::read(&package).expect("read package"));
+        let nodes = parse(text(&entries["imsmanifest.xml"]));
+        let children = |parent: &[&str]| -> Vec<&Node> {
+            nodes
+                .iter()
+                .filter(|n| n.path.len() == parent.len() + 1 && n.path[..parent.len()] == *parent)
+                .collect()
+        };
+        for parent in [
+            &["lom", "classification", "purpose"][..],
+            &["lom", "lifeCycle", "contribute", "role"][..],
+            &["lom", "rights", "copyrightAndOtherRestrictions"][..],
+        ] {
+            let full: Vec<&str> = ["manifest", "metadata"]
+                .iter()
+                .chain(parent)
+                .copied()
+                .collect();
+            for child in children(&full) {
+                assert_eq!(
+                    child.path.last().map(String::as_str),
+                    Some("value"),
+                    "{slug}: {parent:?}"
+                );
+            }
+        }
+        for purpose in nodes
+            .iter()
+            .filter(|n| n.ends_with(&["classification", "purpose", "value"]))
+        {
+            assert!(
+                PURPOSES.contains(&purpose.text.as_str()),
+                "{slug}: purpose {}",
+                purpose.text
+            );
+        }
+        let paths = nodes
+            .iter()
+            .filter(|n| n.ends_with(&["classification", "taxonPath"]))
+            .count();
+        let inside: Vec<&Node> = nodes
+            .iter()
+            .filter(|n| n.path.len() >= 2 && n.path[n.path.len() - 2] == "taxonPath")
+            .collect();
+        assert!(
+            inside.iter().all(|n| n.ends_with(&["taxon"])),
+            "{slug}: taxonPath holds more than taxa"
+        );
+        assert_eq!(inside.len(), paths, "{slug}: one taxon per taxonPath");
+    }
+}
+
+/// Each concept of the classifications is in the official ScoLOMFR 3.1 vocabularies of
+/// `../shared/scolomfr` (015 for disciplines, 022 for levels). The manifest's LOM is in the
+/// CC profile's namespace, which the ScoLOMFR XSD does not describe: checked against the
+/// vocabularies instead.
+#[test]
+fn the_cartridge_classification_uses_official_scolomfr_concepts() {
+    let Some(shared) = common::shared_dir() else {
+        return;
+    };
+    let vocabulary = |name: &str| {
+        fs::read_to_string(shared.join("scolomfr").join(name)).expect("ScoLOMFR vocabulary")
+    };
+    let disciplines = vocabulary("voc-015-domaine-enseignement.yaml");
+    let levels = vocabulary("voc-022-niveau-educatif-detaille.yaml");
+    let mut checked = 0;
+    for (slug, package) in packages(demo_output()) {
+        let entries = unzip(&fs::read(&package).expect("read package"));
+        let classes = manifest_classes(&parse(text(&entries["imsmanifest.xml"])));
+        for (purpose, taxa) in &classes {
+            let official = if purpose == "discipline" {
+                &disciplines
+            } else {
+                &levels
+            };
+            for (uri, label) in taxa {
+                assert!(
+                    official.contains(&format!("- uri: {uri}\n")),
+                    "{slug}: {uri} ({label}) is not in the ScoLOMFR vocabulary of {purpose}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 0);
+}
+
+/// Writes the entries of a package under `dir` (emptied first).
+fn unzip_to(bytes: &[u8], dir: &Path) {
+    if dir.exists() {
+        fs::remove_dir_all(dir).expect("clean previous unzip");
+    }
+    for (name, contents) in unzip(bytes) {
+        let target = dir.join(&name);
+        fs::create_dir_all(target.parent().expect("parent")).expect("folder");
+        fs::write(target, contents).expect("write entry");
+    }
+}
+
+/// What tests/browser/paquet.mjs saw of one page: requests outside its folder, failed ones,
+/// whether the inlined styles applied.
+fn judge_in_chromium(result: &serde_json::Value) -> Vec<String> {
+    let page = result["page"].as_str().unwrap_or_default();
+    let mut problems = Vec::new();
+    for url in result["hors_paquet"].as_array().into_iter().flatten() {
+        problems.push(format!("{page}: request outside the package: {url}"));
+    }
+    for failure in result["echecs"].as_array().into_iter().flatten() {
+        problems.push(format!("{page}: failed request: {failure}"));
+    }
+    let style = &result["style"];
+    // Chromium's defaults, which the inlined styles change: no maximum width, black titles,
+    // the serif font.
+    if style["body_max_width"] == "none"
+        || style["h1_color"] == "rgb(0, 0, 0)"
+        || style["body_font_family"]
+            .as_str()
+            .is_some_and(|f| f.starts_with("Times"))
+        || style["feuilles_externes"] != 0
+    {
+        problems.push(format!(
+            "{page}: the inlined styles are not applied: {style}"
+        ));
+    }
+    problems
+}
+
+#[test]
+fn unzipped_pages_open_in_chromium_without_leaving_the_package() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !common::browser_tools_ready(&browser_dir) {
+        return;
+    }
+    let work = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join("exports_imscc_chromium");
+    let captures = work.join("captures");
+    fs::create_dir_all(&captures).expect("captures folder");
+    let mut pages = Vec::new();
+    for (slug, package) in packages(demo_output()) {
+        let dir = work.join("paquets").join(&slug);
+        unzip_to(&fs::read(&package).expect("read package"), &dir);
+        pages.push(serde_json::json!({
+            "dossier": dir,
+            "page": format!("{slug}/index.html"),
+            "capture": captures.join(format!("{slug}.png")),
+        }));
+    }
+    // The check itself, on a copy whose styles are linked from outside the package as a
+    // page of the site links them: it must be caught.
+    let (first, _) = packages(demo_output())
+        .into_iter()
+        .next()
+        .expect("a package");
+    let broken = work.join("casse");
+    if broken.exists() {
+        fs::remove_dir_all(&broken).expect("clean previous copy");
+    }
+    common::copy_dir(&work.join("paquets").join(&first), &broken);
+    let page_file = broken.join(&first).join("index.html");
+    let html = fs::read_to_string(&page_file).expect("packaged page");
+    let unstyled = match (html.find("<style>"), html.find("</style>")) {
+        (Some(start), Some(end)) => {
+            format!("{}{}", &html[..start], &html[end + "</style>".len()..])
+        }
+        _ => html.clone(),
+    };
+    let linked = unstyled.replacen(
+        "</head>",
+        "<link rel=\"stylesheet\" href=\"../../style.css\">\n</head>",
+        1,
+    );
+    fs::write(&page_file, linked).expect("write broken page");
+    fs::write(work.join("style.css"), "h1{color:#000091}").expect("outside stylesheet");
+    pages.push(serde_json::json!({
+        "dossier": broken,
+        "page": format!("{first}/index.html"),
+        "capture": captures.join("casse.png"),
+    }));
+
+    let report = common::run_node_script(
+        "paquet.mjs",
+        &[serde_json::json!({ "pages": pages }).to_string()],
+    );
+    let results = report["pages"].as_array().expect("pages");
+    assert_eq!(results.len(), pages.len());
+    let (broken_result, package_results) = results.split_last().expect("results");
+    let mut problems = Vec::new();
+    for result in package_results {
+        assert!(result["requetes"].as_u64() >= Some(1), "{result}");
+        problems.extend(judge_in_chromium(result));
+    }
+    assert!(problems.is_empty(), "{problems:#?}");
+    let caught = judge_in_chromium(broken_result);
+    assert!(
+        caught.iter().any(|p| p.contains("outside the package"))
+            && caught.iter().any(|p| p.contains("not applied")),
+        "a stylesheet linked from outside the package went unnoticed: {caught:?}"
+    );
+    for result in package_results {
+        let capture = PathBuf::from(result["capture"].as_str().expect("capture"));
+        assert!(
+            fs::metadata(&capture).is_ok_and(|m| m.len() > 0),
+            "{}",
+            capture.display()
+        );
+    }
+    println!(
+        "captures d'écran des pages des paquets : {}",
+        captures.display()
+    );
 }

@@ -38,6 +38,7 @@ fn the_demo_split_with_a_small_limit_keeps_every_record_once() {
         scenarios_html: &prepared.scenarios_html,
         pages_html: &prepared.pages_html,
         related: &related,
+        package_sizes: &vitrine::publish::NO_PACKAGE_SIZES,
     };
     let published: Vec<String> = prepared
         .loaded

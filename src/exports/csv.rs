@@ -126,6 +126,7 @@ mod tests {
             scenarios_html: &empty,
             pages_html: &no_pages,
             related: &BTreeMap::new(),
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         };
         table(&input).expect("csv")
     }

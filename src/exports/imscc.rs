@@ -29,10 +29,11 @@ use zip::{CompressionMethod, DateTime, ZipWriter};
 
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{Diagnostic, ErrorKind};
-use crate::exports::lom::{author_vcard, licence_text, XmlWriter};
+use crate::exports::lom::{author_vcard, licence_text, Classes, XmlWriter};
 use crate::publish::describe::published;
 use crate::publish::urls::{self, absolute_url};
-use crate::publish::{BuildInput, FileSink, OutputFile};
+use crate::publish::{BuildInput, FileSink, OutputFile, PackageSizes};
+use crate::vocab::Entry as VocabEntry;
 
 pub const NS_IMSCP: &str = "http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1";
 pub const NS_LOM_MANIFEST: &str = "http://ltsc.ieee.org/xsd/imsccv1p1/LOM/manifest";
@@ -63,31 +64,50 @@ pub fn path(slug: &str) -> String {
 }
 
 /// Hands the package of every published scenario to `sink`, in parallel. Bundle files are
-/// read under `root` (the site folder). Returns how many.
+/// read under `root` (the site folder). Returns the size of each package, by slug: the
+/// scenario pages show it on their link, so they are rendered after this.
 pub fn write_to(
     input: &BuildInput,
     root: &Path,
     sink: &FileSink,
-) -> Result<usize, Vec<Diagnostic>> {
+) -> Result<PackageSizes, Vec<Diagnostic>> {
     let scenarios: Vec<&Scenario> = published(input).collect();
-    let mut problems: Vec<Diagnostic> = scenarios
+    let results: Vec<Result<(String, u64), Diagnostic>> = scenarios
         .par_iter()
-        .filter_map(|scenario| {
-            package(input, &[scenario], &scenario.meta.titre, root)
-                .map(|contents| OutputFile {
-                    path: path(&scenario.slug),
-                    contents,
-                })
-                .and_then(sink)
-                .err()
+        .map(|scenario| {
+            let contents = package(input, &[scenario], &scenario.meta.titre, root)?;
+            let size = contents.len() as u64;
+            sink(OutputFile {
+                path: path(&scenario.slug),
+                contents,
+            })?;
+            Ok((scenario.slug.clone(), size))
         })
         .collect();
+    let mut sizes = PackageSizes::new();
+    let mut problems = Vec::new();
+    for result in results {
+        match result {
+            Ok((slug, size)) => {
+                sizes.insert(slug, size);
+            }
+            Err(problem) => problems.push(problem),
+        }
+    }
     if problems.is_empty() {
-        Ok(scenarios.len())
+        Ok(sizes)
     } else {
         crate::diagnostics::sort(&mut problems);
         Err(problems)
     }
+}
+
+/// The size of the package of one published scenario, by itself (the preview renders a
+/// scenario page without making every package); `None` when it cannot be made.
+pub fn size_of(input: &BuildInput, scenario: &Scenario, root: &Path) -> Option<u64> {
+    package(input, &[scenario], &scenario.meta.titre, root)
+        .ok()
+        .map(|bytes| bytes.len() as u64)
 }
 
 /// The package of `scenarios` (one section each, in this order) titled `title`: the bytes of
@@ -219,7 +239,7 @@ fn section(
     let page = format!("{slug}/index.html");
     files.insert(
         page.clone(),
-        page_html(input, scenario, &bundle).into_bytes(),
+        page_html(input, scenario, &bundle)?.into_bytes(),
     );
     let (section_item, _) = ids.pair();
     let (item, resource) = ids.pair();
@@ -374,7 +394,8 @@ fn manifest(
 }
 
 /// LOM of the cartridge (CC 1.1 manifest profile): title, language, description, keywords,
-/// authors and rights. A parcours gathers its scenarios' keywords and authors.
+/// authors, rights and the ScoLOMFR classification. A parcours gathers its scenarios'
+/// keywords, authors, disciplines and levels.
 fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario], title: &str) {
     let string = |w: &mut XmlWriter, name: &str, text: &str| {
         w.open(name, &[]);
@@ -417,8 +438,8 @@ fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario],
     if !authors.is_empty() {
         w.open("lomimscc:lifeCycle", &[]);
         w.open("lomimscc:contribute", &[]);
+        // The manifest profile's role and copyright hold a value only (no source).
         w.open("lomimscc:role", &[]);
-        w.element("lomimscc:source", &[], "LOMv1.0");
         w.element("lomimscc:value", &[], "author");
         w.close();
         for card in &authors {
@@ -439,7 +460,6 @@ fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario],
 
     w.open("lomimscc:rights", &[]);
     w.open("lomimscc:copyrightAndOtherRestrictions", &[]);
-    w.element("lomimscc:source", &[], "LOMv1.0");
     w.element("lomimscc:value", &[], "yes");
     w.close();
     let mut licences: Vec<String> = Vec::new();
@@ -451,20 +471,75 @@ fn cartridge_lom(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario],
     }
     string(w, "lomimscc:description", &licences.join(" ; "));
     w.close();
+    cartridge_classification(w, input, scenarios);
     w.close();
+}
+
+/// The ScoLOMFR disciplines and levels of the scenarios (those of the ScoLOMFR records, see
+/// [`Classes`]), as the manifest profile allows them: a purpose among LOM's values, and
+/// one-taxon paths without a source (the profile has none), each taxon the ScoLOMFR concept
+/// URI and its French label.
+fn cartridge_classification(w: &mut XmlWriter, input: &BuildInput, scenarios: &[&Scenario]) {
+    let mut disciplines: Vec<&VocabEntry> = Vec::new();
+    let mut levels: Vec<&VocabEntry> = Vec::new();
+    for scenario in scenarios {
+        let classes = Classes::of(input.vocabs, scenario);
+        add_new(&mut disciplines, classes.disciplines);
+        add_new(&mut levels, classes.levels);
+    }
+    for (purpose, entries) in [("discipline", disciplines), ("educational level", levels)] {
+        if entries.is_empty() {
+            continue;
+        }
+        w.open("lomimscc:classification", &[]);
+        w.open("lomimscc:purpose", &[]);
+        w.element("lomimscc:value", &[], purpose);
+        w.close();
+        for entry in entries {
+            w.open("lomimscc:taxonPath", &[]);
+            w.open("lomimscc:taxon", &[]);
+            w.element("lomimscc:id", &[], entry.uri.as_deref().unwrap_or_default());
+            w.open("lomimscc:entry", &[]);
+            w.element("lomimscc:string", &[("language", "fr")], &entry.libelle);
+            w.close();
+            w.close();
+            w.close();
+        }
+        w.close();
+    }
+}
+
+/// Appends the entries not there yet (a parcours states each concept once).
+fn add_new<'a>(list: &mut Vec<&'a VocabEntry>, entries: Vec<&'a VocabEntry>) {
+    for entry in entries {
+        if !list.iter().any(|e| e.uri == entry.uri) {
+            list.push(entry);
+        }
+    }
 }
 
 /// The scenario as one HTML document that needs nothing outside the package: styles inlined,
 /// links to the bundle kept (the files sit beside it), links to other pages of the site made
 /// absolute (or dropped without a public address).
-fn page_html(input: &BuildInput, scenario: &Scenario, bundle: &[String]) -> String {
+fn page_html(
+    input: &BuildInput,
+    scenario: &Scenario,
+    bundle: &[String],
+) -> Result<String, Diagnostic> {
     let meta = &scenario.meta;
     let body = input
         .scenarios_html
         .get(&scenario.slug)
         .map(|r| r.html.as_str())
         .unwrap_or_default();
-    let body = rewrite_links(body, &scenario.slug, bundle, &input.config.base_url);
+    // The rewriter only fails past its memory limit, on a body far larger than any page.
+    let body = rewrite_links(body, &scenario.slug, bundle, &input.config.base_url).map_err(|_| {
+        Diagnostic::new(
+            ErrorKind::Io,
+            &scenario.source,
+            "les liens de la page de ce scénario n'ont pas pu être adaptés au paquet Moodle (page trop volumineuse)",
+        )
+    })?;
     let esc = |t: &str| {
         let mut out = String::new();
         let _ = pulldown_cmark_escape::escape_html(&mut out, t);
@@ -494,36 +569,33 @@ fn page_html(input: &BuildInput, scenario: &Scenario, bundle: &[String]) -> Stri
         ));
     }
     html.push_str("</footer>\n</body>\n</html>\n");
-    html
+    Ok(html)
 }
 
 /// Rewrites the `href` and `src` attributes of rendered HTML (relative to the scenario page)
-/// for the package: see [`page_html`].
-fn rewrite_links(html: &str, slug: &str, bundle: &[String], base_url: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut rest = html;
-    while let Some((at, attr_len)) = next_attribute(rest) {
-        let value_start = at + attr_len;
-        let Some(end) = rest[value_start..].find('"') else {
-            break;
-        };
-        let value = &rest[value_start..value_start + end];
-        out.push_str(&rest[..value_start]);
-        out.push_str(&packaged_target(value, slug, bundle, base_url));
-        rest = &rest[value_start + end..];
-    }
-    out.push_str(rest);
-    out
-}
-
-/// Byte offset of the next ` href="` or ` src="` and its length.
-fn next_attribute(html: &str) -> Option<(usize, usize)> {
-    let href = html.find(" href=\"").map(|i| (i, 7));
-    let src = html.find(" src=\"").map(|i| (i, 6));
-    match (href, src) {
-        (Some(a), Some(b)) => Some(if a.0 < b.0 { a } else { b }),
-        (a, b) => a.or(b),
-    }
+/// for the package: see [`page_html`]. An HTML rewriter finds them, whatever the element or
+/// the quoting; their values come and go as written in the HTML (entities kept).
+fn rewrite_links(
+    html: &str,
+    slug: &str,
+    bundle: &[String],
+    base_url: &str,
+) -> Result<String, lol_html::errors::RewritingError> {
+    let retarget = |element: &mut lol_html::html_content::Element| {
+        for attr in ["href", "src"] {
+            if let Some(value) = element.get_attribute(attr) {
+                element.set_attribute(attr, &packaged_target(&value, slug, bundle, base_url))?;
+            }
+        }
+        Ok(())
+    };
+    let settings = lol_html::RewriteStrSettings::new()
+        .append_element_content_handler(lol_html::element!("[href], [src]", retarget))
+        // Best effort on markup the parser finds ambiguous: the body was sanitised already,
+        // and a scenario must not fail the build for it.
+        .with_strict(false)
+        .with_enable_esi_tags(false);
+    lol_html::rewrite_str(html, settings)
 }
 
 /// Where a link of the page goes inside the package (value as it appears in the HTML,
@@ -634,7 +706,8 @@ mod tests {
             "mon-scenario",
             &bundle(),
             "https://exemple.fr/vitrine/",
-        );
+        )
+        .expect("rewrite");
         assert!(out.contains(r#"href="fiche.pdf""#), "{out}");
         assert!(out.contains(r#"src="images/schema.png""#), "{out}");
         assert!(
@@ -648,7 +721,7 @@ mod tests {
     #[test]
     fn offline_links_become_the_web_address_of_the_page() {
         let html = r#"<a href="../autre/index.html#x">a</a> <a href="../../index.html">h</a>"#;
-        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/");
+        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/").expect("rewrite");
         assert!(
             out.contains(r#"href="https://exemple.fr/v/scenarios/autre/#x""#),
             "{out}"
@@ -658,7 +731,8 @@ mod tests {
 
     #[test]
     fn site_links_without_public_address_go_nowhere() {
-        let out = rewrite_links(r#"<a href="../autre/">a</a>"#, "s", &bundle(), "");
+        let out =
+            rewrite_links(r#"<a href="../autre/">a</a>"#, "s", &bundle(), "").expect("rewrite");
         assert_eq!(out, r##"<a href="#">a</a>"##);
     }
 
@@ -670,8 +744,33 @@ mod tests {
             "s",
             &bundle,
             "",
-        );
+        )
+        .expect("rewrite");
         assert!(out.contains("fiche%20%C3%A9l%C3%A8ve.pdf"), "{out}");
+    }
+
+    #[test]
+    fn attributes_are_found_as_html_reads_them() {
+        // Quoting the old string search missed, and an attribute-like text it took for one.
+        let html = r#"<img src='images/schema.png' alt=s><a href=../autre/>a</a><span title='voir href="../autre/"'>t</span><source src="fiche.pdf">"#;
+        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/").expect("rewrite");
+        assert!(out.contains(r#"src="images/schema.png""#), "{out}");
+        assert!(
+            out.contains(r#"href="https://exemple.fr/v/scenarios/autre/""#),
+            "{out}"
+        );
+        assert!(out.contains(r#"title='voir href="../autre/"'"#), "{out}");
+        assert!(out.contains(r#"<source src="fiche.pdf">"#), "{out}");
+    }
+
+    #[test]
+    fn entities_in_links_are_kept_escaped() {
+        let html = r#"<a href="../autre/?a=1&amp;b=2">a</a>"#;
+        let out = rewrite_links(html, "s", &bundle(), "https://exemple.fr/v/").expect("rewrite");
+        assert_eq!(
+            out,
+            r#"<a href="https://exemple.fr/v/scenarios/autre/?a=1&amp;b=2">a</a>"#
+        );
     }
 
     #[test]
@@ -720,6 +819,7 @@ mod tests {
             scenarios_html: &html,
             pages_html: &pages,
             related: &related,
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         };
         let slugs = |v: Vec<&Scenario>| v.iter().map(|s| s.slug.clone()).collect::<Vec<_>>();
         let level = [(Facet::Levels, vec!["5e".to_string()])];

@@ -246,10 +246,8 @@ pub fn write_record(
 
     // 9. Classification: disciplines (domaine d'enseignement), niveaux and cycles (niveau
     // éducatif détaillé). Each value is its own one-taxon path.
-    let disciplines: Vec<&Entry> = entries(vocabs, VocabName::Subjects, &meta.disciplines)
-        .filter(|e| e.uri.is_some())
-        .collect();
-    if !disciplines.is_empty() {
+    let classes = Classes::of(vocabs, scenario);
+    if !classes.disciplines.is_empty() {
         classification(
             w,
             (
@@ -257,22 +255,42 @@ pub fn write_record(
                 &concept("scolomfr-voc-028-num-003"),
             ),
             "SCOLOMFRv3.1 ; scolomfr-voc-015 ; Domaine d'enseignement",
-            &disciplines,
+            &classes.disciplines,
         );
     }
-    let levels: Vec<&Entry> = entries(vocabs, VocabName::Levels, &meta.niveaux)
-        .chain(entries(vocabs, VocabName::Cycles, &meta.cycles))
-        .filter(|e| e.uri.is_some())
-        .collect();
-    if !levels.is_empty() {
+    if !classes.levels.is_empty() {
         classification(
             w,
             ("niveau éducatif détaillé", &concept("educational_level")),
             "SCOLOMFRv3.1 ; scolomfr-voc-022 ; Niveau éducatif détaillé",
-            &levels,
+            &classes.levels,
         );
     }
     w.close();
+}
+
+/// What a scenario is classified by, as ScoLOMFR concepts: the entries of its disciplines
+/// (vocabulary 015, domaine d'enseignement), and of its niveaux then cycles (vocabulary 022,
+/// niveau éducatif détaillé), in the scenario's order. Values without a concept URI are left
+/// out. The ScoLOMFR records and the LOM of the Moodle packages both state these.
+pub(crate) struct Classes<'a> {
+    pub disciplines: Vec<&'a Entry>,
+    pub levels: Vec<&'a Entry>,
+}
+
+impl<'a> Classes<'a> {
+    pub fn of(vocabs: &'a Vocabularies, scenario: &'a Scenario) -> Classes<'a> {
+        let meta = &scenario.meta;
+        Classes {
+            disciplines: entries(vocabs, VocabName::Subjects, &meta.disciplines)
+                .filter(|e| e.uri.is_some())
+                .collect(),
+            levels: entries(vocabs, VocabName::Levels, &meta.niveaux)
+                .chain(entries(vocabs, VocabName::Cycles, &meta.cycles))
+                .filter(|e| e.uri.is_some())
+                .collect(),
+        }
+    }
 }
 
 fn concept(name: &str) -> String {
@@ -720,6 +738,7 @@ pub(crate) mod tests {
             scenarios_html: &empty,
             pages_html: &std::collections::BTreeMap::new(),
             related: &std::collections::BTreeMap::new(),
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         };
         let problems = crate::publish::collect_sorted(|sink| write_to(&input, sink))
             .expect_err("reserved name");

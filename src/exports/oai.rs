@@ -327,6 +327,7 @@ mod tests {
             scenarios_html: &empty,
             pages_html: &no_pages,
             related: &BTreeMap::new(),
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         };
         repository(&input)
     }
@@ -413,6 +414,7 @@ mod tests {
             content: &content,
             scenarios_html: &html,
             pages_html: &pages,
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
             related: &related,
         };
         let whole = files_with_limit(&input, 4);

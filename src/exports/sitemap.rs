@@ -193,6 +193,7 @@ mod tests {
             scenarios_html: &BTreeMap::new(),
             pages_html: &BTreeMap::new(),
             related: &BTreeMap::new(),
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         };
         let plan = PagePlan::new(&input).expect("plan");
         let files = files(&input, &plan);

@@ -195,6 +195,7 @@ mod tests {
             scenarios_html: &empty,
             pages_html: &BTreeMap::new(),
             related: &BTreeMap::new(),
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         };
         let ld = scenario(&input, &s);
         assert!(!ld.contains(['<', '>', '&']), "{ld}");

@@ -932,6 +932,7 @@ mod tests {
                 scenarios_html: &self.scenarios_html,
                 pages_html: &self.pages_html,
                 related: &self.related,
+                package_sizes: &crate::publish::NO_PACKAGE_SIZES,
             }
         }
     }

@@ -14,8 +14,11 @@ struct ScenarioView<'a> {
     corps: &'a str,
     ressources: Vec<ResourceView>,
     citation: String,
-    /// Link to the Moodle / m@gistère package, for published scenarios (`exports::imscc`).
+    /// Link to the Moodle / m@gistère package, for published scenarios when the site makes
+    /// packages (`paquets_moodle`, `exports::imscc`).
     paquet: Option<String>,
+    /// Its size (« 48 Ko »), when the package was made before the page.
+    paquet_taille: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -129,8 +132,13 @@ pub(super) fn scenario_job(site: &Site, index: usize) -> Job {
         corps: rendered.map(|r| r.html.as_str()).unwrap_or(""),
         ressources: resources(&linker, scenario),
         citation: citation(site, scenario, &path),
-        paquet: (!meta.brouillon && !scenario.is_harvested())
+        paquet: (site.input.config.paquets_moodle && !meta.brouillon && !scenario.is_harvested())
             .then(|| linker.href(&urls::scenario_package(&scenario.slug))),
+        paquet_taille: site
+            .input
+            .package_sizes
+            .get(&scenario.slug)
+            .map(|&bytes| crate::publish::wording::file_size(bytes)),
     };
     let related: Vec<usize> = site
         .input

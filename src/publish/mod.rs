@@ -31,7 +31,16 @@ pub struct BuildInput<'a> {
     pub pages_html: &'a BTreeMap<String, Rendered>,
     /// Related scenarios (slug → up to 4 slugs, most similar first).
     pub related: &'a BTreeMap<String, Vec<String>>,
+    /// Size of each scenario's Moodle package, by slug, for the link on its page: known once
+    /// the packages are made, so empty until then (a scenario missing here shows no size).
+    pub package_sizes: &'a PackageSizes,
 }
+
+/// Size in bytes of each scenario's Moodle package, by slug.
+pub type PackageSizes = BTreeMap<String, u64>;
+
+/// No package sizes yet: for inputs made before the packages (see [`BuildInput::package_sizes`]).
+pub static NO_PACKAGE_SIZES: PackageSizes = BTreeMap::new();
 
 /// One file of the output, path relative to the output root (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]

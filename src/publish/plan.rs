@@ -298,6 +298,7 @@ mod tests {
                 scenarios_html: &self.none,
                 pages_html: &self.no_pages,
                 related: &self.no_related,
+                package_sizes: &crate::publish::NO_PACKAGE_SIZES,
             })
         }
     }

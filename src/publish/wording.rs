@@ -106,6 +106,22 @@ pub fn scenario_count(n: usize) -> String {
     }
 }
 
+/// A file size as French readers expect it: « 48 Ko », « 1,2 Mo » (1 Ko = 1,024 bytes, as
+/// operating systems show it; a non-breaking space before the unit; never « 0 Ko » for a file
+/// that is not empty).
+pub fn file_size(bytes: u64) -> String {
+    const KO: f64 = 1024.0;
+    let ko = (bytes as f64 / KO)
+        .round()
+        .max(if bytes > 0 { 1.0 } else { 0.0 });
+    if ko < KO {
+        return format!("{ko}\u{a0}Ko");
+    }
+    let mo = format!("{:.1}", bytes as f64 / (KO * KO));
+    let mo = mo.strip_suffix(".0").unwrap_or(&mo).replace('.', ",");
+    format!("{mo}\u{a0}Mo")
+}
+
 pub fn capitalize(text: &str) -> String {
     let mut chars = text.chars();
     match chars.next() {
@@ -117,6 +133,17 @@ pub fn capitalize(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_in_ko_then_mo_with_a_comma() {
+        assert_eq!(file_size(0), "0\u{a0}Ko");
+        assert_eq!(file_size(100), "1\u{a0}Ko");
+        assert_eq!(file_size(48 * 1024 + 600), "49\u{a0}Ko");
+        assert_eq!(file_size(1023 * 1024), "1023\u{a0}Ko");
+        assert_eq!(file_size(1024 * 1024 - 1), "1\u{a0}Mo");
+        assert_eq!(file_size(1024 * 1024 * 6 / 5), "1,2\u{a0}Mo");
+        assert_eq!(file_size(15 * 1024 * 1024), "15\u{a0}Mo");
+    }
 
     #[test]
     fn licences_have_french_names_and_links() {

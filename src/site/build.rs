@@ -12,7 +12,7 @@ use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::pages;
 use crate::publish::plan::PagePlan;
 use crate::publish::urls;
-use crate::publish::BuildInput;
+use crate::publish::{BuildInput, PackageSizes};
 use crate::site::cache;
 use crate::site::destination;
 use crate::site::links::slash_path;
@@ -148,12 +148,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
         let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
         let indexed = joined(indexing, &options.root, "l'indexation s'est arrêtée");
-        let (early_counts, mut indexed) = (early?, indexed?);
+        let ((early_counts, package_sizes), mut indexed) = (early?, indexed?);
         // The browser search bundle is exported while the scenario pages are rendered.
         let index = indexed.index;
         let exporting = scope.spawn(|| export_search(options, &prepared, index, &staging));
         let input = BuildInput {
             related: &indexed.related,
+            package_sizes: &package_sizes,
             ..early_input
         };
         let scenario_pages =
@@ -279,7 +280,8 @@ fn remember(
 
 /// Writes everything that does not depend on the search index: every page but the scenario
 /// pages, the theme's static files, the bundles' files and the exports. Returns the number
-/// of HTML pages and of other files.
+/// of HTML pages and of other files, and the sizes of the Moodle packages (shown on the
+/// scenario pages, rendered later).
 fn write_early(
     staging: &Staging,
     options: &BuildOptions,
@@ -287,7 +289,7 @@ fn write_early(
     theme: &Theme,
     plan: &pages::Plan,
     statics: &[(String, Vec<u8>)],
-) -> Result<(usize, usize), Vec<Diagnostic>> {
+) -> Result<((usize, usize), PackageSizes), Vec<Diagnostic>> {
     let html_pages =
         pages::render_planned(input, theme, plan, pages::Pages::AllButScenarios, &|file| {
             staging.write(&file.path, &file.contents)
@@ -295,10 +297,15 @@ fn write_early(
     let files = write_files(staging, &options.root, input.content, statics)?;
     let exported = write_exports(staging, input, plan.page_plan())?;
     // Moodle packages hold the bundles' files: read under the site root, unlike other exports.
-    let packages = crate::exports::imscc::write_to(input, &options.root, &|file| {
-        staging.write(&file.path, &file.contents)
-    })?;
-    Ok((html_pages, files + exported + packages))
+    let package_sizes = if input.config.paquets_moodle {
+        crate::exports::imscc::write_to(input, &options.root, &|file| {
+            staging.write(&file.path, &file.contents)
+        })?
+    } else {
+        PackageSizes::new()
+    };
+    let packages = package_sizes.len();
+    Ok(((html_pages, files + exported + packages), package_sizes))
 }
 
 /// Writes the theme's static files and copies the bundles' files; returns how many.

@@ -43,6 +43,7 @@ impl Prepared {
             scenarios_html: &self.scenarios_html,
             pages_html: &self.pages_html,
             related,
+            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
         }
     }
 }

@@ -19,8 +19,9 @@ use std::sync::{Arc, Mutex, OnceLock};
 use crate::config::CONFIG_FILE;
 use crate::diagnostics::Diagnostic;
 use crate::pages::{Plan, SitePages};
+use crate::publish::describe::published;
 use crate::publish::urls;
-use crate::publish::{BuildInput, OutputFile};
+use crate::publish::{BuildInput, OutputFile, PackageSizes};
 use crate::search_bundle;
 use crate::site::links::slash_path;
 use crate::site::prepare::{self, Caches, Prepared};
@@ -118,7 +119,11 @@ impl Snapshot {
         if let Some(bytes) = self.cached_page(site_path) {
             return Ok(bytes);
         }
-        let input = self.input();
+        let sizes = self.package_size(site_path);
+        let input = BuildInput {
+            package_sizes: &sizes,
+            ..self.input()
+        };
         let pages = SitePages::new(&input, &self.plan);
         let file = pages
             .render_path(&self.theme, site_path)
@@ -130,6 +135,29 @@ impl Snapshot {
         Ok(bytes)
     }
 
+    /// The size of the Moodle package shown on a scenario page (none for other pages): taken
+    /// from the exports once they are made, else made for this scenario alone so that the
+    /// page being edited shows up without waiting for every package.
+    fn package_size(&self, site_path: &str) -> PackageSizes {
+        let input = self.input();
+        if !input.config.paquets_moodle {
+            return PackageSizes::new();
+        }
+        let Some(scenario) = published(&input).find(|s| urls::scenario(&s.slug) == site_path)
+        else {
+            return PackageSizes::new();
+        };
+        let size = match self.exports.get() {
+            Some(exports) => exports
+                .get(&urls::scenario_package(&scenario.slug))
+                .map(|bytes| bytes.len() as u64),
+            None => crate::exports::imscc::size_of(&input, scenario, &self.root),
+        };
+        size.map(|size| (scenario.slug.clone(), size))
+            .into_iter()
+            .collect()
+    }
+
     fn cached_page(&self, site_path: &str) -> Option<Arc<Vec<u8>>> {
         self.rendered.lock().ok()?.get(site_path).cloned()
     }
@@ -139,7 +167,10 @@ impl Snapshot {
             // Export problems are reported by `build`; the preview shows what it can.
             let input = self.input();
             let packages = crate::publish::collect_sorted(|sink| {
-                crate::exports::imscc::write_to(&input, &self.root, sink)
+                if !input.config.paquets_moodle {
+                    return Ok(0);
+                }
+                crate::exports::imscc::write_to(&input, &self.root, sink).map(|sizes| sizes.len())
             });
             crate::exports::files(&input, self.plan.page_plan())
                 .into_iter()
