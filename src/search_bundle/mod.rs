@@ -38,6 +38,10 @@ use crate::vocab::Vocabularies;
 pub const DATA_DIR: &str = "recherche/donnees";
 /// Version of the bundle format, bumped on any incompatible change.
 pub const FORMAT_VERSION: u32 = 3;
+/// At most this many results in ten get a passage of their body (the first ones whose title
+/// and summary lack the query's words): each loads its text, 3 to 4 KB gzip on the benchmark
+/// corpus, and a one-word query must stay within 60 KB.
+pub const PASSAGES_PER_PAGE: usize = 4;
 /// Records per `fiches/<j>` file: the first results of a query are spread over as many
 /// files, so small files (under 1 KB gzip) keep a page of results light.
 pub const RECORDS_PER_FILE: usize = 5;
@@ -72,8 +76,7 @@ struct Manifest {
     termes: Vec<String>,
     /// A split term's head holds its best `tete` documents ([`terms::HEAD_DOCUMENTS`]).
     tete: usize,
-    /// Longest passage of a body shown as an excerpt, in UTF-8 bytes (as `vitrine search`).
-    passage: usize,
+    passages: Passages,
     dictionnaires: Vec<String>,
     prefixe: Prefix,
     approche: Typo,
@@ -87,6 +90,14 @@ struct Prefix {
     max_termes: usize,
     /// The last word is a prefix only when its own term is in fewer documents than this.
     exact_max_documents: u64,
+}
+
+#[derive(Serialize)]
+struct Passages {
+    /// Longest passage of a body shown as an excerpt, in UTF-8 bytes (as `vitrine search`).
+    octets: usize,
+    /// At most this many body texts loaded per ten results ([`PASSAGES_PER_PAGE`]).
+    par_page: usize,
 }
 
 #[derive(Serialize)]
@@ -191,7 +202,10 @@ pub fn export_to(
         adresse: links.href(urls::scenario("{slug}")),
         termes: boundaries,
         tete: terms::HEAD_DOCUMENTS,
-        passage: SNIPPET_CHARS,
+        passages: Passages {
+            octets: SNIPPET_CHARS,
+            par_page: PASSAGES_PER_PAGE,
+        },
         dictionnaires: dictionaries.into_iter().map(|(c, _)| c).collect(),
         prefixe: Prefix {
             longueur_min: PREFIX_MIN_CHARS,

@@ -15,7 +15,8 @@
  *   matching all words but one; `manquant` is the missing word as typed.
  *   With `passages`, a result whose title and summary hold none of the matched terms gets
  *   `fiche.passage`: the passage of its body (textes/<ordinal>, loaded then) that
- *   `vitrine search` would show, « … » where it is cut; absent when the body lacks them too.
+ *   `vitrine search` would show, « … » where it is cut; absent when the body lacks them too
+ *   and beyond manifest.passages.par_page such results in ten.
  *   A very common term's postings come in two parts (docs/recherche.md): its best documents,
  *   enough for the first pages of a one-word query, and the rest (suites/<k>), loaded only
  *   when the query needs every document.
@@ -583,20 +584,35 @@
 
   // Adds `fiche.passage` to the results whose title and summary lack every matched term (a
   // marked word of either already shows why it matched), loading the body text of those
-  // only. A text that cannot load leaves the summary: never an error.
+  // only: at most manifest.passages.par_page texts in each ten results (the first ones), to
+  // stay within the transfer budget of a query. A text that cannot load leaves the summary:
+  // never an error.
   Moteur.prototype.passages = function (manifest, answer, weights) {
     var self = this;
     var analyseur = this.analyseur;
-    var all = answer.resultats.concat(answer.approchants);
-    return Promise.all(all.map(function (result) {
+    var perPage = manifest.passages.par_page;
+    var taken = {};
+    function needs(result, block) {
       var record = result.fiche;
       if (!record || holdsTerm(record.titre, weights, analyseur) ||
           holdsTerm(record.resume, weights, analyseur)) {
-        return null;
+        return false;
       }
+      taken[block] = (taken[block] || 0) + 1;
+      return taken[block] <= perPage;
+    }
+    var wanted = [];
+    answer.resultats.forEach(function (result, i) {
+      if (needs(result, 'r' + Math.floor(i / 10))) wanted.push(result);
+    });
+    answer.approchants.forEach(function (result, i) {
+      if (needs(result, 'a' + Math.floor(i / 10))) wanted.push(result);
+    });
+    return Promise.all(wanted.map(function (result) {
       return self.charger('textes/' + result.ordinal).then(function (texte) {
-        var chosen = typeof texte === 'string' ? choosePassage(texte, weights, analyseur, manifest.passage) : null;
-        if (chosen) record.passage = chosen;
+        var chosen = typeof texte === 'string'
+          ? choosePassage(texte, weights, analyseur, manifest.passages.octets) : null;
+        if (chosen) result.fiche.passage = chosen;
       }, function () { return null; });
     })).then(function () { return answer; });
   };
