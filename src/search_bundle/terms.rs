@@ -22,6 +22,9 @@ pub const HEAD_DOCUMENTS: usize = 50;
 /// Terms in more documents than this are split ([`HEAD_DOCUMENTS`]).
 pub const SPLIT_ABOVE: usize = 4 * HEAD_DOCUMENTS;
 
+/// `(ordinal, contribution)`.
+type Posting = (u32, f32);
+
 pub struct TermFile {
     pub first_term: String,
     /// The JSON object `{"term": [ordinal delta, contribution, …], …}`; a split term's entry
@@ -164,12 +167,10 @@ fn flush_shared<'t>(
 
 /// The [`HEAD_DOCUMENTS`] postings the engine ranks first (highest contribution in
 /// thousandths, then lowest ordinal), and the others; both by ordinal.
-fn head_and_rest(postings: &[(u32, f32)]) -> (Vec<(u32, f32)>, Vec<(u32, f32)>) {
-    let mut by_impact: Vec<(u32, f32)> = postings.to_vec();
-    by_impact.sort_by(|a, b| thousandths(b.1).cmp(&thousandths(a.1)).then(a.0.cmp(&b.0)));
-    let rest = by_impact.split_off(HEAD_DOCUMENTS.min(by_impact.len()));
-    let mut head = by_impact;
-    let mut rest = rest;
+fn head_and_rest(postings: &[Posting]) -> (Vec<Posting>, Vec<Posting>) {
+    let mut head: Vec<Posting> = postings.to_vec();
+    head.sort_by(|a, b| thousandths(b.1).cmp(&thousandths(a.1)).then(a.0.cmp(&b.0)));
+    let mut rest = head.split_off(HEAD_DOCUMENTS.min(head.len()));
     head.sort_by_key(|(ordinal, _)| *ordinal);
     rest.sort_by_key(|(ordinal, _)| *ordinal);
     (head, rest)
