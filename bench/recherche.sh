@@ -16,5 +16,5 @@ cargo build --release --quiet --example generer_corpus --bin vitrine
 data="$work/site/public/recherche/donnees"
 echo "fichiers de la recherche : $(find "$data" -type f | wc -l) ($(du -sh "$data" | cut -f1))"
 node bench/recherche.mjs "$work/site/public" "tableur" "élèves carte numérique" discipline=mathematiques niveau=6e
-node bench/recherche.mjs "$work/site/public" "podcast" "élèves carte numérique" discipline=mathematiques niveau=6e | head -1
-node bench/recherche.mjs "$work/site/public" "expérimental" "élèves carte numérique" discipline=mathematiques niveau=6e | head -1
+node bench/recherche.mjs "$work/site/public" "podcast" "élèves carte numérique" discipline=mathematiques niveau=6e | sed -n 1p
+node bench/recherche.mjs "$work/site/public" "expérimental" "élèves carte numérique" discipline=mathematiques niveau=6e | sed -n 1p

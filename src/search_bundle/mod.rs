@@ -188,10 +188,8 @@ pub fn export_to(
     {
         emit(data_file(&format!("fiches/{j}"), &chunk));
     }
-    let mut ordinal = 0;
-    index.each_body(&mut |body| {
+    index.each_body(&mut |ordinal, body| {
         emit(data_file(&format!("textes/{ordinal}"), body));
-        ordinal += 1;
     })?;
     let empreinte = out.fingerprint();
     let manifest = Manifest {
