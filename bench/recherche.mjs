@@ -98,8 +98,11 @@ const params = (words, extra) => {
 try {
   const one = await transfer(params(oneWord, []));
   const three = await transfer(params(threeWords, filters));
-  console.log(`Requête d'un mot « ${oneWord} » : ${kilobytes(one.search)} Ko pour la recherche (JavaScript ${kilobytes(one.search.filter((f) => f.path.includes('/static/')))} Ko + données ${kilobytes(one.data)} Ko en ${one.data.length} fichiers), ${kilobytes(one.files)} Ko avec la page HTML et la feuille de style`);
-  console.log(`Requête de trois mots et deux filtres « ${threeWords} » ${filters.join(' ')} : ${kilobytes(three.search)} Ko pour la recherche (données ${kilobytes(three.data)} Ko en ${three.data.length} fichiers), ${kilobytes(three.files)} Ko avec la page`);
+  // Body texts, loaded for the passages of results whose title and summary lack the words.
+  const texts = (r) => r.data.filter((f) => f.path.includes('/recherche/donnees/textes/'));
+  const passages = (r) => `dont textes des passages ${kilobytes(texts(r))} Ko en ${texts(r).length} fichiers`;
+  console.log(`Requête d'un mot « ${oneWord} » : ${kilobytes(one.search)} Ko pour la recherche (JavaScript ${kilobytes(one.search.filter((f) => f.path.includes('/static/')))} Ko + données ${kilobytes(one.data)} Ko en ${one.data.length} fichiers, ${passages(one)}), ${kilobytes(one.files)} Ko avec la page HTML et la feuille de style`);
+  console.log(`Requête de trois mots et deux filtres « ${threeWords} » ${filters.join(' ')} : ${kilobytes(three.search)} Ko pour la recherche (données ${kilobytes(three.data)} Ko en ${three.data.length} fichiers, ${passages(three)}), ${kilobytes(three.files)} Ko avec la page`);
   for (const [label, words] of [['un mot', oneWord], ['trois mots', threeWords]]) {
     console.log(`Délai jusqu'aux résultats affichés, données chargées (${label}, médiane de 7) : ${(await latency(words, 7)).toFixed(1)} ms`);
   }

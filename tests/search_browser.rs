@@ -78,3 +78,54 @@ fn approximate_results_are_a_separate_section_naming_the_missing_word() {
     );
     assert!(summary["tableur"].as_u64().unwrap_or(0) > 0, "{summary}");
 }
+
+#[test]
+fn a_result_whose_summary_lacks_the_word_shows_a_passage_holding_it() {
+    let browser_dir = common::repo_root().join("tests/browser");
+    if !common::browser_tools_ready(&browser_dir) {
+        return;
+    }
+    // The fixture's « anémomètre » is in its body only, far from the start.
+    let site = common::demo_site();
+    common::copy_dir(
+        &common::repo_root().join("tests/fixtures/extrait-passage"),
+        site.path(),
+    );
+    let served = site.path().join("srv");
+    let mut web = BuildOptions::new(site.path());
+    web.output = Some(served.join("vitrine"));
+    common::build_with(web).expect("site builds");
+    let offline_out = site.path().join("hors-ligne");
+    let mut offline = BuildOptions::new(site.path());
+    offline.output = Some(offline_out.clone());
+    offline.offline = true;
+    common::build_with(offline).expect("offline copy builds");
+
+    let slug = "station-meteo-college";
+    let server = common::StaticServer::start(&served);
+    let http = common::run_node_script(
+        "extraits.mjs",
+        &[&server.url("vitrine/"), "anémomètre", slug],
+    );
+    let passage = http["passage"].as_str().unwrap_or_default();
+    assert!(passage.contains("anémomètre à coupelles"), "{http}");
+    assert!(passage.starts_with('…'), "{http}");
+    // The passage `vitrine search` shows, marks removed, is the same.
+    let cli = std::process::Command::new(env!("CARGO_BIN_EXE_vitrine"))
+        .current_dir(site.path())
+        .args(["search", "--json", "--", "anémomètre"])
+        .output()
+        .expect("vitrine search runs");
+    let hits: serde_json::Value = serde_json::from_slice(&cli.stdout).expect("JSON");
+    let cli_excerpt = hits[0]["extrait"].as_str().unwrap_or_default();
+    let cli_passage = cli_excerpt.replace("<mark>", "").replace("</mark>", "");
+    assert_eq!(
+        passage.trim_matches(['…', ' ']),
+        cli_passage,
+        "{cli_excerpt}"
+    );
+
+    let file_url = format!("file://{}/", offline_out.display());
+    let disk = common::run_node_script("extraits.mjs", &[&file_url, "anemometres", slug]);
+    assert_eq!(disk["passage"], http["passage"], "{disk}");
+}

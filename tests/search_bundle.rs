@@ -39,6 +39,22 @@ struct Bundle {
     file_count: usize,
 }
 
+/// `[delta, contribution, …]`, or a split term's head (`{"tete": […]}`), as (ordinal,
+/// contribution) pairs.
+fn decode_postings(term: &str, postings: &Value) -> Vec<(u64, u64)> {
+    let list = postings.get("tete").unwrap_or(postings);
+    let flat: Vec<u64> = list
+        .as_array()
+        .expect("array")
+        .iter()
+        .map(|n| n.as_u64().expect("integer"))
+        .collect();
+    assert_eq!(flat.len() % 2, 0, "{term}: pairs");
+    let ordinals = delta_decode(flat.iter().step_by(2).copied());
+    let contributions = flat.iter().skip(1).step_by(2).copied();
+    ordinals.into_iter().zip(contributions).collect()
+}
+
 fn load(public: &Path) -> Bundle {
     let data = public.join("recherche/donnees");
     let manifest = received(&data.join("manifest.js"), "manifest");
@@ -56,19 +72,16 @@ fn load(public: &Path) -> Bundle {
             if let Some(next) = boundaries.get(i + 1) {
                 assert!(term.as_str() < *next, "{term} beyond its file's range");
             }
-            let flat: Vec<u64> = postings
-                .as_array()
-                .expect("array")
-                .iter()
-                .map(|n| n.as_u64().expect("integer"))
-                .collect();
-            assert_eq!(flat.len() % 2, 0, "{term}: pairs");
-            let ordinals = delta_decode(flat.iter().step_by(2).copied());
-            let contributions = flat.iter().skip(1).step_by(2).copied();
-            terms.insert(
-                term.clone(),
-                ordinals.into_iter().zip(contributions).collect(),
-            );
+            let mut pairs = decode_postings(term, postings);
+            // A split term: its best documents here, the others in its rest file.
+            if let Some(rest_file) = postings.get("suite").and_then(Value::as_u64) {
+                let name = format!("suites/{rest_file}");
+                let rests = received(&data.join(format!("{name}.js")), &name);
+                pairs.extend(decode_postings(term, &rests[term.as_str()]));
+                pairs.sort_unstable();
+                assert_eq!(Some(pairs.len() as u64), postings["n"].as_u64(), "{term}");
+            }
+            terms.insert(term.clone(), pairs);
         }
     }
     let per_file = manifest["fiches_par_fichier"].as_u64().expect("count") as usize;
@@ -161,6 +174,16 @@ fn the_demo_bundle_is_consistent_with_the_site_and_the_search_command() {
         assert_eq!(positions.len(), 1);
         assert!(positions[0].as_u64().expect("position") < academies);
     }
+
+    // Texts: one per scenario, by ordinal, its body's plain text.
+    let data = site.path().join("public/recherche/donnees");
+    for (ordinal, record) in bundle.records.iter().enumerate() {
+        let name = format!("textes/{ordinal}");
+        let text = received(&data.join(format!("{name}.js")), &name);
+        let text = text.as_str().expect("a string");
+        assert!(text.len() > 200, "{}: {text}", record["slug"]);
+    }
+    assert!(!data.join(format!("textes/{documents}.js")).exists());
 
     // Terms: every ordinal valid, strictly increasing; dictionaries list exactly the terms.
     assert!(bundle.terms.len() > 500);

@@ -179,24 +179,30 @@ fn same_order_ties_excepted(rust: &[(String, f64)], js: &[String]) -> bool {
     true
 }
 
-#[test]
-fn the_browser_engine_ranks_like_vitrine_search() {
-    let Some(node) = common::node() else { return };
-    let site = common::demo_site();
-    common::build(site.path()).expect("demo builds");
-    let queries = queries();
-    assert!(queries.len() >= 30);
+/// What comparing both engines on a built site found.
+struct Comparison {
+    failures: Vec<String>,
+    /// Queries with results, with approximate results.
+    non_empty: usize,
+    with_approximate: usize,
+}
 
+/// Runs `queries` through moteur.js (over the site's bundle) and `vitrine search`.
+fn compare(
+    node: &str,
+    site: &Path,
+    queries: &[(&'static str, Vec<(&'static str, &'static str)>)],
+) -> Comparison {
     let requests: Vec<Value> = queries
         .iter()
         .map(|(text, filters)| json!({"texte": text, "filtres": js_filters(filters)}))
         .collect();
-    let requests_file = site.path().join("requetes.json");
+    let requests_file = site.join("requetes.json");
     std::fs::write(&requests_file, serde_json::to_vec(&requests).expect("JSON")).expect("write");
     let script = common::repo_root().join("tests/browser/moteur.mjs");
     let output = Command::new(node)
         .arg(&script)
-        .arg(site.path().join("public/recherche/donnees"))
+        .arg(site.join("public/recherche/donnees"))
         .arg(&requests_file)
         .output()
         .expect("node runs");
@@ -208,11 +214,13 @@ fn the_browser_engine_ranks_like_vitrine_search() {
     let answers: Value = serde_json::from_slice(&output.stdout).expect("JSON answers");
     let answers = answers.as_array().expect("array");
 
-    let mut failures = Vec::new();
-    let mut non_empty = 0;
-    let mut with_approximate = 0;
+    let mut found = Comparison {
+        failures: Vec::new(),
+        non_empty: 0,
+        with_approximate: 0,
+    };
     for ((text, filters), answer) in queries.iter().zip(answers) {
-        let (rust, rust_approximate) = rust_results(site.path(), text, filters);
+        let (rust, rust_approximate) = rust_results(site, text, filters);
         let total = answer["total"].as_u64().expect("total") as usize;
         let js: Vec<String> = answer["resultats"]
             .as_array()
@@ -222,34 +230,113 @@ fn the_browser_engine_ranks_like_vitrine_search() {
             .collect();
         let top: Vec<(String, f64)> = rust.iter().take(10).cloned().collect();
         if total != rust.len() || !same_order_ties_excepted(&rust, &js) {
-            failures.push(format!(
+            found.failures.push(format!(
                 "{text:?} {filters:?}\n  vitrine search ({}) : {top:?}\n  moteur.js ({total}) : {js:?}",
                 rust.len()
             ));
         }
         if !same_approximate(&rust_approximate, &answer["approchants"]) {
-            failures.push(format!(
+            found.failures.push(format!(
                 "{text:?} {filters:?} (approchants)\n  vitrine search : {rust_approximate:?}\n  moteur.js : {}",
                 answer["approchants"]
             ));
         }
         if !rust_approximate.is_empty() {
-            with_approximate += 1;
+            found.with_approximate += 1;
         }
         if !rust.is_empty() {
-            non_empty += 1;
+            found.non_empty += 1;
         }
     }
+    found
+}
+
+#[test]
+fn the_browser_engine_ranks_like_vitrine_search() {
+    let Some(node) = common::node() else { return };
+    let site = common::demo_site();
+    common::build(site.path()).expect("demo builds");
+    let queries = queries();
+    assert!(queries.len() >= 30);
+    let found = compare(node, site.path(), &queries);
     assert!(
-        failures.is_empty(),
+        found.failures.is_empty(),
         "différences :\n{}",
-        failures.join("\n")
+        found.failures.join("\n")
     );
     // The queries must exercise the ranking, not only agree on empty answers.
-    assert!(non_empty >= 28, "{non_empty} queries with results");
     assert!(
-        with_approximate >= 3,
-        "{with_approximate} queries with approximate results"
+        found.non_empty >= 28,
+        "{} queries with results",
+        found.non_empty
+    );
+    assert!(
+        found.with_approximate >= 3,
+        "{} queries with approximate results",
+        found.with_approximate
+    );
+}
+
+/// On a site large enough for the most common terms to be split (their best documents in the
+/// term file, the rest in `suites/`), the head alone answers a one-word query and head and
+/// rest together every other query, with the same results as `vitrine search`.
+#[test]
+fn split_common_terms_rank_like_vitrine_search() {
+    let Some(node) = common::node() else { return };
+    let site = common::demo_site();
+    let scenarios = site.path().join("content/scenarios");
+    let copies = scenarios.join("copies");
+    std::fs::create_dir_all(&copies).expect("dir");
+    // Scenarios with no folder of their own (whose attachments would not follow a copy).
+    let originals: Vec<_> = walkdir::WalkDir::new(&scenarios)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md") && e.file_name() != "index.md")
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    // Each round of copies a year older: dates differ, ties stay few.
+    for (i, original) in originals.iter().enumerate() {
+        let text = std::fs::read_to_string(original).expect("read");
+        if text.contains("brouillon: true") {
+            continue;
+        }
+        for k in 0..12 {
+            let dated: Vec<String> = text
+                .lines()
+                .map(|line| match line.strip_prefix("date: ") {
+                    Some(_) => format!("date: {}-06-15", 2000 + k),
+                    None => line.to_string(),
+                })
+                .collect();
+            let path = copies.join(format!("copie-{i}-{k}.md"));
+            std::fs::write(path, dated.join("\n") + "\n").expect("write");
+        }
+    }
+    common::build(site.path()).expect("larger site builds");
+    let data = site.path().join("public/recherche/donnees");
+    assert!(data.join("suites/0.js").is_file(), "no split term");
+    let queries: Vec<(&'static str, Vec<(&'static str, &'static str)>)> = vec![
+        ("élèves", vec![]),
+        ("eleve", vec![]),
+        ("numérique", vec![]),
+        ("séance", vec![]),
+        ("élèves numérique", vec![]),
+        ("élèves tableur", vec![]),
+        ("élèves", vec![("disciplines", "mathematiques")]),
+        ("numérique", vec![("niveaux", "6e")]),
+        ("élèves carte", vec![]),
+        ("élèves xylophone", vec![]),
+    ];
+    let found = compare(node, site.path(), &queries);
+    assert!(
+        found.failures.is_empty(),
+        "différences :\n{}",
+        found.failures.join("\n")
+    );
+    assert!(
+        found.non_empty >= 8,
+        "{} queries with results",
+        found.non_empty
     );
 }
 

@@ -44,8 +44,8 @@ use schema::Fields;
 /// Memory budget of the (single-threaded) index writer.
 const WRITER_MEMORY_BYTES: usize = 50_000_000;
 
-/// Maximum length of a snippet, in characters.
-const SNIPPET_CHARS: usize = 180;
+/// Maximum length of a snippet, in bytes of UTF-8 (tantivy counts bytes), also the browser's.
+pub const SNIPPET_CHARS: usize = 180;
 
 /// Approximate results (all words but one) are looked for when the query has at least two
 /// words and fewer results than this.
@@ -398,12 +398,39 @@ impl SearchIndex {
 
     /// Slugs in the order of the browser bundle's ordinals: newest first, then by slug.
     pub fn doc_order(&self) -> Vec<String> {
-        let mut addresses: Vec<DocAddress> = self.docs.keys().copied().collect();
-        addresses.sort_by(|a, b| self.by_date_then_slug(*a, *b));
-        addresses
+        self.ordered_addresses()
             .into_iter()
             .filter_map(|address| self.docs.get(&address).map(|meta| meta.slug.clone()))
             .collect()
+    }
+
+    fn ordered_addresses(&self) -> Vec<DocAddress> {
+        let mut addresses: Vec<DocAddress> = self.docs.keys().copied().collect();
+        addresses.sort_by(|a, b| self.by_date_then_slug(*a, *b));
+        addresses
+    }
+
+    /// Hands the stored plain text of each document's body to `each`, one at a time, with its
+    /// ordinal (as in [`SearchIndex::doc_order`]): the browser bundle's passages come from the
+    /// text the CLI's excerpts are cut from, even when the index was reused from a previous
+    /// build. Documents are read in store order, each compressed block once.
+    pub fn each_body(&self, each: &mut dyn FnMut(u32, &str)) -> Result<(), IndexError> {
+        let mut by_address: Vec<(DocAddress, u32)> = self
+            .ordered_addresses()
+            .into_iter()
+            .enumerate()
+            .map(|(ordinal, address)| (address, ordinal as u32))
+            .collect();
+        by_address.sort_unstable();
+        for (address, ordinal) in by_address {
+            let doc: TantivyDocument = self.searcher.doc(address)?;
+            let body = doc
+                .get_first(self.fields.body)
+                .and_then(|value| value.as_str())
+                .unwrap_or_default();
+            each(ordinal, body);
+        }
+        Ok(())
     }
 
     /// Every term of the text fields with, for each document holding it, its boosted BM25

@@ -6,14 +6,19 @@
 //! (`script-src 'self'`), without eval. The format is described in `docs/recherche.md`:
 //!
 //! - `manifest`: counts, term-file boundaries, facets with labels and counts;
-//! - `termes/<i>`: postings of a range of terms with each document's BM25 contribution;
+//! - `termes/<i>`: postings of a range of terms with each document's BM25 contribution (for a
+//!   very common term, only its best documents: the rest is in `suites/<k>`);
+//! - `suites/<k>`: the rest of the very common terms' postings, loaded when a query needs it;
 //! - `dictionnaires/<c>`: the terms starting with `c`, for the one-typo fallback;
 //! - `facettes/<facet>`: the documents of each value, for filters and live counts;
-//! - `fiches/<j>`: what a result shows (title, URL, summary, labels, date).
+//! - `fiches/<j>`: what a result shows (title, URL, summary, labels, date);
+//! - `textes/<ordinal>`: the plain text of one scenario's body, loaded only for a displayed
+//!   result whose summary lacks the query's words, to show a passage holding them.
 //!
 //! Documents are numbered by ordinal: newest first, then by slug ([`SearchIndex::doc_order`]).
-//! The number of files grows by one per [`RECORDS_PER_FILE`] scenarios for records and at most
-//! as much for terms, plus a constant: see [`max_files`].
+//! The number of files grows by one per scenario for texts, one per [`RECORDS_PER_FILE`]
+//! scenarios for records and at most one per 20 for terms and for rests, plus a constant: see
+//! [`max_files`].
 
 mod records;
 mod terms;
@@ -24,7 +29,7 @@ use crate::content::facet::all_facet_values;
 use crate::content::{Facet, SiteContent};
 use crate::index::{
     IndexError, SearchIndex, APPROXIMATE_BELOW, APPROXIMATE_MAX, PREFIX_EXACT_MAX_DOCS,
-    PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS,
+    PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, SNIPPET_CHARS, TYPO_MIN_CHARS,
 };
 use crate::publish::urls::{self, LinkStyle};
 use crate::vocab::Vocabularies;
@@ -32,9 +37,14 @@ use crate::vocab::Vocabularies;
 /// Folder of the bundle in the output, from the site root.
 pub const DATA_DIR: &str = "recherche/donnees";
 /// Version of the bundle format, bumped on any incompatible change.
-pub const FORMAT_VERSION: u32 = 2;
-/// Records per `fiches/<j>` file.
-pub const RECORDS_PER_FILE: usize = 20;
+pub const FORMAT_VERSION: u32 = 3;
+/// At most this many results in ten get a passage of their body (the first ones whose title
+/// and summary lack the query's words): each loads its text, 3 to 4 KB gzip on the benchmark
+/// corpus, and a one-word query must stay within 60 KB.
+pub const PASSAGES_PER_PAGE: usize = 4;
+/// Records per `fiches/<j>` file: the first results of a query are spread over as many
+/// files, so small files (under 1 KB gzip) keep a page of results light.
+pub const RECORDS_PER_FILE: usize = 5;
 
 /// One file of the bundle.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,10 +56,11 @@ pub struct DataFile {
 
 /// The upper bound on the number of files of a bundle for `documents` scenarios.
 pub fn max_files(documents: usize) -> usize {
-    // Records and term files each take at most one file per RECORDS_PER_FILE scenarios; the
-    // constant covers the manifest, the facets, the dictionaries (one per initial) and the
-    // small-site minimum of term files.
-    2 * documents.div_ceil(RECORDS_PER_FILE) + terms::MIN_TERM_FILES + Facet::ALL.len() + 38
+    // One text per scenario, one record file per RECORDS_PER_FILE; term files take at most
+    // `group + 1` files and rests `4 group + 1` (terms::each_term_file); the constant covers
+    // the manifest, the facets and the dictionaries (one per initial).
+    let group = (terms::MIN_TERM_FILES - 1).max(documents.div_ceil(terms::DOCUMENTS_PER_TERM_FILE));
+    documents + documents.div_ceil(RECORDS_PER_FILE) + 5 * group + 2 + Facet::ALL.len() + 38
 }
 
 #[derive(Serialize)]
@@ -63,6 +74,9 @@ struct Manifest {
     /// Page of a scenario from the site root, `{slug}` replaced by its slug.
     adresse: String,
     termes: Vec<String>,
+    /// A split term's head holds its best `tete` documents ([`terms::HEAD_DOCUMENTS`]).
+    tete: usize,
+    passages: Passages,
     dictionnaires: Vec<String>,
     prefixe: Prefix,
     approche: Typo,
@@ -76,6 +90,14 @@ struct Prefix {
     max_termes: usize,
     /// The last word is a prefix only when its own term is in fewer documents than this.
     exact_max_documents: u64,
+}
+
+#[derive(Serialize)]
+struct Passages {
+    /// Longest passage of a body shown as an excerpt, in UTF-8 bytes (as `vitrine search`).
+    octets: usize,
+    /// At most this many body texts loaded per ten results ([`PASSAGES_PER_PAGE`]).
+    par_page: usize,
 }
 
 #[derive(Serialize)]
@@ -131,12 +153,19 @@ pub fn export_to(
     let mut emit = |file: DataFile| out.emit(file);
     let exported = index.export_terms()?;
     let mut boundaries = Vec::new();
-    terms::each_term_file(&exported, order.len(), &mut |file| {
-        emit(raw_data_file(
-            &format!("termes/{}", boundaries.len()),
-            &file.json,
-        ));
-        boundaries.push(file.first_term);
+    let mut rests = 0;
+    terms::each_term_file(&exported, order.len(), &mut |packed| match packed {
+        terms::Packed::Terms(file) => {
+            emit(raw_data_file(
+                &format!("termes/{}", boundaries.len()),
+                &file.json,
+            ));
+            boundaries.push(file.first_term);
+        }
+        terms::Packed::Rest(json) => {
+            emit(raw_data_file(&format!("suites/{rests}"), &json));
+            rests += 1;
+        }
     });
     let dictionaries = terms::dictionaries(&exported);
     drop(exported);
@@ -159,6 +188,9 @@ pub fn export_to(
     {
         emit(data_file(&format!("fiches/{j}"), &chunk));
     }
+    index.each_body(&mut |ordinal, body| {
+        emit(data_file(&format!("textes/{ordinal}"), body));
+    })?;
     let empreinte = out.fingerprint();
     let manifest = Manifest {
         version: FORMAT_VERSION,
@@ -167,6 +199,11 @@ pub fn export_to(
         fiches_par_fichier: RECORDS_PER_FILE,
         adresse: links.href(urls::scenario("{slug}")),
         termes: boundaries,
+        tete: terms::HEAD_DOCUMENTS,
+        passages: Passages {
+            octets: SNIPPET_CHARS,
+            par_page: PASSAGES_PER_PAGE,
+        },
         dictionnaires: dictionaries.into_iter().map(|(c, _)| c).collect(),
         prefixe: Prefix {
             longueur_min: PREFIX_MIN_CHARS,

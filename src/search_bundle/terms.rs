@@ -1,51 +1,78 @@
 //! Term files (postings by term range) and dictionaries (terms by initial).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::index::ExportedTerm;
 
-use super::RECORDS_PER_FILE;
-
 /// Aimed size of a term file, in bytes before compression: small enough that a query loads
-/// little, large enough to keep the number of files low.
-pub const TARGET_TERM_FILE_BYTES: usize = 24_000;
+/// little (about 3 KB gzip per word), large enough to keep the number of files low. The
+/// very common terms' rests are out of these files ([`HEAD_DOCUMENTS`]), so this size holds
+/// up to large corpora.
+pub const TARGET_TERM_FILE_BYTES: usize = 8_000;
+/// At most one term file (and one rest file) per this many scenarios.
+pub const DOCUMENTS_PER_TERM_FILE: usize = 20;
 /// Small sites get up to this many term files whatever their size (see [`super::max_files`]).
 pub const MIN_TERM_FILES: usize = 4;
 
+/// A very common term's postings are split: its term file holds the [`HEAD_DOCUMENTS`]
+/// documents it scores best, enough for the first pages of a one-word query, and its number of
+/// documents; the rest goes to a `suites/<k>` file, loaded only when a query needs every
+/// document (several words, filters, counts, sort by date, later pages).
+pub const HEAD_DOCUMENTS: usize = 50;
+/// Terms in more documents than this are split ([`HEAD_DOCUMENTS`]).
+pub const SPLIT_ABOVE: usize = 4 * HEAD_DOCUMENTS;
+
+/// `(ordinal, contribution)`.
+type Posting = (u32, f32);
+
 pub struct TermFile {
     pub first_term: String,
-    /// The JSON object `{"term": [ordinal delta, contribution, …], …}`.
+    /// The JSON object `{"term": [ordinal delta, contribution, …], …}`; a split term's entry
+    /// is `{"n": documents, "tete": [same encoding], "suite": k}` (see [`HEAD_DOCUMENTS`]).
     pub json: String,
+}
+
+/// What [`each_term_file`] makes.
+pub enum Packed {
+    /// The next `termes/<i>` file.
+    Terms(TermFile),
+    /// The next `suites/<k>` file: the rest of the split terms' postings, same encoding.
+    Rest(String),
 }
 
 /// Packs the terms, in JavaScript string order, into files of about
 /// [`TARGET_TERM_FILE_BYTES`], or larger when the corpus needs it to keep at most one term file
-/// per [`RECORDS_PER_FILE`] scenarios.
+/// per [`DOCUMENTS_PER_TERM_FILE`] scenarios; the same for the split terms' rests.
 #[cfg(test)]
-pub fn term_files(terms: &[ExportedTerm], documents: usize) -> Vec<TermFile> {
+pub fn term_files(terms: &[ExportedTerm], documents: usize) -> (Vec<TermFile>, Vec<String>) {
     let mut files = Vec::new();
-    each_term_file(terms, documents, &mut |file| files.push(file));
-    files
+    let mut rests = Vec::new();
+    each_term_file(terms, documents, &mut |packed| match packed {
+        Packed::Terms(file) => files.push(file),
+        Packed::Rest(json) => rests.push(json),
+    });
+    (files, rests)
 }
 
 /// [`term_files`], handing each file to `emit` as soon as it is full, so that the bundle of a
 /// national site (hundreds of megabytes) is never held whole. A file's `first_term` is the
 /// shortest string that separates it from the previous file: the manifest, loaded by every
 /// query, gets smaller, and lookups are unchanged (`boundary <= term < next boundary`).
-pub fn each_term_file(terms: &[ExportedTerm], documents: usize, emit: &mut dyn FnMut(TermFile)) {
+pub fn each_term_file(terms: &[ExportedTerm], documents: usize, emit: &mut dyn FnMut(Packed)) {
     let mut sorted: Vec<&ExportedTerm> = terms.iter().collect();
     sorted.sort_by(|a, b| js_order(&a.term, &b.term));
+    let max_files = (MIN_TERM_FILES - 1).max(documents.div_ceil(DOCUMENTS_PER_TERM_FILE));
+    let rests = pack_rests(&sorted, max_files, emit);
     // Sizes first (each entry formatted into a reused buffer), to know how full a file gets.
     let mut buffer = String::new();
     let total: usize = sorted
         .iter()
         .map(|term| {
             buffer.clear();
-            write_entry(&mut buffer, term);
+            write_term(&mut buffer, term, rests.get(term.term.as_str()).copied());
             buffer.len() + 1
         })
         .sum();
-    let max_files = (MIN_TERM_FILES - 1).max(documents.div_ceil(RECORDS_PER_FILE));
     // Every closed file holds at least `target` bytes: at most max_files + 1 files.
     let target = TARGET_TERM_FILE_BYTES.max(total.div_ceil(max_files.max(1)));
 
@@ -62,18 +89,106 @@ pub fn each_term_file(terms: &[ExportedTerm], documents: usize, emit: &mut dyn F
         if file.json.len() > 1 {
             file.json.push(',');
         }
-        write_entry(&mut file.json, term);
+        write_term(&mut file.json, term, rests.get(term.term.as_str()).copied());
         previous_last = Some(&term.term);
         if file.json.len() >= target {
             if let Some(mut full) = current.take() {
                 full.json.push('}');
-                emit(full);
+                emit(Packed::Terms(full));
             }
         }
     }
     if let Some(mut last) = current {
         last.json.push('}');
-        emit(last);
+        emit(Packed::Terms(last));
+    }
+}
+
+/// Emits the rests of the split terms; returns the rest file of each split term. A query
+/// loads the whole file of each rest it needs: a large rest (a quarter of the aimed size or
+/// more) has its own file, the smaller ones are packed together, in term order, into files
+/// of the aimed size (at least [`TARGET_TERM_FILE_BYTES`], more when the corpus needs it to
+/// stay within `4 max_files + 1` files: large rests take at most 4 per aimed size).
+fn pack_rests<'t>(
+    sorted: &[&'t ExportedTerm],
+    max_files: usize,
+    emit: &mut dyn FnMut(Packed),
+) -> HashMap<&'t str, usize> {
+    let rests: Vec<(&str, String)> = sorted
+        .iter()
+        .filter(|term| term.postings.len() > SPLIT_ABOVE)
+        .map(|term| {
+            let mut entry = String::new();
+            write_entry(&mut entry, &term.term, &head_and_rest(&term.postings).1);
+            (term.term.as_str(), entry)
+        })
+        .collect();
+    let total: usize = rests.iter().map(|(_, entry)| entry.len() + 1).sum();
+    let target = TARGET_TERM_FILE_BYTES.max(total.div_ceil(max_files.max(1)));
+    let mut files = HashMap::new();
+    let mut count = 0;
+    let mut shared = String::new();
+    let mut shared_terms = Vec::new();
+    for (term, entry) in rests {
+        if entry.len() >= target / 4 {
+            files.insert(term, count);
+            emit(Packed::Rest(format!("{{{entry}}}")));
+            count += 1;
+            continue;
+        }
+        shared.push(if shared.is_empty() { '{' } else { ',' });
+        shared.push_str(&entry);
+        shared_terms.push(term);
+        if shared.len() >= target {
+            flush_shared(&mut shared, &mut shared_terms, &mut files, &mut count, emit);
+        }
+    }
+    if !shared.is_empty() {
+        flush_shared(&mut shared, &mut shared_terms, &mut files, &mut count, emit);
+    }
+    files
+}
+
+/// Emits the file of packed small rests as file `count`.
+fn flush_shared<'t>(
+    shared: &mut String,
+    terms: &mut Vec<&'t str>,
+    files: &mut HashMap<&'t str, usize>,
+    count: &mut usize,
+    emit: &mut dyn FnMut(Packed),
+) {
+    shared.push('}');
+    for term in terms.drain(..) {
+        files.insert(term, *count);
+    }
+    emit(Packed::Rest(std::mem::take(shared)));
+    *count += 1;
+}
+
+/// The [`HEAD_DOCUMENTS`] postings the engine ranks first (highest contribution in
+/// thousandths, then lowest ordinal), and the others; both by ordinal.
+fn head_and_rest(postings: &[Posting]) -> (Vec<Posting>, Vec<Posting>) {
+    let mut head: Vec<Posting> = postings.to_vec();
+    head.sort_by(|a, b| thousandths(b.1).cmp(&thousandths(a.1)).then(a.0.cmp(&b.0)));
+    let mut rest = head.split_off(HEAD_DOCUMENTS.min(head.len()));
+    head.sort_by_key(|(ordinal, _)| *ordinal);
+    rest.sort_by_key(|(ordinal, _)| *ordinal);
+    (head, rest)
+}
+
+/// A term's entry in its term file: its postings, or for a split term (its rest in file
+/// `rest`) its number of documents, its head and where the rest is.
+fn write_term(text: &mut String, term: &ExportedTerm, rest: Option<usize>) {
+    use std::fmt::Write;
+    match rest {
+        None => write_entry(text, &term.term, &term.postings),
+        Some(file) => {
+            text.push_str(&serde_json::to_string(&term.term).unwrap_or_default());
+            // Writing to a String cannot fail.
+            let _ = write!(text, ":{{\"n\":{},\"tete\":", term.postings.len());
+            write_postings(text, &head_and_rest(&term.postings).0);
+            let _ = write!(text, ",\"suite\":{file}}}");
+        }
     }
 }
 
@@ -87,23 +202,33 @@ fn separator(before: &str, after: &str) -> String {
     after.chars().take(common + 1).collect()
 }
 
-/// Appends `"term":[first ordinal, contribution, delta, contribution, …]`, contributions in
+/// Appends `"term":[first ordinal, contribution, delta, contribution, …]`.
+fn write_entry(text: &mut String, term: &str, postings: &[(u32, f32)]) {
+    text.push_str(&serde_json::to_string(term).unwrap_or_default());
+    text.push(':');
+    write_postings(text, postings);
+}
+
+/// Appends `[first ordinal, contribution, delta, contribution, …]`, contributions in
 /// thousandths (at least 1, so that every posting counts).
-fn write_entry(text: &mut String, term: &ExportedTerm) {
+fn write_postings(text: &mut String, postings: &[(u32, f32)]) {
     use std::fmt::Write;
-    text.push_str(&serde_json::to_string(&term.term).unwrap_or_default());
-    text.push_str(":[");
+    text.push('[');
     let mut previous = 0u32;
-    for (i, (ordinal, score)) in term.postings.iter().enumerate() {
+    for (i, (ordinal, score)) in postings.iter().enumerate() {
         if i > 0 {
             text.push(',');
         }
-        let thousandths = (f64::from(*score) * 1000.0).round().max(1.0) as u64;
         // Writing to a String cannot fail.
-        let _ = write!(text, "{},{}", ordinal - previous, thousandths);
+        let _ = write!(text, "{},{}", ordinal - previous, thousandths(*score));
         previous = *ordinal;
     }
     text.push(']');
+}
+
+/// A contribution as the bundle writes it, and the engine adds it up.
+fn thousandths(score: f32) -> u64 {
+    (f64::from(score) * 1000.0).round().max(1.0) as u64
 }
 
 /// Terms grouped by initial (`a`…`z`, `0`…`9`, `_` for any other), each list in JS order.
@@ -150,19 +275,21 @@ mod tests {
     fn entries_hold_deltas_and_thousandths() {
         let t = term("eleve", &[(0, 1.23456), (3, 0.0001), (10, 2.0)]);
         let mut text = String::new();
-        write_entry(&mut text, &t);
+        write_entry(&mut text, &t.term, &t.postings);
         assert_eq!(text, r#""eleve":[0,1235,3,1,7,2000]"#);
     }
 
     #[test]
     fn files_cover_sorted_ranges_and_stay_bounded() {
-        let postings: Vec<(u32, f32)> = (0..300).map(|i| (i, 1.5)).collect();
+        // Just short enough not to be split.
+        let postings: Vec<(u32, f32)> = (0..SPLIT_ABOVE as u32).map(|i| (i, 1.5)).collect();
         let terms: Vec<ExportedTerm> = (0..400)
             .map(|i| term(&format!("t{:03}", (i * 7) % 400), &postings))
             .collect();
-        let files = term_files(&terms, 300);
+        let (files, rests) = term_files(&terms, 300);
+        assert!(rests.is_empty());
         assert!(files.len() > 1);
-        assert!(files.len() <= 300usize.div_ceil(RECORDS_PER_FILE) + 1);
+        assert!(files.len() <= 300usize.div_ceil(DOCUMENTS_PER_TERM_FILE) + 1);
         let mut seen = 0;
         for (i, file) in files.iter().enumerate() {
             let object: serde_json::Map<String, serde_json::Value> =
@@ -175,6 +302,54 @@ mod tests {
             seen += keys.len();
         }
         assert_eq!(seen, 400);
+    }
+
+    /// A flat `[delta, contribution, …]` list as `(ordinal, thousandths)`.
+    fn decode(value: &serde_json::Value) -> Vec<(u64, u64)> {
+        let flat: Vec<u64> = value
+            .as_array()
+            .expect("array")
+            .iter()
+            .map(|v| v.as_u64().expect("number"))
+            .collect();
+        let mut ordinal = 0;
+        flat.chunks(2)
+            .map(|pair| {
+                ordinal += pair[0];
+                (ordinal, pair[1])
+            })
+            .collect()
+    }
+
+    #[test]
+    fn common_terms_keep_their_best_documents_in_the_term_file() {
+        // Contributions rise with the ordinal, with ties: the head is the best-scoring
+        // documents, ties going to the lower ordinal, as the engine ranks them.
+        let documents = SPLIT_ABOVE + 30;
+        let common: Vec<(u32, f32)> = (0..documents as u32)
+            .map(|i| (i, f64::from(i / 2) as f32 / 100.0 + 0.5))
+            .collect();
+        let rare = term("rare", &[(3, 1.0)]);
+        let (files, rests) = term_files(&[term("commun", &common), rare], documents);
+        assert_eq!(rests.len(), 1);
+        let terms: serde_json::Value = serde_json::from_str(&files[0].json).expect("JSON");
+        assert_eq!(decode(&terms["rare"]), vec![(3, 1000)]);
+        let entry = &terms["commun"];
+        assert_eq!(entry["n"], documents);
+        assert_eq!(entry["suite"], 0);
+        let head = decode(&entry["tete"]);
+        assert_eq!(head.len(), HEAD_DOCUMENTS);
+        let lowest_kept = documents as u64 - HEAD_DOCUMENTS as u64;
+        assert_eq!(
+            head.first(),
+            Some(&(lowest_kept, 500 + 10 * (lowest_kept / 2)))
+        );
+        let rest: serde_json::Value = serde_json::from_str(&rests[0]).expect("JSON");
+        let rest = decode(&rest["commun"]);
+        assert_eq!(rest.len(), documents - HEAD_DOCUMENTS);
+        let mut all: Vec<u64> = head.iter().chain(&rest).map(|(o, _)| *o).collect();
+        all.sort_unstable();
+        assert_eq!(all, (0..documents as u64).collect::<Vec<_>>());
     }
 
     #[test]

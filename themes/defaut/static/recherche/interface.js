@@ -255,9 +255,11 @@
     title.appendChild(link);
     item.appendChild(title);
     if (record.origine) item.appendChild(element('p', 'resultat-origine', record.origine));
-    if (record.resume) {
-      var excerpt = element('p', 'resultat-extrait');
-      marked(excerpt, record.resume, terms);
+    // A passage of the body shows why a result matched when its summary does not.
+    var excerptText = record.passage || record.resume;
+    if (excerptText) {
+      var excerpt = element('p', record.passage ? 'resultat-extrait resultat-passage' : 'resultat-extrait');
+      marked(excerpt, excerptText, terms);
       item.appendChild(excerpt);
     }
     var meta = element('p', 'resultat-meta');
@@ -351,7 +353,8 @@
       tri: state.tri,
       debut: 0,
       nombre: shown,
-      compter: counted(state)
+      compter: counted(state),
+      passages: true
     }).then(function (answer) {
       if (mine !== generation) return;
       list.textContent = '';

@@ -6,13 +6,20 @@
  *   VitrineMoteur.chargeurScripts(base)             nom -> Promise, loads base + nom + '.js'
  *   new VitrineMoteur.Moteur(chargeur, VitrineAnalyseur)
  *   moteur.chercher({texte, filtres: {cle: [valeurs]}, tri: 'pertinence'|'date',
- *                    debut, nombre, compter: [cles]})
+ *                    debut, nombre, compter: [cles], passages: true|false})
  *     -> Promise<{total, resultats: [{ordinal, score, fiche}], comptes: {cle: {valeur: n}},
  *                 termes: [index terms matched],
  *                 approchants: [{ordinal, score, fiche, manquant}]}>
  *   `approchants` (at most manifest.approchants.max, else []): when fewer than
  *   manifest.approchants.sous documents match a query of two words or more, the documents
  *   matching all words but one; `manquant` is the missing word as typed.
+ *   With `passages`, a result whose title and summary hold none of the matched terms gets
+ *   `fiche.passage`: the passage of its body (textes/<ordinal>, loaded then) that
+ *   `vitrine search` would show, « … » where it is cut; absent when the body lacks them too
+ *   and beyond manifest.passages.par_page such results in ten.
+ *   A very common term's postings come in two parts (docs/recherche.md): its best documents,
+ *   enough for the first pages of a one-word query, and the rest (suites/<k>), loaded only
+ *   when the query needs every document.
  *   VitrineMoteur.surligner(texte, termes, analyseur) -> [{texte, marque}]
  *
  * Data files are scripts, not JSON fetched: `fetch` is refused from file:// and a script
@@ -116,6 +123,31 @@
     return text.slice(0, prefix.length) === prefix;
   }
 
+  // A term file's entry: flat postings, or for a split term {n, tete, suite}.
+  function documentsOf(entry) {
+    return Array.isArray(entry) ? entry.length / 2 : entry.n;
+  }
+
+  // Two flat delta-encoded posting lists of disjoint documents, as one.
+  function mergePostings(a, b) {
+    var pairs = [];
+    [a, b].forEach(function (list) {
+      var ordinal = 0;
+      for (var i = 0; i < list.length; i += 2) {
+        ordinal += list[i];
+        pairs.push([ordinal, list[i + 1]]);
+      }
+    });
+    pairs.sort(function (x, y) { return x[0] - y[0]; });
+    var merged = [];
+    var previous = 0;
+    pairs.forEach(function (pair) {
+      merged.push(pair[0] - previous, pair[1]);
+      previous = pair[0];
+    });
+    return merged;
+  }
+
   // --- The engine -------------------------------------------------------------------------
 
   function Moteur(chargeur, analyseur) {
@@ -217,7 +249,7 @@
         set[word.terme] = own;
         exact = word.terme;
       }
-      var ownDocuments = own ? own.length / 2 : 0;
+      var ownDocuments = own ? documentsOf(own) : 0;
       if (!isLast || length < manifest.prefixe.longueur_min ||
           ownDocuments >= manifest.prefixe.exact_max_documents) {
         return set;
@@ -226,7 +258,7 @@
         var others = Object.keys(found).filter(function (t) { return t !== word.terme; });
         if (others.length > manifest.prefixe.max_termes) {
           others.sort(function (a, b) {
-            return found[b].length - found[a].length || (a < b ? -1 : a > b ? 1 : 0);
+            return documentsOf(found[b]) - documentsOf(found[a]) || (a < b ? -1 : a > b ? 1 : 0);
           });
           others = others.slice(0, manifest.prefixe.max_termes);
         }
@@ -318,9 +350,52 @@
       return Promise.all([termSets, facetFiles]).then(function (loaded) {
         var facetSets = {};
         facetKeys.forEach(function (key, i) { facetSets[key] = loaded[1][i]; });
-        return self.rank(manifest, words.length, loaded[0], filters, facetSets, query);
+        var single = headOnly(manifest, loaded[0], filters, facetKeys, query);
+        var weights = passageWeights(loaded[0]);
+        return self.complete(loaded[0], single !== null).then(function (rawWords) {
+          return self.rank(manifest, words.length, rawWords, filters, facetSets, query, single);
+        }).then(function (answer) {
+          if (!query.passages) return answer;
+          return self.passages(manifest, answer, weights);
+        });
       });
     });
+  };
+
+  // The one split term of a query that its head answers alone (one word, that term only, no
+  // filter nor count, by relevance, within the head's documents), or null.
+  function headOnly(manifest, rawWords, filters, facetKeys, query) {
+    var words = distinctWords(rawWords);
+    if (words.length !== 1 || Object.keys(filters).length > 0 || facetKeys.length > 0 ||
+        query.tri === 'date') {
+      return null;
+    }
+    var terms = Object.keys(words[0].termes);
+    var entry = terms.length === 1 ? words[0].termes[terms[0]] : null;
+    if (!entry || Array.isArray(entry)) return null;
+    var end = Math.max(query.debut || 0, 0) + (query.nombre === undefined ? 10 : query.nombre);
+    return end <= Math.min(manifest.tete, entry.n) ? entry : null;
+  }
+
+  // Every term's postings as a flat list: a split term's head alone when `headsOnly`, else
+  // its head and its rest (suites/<k>) merged.
+  Moteur.prototype.complete = function (rawWords, headsOnly) {
+    var self = this;
+    return Promise.all(rawWords.map(function (word) {
+      var terms = Object.keys(word.termes);
+      return Promise.all(terms.map(function (term) {
+        var entry = word.termes[term];
+        if (Array.isArray(entry)) return entry;
+        if (headsOnly) return entry.tete;
+        return self.charger('suites/' + entry.suite).then(function (rests) {
+          return mergePostings(entry.tete, rests[term] || []);
+        });
+      })).then(function (lists) {
+        var termes = {};
+        terms.forEach(function (term, i) { termes[term] = lists[i]; });
+        return { tape: word.tape, exact: word.exact, termes: termes };
+      });
+    }));
   };
 
   // Words matching the same terms count once (the first is kept), words matching nothing all
@@ -339,7 +414,8 @@
     return words;
   }
 
-  Moteur.prototype.rank = function (manifest, wordCount, rawWords, filters, facetSets, query) {
+  // `single`: the split term whose head alone was loaded (headOnly), giving the total.
+  Moteur.prototype.rank = function (manifest, wordCount, rawWords, filters, facetSets, query, single) {
     var documents = manifest.documents;
     var words = distinctWords(rawWords);
     var n = words.length;
@@ -396,7 +472,7 @@
     var page = results.slice(start, start + (query.nombre === undefined ? 10 : query.nombre));
     return this.records(manifest, page.concat(approximate)).then(function (records) {
       return {
-        total: results.length,
+        total: single ? single.n : results.length,
         resultats: page.map(function (ordinal, i) {
           return { ordinal: ordinal, score: scores[ordinal] / 1000, fiche: records[i] };
         }),
@@ -444,6 +520,103 @@
     }));
   };
 
+  // --- Passages ---------------------------------------------------------------------------
+
+  // Weight of each matched term in a passage, as tantivy's snippets: 1 / (1 + its documents).
+  function passageWeights(rawWords) {
+    var weights = {};
+    rawWords.forEach(function (word) {
+      Object.keys(word.termes).forEach(function (term) {
+        weights[term] = 1 / (1 + documentsOf(word.termes[term]));
+      });
+    });
+    return weights;
+  }
+
+  // Whether `texte` holds one of the weighted terms.
+  function holdsTerm(texte, weights, analyseur) {
+    return analyseur.reperer(texte || '').some(function (span) {
+      return span.terme !== null && weights[span.terme] !== undefined;
+    });
+  }
+
+  // UTF-8 length of `text`: tantivy measures fragments in bytes.
+  function utf8Length(text) {
+    var n = 0;
+    for (var i = 0; i < text.length; i++) {
+      var c = text.charCodeAt(i);
+      if (c < 0x80) n += 1;
+      else if (c < 0x800) n += 2;
+      else if (c >= 0xd800 && c < 0xdc00) { n += 4; i++; } else n += 3;
+    }
+    return n;
+  }
+
+  // The passage of at most `maximum` bytes that `vitrine search` would show (tantivy's
+  // SnippetGenerator): the text is cut into fragments, each starting at the word that made
+  // the previous one too long; the fragment whose matched words weigh most wins, the first
+  // one on a tie. Stop words are not tokens there either.
+  function choosePassage(texte, weights, analyseur, maximum) {
+    var best = null;
+    var fragment = { debut: 0, fin: 0, octet: 0, poids: 0 };
+    var cursor = 0;
+    var bytes = 0;
+    function close() {
+      if (fragment.poids > 0 && (!best || fragment.poids > best.poids)) best = fragment;
+    }
+    analyseur.reperer(texte).forEach(function (span) {
+      if (span.terme === null) return;
+      var start = bytes + utf8Length(texte.slice(cursor, span.debut));
+      bytes = start + utf8Length(texte.slice(span.debut, span.fin));
+      cursor = span.fin;
+      if (bytes - fragment.octet > maximum) {
+        close();
+        fragment = { debut: span.debut, fin: span.debut, octet: start, poids: 0 };
+      }
+      fragment.fin = span.fin;
+      if (weights[span.terme] !== undefined) fragment.poids += weights[span.terme];
+    });
+    close();
+    if (!best) return null;
+    return (best.debut > 0 ? '… ' : '') + texte.slice(best.debut, best.fin) +
+      (best.fin < texte.length ? ' …' : '');
+  }
+
+  // Adds `fiche.passage` to the results whose title and summary lack every matched term (a
+  // marked word of either already shows why it matched), loading the body text of those
+  // only: at most manifest.passages.par_page texts in each ten results (the first ones), to
+  // stay within the transfer budget of a query. A text that cannot load leaves the summary:
+  // never an error.
+  Moteur.prototype.passages = function (manifest, answer, weights) {
+    var self = this;
+    var analyseur = this.analyseur;
+    var perPage = manifest.passages.par_page;
+    var taken = {};
+    function needs(result, block) {
+      var record = result.fiche;
+      if (!record || holdsTerm(record.titre, weights, analyseur) ||
+          holdsTerm(record.resume, weights, analyseur)) {
+        return false;
+      }
+      taken[block] = (taken[block] || 0) + 1;
+      return taken[block] <= perPage;
+    }
+    var wanted = [];
+    answer.resultats.forEach(function (result, i) {
+      if (needs(result, 'r' + Math.floor(i / 10))) wanted.push(result);
+    });
+    answer.approchants.forEach(function (result, i) {
+      if (needs(result, 'a' + Math.floor(i / 10))) wanted.push(result);
+    });
+    return Promise.all(wanted.map(function (result) {
+      return self.charger('textes/' + result.ordinal).then(function (texte) {
+        var chosen = typeof texte === 'string'
+          ? choosePassage(texte, weights, analyseur, manifest.passages.octets) : null;
+        if (chosen) result.fiche.passage = chosen;
+      }, function () { return null; });
+    })).then(function () { return answer; });
+  };
+
   // --- Highlighting -----------------------------------------------------------------------
 
   // `texte` cut into segments, the words whose term is in `termes` marked.
@@ -467,7 +640,8 @@
     chargeurScripts: chargeurScripts,
     surligner: surligner,
     recepteur: receiver,
-    distance: osaDistance
+    distance: osaDistance,
+    passage: choosePassage
   };
   if (typeof module !== 'undefined' && module.exports) module.exports = api;
   if (root) root.VitrineMoteur = api;
