@@ -293,6 +293,36 @@ fn first_scenario(site: &Path) -> PathBuf {
         .into_path()
 }
 
+/// A published scenario (not a draft) no other source links to (deleting it breaks no link).
+fn unlinked_scenario(site: &Path) -> PathBuf {
+    let sources: Vec<(PathBuf, String)> = walkdir::WalkDir::new(site.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            let text = fs::read_to_string(e.path()).expect("read");
+            (e.into_path(), text)
+        })
+        .collect();
+    let linked = |path: &Path| {
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        sources
+            .iter()
+            .any(|(other, text)| other != path && text.contains(name))
+    };
+    sources
+        .iter()
+        .map(|(path, _)| path)
+        .find(|path| {
+            path.starts_with(site.join("content/scenarios"))
+                && !linked(path)
+                && !fs::read_to_string(path).is_ok_and(|t| t.contains("brouillon: true"))
+        })
+        .expect("an unlinked scenario")
+        .clone()
+}
+
 #[test]
 fn an_added_then_a_deleted_scenario_equal_a_clean_build() {
     let site = common::demo_site();
@@ -316,9 +346,12 @@ fn an_added_then_a_deleted_scenario_equal_a_clean_build() {
     assert_same_files(&clean, &output);
 
     fs::remove_file(&added).expect("remove the added scenario");
-    fs::remove_file(&source).expect("remove a scenario");
+    let deleted = unlinked_scenario(site.path());
+    fs::remove_file(&deleted).expect("remove a scenario");
     let with_deleted = build_into(site.path(), &output);
     assert_eq!(with_deleted.scenarios, first.scenarios - 1);
+    let slug = deleted.file_stem().and_then(|s| s.to_str()).expect("slug");
+    assert!(!output.join("scenarios").join(slug).exists());
     let (_reference, clean) = clean_build_of(site.path());
     assert_same_files(&clean, &output);
 }
