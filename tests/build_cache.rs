@@ -415,13 +415,21 @@ fn assert_edit_rewrites_only_changed_files(site: &Path, scenario: &Path, sentenc
 fn an_edit_rewrites_only_the_files_whose_bytes_changed() {
     let site = common::demo_site();
     build_into(site.path(), &site.path().join("public"));
-    let scenario = first_scenario(site.path());
-    // The second edit starts from the site the first one replaced (the reserve).
-    for sentence in [
-        "\nUne phrase ajoutée sur la différenciation.\n",
-        "\nUne autre phrase sur l'évaluation par compétences.\n",
-    ] {
-        assert_edit_rewrites_only_changed_files(site.path(), &scenario, sentence);
+    // The second edit starts from the site the first one replaced (the reserve), where the
+    // second scenario's page is the very file still published: it must not be written in place.
+    let edits = [
+        (
+            first_scenario(site.path()),
+            "\nUne phrase ajoutée sur la différenciation.\n",
+        ),
+        (
+            unlinked_scenario(site.path()),
+            "\nUne phrase sur l'évaluation par compétences.\n",
+        ),
+    ];
+    assert_ne!(edits[0].0, edits[1].0);
+    for (scenario, sentence) in &edits {
+        assert_edit_rewrites_only_changed_files(site.path(), scenario, sentence);
     }
     let (_reference, clean) = clean_build_of(site.path());
     assert_same_files(&clean, &site.path().join("public"));
