@@ -8,7 +8,10 @@ use crate::diagnostics::{Diagnostic, ErrorKind};
 
 const FILES: &[(&str, &str)] = &[
     ("vitrine.yaml", include_str!("init/vitrine.yaml")),
-    (".gitignore", "/public/\n/.vitrine-cache/\n"),
+    (
+        ".gitignore",
+        "/public/\n/.public.vitrine-reserve/\n/.vitrine-cache/\n",
+    ),
     ("content/_index.md", include_str!("init/_index.md")),
     (
         "content/scenarios/exemple-de-scenario.md",

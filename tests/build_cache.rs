@@ -281,3 +281,156 @@ fn jobs_and_cache_give_identical_output_on_a_generated_corpus() {
     assert!(status.success());
     assert_jobs_and_cache_agree(&site);
 }
+
+/// The first scenario source of `site`, in file name order.
+fn first_scenario(site: &Path) -> PathBuf {
+    walkdir::WalkDir::new(site.join("content/scenarios"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .expect("a scenario")
+        .into_path()
+}
+
+/// A published scenario (not a draft) no other source links to (deleting it breaks no link).
+fn unlinked_scenario(site: &Path) -> PathBuf {
+    let sources: Vec<(PathBuf, String)> = walkdir::WalkDir::new(site.join("content"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .map(|e| {
+            let text = fs::read_to_string(e.path()).expect("read");
+            (e.into_path(), text)
+        })
+        .collect();
+    let linked = |path: &Path| {
+        let name = path.file_name().and_then(|n| n.to_str()).expect("name");
+        sources
+            .iter()
+            .any(|(other, text)| other != path && text.contains(name))
+    };
+    sources
+        .iter()
+        .map(|(path, _)| path)
+        .find(|path| {
+            path.starts_with(site.join("content/scenarios"))
+                && !linked(path)
+                && !fs::read_to_string(path).is_ok_and(|t| t.contains("brouillon: true"))
+        })
+        .expect("an unlinked scenario")
+        .clone()
+}
+
+#[test]
+fn an_added_then_a_deleted_scenario_equal_a_clean_build() {
+    let site = common::demo_site();
+    let output = site.path().join("public");
+    let first = build_into(site.path(), &output);
+
+    let source = first_scenario(site.path());
+    let text = fs::read_to_string(&source).expect("read");
+    let added = source.with_file_name("scenario-ajoute-pour-l-essai.md");
+    fs::write(
+        &added,
+        text.replacen("titre: \"", "titre: \"Copie ajoutée : ", 1),
+    )
+    .expect("write");
+    let with_added = build_into(site.path(), &output);
+    assert_eq!(with_added.scenarios, first.scenarios + 1);
+    assert!(output
+        .join("scenarios/scenario-ajoute-pour-l-essai/index.html")
+        .is_file());
+    let (_reference, clean) = clean_build_of(site.path());
+    assert_same_files(&clean, &output);
+
+    fs::remove_file(&added).expect("remove the added scenario");
+    let deleted = unlinked_scenario(site.path());
+    fs::remove_file(&deleted).expect("remove a scenario");
+    let with_deleted = build_into(site.path(), &output);
+    assert_eq!(with_deleted.scenarios, first.scenarios - 1);
+    let slug = deleted.file_stem().and_then(|s| s.to_str()).expect("slug");
+    assert!(!output.join("scenarios").join(slug).exists());
+    let (_reference, clean) = clean_build_of(site.path());
+    assert_same_files(&clean, &output);
+}
+
+/// Every published file with its identity (inode, date) and bytes.
+#[cfg(unix)]
+fn identities(
+    output: &Path,
+) -> std::collections::BTreeMap<PathBuf, ((u64, std::time::SystemTime), Vec<u8>)> {
+    snapshot(output)
+        .into_iter()
+        .map(|(path, bytes)| {
+            let id = identity(&output.join(&path));
+            (path, (id, bytes))
+        })
+        .collect()
+}
+
+/// Appends a sentence to `scenario`, rebuilds, and checks that exactly the files whose bytes
+/// changed were written: the others are the very same files (same inode and date).
+#[cfg(unix)]
+fn assert_edit_rewrites_only_changed_files(site: &Path, scenario: &Path, sentence: &str) {
+    let output = site.join("public");
+    let before = identities(&output);
+    let mut text = fs::read_to_string(scenario).expect("read");
+    text.push_str(sentence);
+    fs::write(scenario, text).expect("write");
+    let rebuilt = build_into(site, &output);
+    let after = identities(&output);
+
+    let mut changed = 0;
+    for (path, (id, bytes)) in &after {
+        match before.get(path) {
+            Some((old_id, old_bytes)) if old_bytes == bytes => {
+                assert_eq!(
+                    id,
+                    old_id,
+                    "{} is unchanged but was written again",
+                    path.display()
+                );
+            }
+            Some((old_id, _)) => {
+                assert_ne!(id, old_id, "{} changed in place", path.display());
+                changed += 1;
+            }
+            None => changed += 1,
+        }
+    }
+    assert!(changed > 0, "the edited scenario's page changed");
+    // The build's own count of files written is exactly the files whose bytes changed.
+    assert_eq!(rebuilt.written_files, changed, "{rebuilt:?}");
+    assert!(
+        changed * 10 < after.len(),
+        "an edit changes few files: {changed} of {}",
+        after.len()
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_edit_rewrites_only_the_files_whose_bytes_changed() {
+    let site = common::demo_site();
+    build_into(site.path(), &site.path().join("public"));
+    // The second edit starts from the site the first one replaced (the reserve), where the
+    // second scenario's page is the very file still published: it must not be written in place.
+    let edits = [
+        (
+            first_scenario(site.path()),
+            "\nUne phrase ajoutée sur la différenciation.\n",
+        ),
+        (
+            unlinked_scenario(site.path()),
+            "\nUne phrase sur l'évaluation par compétences.\n",
+        ),
+    ];
+    assert_ne!(edits[0].0, edits[1].0);
+    for (scenario, sentence) in &edits {
+        assert_edit_rewrites_only_changed_files(site.path(), scenario, sentence);
+    }
+    let (_reference, clean) = clean_build_of(site.path());
+    assert_same_files(&clean, &site.path().join("public"));
+}

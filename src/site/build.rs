@@ -36,6 +36,8 @@ pub struct Summary {
     pub unchanged: bool,
     /// Files of the previous output kept as they were (same content) instead of written again.
     pub reused_files: usize,
+    /// Files written with new content: what an edit costs in writes (0 when nothing changed).
+    pub written_files: usize,
     /// Scenarios harvested from other vitrines (included in `scenarios`).
     pub harvested: usize,
     /// Problems that did not stop the build (harvested entries left out, duplicates).
@@ -113,6 +115,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 stages: watch.stages,
                 unchanged: true,
                 reused_files: record.files,
+                written_files: 0,
                 harvested: record.harvested,
                 warnings: Vec::new(),
                 not_produced: not_produced_unchanged(options),
@@ -130,12 +133,17 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let no_related = BTreeMap::new();
     let early_input = prepared.input(&no_related);
     let plan = pages::Plan::new(&early_input)?;
-    let reusable_files = previous
+    let (reusable_files, reserve) = previous
         .as_mut()
         .filter(|record| record.output == output)
-        .map(|record| std::mem::take(&mut record.published))
+        .map(|record| {
+            let published = std::mem::take(&mut record.published);
+            (published, record.reserve.take())
+        })
         .unwrap_or_default();
-    let staging = Staging::create(&output, reusable_files)
+    // The site this build replaces is kept as the next build's starting point.
+    let reserve = Some(reserve.unwrap_or_default());
+    let staging = Staging::reusing(&output, reusable_files, reserve)
         .map_err(|d| vec![d])?
         .compressing(options.compress || prepared.config.compression);
     // From here the published folder changes: an interrupted build must not leave a record
@@ -186,8 +194,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     };
     watch.lap("index, rendu et écriture");
     watch.stages.extend(index_durations);
-    let reused_files = staging.reused();
-    let published = staging.publish().map_err(|d| vec![d])?;
+    let (reused_files, written_files) = (staging.reused(), staging.written());
+    let (published, reserve) = staging.publish_keeping().map_err(|d| vec![d])?;
     watch.lap("publication");
 
     let summary = Summary {
@@ -199,6 +207,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         stages: watch.stages,
         unchanged: false,
         reused_files,
+        written_files,
         harvested: content
             .scenarios
             .iter()
@@ -218,7 +227,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             &output,
             inputs,
             index_record,
-            published,
+            (published, reserve),
             &summary,
         );
     }
@@ -262,7 +271,10 @@ fn remember(
     output: &Path,
     inputs: String,
     index: (String, BTreeMap<String, Vec<String>>),
-    published: BTreeMap<String, cache::Published>,
+    (published, reserve): (
+        BTreeMap<String, cache::Published>,
+        Option<BTreeMap<String, cache::Published>>,
+    ),
     summary: &Summary,
 ) {
     let mut record = cache::BuildRecord::new(inputs, index.0);
@@ -275,6 +287,7 @@ fn remember(
     record.files = summary.files;
     record.output = output.to_path_buf();
     record.published = published;
+    record.reserve = reserve;
     let _ = cache::save(cache_dir, &record);
 }
 

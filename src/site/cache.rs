@@ -92,6 +92,10 @@ pub struct BuildRecord {
     pub output: PathBuf,
     /// Every file of the output folder, by path relative to it (`/`-separated).
     pub published: BTreeMap<String, Published>,
+    /// Every file of the reserve beside the output (the site the last build replaced, see
+    /// [`crate::site::reserve`]); `None` when there is no reserve.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reserve: Option<BTreeMap<String, Published>>,
 }
 
 /// Hash of everything a build reads, plus `options` (a string describing the build options
@@ -275,6 +279,7 @@ impl BuildRecord {
             files: 0,
             output: PathBuf::new(),
             published: BTreeMap::new(),
+            reserve: None,
         }
     }
 

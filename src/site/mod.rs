@@ -9,6 +9,7 @@ pub mod links;
 pub mod options;
 pub mod output;
 pub mod prepare;
+pub mod reserve;
 pub mod session;
 
 pub use build::{build, Summary};

@@ -8,6 +8,12 @@
 //! staging folder gets a hard link to the published file. Creating and deleting tens of
 //! thousands of files is the dearest part of a rebuild on many disks, and unchanged files keep
 //! their date, so that `rsync` and other deployment tools only send what changed.
+//!
+//! The site replaced by a build is not deleted but kept beside the output as the *reserve*
+//! (see [`crate::site::reserve`]): the next build starts its staging folder from it and only
+//! writes, links or deletes the files that differ. An edit then touches a few files instead of
+//! creating and deleting tens of thousands of folders and links, which on ext4 without journal
+//! also slows every later file creation (BENCHMARKS.md).
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fs;
@@ -19,6 +25,7 @@ use std::sync::Mutex;
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::site::cache::{self, Published};
 use crate::site::destination::{self, MARKER, MARKER_TEXT};
+use crate::site::reserve;
 
 /// Files kept from the previous output (the repository's keep file for `public/`).
 const PRESERVED: &[&str] = &[".gitkeep"];
@@ -39,6 +46,13 @@ pub struct Staging {
     failed: AtomicBool,
     /// `build --compresser`: a `.gz` copy beside each text file, for `gzip_static`.
     compress: bool,
+    /// Files already in the staging folder, which started from the reserve: the site before
+    /// the published one, as its build recorded it (empty for a fresh staging folder).
+    kept: BTreeMap<String, Published>,
+    /// Files written (not kept nor linked), the work an edit is measured by.
+    written_count: AtomicUsize,
+    /// Whether the replaced site becomes the next build's reserve (see [`Staging::reusing`]).
+    keep_reserve: bool,
 }
 
 impl Staging {
@@ -49,9 +63,23 @@ impl Staging {
         output: &Path,
         previous: BTreeMap<String, Published>,
     ) -> Result<Staging, Diagnostic> {
+        Staging::reusing(output, previous, None)
+    }
+
+    /// [`Staging::create`] starting from the reserve left by the previous build, whose files
+    /// `reserve` lists as recorded (empty: no usable record, the reserve is deleted); with
+    /// `Some`, the site this build replaces is kept as the next reserve.
+    pub fn reusing(
+        output: &Path,
+        previous: BTreeMap<String, Published>,
+        reserve: Option<BTreeMap<String, Published>>,
+    ) -> Result<Staging, Diagnostic> {
+        let error = |e: std::io::Error| output_error(output, &e);
         let dir = sibling(output, STAGING);
-        remove_leftover(&dir).map_err(|e| output_error(output, &e))?;
-        fs::create_dir_all(&dir).map_err(|e| output_error(output, &e))?;
+        remove_leftover(&dir).map_err(error)?;
+        let keep_reserve = reserve.is_some();
+        let kept = reserve::take(&sibling(output, RESERVE), &dir, reserve).map_err(error)?;
+        fs::create_dir_all(&dir).map_err(error)?;
         let staging = Staging {
             output: output.to_path_buf(),
             dir,
@@ -61,6 +89,9 @@ impl Staging {
             reused: AtomicUsize::new(0),
             failed: AtomicBool::new(false),
             compress: false,
+            kept,
+            written_count: AtomicUsize::new(0),
+            keep_reserve,
         };
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -76,34 +107,50 @@ impl Staging {
     /// staging compresses. This is the one place where compressed copies are made, so that
     /// every output (pages, exports, search data, theme assets) gets them alike.
     pub fn write(&self, path: &str, contents: &[u8]) -> Result<(), Diagnostic> {
-        let reused = self.write_one(path, contents)?;
+        let origin = self.write_one(path, contents)?;
         if !self.compress || !compressible(path) {
             return Ok(());
         }
         let gz = format!("{path}.gz");
-        // Same bytes, same compressed copy: the previous one is linked without compressing.
-        if reused && self.relink(&gz)? {
-            return Ok(());
+        // Same bytes as a recorded file, same compressed copy: linked without compressing.
+        let recorded = match origin {
+            Origin::Linked => Some(&self.previous),
+            Origin::Kept => Some(&self.kept),
+            Origin::Written => None,
+        };
+        if let Some(recorded) = recorded {
+            if self.relink(&gz, recorded)? {
+                return Ok(());
+            }
         }
         let compressed = gzip(contents).map_err(|e| self.failure(&e))?;
         self.write_one(&gz, &compressed).map(|_| ())
     }
 
-    /// Writes one file; returns whether it was linked from the previous output.
-    fn write_one(&self, path: &str, contents: &[u8]) -> Result<bool, Diagnostic> {
+    /// Writes one file; returns where its bytes come from.
+    fn write_one(&self, path: &str, contents: &[u8]) -> Result<Origin, Diagnostic> {
         let target = self.safe_target(path)?;
         if self.failed.load(Ordering::Relaxed) {
             return Err(self.gave_up());
         }
         let hash = cache::content_hash(contents);
-        let mut reused = false;
+        if let Some(mut file) = self.kept_as_is(path, &target, &hash) {
+            file.hash = Some(hash);
+            self.note(path, file);
+            return Ok(Origin::Kept);
+        }
+        let mut origin = Origin::Written;
         let mut file = match self.create_parent(&target).and_then(|()| {
+            self.clear_kept(&target)?;
             match self.link_previous(path, &target, &hash) {
                 Some(recorded) => {
-                    reused = true;
+                    origin = Origin::Linked;
                     Ok(recorded)
                 }
-                None => write_file(&target, contents),
+                None => {
+                    self.written_count.fetch_add(1, Ordering::Relaxed);
+                    write_file(&target, contents)
+                }
             }
         }) {
             Ok(file) => file,
@@ -111,7 +158,7 @@ impl Staging {
         };
         file.hash = Some(hash);
         self.note(path, file);
-        Ok(reused)
+        Ok(origin)
     }
 
     fn note(&self, path: &str, file: Published) {
@@ -120,13 +167,23 @@ impl Staging {
         }
     }
 
-    /// Links the previous output's `path` as it was recorded, whatever its content; false
-    /// when there is none or it was touched since.
-    fn relink(&self, path: &str) -> Result<bool, Diagnostic> {
-        let Some(hash) = self.previous.get(path).and_then(|r| r.hash.clone()) else {
+    /// Takes `path` as `recorded` (the previous output or the reserve) holds it, whatever its
+    /// content; false when there is none or it was touched since.
+    fn relink(
+        &self,
+        path: &str,
+        recorded: &BTreeMap<String, Published>,
+    ) -> Result<bool, Diagnostic> {
+        let Some(hash) = recorded.get(path).and_then(|r| r.hash.clone()) else {
             return Ok(false);
         };
         let target = self.safe_target(path)?;
+        if let Some(mut file) = self.kept_as_is(path, &target, &hash) {
+            file.hash = Some(hash);
+            self.note(path, file);
+            return Ok(true);
+        }
+        self.clear_kept(&target).map_err(|e| self.failure(&e))?;
         let Some(mut file) = self.link_previous(path, &target, &hash) else {
             return Ok(false);
         };
@@ -154,9 +211,38 @@ impl Staging {
         self.write(path, &contents)
     }
 
-    /// Number of files taken over from the previous output instead of written.
+    /// Number of files taken over from the previous output (or the reserve) instead of
+    /// written.
     pub fn reused(&self) -> usize {
         self.reused.load(Ordering::Relaxed)
+    }
+
+    /// Number of files written with new content (neither kept nor linked).
+    pub fn written(&self) -> usize {
+        self.written_count.load(Ordering::Relaxed)
+    }
+
+    /// The reserve's file at `path`, left where it is when it already holds `hash` and was not
+    /// touched since recorded; returns it as recorded.
+    fn kept_as_is(&self, path: &str, target: &Path, hash: &str) -> Option<Published> {
+        let recorded = self.kept.get(path)?;
+        if recorded.hash.as_deref() != Some(hash) {
+            return None;
+        }
+        let untouched = cache::stamp(target).is_some_and(|now| now.same_stamp(recorded));
+        untouched.then(|| {
+            self.reused.fetch_add(1, Ordering::Relaxed);
+            recorded.clone()
+        })
+    }
+
+    /// Removes what the reserve holds at `target` before a new file takes its place: it may be
+    /// a hard link to a published file, which writing in place would change too.
+    fn clear_kept(&self, target: &Path) -> std::io::Result<()> {
+        if self.kept.is_empty() {
+            return Ok(());
+        }
+        reserve::clear(target)
     }
 
     /// Hard-links the previous output's `path` into the staging folder when the previous
@@ -187,7 +273,11 @@ impl Staging {
             .map(|created| created.contains(parent))
             .unwrap_or(false);
         if !known {
-            fs::create_dir_all(parent)?;
+            if !self.kept.is_empty() {
+                reserve::make_folder(&self.dir, parent)?;
+            } else {
+                fs::create_dir_all(parent)?;
+            }
             if let Ok(mut created) = self.created.lock() {
                 created.insert(parent.to_path_buf());
             }
@@ -214,11 +304,32 @@ impl Staging {
     /// Puts the staging folder in the place of the output.
     /// Returns every file of the published folder with its size, date and content hash.
     pub fn publish(self) -> Result<BTreeMap<String, Published>, Diagnostic> {
+        self.publish_keeping().map(|(published, _)| published)
+    }
+
+    /// [`Staging::publish`], also returning the files of the reserve it leaves for the next
+    /// build (`None` when there is none).
+    #[allow(clippy::type_complexity)]
+    pub fn publish_keeping(
+        self,
+    ) -> Result<
+        (
+            BTreeMap<String, Published>,
+            Option<BTreeMap<String, Published>>,
+        ),
+        Diagnostic,
+    > {
         let mut written = self.written.into_inner().unwrap_or_default();
+        if !self.kept.is_empty() {
+            reserve::prune(&self.dir, &self.kept, &written)
+                .map_err(|e| output_error(&self.output, &e))?;
+        }
         for name in PRESERVED {
             let old = self.output.join(name);
             if old.is_file() {
                 let kept = self.dir.join(name);
+                // A fresh file: the old one may be a hard link shared with the published site.
+                let _ = fs::remove_file(&kept);
                 fs::copy(&old, &kept).map_err(|e| output_error(&self.output, &e))?;
                 if let Some(stamp) = cache::stamp(&kept) {
                     written.insert(name.to_string(), stamp);
@@ -226,8 +337,12 @@ impl Staging {
             }
         }
         failpoint("before-publication");
-        swap_in(&self.dir, &self.output).map_err(|e| output_error(&self.output, &e))?;
-        Ok(written.into_iter().collect())
+        let reserve = self.keep_reserve.then(|| sibling(&self.output, RESERVE));
+        let kept = swap_in(&self.dir, &self.output, reserve.as_deref())
+            .map_err(|e| output_error(&self.output, &e))?;
+        // The reserve is the site just replaced, as the previous build recorded it.
+        let reserve = kept.then_some(self.previous);
+        Ok((written.into_iter().collect(), reserve))
     }
 
     /// Drops the staging folder after a failed build.
@@ -236,11 +351,22 @@ impl Staging {
     }
 }
 
+/// Where the bytes of a file of the staging folder come from.
+enum Origin {
+    Written,
+    /// Left in place from the reserve.
+    Kept,
+    /// Hard-linked from the published folder.
+    Linked,
+}
+
 /// Sentence of the writes that gave up after the first failure (never shown: the build keeps
 /// only the first output error).
 const GAVE_UP: &str = "écriture abandonnée après une première erreur";
 const STAGING: &str = "staging";
 const PREVIOUS: &str = "previous";
+/// The site replaced by the last build, from which the next one starts.
+const RESERVE: &str = "reserve";
 
 /// One French sentence for a failure to write the site: the output the user chose, the cause.
 fn output_error(output: &Path, err: &std::io::Error) -> Diagnostic {
@@ -312,16 +438,22 @@ fn remove_leftover(dir: &Path) -> std::io::Result<()> {
 
 /// Puts `staging` in the place of `output`. At no instant is `output` missing where the
 /// system can exchange two folders in one step; elsewhere, the old site is moved aside, the
-/// new one moved in, and [`recover`] repairs a crash between the two.
-fn swap_in(staging: &Path, output: &Path) -> std::io::Result<()> {
+/// new one moved in, and [`recover`] repairs a crash between the two. The old site becomes
+/// `reserve` when given and the exchange worked; returns whether it did.
+fn swap_in(staging: &Path, output: &Path, reserve: Option<&Path>) -> std::io::Result<bool> {
     if fs::symlink_metadata(output).is_err() {
-        return fs::rename(staging, output);
+        return fs::rename(staging, output).map(|()| false);
     }
     if exchange(staging, output).is_ok() {
         failpoint("after-exchange");
         // `staging` now holds the old site; a leftover is removed by the next build.
+        if let Some(reserve) = reserve {
+            if fs::rename(staging, reserve).is_ok() {
+                return Ok(true);
+            }
+        }
         let _ = fs::remove_dir_all(staging);
-        return Ok(());
+        return Ok(false);
     }
     let previous = sibling(output, PREVIOUS);
     remove_leftover(&previous)?;
@@ -333,7 +465,7 @@ fn swap_in(staging: &Path, output: &Path) -> std::io::Result<()> {
         return Err(e);
     }
     let _ = fs::remove_dir_all(&previous);
-    Ok(())
+    Ok(false)
 }
 
 /// Exchanges two existing paths atomically.
@@ -559,6 +691,95 @@ mod tests {
         assert_eq!(inode("a/index.html"), a, "same content: the same file");
         assert_ne!(inode("b/index.html"), b);
         assert_eq!(fs::read_to_string(out.join("b/index.html")).unwrap(), "B");
+    }
+
+    /// One build through the reserve: writes `files`, publishes, returns the new record of
+    /// the output and of the reserve.
+    fn build_with_reserve(
+        out: &Path,
+        record: (
+            BTreeMap<String, Published>,
+            Option<BTreeMap<String, Published>>,
+        ),
+        files: &[(&str, &str)],
+    ) -> (
+        BTreeMap<String, Published>,
+        Option<BTreeMap<String, Published>>,
+    ) {
+        let reserve = Some(record.1.unwrap_or_default());
+        let staging = Staging::reusing(out, record.0, reserve).unwrap();
+        for (path, text) in files {
+            staging.write(path, text.as_bytes()).unwrap();
+        }
+        staging.publish_keeping().unwrap()
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_replaced_site_is_the_next_starting_point() {
+        use std::os::unix::fs::MetadataExt;
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let reserve = sibling(&out, RESERVE);
+        let v1 = [
+            ("a/index.html", "a"),
+            ("b/index.html", "b"),
+            ("c/d/e.html", "e"),
+        ];
+        let record = build_with_reserve(&out, (BTreeMap::new(), None), &v1);
+        assert!(!reserve.exists(), "no site replaced yet");
+        let v2 = [
+            ("a/index.html", "a"),
+            ("b/index.html", "B"),
+            ("c/d/e.html", "e"),
+        ];
+        let record = build_with_reserve(&out, record, &v2);
+        assert!(
+            reserve.join("b/index.html").is_file(),
+            "the old site is kept"
+        );
+        assert_eq!(
+            fs::read_to_string(reserve.join("b/index.html")).unwrap(),
+            "b"
+        );
+        let inode = |path: &str| fs::metadata(out.join(path)).unwrap().ino();
+        let a = inode("a/index.html");
+        // Touched by hand: neither the output's nor the reserve's copy may be taken over.
+        fs::write(out.join("a/index.html"), "à la main").unwrap();
+        fs::write(out.join("ajout.html"), "ajouté à la main").unwrap();
+
+        let v3 = [
+            ("a/index.html", "a"),
+            ("b/index.html", "b"),
+            ("f.html", "f"),
+        ];
+        let record = build_with_reserve(&out, record, &v3);
+        let published = cache::published_files(&out).unwrap();
+        let names: Vec<&str> = published.keys().map(String::as_str).collect();
+        assert_eq!(
+            names,
+            [MARKER, "a/index.html", "b/index.html", "f.html"],
+            "exactly this build's files"
+        );
+        for (path, text) in v3 {
+            assert_eq!(fs::read_to_string(out.join(path)).unwrap(), text);
+        }
+        assert_ne!(
+            inode("a/index.html"),
+            a,
+            "the hand-edited file is written again"
+        );
+        assert!(!out.join("c").exists(), "emptied folders are removed");
+        assert_eq!(
+            record.0.keys().collect::<Vec<_>>(),
+            published.keys().collect::<Vec<_>>()
+        );
+        assert!(record.1.is_some());
+        // The reserve holds the second site, whose hand edits it shares with nothing now.
+        assert_eq!(
+            fs::read_to_string(reserve.join("b/index.html")).unwrap(),
+            "B"
+        );
     }
 
     #[test]

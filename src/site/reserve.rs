@@ -1,0 +1,223 @@
+//! The reserve: the site replaced by the last build, kept beside the output
+//! (`.public.vitrine-reserve`) so that the next build's staging folder starts from it.
+//!
+//! Most files of a rebuild are the same as in the published site and are hard links to it
+//! there; starting from the reserve, a build only writes, links or deletes the files that
+//! differ, and keeps the tens of thousands of folders where they are. The reserve is never
+//! published as it is: it becomes the staging folder, which is made to hold exactly this
+//! build's files before it takes the place of the output.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs;
+use std::io;
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::site::cache::Published;
+
+/// Turns the reserve into the staging folder `staging` and returns its files as recorded.
+/// Anything the record does not list (a file added by hand, a symbolic link) is removed, so
+/// that writing into the staging folder never follows a link out of it. Without a record the
+/// reserve is deleted and the staging folder starts empty.
+pub fn take(
+    reserve: &Path,
+    staging: &Path,
+    recorded: Option<BTreeMap<String, Published>>,
+) -> io::Result<BTreeMap<String, Published>> {
+    let files = match recorded {
+        Some(files) if !files.is_empty() && fs::rename(reserve, staging).is_ok() => files,
+        _ => {
+            clear(reserve)?;
+            return Ok(BTreeMap::new());
+        }
+    };
+    remove_unrecorded(staging, &files)?;
+    Ok(files)
+}
+
+/// Removes every entry of `dir` that is neither a recorded file nor a folder holding one.
+fn remove_unrecorded(dir: &Path, files: &BTreeMap<String, Published>) -> io::Result<()> {
+    let folders = folders_of(files.keys().map(String::as_str));
+    let mut entries = WalkDir::new(dir).min_depth(1).into_iter();
+    while let Some(entry) = entries.next() {
+        let entry = entry.map_err(io::Error::other)?;
+        let rel = relative(dir, entry.path());
+        if entry.file_type().is_dir() {
+            if !folders.contains(rel.as_str()) {
+                fs::remove_dir_all(entry.path())?;
+                entries.skip_current_dir();
+            }
+        } else if !entry.file_type().is_file() || !files.contains_key(&rel) {
+            fs::remove_file(entry.path())?;
+        }
+    }
+    Ok(())
+}
+
+/// Every folder (relative, `/`-separated) holding one of `paths`, at any depth.
+fn folders_of<'a>(paths: impl Iterator<Item = &'a str>) -> HashSet<&'a str> {
+    let mut folders = HashSet::new();
+    for path in paths {
+        let mut rest = path;
+        while let Some(slash) = rest.rfind('/') {
+            rest = &rest[..slash];
+            if !folders.insert(rest) {
+                break;
+            }
+        }
+    }
+    folders
+}
+
+fn relative(dir: &Path, path: &Path) -> String {
+    path.strip_prefix(dir)
+        .unwrap_or(path)
+        .to_string_lossy()
+        .replace('\\', "/")
+}
+
+/// Removes whatever is at `path` (a file, a link, a folder), if anything.
+pub fn clear(path: &Path) -> io::Result<()> {
+    match fs::symlink_metadata(path) {
+        Err(_) => Ok(()),
+        Ok(meta) if meta.is_dir() => fs::remove_dir_all(path),
+        Ok(_) => fs::remove_file(path),
+    }
+}
+
+/// Creates `folder` under `root`, first removing a file of the reserve that stands where one
+/// of its folders must go (a page whose address became a folder).
+pub fn make_folder(root: &Path, folder: &Path) -> io::Result<()> {
+    if fs::create_dir_all(folder).is_ok() {
+        return Ok(());
+    }
+    let mut ancestors: Vec<PathBuf> = folder
+        .ancestors()
+        .take_while(|a| a.starts_with(root) && *a != root)
+        .map(Path::to_path_buf)
+        .collect();
+    ancestors.reverse();
+    for ancestor in ancestors {
+        if fs::symlink_metadata(&ancestor).is_ok_and(|m| !m.is_dir()) {
+            fs::remove_file(&ancestor)?;
+        }
+    }
+    fs::create_dir_all(folder)
+}
+
+/// Deletes the reserve's files that this build did not write (`written`), and the folders
+/// left empty, so that the staging folder holds this build's files and nothing else.
+pub fn prune(
+    dir: &Path,
+    kept: &BTreeMap<String, Published>,
+    written: &HashMap<String, Published>,
+) -> io::Result<()> {
+    let mut emptied: Vec<&str> = Vec::new();
+    for path in kept.keys().filter(|p| !written.contains_key(*p)) {
+        match fs::remove_file(dir.join(path)) {
+            Err(e) if e.kind() != io::ErrorKind::NotFound => return Err(e),
+            _ => {}
+        }
+        emptied.extend(path.rfind('/').map(|slash| &path[..slash]));
+    }
+    // Deepest first, so that a folder is empty once its sub-folders are gone.
+    emptied.sort_by_key(|folder| std::cmp::Reverse(folder.matches('/').count()));
+    emptied.dedup();
+    for folder in emptied {
+        let mut rest = folder;
+        // Only empty folders go (an error says it is not), then their parents if emptied.
+        while fs::remove_dir(dir.join(rest)).is_ok() {
+            match rest.rfind('/') {
+                Some(slash) => rest = &rest[..slash],
+                None => break,
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn published(paths: &[&str], dir: &Path) -> BTreeMap<String, Published> {
+        paths
+            .iter()
+            .map(|p| {
+                let stamp = crate::site::cache::stamp(&dir.join(p)).expect("file");
+                (p.to_string(), stamp)
+            })
+            .collect()
+    }
+
+    fn write(dir: &Path, path: &str) {
+        let target = dir.join(path);
+        fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+        fs::write(target, path).expect("write");
+    }
+
+    #[test]
+    fn taking_removes_what_the_record_does_not_list() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let reserve = tmp.path().join("reserve");
+        for path in ["a/index.html", "a/b/c.html", "x.css"] {
+            write(&reserve, path);
+        }
+        let recorded = published(&["a/index.html", "x.css"], &reserve);
+        write(&reserve, "ajout/main.html");
+        let staging = tmp.path().join("staging");
+        let kept = take(&reserve, &staging, Some(recorded.clone())).expect("take");
+        assert_eq!(kept, recorded);
+        assert!(!reserve.exists());
+        let mut left: Vec<String> = WalkDir::new(&staging)
+            .min_depth(1)
+            .into_iter()
+            .map(|e| relative(&staging, e.expect("entry").path()))
+            .collect();
+        left.sort();
+        assert_eq!(left, ["a", "a/index.html", "x.css"]);
+    }
+
+    #[test]
+    fn without_a_record_the_reserve_is_deleted() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let reserve = tmp.path().join("reserve");
+        write(&reserve, "a/index.html");
+        let kept = take(&reserve, &tmp.path().join("staging"), None).expect("take");
+        assert!(kept.is_empty());
+        assert!(!reserve.exists());
+        assert!(!tmp.path().join("staging").exists());
+    }
+
+    #[test]
+    fn pruning_removes_unwritten_files_and_emptied_folders() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let dir = tmp.path();
+        for path in ["s/a/index.html", "s/b/index.html", "s/b/f/x.pdf", "i.html"] {
+            write(dir, path);
+        }
+        let kept = published(
+            &["s/a/index.html", "s/b/index.html", "s/b/f/x.pdf", "i.html"],
+            dir,
+        );
+        let written: HashMap<String, Published> = ["s/a/index.html", "i.html"]
+            .iter()
+            .map(|p| (p.to_string(), kept[*p].clone()))
+            .collect();
+        prune(dir, &kept, &written).expect("prune");
+        assert!(dir.join("s/a/index.html").is_file() && dir.join("i.html").is_file());
+        assert!(!dir.join("s/b").exists(), "emptied folders go");
+        assert!(dir.join("s").is_dir());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_where_a_folder_must_go_is_replaced() {
+        let tmp = tempfile::tempdir().expect("temp dir");
+        let root = tmp.path();
+        write(root, "a/b");
+        make_folder(root, &root.join("a/b/c")).expect("folder");
+        assert!(root.join("a/b/c").is_dir());
+    }
+}
