@@ -39,6 +39,10 @@ pub(super) fn explain(
 /// instead of a list item, a text « titre:Les fractions » instead of a key, a mapping
 /// `{"Séance 1": "découverte"}` instead of a text. `known` holds the keys of the header.
 pub fn silent_mistake(yaml: &str, positions: &Positions, known: &[&str]) -> Option<Explained> {
+    // Lines cut once: a header may hold 100,000 values (tests/scenario_hostile.rs), and looking
+    // each one's line up from the start made this quadratic.
+    let lines: Vec<&str> = yaml.lines().collect();
+    let line_text = |_: &str, l: usize| lines.get(l.checked_sub(1)?).copied();
     let values = positions.values.values().filter_map(|&(l, c)| {
         let text = line_text(yaml, l)?;
         let at = text.char_indices().nth(c.checked_sub(1)?)?.0;
