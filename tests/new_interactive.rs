@@ -80,6 +80,13 @@ fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
+/// The session says it cancelled, in French, exits 1, and the site's scenarios are `before`.
+fn assert_cancelled(session: &mut PtySession, root: &Path, before: &[PathBuf]) {
+    expect(session, "Création annulée : aucun fichier n'a été écrit.");
+    assert_eq!(exit_code(session), 1);
+    assert_eq!(scenario_files(root), before);
+}
+
 fn scenario_files(root: &Path) -> Vec<PathBuf> {
     walkdir::WalkDir::new(root.join("content/scenarios"))
         .sort_by_file_name()
@@ -215,12 +222,7 @@ fn escape_cancels_in_french_and_writes_nothing() {
     send(&mut session, ENTER);
     expect(&mut session, "Niveau(x) :");
     send(&mut session, ESC);
-    expect(
-        &mut session,
-        "Création annulée : aucun fichier n'a été écrit.",
-    );
-    assert_eq!(exit_code(&mut session), 1);
-    assert_eq!(scenario_files(site.path()), before);
+    assert_cancelled(&mut session, site.path(), &before);
 }
 
 #[test]
@@ -231,12 +233,7 @@ fn ctrl_c_cancels_in_french_and_writes_nothing() {
     expect(&mut session, "Titre du scénario :");
     send(&mut session, "Interrompu");
     session.send_control('c').expect("Ctrl-C sent");
-    expect(
-        &mut session,
-        "Création annulée : aucun fichier n'a été écrit.",
-    );
-    assert_eq!(exit_code(&mut session), 1);
-    assert_eq!(scenario_files(site.path()), before);
+    assert_cancelled(&mut session, site.path(), &before);
 }
 
 #[test]
@@ -346,10 +343,5 @@ fn a_taken_title_is_refused_before_the_other_questions() {
     send(&mut session, ENTER);
     expect(&mut session, "existe déjà : choisissez un autre titre");
     send(&mut session, ESC);
-    expect(
-        &mut session,
-        "Création annulée : aucun fichier n'a été écrit.",
-    );
-    assert_eq!(exit_code(&mut session), 1);
-    assert_eq!(scenario_files(site.path()), before);
+    assert_cancelled(&mut session, site.path(), &before);
 }

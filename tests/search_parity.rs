@@ -187,6 +187,16 @@ struct Comparison {
     with_approximate: usize,
 }
 
+impl Comparison {
+    fn assert_no_difference(&self) {
+        assert!(
+            self.failures.is_empty(),
+            "différences :\n{}",
+            self.failures.join("\n")
+        );
+    }
+}
+
 /// Runs `queries` through moteur.js (over the site's bundle) and `vitrine search`.
 fn compare(
     node: &str,
@@ -259,11 +269,7 @@ fn the_browser_engine_ranks_like_vitrine_search() {
     let queries = queries();
     assert!(queries.len() >= 30);
     let found = compare(node, site.path(), &queries);
-    assert!(
-        found.failures.is_empty(),
-        "différences :\n{}",
-        found.failures.join("\n")
-    );
+    found.assert_no_difference();
     // The queries must exercise the ranking, not only agree on empty answers.
     assert!(
         found.non_empty >= 28,
@@ -328,11 +334,7 @@ fn split_common_terms_rank_like_vitrine_search() {
         ("élèves xylophone", vec![]),
     ];
     let found = compare(node, site.path(), &queries);
-    assert!(
-        found.failures.is_empty(),
-        "différences :\n{}",
-        found.failures.join("\n")
-    );
+    found.assert_no_difference();
     assert!(
         found.non_empty >= 8,
         "{} queries with results",
