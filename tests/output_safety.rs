@@ -332,3 +332,56 @@ fn a_mistyped_output_option_is_refused_with_a_suggestion_and_builds_nothing() {
     assert!(!site.path().join("public").exists());
     assert_french(&message);
 }
+
+/// A webmaster puts a verification file in `public/` and corrects a page on the server, then
+/// the site is rebuilt: the build replaces the folder (the published site stays exactly what
+/// the sources give) but first sets both files aside under `.vitrine-cache/mis-de-cote/`,
+/// each named in a French warning that says where it went and what to do instead.
+#[test]
+fn files_made_by_hand_in_the_published_folder_are_set_aside_before_a_rebuild() {
+    let site = fixture_site(&[]);
+    let root = site.path();
+    assert!(build(root, &[]).status.success());
+    let public = root.join("public");
+    fs::write(public.join("google123.html"), "google-site-verification").expect("hand file");
+    let page = public.join("index.html");
+    let corrected = format!(
+        "{}<!-- corrigé à la main -->",
+        fs::read_to_string(&page).unwrap()
+    );
+    fs::write(&page, &corrected).expect("hand edit");
+
+    let out = build(root, &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let said = stderr(&out);
+    for file in ["public/google123.html", "public/index.html"] {
+        let line = said
+            .lines()
+            .find(|l| l.contains(file) && l.contains("mis de côté"))
+            .unwrap_or_else(|| panic!("{file} non signalé : {said}"));
+        assert_french(line);
+    }
+    assert!(said.contains("static/"), "{said}");
+    let aside = root.join(".vitrine-cache/mis-de-cote");
+    assert_eq!(
+        fs::read_to_string(aside.join("google123.html")).expect("set aside"),
+        "google-site-verification"
+    );
+    assert_eq!(
+        fs::read_to_string(aside.join("index.html")).expect("set aside"),
+        corrected
+    );
+    // The published site is the sources' own: no hand file, the page rebuilt.
+    assert!(!public.join("google123.html").exists());
+    assert!(!fs::read_to_string(&page)
+        .unwrap()
+        .contains("corrigé à la main"));
+
+    // A rebuild with no hand change says nothing of the kind.
+    let again = build(root, &["--base-url", "https://exemple.fr/"]);
+    assert!(
+        !stderr(&again).contains("mis de côté"),
+        "{}",
+        stderr(&again)
+    );
+}

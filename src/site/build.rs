@@ -15,6 +15,7 @@ use crate::publish::urls;
 use crate::publish::{BuildInput, PackageSizes};
 use crate::site::cache;
 use crate::site::destination;
+use crate::site::hand_made;
 use crate::site::links::slash_path;
 use crate::site::output::{self, Staging};
 use crate::theme::Theme;
@@ -141,6 +142,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             (published, record.reserve.take())
         })
         .unwrap_or_default();
+    // Before anything of the published folder changes: what a person put there by hand.
+    let set_aside = hand_made::set_aside(&options.root, &output, &reusable_files, &cache_dir)
+        .map_err(|d| vec![d])?;
     // The site this build replaces is kept as the next build's starting point.
     let reserve = Some(reserve.unwrap_or_default());
     let staging = Staging::reusing(&output, reusable_files, reserve)
@@ -218,6 +222,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             .iter()
             .chain(&prepared.comma_lists)
             .cloned()
+            .chain(set_aside)
             .collect(),
         not_produced: not_produced(&prepared.config),
     };

@@ -4,6 +4,7 @@ pub mod anchors;
 pub mod build;
 pub mod cache;
 pub mod destination;
+pub mod hand_made;
 pub mod indexing;
 pub mod links;
 pub mod options;
