@@ -161,3 +161,36 @@ fn build_says_which_exports_are_not_produced_and_why() {
     assert!(site.path().join("public/flux.xml").is_file());
     common::assert_french(&stdout);
 }
+
+/// `--durees` says how many files a build wrote: after one scenario is edited, only the files
+/// that changed (far fewer than the site's), which is what the edit-rebuild benchmark reads.
+#[test]
+fn durations_count_the_files_written_after_an_edit() {
+    let site = fixture_site(&[]);
+    let written = |out: &Output| -> usize {
+        text(&out.stdout)
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("fichiers écrits : "))
+            .and_then(|n| n.parse().ok())
+            .unwrap_or_else(|| panic!("no written count: {}", text(&out.stdout)))
+    };
+    let first = vitrine(&["build", "--durees"], Some(site.path()));
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let all = written(&first);
+    // A second build starts from the reserve the first one left.
+    let scenario = std::fs::read_dir(site.path().join("content/scenarios"))
+        .expect("scenarios")
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| p.extension().is_some_and(|e| e == "md"))
+        .expect("a scenario file");
+    for sentence in ["Une phrase ajoutée.", "Une autre phrase."] {
+        let mut source = std::fs::read_to_string(&scenario).expect("read");
+        source.push_str(&format!("\n{sentence}\n"));
+        std::fs::write(&scenario, source).expect("edit");
+        let again = vitrine(&["build", "--durees"], Some(site.path()));
+        assert!(again.status.success(), "{}", text(&again.stderr));
+        let edited = written(&again);
+        assert!(edited > 0 && edited * 3 < all, "{edited} written of {all}");
+    }
+}

@@ -107,6 +107,7 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                         "  fichiers identiques à la construction précédente, repris tels quels : {}",
                         summary.reused_files
                     );
+                    println!("  fichiers écrits : {}", summary.written_files);
                 }
                 if summary.drafts_excluded > 0 {
                     println!(
