@@ -128,7 +128,10 @@ fn repair(yaml: &str, problem: &Diagnostic) -> Option<String> {
     let index = problem.line.checked_sub(2)?;
     let mut lines: Vec<&str> = yaml.lines().collect();
     let line = lines.get_mut(index)?;
-    if *line == fix {
+    // A corrected line starts like the line it corrects (same key or dash): anything else is a
+    // value, not a line, and writing it in place would make up a header.
+    let start = |text: &str| text.trim_start().chars().next();
+    if *line == fix || start(line) != start(fix) {
         return None;
     }
     *line = fix;
@@ -316,6 +319,23 @@ mod tests {
     use super::*;
 
     const DOC: &str = "---\ntitre: Bonjour\ndisciplines:\n  - maths\n  - Francais\nauteurs:\n  - nom: A\n    fonction: prof\nniveaux: [5e, 4eme]\n---\n# Corps\n";
+
+    #[test]
+    fn a_header_is_repaired_only_with_a_whole_corrected_line() {
+        let yaml = "titre: a\ndate: 12/03/2025\n";
+        let problem = |suggestion: &str| {
+            Diagnostic::new(ErrorKind::InvalidYaml, Path::new("a.md"), "x")
+                .at(3, 7)
+                .suggest(Some(suggestion.to_string()))
+        };
+        assert_eq!(
+            repair(yaml, &problem("date: 2025-03-12")).as_deref(),
+            Some("titre: a\ndate: 2025-03-12\n")
+        );
+        // A value alone is not a line: writing it would make up a header.
+        assert_eq!(repair(yaml, &problem("2025-03-12")), None);
+        assert_eq!(repair(yaml, &problem("date: 12/03/2025")), None);
+    }
 
     #[test]
     fn splits_and_reports_body_line() {
