@@ -106,7 +106,6 @@ fn neutralise(cell: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::config::Config;
@@ -117,17 +116,7 @@ mod tests {
     fn csv_of(config: &Config, scenarios: Vec<Scenario>) -> Vec<u8> {
         let vocabs = Vocabularies::builtin().expect("vocabularies");
         let content = SiteContent::with_scenarios(scenarios);
-        let empty = BTreeMap::new();
-        let no_pages = BTreeMap::new();
-        let input = BuildInput {
-            config,
-            vocabs: &vocabs,
-            content: &content,
-            scenarios_html: &empty,
-            pages_html: &no_pages,
-            related: &BTreeMap::new(),
-            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
-        };
+        let input = BuildInput::bare(config, &vocabs, &content);
         table(&input).expect("csv")
     }
 

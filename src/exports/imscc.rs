@@ -811,16 +811,7 @@ mod tests {
         let content = SiteContent::with_scenarios(vec![a, b, draft]);
         let vocabs = crate::vocab::Vocabularies::builtin().expect("vocabularies");
         let config = crate::config::Config::parse("titre: Vitrine\n").expect("config");
-        let (html, pages, related) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-        let input = BuildInput {
-            config: &config,
-            vocabs: &vocabs,
-            content: &content,
-            scenarios_html: &html,
-            pages_html: &pages,
-            related: &related,
-            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
-        };
+        let input = BuildInput::bare(&config, &vocabs, &content);
         let slugs = |v: Vec<&Scenario>| v.iter().map(|s| s.slug.clone()).collect::<Vec<_>>();
         let level = [(Facet::Levels, vec!["5e".to_string()])];
         assert_eq!(slugs(select(&input, &[], &level).expect("select")), ["b"]);

@@ -729,17 +729,8 @@ pub(crate) mod tests {
         s.bundle_files = vec![PathBuf::from(FILE_NAME)];
         let vocabs = Vocabularies::builtin().expect("vocabularies");
         let content = crate::content::SiteContent::with_scenarios(vec![s]);
-        let empty = std::collections::BTreeMap::new();
         let config = config();
-        let input = BuildInput {
-            config: &config,
-            vocabs: &vocabs,
-            content: &content,
-            scenarios_html: &empty,
-            pages_html: &std::collections::BTreeMap::new(),
-            related: &std::collections::BTreeMap::new(),
-            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
-        };
+        let input = BuildInput::bare(&config, &vocabs, &content);
         let problems = crate::publish::collect_sorted(|sink| write_to(&input, sink))
             .expect_err("reserved name");
         assert_eq!(problems.len(), 1);

@@ -309,7 +309,6 @@ fn dublin_core(w: &mut XmlWriter, input: &BuildInput, scenario: &Scenario) {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::content::SiteContent;
@@ -318,17 +317,7 @@ mod tests {
 
     fn build(config: &Config, content: &SiteContent) -> Option<String> {
         let vocabs = Vocabularies::builtin().expect("vocabularies");
-        let empty = BTreeMap::new();
-        let no_pages = BTreeMap::new();
-        let input = BuildInput {
-            config,
-            vocabs: &vocabs,
-            content,
-            scenarios_html: &empty,
-            pages_html: &no_pages,
-            related: &BTreeMap::new(),
-            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
-        };
+        let input = BuildInput::bare(config, &vocabs, content);
         repository(&input)
     }
 
@@ -407,16 +396,7 @@ mod tests {
         let content = SiteContent::with_scenarios(scenarios);
         let config = config_with_contact();
         let vocabs = Vocabularies::builtin().expect("vocabularies");
-        let (html, pages, related) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
-        let input = BuildInput {
-            config: &config,
-            vocabs: &vocabs,
-            content: &content,
-            scenarios_html: &html,
-            pages_html: &pages,
-            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
-            related: &related,
-        };
+        let input = BuildInput::bare(&config, &vocabs, &content);
         let whole = files_with_limit(&input, 4);
         assert_eq!(whole.len(), 1);
         assert_eq!(whole[0].path, FILE_NAME);

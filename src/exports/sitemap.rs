@@ -171,7 +171,6 @@ mod tests {
         use crate::config::Config;
         use crate::content::{Origine, Scenario, SiteContent};
         use crate::vocab::Vocabularies;
-        use std::collections::BTreeMap;
 
         let mut harvested = Scenario::example("ailleurs");
         harvested.origine = Some(Origine {
@@ -186,15 +185,7 @@ mod tests {
         let config = Config::parse("titre: T\nscenarios_par_page: 1\nbase_url: https://x.fr/v/\n")
             .expect("config");
         let vocabs = Vocabularies::builtin().expect("vocabularies");
-        let input = BuildInput {
-            config: &config,
-            vocabs: &vocabs,
-            content: &content,
-            scenarios_html: &BTreeMap::new(),
-            pages_html: &BTreeMap::new(),
-            related: &BTreeMap::new(),
-            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
-        };
+        let input = BuildInput::bare(&config, &vocabs, &content);
         let plan = PagePlan::new(&input).expect("plan");
         let files = files(&input, &plan);
         let xml = text(&files[0]);

@@ -159,7 +159,6 @@ pub fn script_safe(json: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
 
     use super::*;
     use crate::content::SiteContent;
@@ -187,16 +186,7 @@ mod tests {
         let vocabs = Vocabularies::builtin().expect("vocabularies");
         let s = Scenario::with_markup(TITLE);
         let content = SiteContent::with_scenarios(vec![s.clone()]);
-        let empty = BTreeMap::new();
-        let input = BuildInput {
-            config: &config,
-            vocabs: &vocabs,
-            content: &content,
-            scenarios_html: &empty,
-            pages_html: &BTreeMap::new(),
-            related: &BTreeMap::new(),
-            package_sizes: &crate::publish::NO_PACKAGE_SIZES,
-        };
+        let input = BuildInput::bare(&config, &vocabs, &content);
         let ld = scenario(&input, &s);
         assert!(!ld.contains(['<', '>', '&']), "{ld}");
         let back: Value = serde_json::from_str(&ld).unwrap();

@@ -37,6 +37,26 @@ pub struct BuildInput<'a> {
 }
 
 /// Size in bytes of each scenario's Moodle package, by slug.
+#[cfg(test)]
+impl<'a> BuildInput<'a> {
+    /// The input of an output's unit test: the site's scenarios, with no rendered body or
+    /// page, no related scenario and no package (one place instead of a literal per test).
+    pub fn bare(config: &'a Config, vocabs: &'a Vocabularies, content: &'a SiteContent) -> Self {
+        static NO_HTML: BTreeMap<String, Arc<Rendered>> = BTreeMap::new();
+        static NO_PAGES: BTreeMap<String, Rendered> = BTreeMap::new();
+        static NO_RELATED: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        BuildInput {
+            config,
+            vocabs,
+            content,
+            scenarios_html: &NO_HTML,
+            pages_html: &NO_PAGES,
+            related: &NO_RELATED,
+            package_sizes: &NO_PACKAGE_SIZES,
+        }
+    }
+}
+
 pub type PackageSizes = BTreeMap<String, u64>;
 
 /// No package sizes yet: for inputs made before the packages (see [`BuildInput::package_sizes`]).
