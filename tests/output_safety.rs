@@ -385,3 +385,47 @@ fn files_made_by_hand_in_the_published_folder_are_set_aside_before_a_rebuild() {
         stderr(&again)
     );
 }
+
+/// A scheduled build starting while the webmaster builds by hand waits for it (both used to
+/// fail halfway, each swapping the published folder the other was replacing). The lock is
+/// held here by the test itself: no timing involved.
+#[test]
+fn a_second_build_waits_for_the_one_running() {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+
+    let site = fixture_site(&[]);
+    let cache = site.path().join(".vitrine-cache");
+    fs::create_dir_all(&cache).expect("cache folder");
+    let running = fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(cache.join("construction.verrou"))
+        .expect("lock file");
+    running.lock().expect("the other build's lock");
+
+    let mut waiting = vitrine_in(site.path())
+        .arg("build")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("vitrine runs");
+    let mut lines = BufReader::new(waiting.stderr.take().expect("stderr")).lines();
+    let first = lines.next().and_then(Result::ok).unwrap_or_default();
+    assert!(
+        first.contains("une autre construction de ce site est en cours"),
+        "the build should say it waits, got: {first:?}"
+    );
+    assert_french(&first);
+    assert!(
+        !site.path().join("public").exists(),
+        "nothing is written while the other build runs"
+    );
+
+    drop(running);
+    let rest: Vec<String> = lines.map_while(Result::ok).collect();
+    let status = waiting.wait().expect("vitrine ends");
+    assert!(status.success(), "{rest:?}");
+    assert!(site.path().join("public/index.html").is_file());
+}

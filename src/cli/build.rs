@@ -17,6 +17,21 @@ impl Progress for Spinner {
     fn stage(&self, message: &str) {
         self.0.set_message(message.to_string());
     }
+
+    fn notice(&self, message: &str) {
+        self.0.suspend(|| eprintln!("{message}"));
+    }
+}
+
+/// Without a terminal (a scheduled build, a log): no spinner, but notices still reach stderr.
+struct Plain;
+
+impl Progress for Plain {
+    fn stage(&self, _message: &str) {}
+
+    fn notice(&self, message: &str) {
+        eprintln!("{message}");
+    }
 }
 
 /// A spinner with the current stage and the elapsed time, shown only once the build has run
@@ -65,7 +80,8 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
     let progress = (!args.quiet && std::io::stderr().is_terminal()).then(spinner);
     let result = match &progress {
         Some(s) => site::build(&options, s),
-        None => site::build(&options, &Silent),
+        None if args.quiet => site::build(&options, &Silent),
+        None => site::build(&options, &Plain),
     };
     if let Some(s) = progress {
         s.0.finish_and_clear();

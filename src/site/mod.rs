@@ -7,6 +7,7 @@ pub mod destination;
 pub mod hand_made;
 pub mod indexing;
 pub mod links;
+pub mod lock;
 pub mod options;
 pub mod output;
 pub mod prepare;

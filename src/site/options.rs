@@ -59,6 +59,8 @@ impl BuildOptions {
 /// Reports the stages of a build (a spinner in the CLI, nothing in tests).
 pub trait Progress: Sync {
     fn stage(&self, message: &str);
+    /// A line the user should read even without a terminal (a build waiting for another).
+    fn notice(&self, _message: &str) {}
 }
 
 pub struct Silent;
