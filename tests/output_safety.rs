@@ -388,21 +388,14 @@ fn files_made_by_hand_in_the_published_folder_are_set_aside_before_a_rebuild() {
 
 /// A scheduled build starting while the webmaster builds by hand waits for it (both used to
 /// fail halfway, each swapping the published folder the other was replacing). The lock is
-/// held here by the test itself: no timing involved.
+/// held here by the test itself (on the site's folder, as a build holds it): no timing.
 #[test]
 fn a_second_build_waits_for_the_one_running() {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
 
     let site = fixture_site(&[]);
-    let cache = site.path().join(".vitrine-cache");
-    fs::create_dir_all(&cache).expect("cache folder");
-    let running = fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(cache.join("construction.verrou"))
-        .expect("lock file");
+    let running = fs::File::open(site.path()).expect("the site folder");
     running.lock().expect("the other build's lock");
 
     let mut waiting = vitrine_in(site.path())
@@ -428,4 +421,61 @@ fn a_second_build_waits_for_the_one_running() {
     let status = waiting.wait().expect("vitrine ends");
     assert!(status.success(), "{rest:?}");
     assert!(site.path().join("public/index.html").is_file());
+}
+
+/// A webmaster deploying under a sub-folder of the web server's folder (`--output
+/// /var/www/html/vitrine`) gets the reserve beside it, inside what the server publishes: it
+/// holds the replaced site, pages of withdrawn scenarios included. It is kept to the user who
+/// builds, and the published folder keeps the mode the webmaster gave it.
+#[cfg(unix)]
+#[test]
+fn the_replaced_site_kept_beside_the_output_is_closed_to_the_web_server() {
+    use std::os::unix::fs::PermissionsExt;
+    let mode = |path: &Path| {
+        fs::metadata(path)
+            .expect("folder exists")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let site = fixture_site(&[]);
+    let www = site.path().join("www");
+    fs::create_dir(&www).expect("web folder");
+    let output = www.join("vitrine");
+    let output_arg = output.to_string_lossy().into_owned();
+    let built = |why: &str| {
+        let out = build(site.path(), &["--output", &output_arg]);
+        assert!(out.status.success(), "{why}: {}", stderr(&out));
+    };
+    built("first build");
+    fs::set_permissions(&output, fs::Permissions::from_mode(0o750)).expect("chmod");
+
+    let withdrawn = site.path().join("content/scenarios/retire.md");
+    fs::copy(site.path().join("content/scenarios/valide.md"), &withdrawn).expect("copy");
+    fs::write(
+        &withdrawn,
+        fs::read_to_string(&withdrawn)
+            .expect("read")
+            .replacen("titre:", "titre: Retiré", 1),
+    )
+    .expect("write");
+    built("with the scenario to withdraw");
+    fs::remove_file(&withdrawn).expect("withdraw it");
+    built("after withdrawing it");
+
+    let reserve = www.join(".vitrine.vitrine-reserve");
+    assert!(reserve.is_dir(), "the replaced site is kept as the reserve");
+    assert_eq!(mode(&reserve) & 0o077, 0, "the reserve is closed to others");
+    assert_eq!(mode(&output), 0o750, "the published folder keeps its mode");
+
+    let page = site.path().join("content/pages/a-propos.md");
+    let edited = fs::read_to_string(&page).expect("read") + "\nUne phrase ajoutée.\n";
+    fs::write(&page, edited).expect("edit");
+    built("from the reserve");
+    assert_eq!(
+        mode(&output),
+        0o750,
+        "published from the reserve, same mode"
+    );
+    assert_eq!(mode(&reserve) & 0o077, 0);
 }

@@ -101,7 +101,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let started = Instant::now();
     let mut watch = Stopwatch::start();
     let cache_dir = options.root.join(CACHE_DIR);
-    let _one_build_at_a_time = lock::acquire(&cache_dir, progress);
+    let _one_build_at_a_time = lock::acquire(&options.root, progress);
     let mut previous = cache::load(&cache_dir);
     let output = publication_folder(options, previous.as_ref()).map_err(|d| vec![d])?;
     let inputs = cache::inputs_hash(&options.root, &cache_dir, &options.cache_key()).ok();

@@ -2,16 +2,14 @@
 //! webmaster builds by hand) waits for the first instead of failing halfway with a puzzling
 //! « dossier introuvable » when both swap the published folder, the index and the record.
 //!
-//! The lock is an advisory lock held on `.vitrine-cache/construction.verrou` for the whole
-//! build; the system releases it when the process ends, even killed, so a stale lock never
-//! blocks the next build.
+//! The lock is an advisory lock held on the site's root folder itself for the whole build: no
+//! file is created (a refused build touches nothing), and the system releases it when the
+//! process ends, even killed, so a stale lock never blocks the next build.
 
-use std::fs::{self, File, OpenOptions, TryLockError};
+use std::fs::{File, TryLockError};
 use std::path::Path;
 
 use crate::site::options::Progress;
-
-const LOCK_FILE: &str = "construction.verrou";
 
 /// Held while a build runs; dropping it lets the next build start.
 #[derive(Debug)]
@@ -21,20 +19,12 @@ pub struct BuildLock {
 
 /// Takes the site's build lock, waiting (and saying so) while another build holds it.
 ///
-/// Where the lock cannot be had (a read-only cache folder, a file system without locks) the
-/// build goes on unlocked, as before this lock existed: its own stages report what they cannot
-/// write, and refusing to build would be worse than the rare overlap the lock guards against.
-pub fn acquire(cache_dir: &Path, progress: &dyn Progress) -> BuildLock {
+/// Where the lock cannot be had (a system where a folder cannot be opened as a file, a file
+/// system without locks) the build goes on unlocked, as before this lock existed: refusing to
+/// build would be worse than the rare overlap the lock guards against.
+pub fn acquire(root: &Path, progress: &dyn Progress) -> BuildLock {
     let unlocked = BuildLock { _file: None };
-    if fs::create_dir_all(cache_dir).is_err() {
-        return unlocked;
-    }
-    let Ok(file) = OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(cache_dir.join(LOCK_FILE))
-    else {
+    let Ok(file) = File::open(root) else {
         return unlocked;
     };
     match file.try_lock() {
@@ -70,13 +60,17 @@ mod tests {
     #[test]
     fn a_free_lock_is_taken_without_a_word_and_released_on_drop() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let cache = dir.path().join(".vitrine-cache");
         let notices = Notices::default();
-        let lock = acquire(&cache, &notices);
-        let other = File::open(cache.join(LOCK_FILE)).expect("open");
+        let lock = acquire(dir.path(), &notices);
+        let other = File::open(dir.path()).expect("open");
         assert!(matches!(other.try_lock(), Err(TryLockError::WouldBlock)));
         drop(lock);
         assert!(other.try_lock().is_ok(), "released when the build ends");
         assert!(notices.0.lock().expect("notices").is_empty());
+        assert_eq!(
+            std::fs::read_dir(dir.path()).expect("list").count(),
+            0,
+            "no file made"
+        );
     }
 }

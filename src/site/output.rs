@@ -53,6 +53,9 @@ pub struct Staging {
     written_count: AtomicUsize,
     /// Whether the replaced site becomes the next build's reserve (see [`Staging::reusing`]).
     keep_reserve: bool,
+    /// The mode the staging folder gets when it is published: the published folder's own,
+    /// or a new folder's (see [`reserve::make_private`]).
+    publish_mode: Option<reserve::FolderMode>,
 }
 
 impl Staging {
@@ -80,6 +83,8 @@ impl Staging {
         let keep_reserve = reserve.is_some();
         let kept = reserve::take(&sibling(output, RESERVE), &dir, reserve).map_err(error)?;
         fs::create_dir_all(&dir).map_err(error)?;
+        let publish_mode = reserve::folder_mode(output).or_else(|| reserve::folder_mode(&dir));
+        reserve::make_private(&dir).map_err(error)?;
         let staging = Staging {
             output: output.to_path_buf(),
             dir,
@@ -92,6 +97,7 @@ impl Staging {
             kept,
             written_count: AtomicUsize::new(0),
             keep_reserve,
+            publish_mode,
         };
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -336,6 +342,9 @@ impl Staging {
                 }
             }
         }
+        if let Some(mode) = self.publish_mode {
+            reserve::set_mode(&self.dir, mode).map_err(|e| output_error(&self.output, &e))?;
+        }
         failpoint("before-publication");
         let reserve = self.keep_reserve.then(|| sibling(&self.output, RESERVE));
         let kept = swap_in(&self.dir, &self.output, reserve.as_deref())
@@ -449,6 +458,8 @@ fn swap_in(staging: &Path, output: &Path, reserve: Option<&Path>) -> std::io::Re
         // `staging` now holds the old site; a leftover is removed by the next build.
         if let Some(reserve) = reserve {
             if fs::rename(staging, reserve).is_ok() {
+                // Not published: a failure only leaves the old site readable, as before.
+                let _ = reserve::make_private(reserve);
                 return Ok(true);
             }
         }

@@ -137,6 +137,49 @@ pub fn prune(
     Ok(())
 }
 
+/// The reserve and the staging folder sit beside the output, often inside the folder a web
+/// server publishes (`--output /var/www/html/vitrine`). Readable by the server, the reserve
+/// would serve the previous site, pages of scenarios since withdrawn included, at a hidden
+/// address: both are kept to the user who builds (the files inside are hard links shared with
+/// the published site and keep their own modes; closing the folder is enough).
+pub fn make_private(dir: &Path) -> io::Result<()> {
+    set_mode(dir, FolderMode(0o700))
+}
+
+/// Permission bits of a folder (Unix); elsewhere, nothing to keep.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FolderMode(u32);
+
+/// The mode of `dir`, if it exists.
+pub fn folder_mode(dir: &Path) -> Option<FolderMode> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::metadata(dir)
+            .ok()
+            .map(|m| FolderMode(m.permissions().mode() & 0o7777))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = dir;
+        None
+    }
+}
+
+/// Gives `dir` the mode `mode` (nothing outside Unix).
+pub fn set_mode(dir: &Path, mode: FolderMode) -> io::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(mode.0))
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (dir, mode);
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
