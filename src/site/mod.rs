@@ -9,6 +9,7 @@ pub mod indexing;
 pub mod links;
 pub mod options;
 pub mod output;
+pub mod page_record;
 pub mod prepare;
 pub mod reserve;
 pub mod session;
