@@ -166,6 +166,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let written = std::thread::scope(|scope| {
         let indexing =
             scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
+        let early_start = Instant::now();
         let early = write_early(
             &staging,
             options,
@@ -175,6 +176,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             &statics,
         );
         let indexed = joined(indexing, &options.root, "l'indexation s'est arrêtée");
+        let early_duration = early_start.elapsed();
         let ((early_counts, package_sizes), mut indexed) = (early?, indexed?);
         // The browser search bundle is exported while the scenario pages are rendered.
         let index = indexed.index;
@@ -184,6 +186,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             package_sizes: &package_sizes,
             ..early_input
         };
+        let scenario_start = Instant::now();
         let scenario_pages = pages::render_planned(
             &input,
             &theme,
@@ -192,14 +195,22 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             &|file| staging.write(&file.path, &file.contents),
             Some(&reuse),
         )?;
+        let scenario_duration = scenario_start.elapsed();
         let (data, export_duration) = joined(
             exporting,
             &options.root,
             "l'export de la recherche s'est arrêté",
         )?;
-        indexed
-            .durations
-            .push(("  dont export de la recherche", export_duration));
+        indexed.durations.extend([
+            ("  dont export de la recherche", export_duration),
+            // The other thread: pages (rendered or kept) and files, during the index…
+            (
+                "  en parallèle : pages hors scénarios et fichiers",
+                early_duration,
+            ),
+            // …then during the export.
+            ("  en parallèle : pages des scénarios", scenario_duration),
+        ]);
         let index_record = (indexed.docs_hash, indexed.related);
         Ok::<_, Vec<Diagnostic>>((
             early_counts.0 + scenario_pages,
