@@ -13,8 +13,13 @@ use vitrine::site::{BuildOptions, Summary};
 const RECORD: &str = ".vitrine-cache/pages.json";
 
 fn build_into(root: &Path, output: &Path) -> Summary {
+    build_compressed(root, output, false)
+}
+
+fn build_compressed(root: &Path, output: &Path, compress: bool) -> Summary {
     let mut options = BuildOptions::new(root);
     options.output = Some(output.to_path_buf());
+    options.compress = compress;
     build_with(options).expect("the site builds")
 }
 
@@ -51,6 +56,10 @@ fn edit(path: &Path, change: impl FnOnce(String) -> String) {
 
 /// The output of a clean build of a copy of `site` (no record, no previous output).
 fn assert_equals_clean_build(site: &Path, output: &Path) {
+    assert_equals_clean_build_compressed(site, output, false)
+}
+
+fn assert_equals_clean_build_compressed(site: &Path, output: &Path, compress: bool) {
     let copy = tempfile::tempdir().expect("temp dir");
     for name in ["vitrine.yaml", "content", "themes", "templates"] {
         let from = site.join(name);
@@ -61,7 +70,7 @@ fn assert_equals_clean_build(site: &Path, output: &Path) {
         }
     }
     let clean = copy.path().join("public");
-    let summary = build_into(copy.path(), &clean);
+    let summary = build_compressed(copy.path(), &clean, compress);
     assert_eq!(summary.rendered_pages, summary.html_pages, "a clean build");
     let (expected, actual) = (snapshot(&clean), snapshot(output));
     let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
@@ -224,4 +233,25 @@ fn a_stale_record_never_keeps_a_page_it_did_not_make() {
     assert!(rebuilt.rendered_pages >= 1);
     assert!(!scenario_page(&output, &scenario).contains("Une version intermédiaire"));
     assert_equals_clean_build(site.path(), &output);
+}
+
+/// A kept page keeps its compressed copy too, as writing the same bytes would.
+#[test]
+fn a_compressed_site_keeps_the_gz_copies_of_its_kept_pages() {
+    let site = common::demo_site();
+    let output = site.path().join("public");
+    let first = build_compressed(site.path(), &output, true);
+    let scenario = first_scenario(site.path());
+    for sentence in ["Une phrase compressée.", "Une autre phrase."] {
+        edit(&scenario, |text| format!("{text}\n{sentence}\n"));
+        let rebuilt = build_compressed(site.path(), &output, true);
+        assert!(
+            rebuilt.rendered_pages * 20 < first.html_pages,
+            "{} rendered",
+            rebuilt.rendered_pages
+        );
+        assert!(rebuilt.written_files * 10 < rebuilt.files, "{rebuilt:?}");
+        assert!(output.join("index.html.gz").is_file());
+        assert_equals_clean_build_compressed(site.path(), &output, true);
+    }
 }
