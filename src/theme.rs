@@ -35,6 +35,8 @@ pub struct Theme {
     statics: Layers,
     /// Static file name → site path, hashed for stylesheets and scripts (see [`asset_paths`]).
     assets: BTreeMap<String, String>,
+    /// Hash of every template and static file as loaded (see [`Theme::fingerprint`]).
+    fingerprint: String,
 }
 
 impl Theme {
@@ -71,6 +73,7 @@ impl Theme {
         if !diagnostics.is_empty() {
             return Err(diagnostics);
         }
+        let fingerprint = fingerprint(&templates, &statics);
         let (mut tera, origins) = build_tera(&templates)?;
         let assets = asset_paths(&statics);
         // Every template reaches the assets by name: `{{ root }}{{ actifs["style.css"] }}`.
@@ -80,7 +83,14 @@ impl Theme {
             origins,
             statics,
             assets,
+            fingerprint,
         })
+    }
+
+    /// Hash of the merged templates and static files (names and bytes): everything a page's
+    /// rendering reads besides its context, so equal fingerprints and contexts give equal pages.
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
     }
 
     /// Renders a template; a failure becomes a located French diagnostic.
@@ -124,6 +134,22 @@ impl Theme {
             .cloned()
             .unwrap_or_else(|| PathBuf::from(template))
     }
+}
+
+fn fingerprint(templates: &Layers, statics: &Layers) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for (kind, layers) in [("templates", templates), ("static", statics)] {
+        hasher.update(kind.as_bytes());
+        hasher.update(&(layers.len() as u64).to_le_bytes());
+        for (name, file) in layers {
+            // Lengths first: no two different sets of files hash the same bytes.
+            hasher.update(&(name.len() as u64).to_le_bytes());
+            hasher.update(name.as_bytes());
+            hasher.update(&(file.bytes.len() as u64).to_le_bytes());
+            hasher.update(&file.bytes);
+        }
+    }
+    hasher.finalize().to_hex().to_string()
 }
 
 /// Extensions of the assets whose names carry a hash of their bytes: a server may then keep

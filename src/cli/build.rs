@@ -124,6 +124,7 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                         summary.reused_files
                     );
                     println!("  fichiers écrits : {}", summary.written_files);
+                    println!("  pages mises en forme : {}", summary.rendered_pages);
                 }
                 if summary.drafts_excluded > 0 {
                     println!(

@@ -4,6 +4,7 @@
 pub mod dashboard;
 pub mod jsonld;
 mod listings;
+pub mod reuse;
 mod scenario;
 mod standalone;
 mod wording;
@@ -29,6 +30,7 @@ use crate::publish::{BuildInput, FileSink, OutputFile};
 use crate::theme::Theme;
 use dashboard::{DashboardView, Scope};
 use listings::*;
+use reuse::{PageContext, Reuse};
 use scenario::scenario_job;
 use standalone::*;
 use wording::count_noun;
@@ -47,7 +49,7 @@ pub fn render_pages_to(
     sink: &FileSink,
 ) -> Result<usize, Vec<Diagnostic>> {
     let plan = Plan::new(input)?;
-    render_planned(input, theme, &plan, Pages::All, sink)
+    render_planned(input, theme, &plan, Pages::All, sink, None)
 }
 
 /// Which pages of a plan to render. Scenario pages show related scenarios, which come from
@@ -71,14 +73,15 @@ impl Pages {
     }
 }
 
-/// Renders the pages of `plan` selected by `which`, handing each one to `sink`. Returns the
-/// number of pages rendered.
+/// Renders the pages of `plan` selected by `which`, handing each one to `sink`, but those
+/// that `reuse` keeps from the previous build. Returns the number of pages, kept or not.
 pub fn render_planned(
     input: &BuildInput,
     theme: &Theme,
     plan: &Plan,
     which: Pages,
     sink: &FileSink,
+    reuse: Option<&Reuse>,
 ) -> Result<usize, Vec<Diagnostic>> {
     let pages = SitePages::new(input, plan);
     let selected: Vec<&PlannedPage> = plan
@@ -89,7 +92,7 @@ pub fn render_planned(
         .collect();
     let mut errors: Vec<Diagnostic> = selected
         .par_iter()
-        .filter_map(|page| pages.render_page(theme, page).and_then(sink).err())
+        .filter_map(|page| pages.render_or_keep(theme, page, sink, reuse).err())
         .collect();
     if !errors.is_empty() {
         // The same template error shows on many pages: report it once.
@@ -163,17 +166,37 @@ impl<'a> SitePages<'a> {
     }
 
     fn render_page(&self, theme: &Theme, page: &PlannedPage) -> Result<OutputFile, Diagnostic> {
+        let job = self.full_job(theme, page);
+        render_job(theme, &job, urls::output_file(&page.path))
+    }
+
+    /// Renders a page and hands it to `sink`, unless `reuse` keeps the previous build's file:
+    /// the context is computed either way, its key says whether the page would be the same.
+    fn render_or_keep(
+        &self,
+        theme: &Theme,
+        page: &PlannedPage,
+        sink: &FileSink,
+        reuse: Option<&Reuse>,
+    ) -> Result<(), Diagnostic> {
+        let job = self.full_job(theme, page);
+        let path = urls::output_file(&page.path);
+        if let Some(reuse) = reuse {
+            if reuse.kept(&path, job.context.key(job.template))? {
+                return Ok(());
+            }
+        }
+        sink(render_job(theme, &job, path)?)
+    }
+
+    /// The page's job with what it takes from the theme.
+    fn full_job(&self, theme: &Theme, page: &PlannedPage) -> Job {
         let mut job = self.job(page);
         if matches!(page.kind, PageKind::NotFound) {
             job.context
                 .insert("styles_en_ligne", &InlineStyles::of(theme));
         }
-        theme
-            .render(job.template, &job.context)
-            .map(|html| OutputFile {
-                path: urls::output_file(&page.path),
-                contents: html.into_bytes(),
-            })
+        job
     }
 
     fn job(&self, page: &PlannedPage) -> Job {
@@ -235,7 +258,16 @@ impl InlineStyles {
 /// One page to render: its template and context.
 struct Job {
     template: &'static str,
-    context: tera::Context,
+    context: PageContext,
+}
+
+fn render_job(theme: &Theme, job: &Job, path: String) -> Result<OutputFile, Diagnostic> {
+    theme
+        .render(job.template, job.context.tera())
+        .map(|html| OutputFile {
+            path,
+            contents: html.into_bytes(),
+        })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -528,11 +560,11 @@ fn current_marker(current: &str, target: &str, is_404: bool) -> Option<&'static 
 }
 
 /// The context shared by every template: site, page, main links, menu, footer, breadcrumbs.
-fn base_context(site: &Site, frame: &Frame) -> tera::Context {
+fn base_context(site: &Site, frame: &Frame) -> PageContext {
     let config = site.input.config;
     let is_404 = frame.linker.absolute_base.is_some();
     let link = |target: &str| frame.linker.href(target);
-    let mut ctx = tera::Context::new();
+    let mut ctx = PageContext::new();
     ctx.insert("root", &frame.linker.root());
     ctx.insert(
         "site",

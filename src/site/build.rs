@@ -19,6 +19,7 @@ use crate::site::hand_made;
 use crate::site::links::slash_path;
 use crate::site::lock;
 use crate::site::output::{self, Staging};
+use crate::site::page_record;
 use crate::theme::Theme;
 
 use crate::site::indexing::{export_search, index_stage, take_plain_texts};
@@ -40,6 +41,9 @@ pub struct Summary {
     pub reused_files: usize,
     /// Files written with new content: what an edit costs in writes (0 when nothing changed).
     pub written_files: usize,
+    /// HTML pages rendered with the theme; the others were kept as the previous build made
+    /// them (same template, same context).
+    pub rendered_pages: usize,
     /// Scenarios harvested from other vitrines (included in `scenarios`).
     pub harvested: usize,
     /// Problems that did not stop the build (harvested entries left out, duplicates).
@@ -119,6 +123,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 unchanged: true,
                 reused_files: record.files,
                 written_files: 0,
+                rendered_pages: 0,
                 harvested: record.harvested,
                 warnings: Vec::new(),
                 not_produced: not_produced_unchanged(options),
@@ -156,12 +161,24 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     // that vouches for it.
     cache::forget(&cache_dir);
     progress.stage("index, rendu et écriture des pages");
+    let site_key = page_record::site_key(options, &prepared.config, &theme);
+    let keep = |path: &str, hash: &str| staging.keep(path, hash);
+    let reuse = pages::reuse::Reuse::new(page_record::load(&cache_dir, &site_key), &keep);
 
     let written = std::thread::scope(|scope| {
         let indexing =
             scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
-        let early = write_early(&staging, options, &early_input, &theme, &plan, &statics);
+        let early_start = Instant::now();
+        let early = write_early(
+            &staging,
+            options,
+            &early_input,
+            (&theme, &reuse),
+            &plan,
+            &statics,
+        );
         let indexed = joined(indexing, &options.root, "l'indexation s'est arrêtée");
+        let early_duration = early_start.elapsed();
         let ((early_counts, package_sizes), mut indexed) = (early?, indexed?);
         // The browser search bundle is exported while the scenario pages are rendered.
         let index = indexed.index;
@@ -171,18 +188,31 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             package_sizes: &package_sizes,
             ..early_input
         };
-        let scenario_pages =
-            pages::render_planned(&input, &theme, &plan, pages::Pages::Scenarios, &|file| {
-                staging.write(&file.path, &file.contents)
-            })?;
+        let scenario_start = Instant::now();
+        let scenario_pages = pages::render_planned(
+            &input,
+            &theme,
+            &plan,
+            pages::Pages::Scenarios,
+            &|file| staging.write(&file.path, &file.contents),
+            Some(&reuse),
+        )?;
+        let scenario_duration = scenario_start.elapsed();
         let (data, export_duration) = joined(
             exporting,
             &options.root,
             "l'export de la recherche s'est arrêté",
         )?;
-        indexed
-            .durations
-            .push(("  dont export de la recherche", export_duration));
+        indexed.durations.extend([
+            ("  dont export de la recherche", export_duration),
+            // The other thread: pages (rendered or kept) and files, during the index…
+            (
+                "  en parallèle : pages hors scénarios et fichiers",
+                early_duration,
+            ),
+            // …then during the export.
+            ("  en parallèle : pages des scénarios", scenario_duration),
+        ]);
         let index_record = (indexed.docs_hash, indexed.related);
         Ok::<_, Vec<Diagnostic>>((
             early_counts.0 + scenario_pages,
@@ -201,7 +231,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     watch.lap("index, rendu et écriture");
     watch.stages.extend(index_durations);
     let (reused_files, written_files) = (staging.reused(), staging.written());
+    let (rendered_pages, page_keys) = (reuse.rendered(), reuse.into_keys());
     let (published, reserve) = staging.publish_keeping().map_err(|d| vec![d])?;
+    page_record::save(&cache_dir, &site_key, page_keys, &published);
     watch.lap("publication");
 
     let summary = Summary {
@@ -214,6 +246,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         unchanged: false,
         reused_files,
         written_files,
+        rendered_pages,
         harvested: content
             .scenarios
             .iter()
@@ -306,14 +339,18 @@ fn write_early(
     staging: &Staging,
     options: &BuildOptions,
     input: &BuildInput,
-    theme: &Theme,
+    (theme, reuse): (&Theme, &pages::reuse::Reuse),
     plan: &pages::Plan,
     statics: &[(String, Vec<u8>)],
 ) -> Result<((usize, usize), PackageSizes), Vec<Diagnostic>> {
-    let html_pages =
-        pages::render_planned(input, theme, plan, pages::Pages::AllButScenarios, &|file| {
-            staging.write(&file.path, &file.contents)
-        })?;
+    let html_pages = pages::render_planned(
+        input,
+        theme,
+        plan,
+        pages::Pages::AllButScenarios,
+        &|file| staging.write(&file.path, &file.contents),
+        Some(reuse),
+    )?;
     let files = write_files(staging, &options.root, input.content, statics)?;
     let exported = write_exports(staging, input, plan.page_plan())?;
     // Moodle packages hold the bundles' files: read under the site root, unlike other exports.

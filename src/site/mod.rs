@@ -10,6 +10,7 @@ pub mod links;
 pub mod lock;
 pub mod options;
 pub mod output;
+pub mod page_record;
 pub mod prepare;
 pub mod reserve;
 pub mod session;

@@ -133,6 +133,61 @@ impl Staging {
         self.write_one(&gz, &compressed).map(|_| ())
     }
 
+    /// Takes the previous output's file at `path` as a [`Staging::write`] of its bytes would,
+    /// when the previous build published there the bytes of `hash` (see
+    /// [`cache::content_hash`]) and both the file and its compressed copy can be kept (same
+    /// counts, same record); false when they cannot, and the caller writes the bytes.
+    pub fn keep(&self, path: &str, hash: &str) -> Result<bool, Diagnostic> {
+        let published = self.previous.get(path).and_then(|r| r.hash.as_deref());
+        if published != Some(hash) {
+            return Ok(false);
+        }
+        let Some(origin) = self.keep_one(path, hash)? else {
+            return Ok(false);
+        };
+        if !self.compress || !compressible(path) {
+            return Ok(true);
+        }
+        let recorded = match origin {
+            Origin::Kept => &self.kept,
+            _ => &self.previous,
+        };
+        if self.relink(&format!("{path}.gz"), recorded)? {
+            return Ok(true);
+        }
+        // The compressed copy needs the bytes: the caller's write takes the file again and
+        // counts it again.
+        self.reused.fetch_sub(1, Ordering::Relaxed);
+        Ok(false)
+    }
+
+    /// [`Staging::write_one`] of bytes known by their hash only: `None` when neither the
+    /// reserve nor the previous output holds them untouched.
+    fn keep_one(&self, path: &str, hash: &str) -> Result<Option<Origin>, Diagnostic> {
+        let target = self.safe_target(path)?;
+        if self.failed.load(Ordering::Relaxed) {
+            return Err(self.gave_up());
+        }
+        if let Some(mut file) = self.kept_as_is(path, &target, hash) {
+            file.hash = Some(hash.to_string());
+            self.note(path, file);
+            return Ok(Some(Origin::Kept));
+        }
+        let linked = self.create_parent(&target).and_then(|()| {
+            self.clear_kept(&target)?;
+            Ok(self.link_previous(path, &target, hash))
+        });
+        match linked {
+            Ok(Some(mut file)) => {
+                file.hash = Some(hash.to_string());
+                self.note(path, file);
+                Ok(Some(Origin::Linked))
+            }
+            Ok(None) => Ok(None),
+            Err(e) => Err(self.failure(&e)),
+        }
+    }
+
     /// Writes one file; returns where its bytes come from.
     fn write_one(&self, path: &str, contents: &[u8]) -> Result<Origin, Diagnostic> {
         let target = self.safe_target(path)?;
@@ -631,6 +686,52 @@ mod tests {
             gunzip(&fs::read(out.join("b.css.gz")).unwrap()),
             b"p{color:red}"
         );
+    }
+
+    /// Three builds of the same two files (the third from the reserve), the third writing
+    /// `a.html` or keeping it: returns its counts, records and published bytes.
+    fn third_build(compress: bool, keep: bool) -> (usize, usize, Vec<(String, u64)>, Vec<u8>) {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let page = "<p>page</p>".repeat(20);
+        let (mut published, mut reserve) = (BTreeMap::new(), Some(BTreeMap::new()));
+        for build in 0..3 {
+            let staging = Staging::reusing(&out, published.clone(), reserve.clone())
+                .unwrap()
+                .compressing(compress);
+            staging.write("b.html", b"<p>b</p>").unwrap();
+            let hash = cache::content_hash(page.as_bytes());
+            if build < 2 || !keep {
+                staging.write("a.html", page.as_bytes()).unwrap();
+            } else {
+                assert!(staging.keep("a.html", &hash).unwrap(), "kept");
+                assert!(!staging.keep("b.html", "autre").unwrap(), "other bytes");
+                assert!(!staging.keep("c.html", &hash).unwrap(), "no such file");
+            }
+            let counts = (staging.reused(), staging.written());
+            (published, reserve) = staging.publish_keeping().unwrap();
+            if build == 2 {
+                let records = published
+                    .iter()
+                    .map(|(path, file)| (format!("{path} {:?}", file.hash), file.size))
+                    .collect();
+                let gz = fs::read(out.join("a.html.gz")).unwrap_or_default();
+                assert_eq!(fs::read(out.join("a.html")).unwrap(), page.as_bytes());
+                return (counts.0, counts.1, records, gz);
+            }
+        }
+        unreachable!("three builds")
+    }
+
+    #[test]
+    fn keeping_a_file_is_writing_the_same_bytes() {
+        for compress in [false, true] {
+            let kept = third_build(compress, true);
+            assert_eq!(kept, third_build(compress, false), "compress: {compress}");
+            assert_eq!(kept.1, 0, "nothing written");
+            assert!(kept.0 >= 2, "a.html (and its copy) reused");
+            assert_eq!(!kept.3.is_empty(), compress);
+        }
     }
 
     #[test]
