@@ -108,6 +108,11 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                         summary.reused_files
                     );
                     println!("  fichiers écrits : {}", summary.written_files);
+                    println!("  scénarios lus et vérifiés : {}", summary.parsed_sources);
+                    println!(
+                        "  corps Markdown mis en forme : {}",
+                        summary.rendered_bodies
+                    );
                 }
                 if summary.drafts_excluded > 0 {
                     println!(

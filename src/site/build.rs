@@ -23,6 +23,7 @@ use crate::theme::Theme;
 use crate::site::indexing::{export_search, index_stage, take_plain_texts};
 use crate::site::options::{BuildOptions, Progress, Stopwatch};
 use crate::site::prepare;
+use crate::site::reading_cache;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -39,6 +40,11 @@ pub struct Summary {
     pub reused_files: usize,
     /// Files written with new content: what an edit costs in writes (0 when nothing changed).
     pub written_files: usize,
+    /// Scenario sources read and validated again (the others were taken from the reading
+    /// cache, `.vitrine-cache/lecture/`).
+    pub parsed_sources: usize,
+    /// Scenario bodies rendered from Markdown again (the others were taken from the cache).
+    pub rendered_bodies: usize,
     /// Scenarios harvested from other vitrines (included in `scenarios`).
     pub harvested: usize,
     /// Problems that did not stop the build (harvested entries left out, duplicates).
@@ -117,17 +123,32 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 unchanged: true,
                 reused_files: record.files,
                 written_files: 0,
+                parsed_sources: 0,
+                rendered_bodies: 0,
                 harvested: record.harvested,
                 warnings: Vec::new(),
                 not_produced: not_produced_unchanged(options),
             });
         }
     }
-    let mut prepared = prepare::prepare(options, progress)?;
+    let loading = Instant::now();
+    let (mut caches, reading) = reading_cache::load(options);
+    let loading = loading.elapsed();
+    let mut prepared = prepare::prepare_cached(options, progress, &mut caches)?;
+    let work = (caches.sources.last_parsed, caches.last_rendered);
+    let staging_cache = Instant::now();
+    let reading = reading.stage(&caches);
+    // Dropped before the plain texts are taken: shared, they would be copied instead.
+    drop(caches);
+    let staging_cache = staging_cache.elapsed();
     let plain_texts = take_plain_texts(&mut prepared);
     let prepared = prepared;
     let content = &prepared.loaded.content;
     watch.lap("lecture, vérification et Markdown");
+    watch.stages.extend([
+        ("  dont chargement du cache de lecture", loading),
+        ("  dont écriture du cache de lecture", staging_cache),
+    ]);
 
     let theme = Theme::load(&options.root, &prepared.config.theme)?;
     let statics = theme.static_files()?;
@@ -212,6 +233,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         unchanged: false,
         reused_files,
         written_files,
+        parsed_sources: work.0,
+        rendered_bodies: work.1,
         harvested: content
             .scenarios
             .iter()
@@ -236,6 +259,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             &summary,
         );
     }
+    reading.commit();
     Ok(summary)
 }
 

@@ -10,6 +10,7 @@ pub mod links;
 pub mod options;
 pub mod output;
 pub mod prepare;
+pub mod reading_cache;
 pub mod reserve;
 pub mod session;
 
