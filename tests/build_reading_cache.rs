@@ -184,6 +184,9 @@ fn a_configuration_change_parses_and_renders_everything_again() {
     assert_same_as_clean(site.path());
 }
 
+/// What is done to every entry of the cache: truncated, scrambled, emptied.
+type Damage = fn(&[u8]) -> Vec<u8>;
+
 #[test]
 fn a_damaged_cache_is_ignored() {
     let site = common::demo_site();
@@ -193,10 +196,10 @@ fn a_damaged_cache_is_ignored() {
         .map(|e| e.expect("entry").path())
         .collect();
     assert!(!entries.is_empty());
-    let damages: [&dyn Fn(&[u8]) -> Vec<u8>; 3] = [
-        &|bytes| bytes[..bytes.len() / 2].to_vec(),
-        &|bytes| bytes.iter().map(|b| b.wrapping_mul(31) ^ 0x5a).collect(),
-        &|_| Vec::new(),
+    let damages: [Damage; 3] = [
+        |bytes| bytes[..bytes.len() / 2].to_vec(),
+        |bytes| bytes.iter().map(|b| b.wrapping_mul(31) ^ 0x5a).collect(),
+        |_| Vec::new(),
     ];
     for (round, damage) in damages.iter().enumerate() {
         for entry in &entries {
