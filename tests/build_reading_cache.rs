@@ -248,3 +248,25 @@ fn warnings_are_reported_again_from_the_cache() {
     assert_eq!((again.parsed_sources, again.rendered_bodies), (0, 0));
     assert_eq!(messages(&again), warned);
 }
+
+#[test]
+fn a_build_that_fails_after_reading_leaves_the_cache_as_it_was() {
+    let site = common::demo_site();
+    built(site.path());
+    let cache_before = snapshot(&site.path().join(CACHE));
+    append(site.path(), EDITED, "\nUne phrase ajoutée.\n");
+    // The sources read and rendered fine; the theme stops the build afterwards.
+    let template = site.path().join("themes/defaut/templates/page.html");
+    let good = fs::read_to_string(&template).expect("template");
+    fs::write(&template, format!("{good}\n{{% if %}}\n")).expect("break the template");
+    build(site.path()).expect_err("a broken template stops the build");
+    assert!(
+        snapshot(&site.path().join(CACHE)) == cache_before,
+        "nothing of the failed build is left in the cache"
+    );
+
+    fs::write(&template, good).expect("repair the template");
+    let again = built(site.path());
+    assert_eq!((again.parsed_sources, again.rendered_bodies), (1, 1));
+    assert_same_as_clean(site.path());
+}
