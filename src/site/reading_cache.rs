@@ -3,8 +3,9 @@
 //! validated it, with its body as rendered, so that a rebuild after an edit reads and renders
 //! again only the sources that changed (`vitrine serve` keeps the same [`Caches`] in memory).
 //!
-//! One file per source, named by a hash of its path: an edit rewrites one file, not the whole
-//! cache. An entry is taken only when what it depends on is the same: the source's bytes
+//! The entries are spread over at most 256 files by a hash of their source's path: an edit
+//! rewrites one small file, not the whole cache, and a load opens a few hundred files, not one
+//! per source. An entry is taken only when what it depends on is the same: the source's bytes
 //! (content hash), the settings that change parsing or rendering (the configuration's bytes,
 //! the build options, the program itself) and, for the rendered body, the link table (its
 //! fingerprint, compared by `prepare`). Anything else (an unreadable, truncated or older entry)
@@ -32,14 +33,22 @@ const FOLDER: &str = "lecture";
 /// Bumped whenever an entry's layout or meaning changes; older entries are then misses.
 const FORMAT: u32 = 1;
 const EXTENSION: &str = "bin";
+/// Hexadecimal digits of a path's hash that name its file: 256 files at most.
+const SHARD_DIGITS: usize = 2;
 const TEMP_EXTENSION: &str = "tmp";
+
+/// One file of the cache: the entries of the sources whose path hashes to its name.
+#[derive(Serialize, Deserialize)]
+struct Shard<'a> {
+    format: u32,
+    settings: [u8; 32],
+    entries: Vec<Entry<'a>>,
+}
 
 /// One source as stored. `Cow` lets the same type be written from borrowed data and read
 /// into owned data.
 #[derive(Serialize, Deserialize)]
 struct Entry<'a> {
-    format: u32,
-    settings: [u8; 32],
     /// BLAKE3 of the source file's bytes.
     content: [u8; 32],
     source: Cow<'a, ScenarioSource>,
@@ -105,6 +114,9 @@ pub struct Reading {
     dir: PathBuf,
     settings: [u8; 32],
     taken: HashMap<PathBuf, Taken>,
+    /// How many entries each file read held: a file with entries not taken (a source gone or
+    /// changed) is written again.
+    stored: HashMap<String, usize>,
 }
 
 struct Taken {
@@ -126,9 +138,19 @@ pub fn load(options: &BuildOptions) -> (Caches, Reading) {
                 .collect()
         })
         .unwrap_or_default();
-    let found: Vec<Found> = files
+    let shards: Vec<(String, Vec<Entry>)> = files
         .par_iter()
-        .filter_map(|file| take(&options.root, file, &settings))
+        .filter_map(|file| read_shard(file, &settings))
+        .collect();
+    let stored = shards.iter().map(|(n, e)| (n.clone(), e.len())).collect();
+    let found: Vec<Found> = shards
+        .into_par_iter()
+        .flat_map_iter(|(name, entries)| {
+            let root = &options.root;
+            entries
+                .into_iter()
+                .filter_map(move |entry| take(root, &name, entry))
+        })
         .collect();
     let mut caches = Caches::default();
     let mut taken = HashMap::new();
@@ -160,6 +182,7 @@ pub fn load(options: &BuildOptions) -> (Caches, Reading) {
         dir,
         settings,
         taken,
+        stored,
     };
     (caches, reading)
 }
@@ -174,18 +197,19 @@ struct Found {
     rendered: Option<(u64, Rendered)>,
 }
 
-/// The entry stored in `file`, when it is whole, of this format and settings, and its source
-/// still holds the bytes it was made from.
-fn take(root: &Path, file: &Path, settings: &[u8; 32]) -> Option<Found> {
+/// The name and entries of a cache file, when it is whole, of this format and settings.
+fn read_shard(file: &Path, settings: &[u8; 32]) -> Option<(String, Vec<Entry<'static>>)> {
+    let name = file.file_stem()?.to_str()?.to_string();
     let bytes = fs::read(file).ok()?;
-    let entry: Entry = postcard::from_bytes(&bytes).ok()?;
-    drop(bytes);
-    if entry.format != FORMAT || entry.settings != *settings {
-        return None;
-    }
+    let shard: Shard = postcard::from_bytes(&bytes).ok()?;
+    (shard.format == FORMAT && shard.settings == *settings).then_some((name, shard.entries))
+}
+
+/// The entry, when its source still holds the bytes it was made from.
+fn take(root: &Path, shard: &str, entry: Entry) -> Option<Found> {
     let source = entry.source.into_owned();
-    // Named after its source: a file copied under another name is not trusted.
-    if file.file_stem()? != entry_name(&source.file).as_str() {
+    // In the file named after its source: an entry copied elsewhere is not trusted.
+    if shard_name(&source.file) != shard {
         return None;
     }
     // Stamped before reading: if the file changes after, the load sees another stamp.
@@ -247,48 +271,60 @@ fn modified_ns(metadata: &fs::Metadata) -> u128 {
 }
 
 /// The cache file of a source: a hash of its path, so that any path gives a valid file name.
-fn entry_name(source: &Path) -> String {
+fn shard_name(source: &Path) -> String {
     let hash = blake3::hash(source.as_os_str().as_encoded_bytes());
-    hash.to_hex()[..32].to_string()
+    hash.to_hex()[..SHARD_DIGITS].to_string()
 }
 
-/// Entries written next to the cache, taking their place only once the build succeeded.
+/// Cache files written next to the cache, taking their place only once the build succeeded.
 pub struct Pending {
     dir: PathBuf,
-    /// Temporary file → the entry it replaces.
+    /// Temporary file → the cache file it replaces.
     written: Vec<(PathBuf, PathBuf)>,
-    /// Names of every entry of this build's sources: the others are removed.
+    /// Names of the files holding this build's sources: the others are removed.
     current: HashSet<String>,
 }
 
 impl Reading {
-    /// Writes, beside the cache, the entries of the sources that `caches` (as the preparation
-    /// left them) parsed or rendered again; the others stay as they are. Entries that cannot be
-    /// written are left out: the next build reads their sources again.
+    /// Writes, beside the cache, the files holding a source that `caches` (as the preparation
+    /// left them) parsed or rendered again, or a source gone; the others stay as they are.
+    /// An entry that cannot be written is left out: the next build reads its source again.
     pub fn stage(self, caches: &Caches) -> Pending {
-        let entries: Vec<SourceEntry> = caches.sources.entries().collect();
-        let current = entries.iter().map(|e| entry_name(&e.source.file)).collect();
-        let changed: Vec<&SourceEntry> = entries
+        let mut shards: HashMap<String, Vec<SourceEntry>> = HashMap::new();
+        for entry in caches.sources.entries() {
+            shards
+                .entry(shard_name(&entry.source.file))
+                .or_default()
+                .push(entry);
+        }
+        let changed: Vec<(&String, &Vec<SourceEntry>)> = shards
             .iter()
-            .filter(|e| !self.unchanged(e, caches))
+            .filter(|(name, entries)| !self.unchanged(name, entries, caches))
             .collect();
         if !changed.is_empty() {
             let _ = fs::create_dir_all(&self.dir);
         }
         let written = changed
             .par_iter()
-            .filter_map(|e| self.write_temporary(e, caches))
+            .filter_map(|(name, entries)| self.write_temporary(name, entries, caches))
             .collect();
         Pending {
             dir: self.dir,
             written,
-            current,
+            current: shards.into_keys().collect(),
         }
+    }
+
+    /// Whether the file `name` already holds exactly these entries, as the preparation used
+    /// them.
+    fn unchanged(&self, name: &str, entries: &[SourceEntry], caches: &Caches) -> bool {
+        self.stored.get(name) == Some(&entries.len())
+            && entries.iter().all(|e| self.entry_unchanged(e, caches))
     }
 
     /// Whether the stored entry of this source is still what the preparation used: the same
     /// parse (the load found the stamp the cache was given) and the same rendered body.
-    fn unchanged(&self, entry: &SourceEntry, caches: &Caches) -> bool {
+    fn entry_unchanged(&self, entry: &SourceEntry, caches: &Caches) -> bool {
         let Some(taken) = self.taken.get(&entry.source.file) else {
             return false;
         };
@@ -306,8 +342,30 @@ impl Reading {
         !parsed_again && same_body
     }
 
-    /// The entry of `entry` written to a temporary file; its path and the entry's path.
-    fn write_temporary(&self, entry: &SourceEntry, caches: &Caches) -> Option<(PathBuf, PathBuf)> {
+    /// The file `name` with these entries, written to a temporary file; its path and the
+    /// cache file's path.
+    fn write_temporary(
+        &self,
+        name: &str,
+        entries: &[SourceEntry],
+        caches: &Caches,
+    ) -> Option<(PathBuf, PathBuf)> {
+        let shard = Shard {
+            format: FORMAT,
+            settings: self.settings,
+            entries: entries
+                .iter()
+                .filter_map(|e| self.stored_entry(e, caches))
+                .collect(),
+        };
+        let bytes = postcard::to_allocvec(&shard).ok()?;
+        let target = self.dir.join(format!("{name}.{EXTENSION}"));
+        let temporary = self.dir.join(format!("{name}.{TEMP_EXTENSION}"));
+        fs::write(&temporary, bytes).ok()?;
+        Some((temporary, target))
+    }
+
+    fn stored_entry<'a>(&self, entry: &SourceEntry<'a>, caches: &'a Caches) -> Option<Entry<'a>> {
         let content = self.content_hash(entry)?;
         let (parsed, rendered) = match entry.result {
             Ok(scenario) => (
@@ -318,21 +376,13 @@ impl Reading {
             ),
             Err(problems) => (Parsed::Invalid(Cow::Borrowed(problems)), None),
         };
-        let stored = Entry {
-            format: FORMAT,
-            settings: self.settings,
+        Some(Entry {
             content,
             source: Cow::Borrowed(entry.source),
             parsed,
             comma_lists: Cow::Borrowed(entry.comma_lists),
             rendered,
-        };
-        let bytes = postcard::to_allocvec(&stored).ok()?;
-        let name = entry_name(&entry.source.file);
-        let target = self.dir.join(format!("{name}.{EXTENSION}"));
-        let temporary = self.dir.join(format!("{name}.{TEMP_EXTENSION}"));
-        fs::write(&temporary, bytes).ok()?;
-        Some((temporary, target))
+        })
     }
 
     /// The hash of the bytes the preparation read from this source: known when the entry was
@@ -352,11 +402,6 @@ impl Reading {
 }
 
 impl Pending {
-    /// How many entries this build wrote.
-    pub fn written(&self) -> usize {
-        self.written.len()
-    }
-
     /// Puts the written entries in place and removes those of sources gone (the build
     /// succeeded). Failing only costs the next build time.
     pub fn commit(mut self) {
