@@ -125,6 +125,11 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                     );
                     println!("  fichiers écrits : {}", summary.written_files);
                     println!("  pages mises en forme : {}", summary.rendered_pages);
+                    println!("  scénarios lus et vérifiés : {}", summary.parsed_sources);
+                    println!(
+                        "  corps Markdown mis en forme : {}",
+                        summary.rendered_bodies
+                    );
                 }
                 if summary.drafts_excluded > 0 {
                     println!(

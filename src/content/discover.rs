@@ -13,7 +13,7 @@ pub const HOME_FILE: &str = "_index.md";
 pub const BUNDLE_INDEX: &str = "index.md";
 
 /// A scenario source found on disk. Paths are relative to the site root.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ScenarioSource {
     pub file: PathBuf,
     /// Folder of a bundle (`…/mon-scenario/` holding `index.md`).

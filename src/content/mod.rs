@@ -56,14 +56,16 @@ struct CachedScenario {
     comma_lists: Vec<Diagnostic>,
 }
 
+/// Size and modification time of a source file: what says, between two loads, that it did not
+/// change.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-struct Stamp {
+pub struct Stamp {
     len: u64,
     modified: Option<SystemTime>,
 }
 
 impl Stamp {
-    fn of(path: &Path) -> Option<Stamp> {
+    pub fn of(path: &Path) -> Option<Stamp> {
         let meta = std::fs::metadata(path).ok()?;
         Some(Stamp {
             len: meta.len(),
@@ -72,7 +74,45 @@ impl Stamp {
     }
 }
 
+/// One source as a [`SourceCache`] holds it: the build keeps these on disk between runs
+/// (`site::reading_cache`).
+pub struct SourceEntry<'a> {
+    pub source: &'a ScenarioSource,
+    /// Taken before the source was read.
+    pub stamp: Option<Stamp>,
+    pub result: &'a Result<Arc<Scenario>, Vec<Diagnostic>>,
+    pub comma_lists: &'a [Diagnostic],
+}
+
 impl SourceCache {
+    /// Every source of the last load.
+    pub fn entries(&self) -> impl Iterator<Item = SourceEntry<'_>> {
+        self.scenarios.values().map(|c| SourceEntry {
+            source: &c.source,
+            stamp: c.stamp,
+            result: &c.result,
+            comma_lists: &c.comma_lists,
+        })
+    }
+
+    /// Takes `result` as what `source` gives while its file keeps `stamp` (taken before the
+    /// file was read for what vouches for `result`).
+    pub fn insert(
+        &mut self,
+        source: ScenarioSource,
+        stamp: Option<Stamp>,
+        result: Result<Arc<Scenario>, Vec<Diagnostic>>,
+        comma_lists: Vec<Diagnostic>,
+    ) {
+        let entry = CachedScenario {
+            source,
+            stamp,
+            result,
+            comma_lists,
+        };
+        self.scenarios.insert(entry.source.file.clone(), entry);
+    }
+
     /// Makes the next load read `file` (relative to the site root) again.
     pub fn forget(&mut self, file: &Path) {
         self.scenarios.remove(file);

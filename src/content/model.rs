@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// An author of a scenario.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Auteur {
     pub nom: String,
     pub fonction: Option<String>,
@@ -17,7 +17,7 @@ pub struct Auteur {
 }
 
 /// A resource attached to a scenario: an external link or a file of the bundle.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ressource {
     pub titre: String,
     /// External address (`https://…`).
@@ -27,7 +27,7 @@ pub struct Ressource {
 }
 
 /// A duration, as written and normalised.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Duree {
     /// As the author wrote it (« 2 x 55 min »).
     pub affichage: String,
@@ -38,7 +38,7 @@ pub struct Duree {
 }
 
 /// Validated front matter of a scenario. Vocabulary fields hold keys.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Metadata {
     pub titre: String,
     pub resume: String,
@@ -97,7 +97,7 @@ impl Scenario {
 }
 
 /// Where a harvested scenario comes from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Origine {
     /// The harvest source, as messages name it (`nom` of the configuration, else its address).
     pub source: String,

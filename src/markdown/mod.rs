@@ -102,7 +102,7 @@ pub struct Options<'a> {
 }
 
 /// The result of [`render`].
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
     /// Sanitised HTML, without h1.
     pub html: String,
@@ -120,7 +120,7 @@ pub struct Rendered {
 }
 
 /// A link to a heading anchor, located in its source file.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AnchorLink {
     pub target: String,
     pub line: usize,

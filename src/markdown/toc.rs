@@ -3,12 +3,12 @@
 use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::HeadingLevel;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::text::slugify;
 
 /// One heading of the table of contents (h2 and h3 only).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TocEntry {
     /// 2 or 3, after demotion of h1 (see [`demote`]).
     pub level: u8,

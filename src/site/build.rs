@@ -25,6 +25,7 @@ use crate::theme::Theme;
 use crate::site::indexing::{export_search, index_stage, take_plain_texts};
 use crate::site::options::{BuildOptions, Progress, Stopwatch};
 use crate::site::prepare;
+use crate::site::reading_cache;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Summary {
@@ -44,6 +45,11 @@ pub struct Summary {
     /// HTML pages rendered with the theme; the others were kept as the previous build made
     /// them (same template, same context).
     pub rendered_pages: usize,
+    /// Scenario sources read and validated again (the others were taken from the reading
+    /// cache, `.vitrine-cache/lecture/`).
+    pub parsed_sources: usize,
+    /// Scenario bodies rendered from Markdown again (the others were taken from the cache).
+    pub rendered_bodies: usize,
     /// Scenarios harvested from other vitrines (included in `scenarios`).
     pub harvested: usize,
     /// Problems that did not stop the build (harvested entries left out, duplicates).
@@ -124,17 +130,32 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 reused_files: record.files,
                 written_files: 0,
                 rendered_pages: 0,
+                parsed_sources: 0,
+                rendered_bodies: 0,
                 harvested: record.harvested,
                 warnings: Vec::new(),
                 not_produced: not_produced_unchanged(options),
             });
         }
     }
-    let mut prepared = prepare::prepare(options, progress)?;
+    let loading = Instant::now();
+    let (mut caches, reading) = reading_cache::load(options);
+    let loading = loading.elapsed();
+    let mut prepared = prepare::prepare_cached(options, progress, &mut caches)?;
+    let work = (caches.sources.last_parsed, caches.last_rendered);
+    let staging_cache = Instant::now();
+    let reading = reading.stage(&caches);
+    // Dropped before the plain texts are taken: shared, they would be copied instead.
+    drop(caches);
+    let staging_cache = staging_cache.elapsed();
     let plain_texts = take_plain_texts(&mut prepared);
     let prepared = prepared;
     let content = &prepared.loaded.content;
     watch.lap("lecture, vérification et Markdown");
+    watch.stages.extend([
+        ("  dont chargement du cache de lecture", loading),
+        ("  dont écriture du cache de lecture", staging_cache),
+    ]);
 
     let theme = Theme::load(&options.root, &prepared.config.theme)?;
     let statics = theme.static_files()?;
@@ -247,6 +268,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         reused_files,
         written_files,
         rendered_pages,
+        parsed_sources: work.0,
+        rendered_bodies: work.1,
         harvested: content
             .scenarios
             .iter()
@@ -271,6 +294,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             &summary,
         );
     }
+    reading.commit();
     Ok(summary)
 }
 

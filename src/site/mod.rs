@@ -12,6 +12,7 @@ pub mod options;
 pub mod output;
 pub mod page_record;
 pub mod prepare;
+pub mod reading_cache;
 pub mod reserve;
 pub mod session;
 

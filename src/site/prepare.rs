@@ -69,6 +69,31 @@ impl Caches {
     pub fn clear(&mut self) {
         *self = Caches::default();
     }
+
+    /// Takes `rendered` as the body of `scenario` while the link table's fingerprint is `links`
+    /// (the build's cache on disk, `site::reading_cache`).
+    pub fn insert_markdown(
+        &mut self,
+        scenario: Arc<Scenario>,
+        links: u64,
+        rendered: Arc<Rendered>,
+    ) {
+        let entry = CachedMarkdown {
+            scenario,
+            links,
+            rendered,
+        };
+        self.markdown.insert(entry.scenario.slug.clone(), entry);
+    }
+
+    /// The body of this very scenario (same allocation) as the last preparation rendered it
+    /// before anchors were respelled, with the link table's fingerprint then.
+    pub fn markdown_of(&self, scenario: &Arc<Scenario>) -> Option<(u64, &Arc<Rendered>)> {
+        self.markdown
+            .get(&scenario.slug)
+            .filter(|c| Arc::ptr_eq(&c.scenario, scenario))
+            .map(|c| (c.links, &c.rendered))
+    }
 }
 
 /// Loads and validates the whole site, and renders every Markdown body. Used by `build` and
