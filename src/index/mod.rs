@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::index::SegmentId;
+use tantivy::indexer::merge_filtered_segments;
 use tantivy::merge_policy::NoMergePolicy;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
@@ -28,7 +31,8 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DateTime, DocAddress, Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DateTime, DocAddress, Index, IndexWriter, ReloadPolicy, Searcher, Segment, TantivyDocument,
+    Term,
 };
 
 use crate::content::Facet;
@@ -201,6 +205,52 @@ impl SearchIndex {
         }
         writer.wait_merging_threads()?;
         SearchIndex::from_index(index, fields)
+    }
+
+    /// Builds the parts index in `parts_dir` from `parts` (each in slug order, parts in slug
+    /// order; previous content of `parts_dir` deleted), then the index of the site in `dir`,
+    /// merged from it (see [`SearchIndex::update_parts`]).
+    ///
+    /// Each part is committed alone, so that it is a segment of its own (or several, never
+    /// shared with another part): a later build replaces a part by deleting it whole.
+    pub fn build_parts(
+        parts_dir: &Path,
+        dir: &Path,
+        parts: impl Iterator<Item = Vec<IndexDoc>>,
+    ) -> Result<(SearchIndex, usize), IndexError> {
+        reset_dir(parts_dir)?;
+        let (tantivy_schema, fields) = schema::build_schema();
+        let index =
+            Index::create_in_dir(parts_dir, tantivy_schema).map_err(|source| IndexError::Open {
+                path: parts_dir.to_path_buf(),
+                source,
+            })?;
+        let indexed = fill_parts(&index, &fields, &[], parts)?;
+        Ok((merge_parts(&index, dir)?, indexed))
+    }
+
+    /// Updates the parts index of `parts_dir` (made by [`SearchIndex::build_parts`]): deletes
+    /// the documents whose slug is in `stale` (every document of the parts that changed), adds
+    /// the new `parts`, and makes the index of the site in `dir` again by merging the parts in
+    /// slug order. Returns the index and the number of documents indexed.
+    ///
+    /// The result is the index a full build makes: the merged segment lists the documents in
+    /// slug order, and no segment merged has deleted documents (tantivy would then estimate
+    /// the number of tokens of a field from the rounded field norms, and BM25 scores would
+    /// differ from a clean build's). Any other state is an error: the caller rebuilds.
+    pub fn update_parts(
+        parts_dir: &Path,
+        dir: &Path,
+        stale: &[String],
+        parts: impl Iterator<Item = Vec<IndexDoc>>,
+    ) -> Result<(SearchIndex, usize), IndexError> {
+        let index = Index::open_in_dir(parts_dir).map_err(|source| IndexError::Open {
+            path: parts_dir.to_path_buf(),
+            source,
+        })?;
+        let fields = Fields::from_schema(&index.schema())?;
+        let indexed = fill_parts(&index, &fields, stale, parts)?;
+        Ok((merge_parts(&index, dir)?, indexed))
     }
 
     /// Opens an existing index (for `vitrine search` without rebuilding).
@@ -627,6 +677,111 @@ fn load_doc_meta(
         }
     }
     Ok(docs)
+}
+
+/// Deletes the documents of `stale` from the parts index, then adds each part in a commit of
+/// its own; returns the number of documents added.
+fn fill_parts(
+    index: &Index,
+    fields: &Fields,
+    stale: &[String],
+    parts: impl Iterator<Item = Vec<IndexDoc>>,
+) -> Result<usize, IndexError> {
+    index
+        .tokenizers()
+        .register(ANALYZER_NAME, french_analyzer());
+    // One indexing thread and no merge: the documents of a part keep their (slug) order.
+    let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+    writer.set_merge_policy(Box::new(NoMergePolicy));
+    for slug in stale {
+        writer.delete_term(Term::from_field_text(fields.slug, slug));
+    }
+    // Segments left without a document are dropped at this commit.
+    writer.commit()?;
+    let mut indexed = 0;
+    for part in parts {
+        if part.is_empty() {
+            continue;
+        }
+        indexed += part.len();
+        for doc in &part {
+            writer.add_document(fields.document(doc))?;
+        }
+        writer.commit()?;
+    }
+    writer.wait_merging_threads()?;
+    Ok(indexed)
+}
+
+/// Merges the segments of the parts index, in slug order, into a new index in `dir`.
+fn merge_parts(parts: &Index, dir: &Path) -> Result<SearchIndex, IndexError> {
+    let segments = segments_in_slug_order(parts)?;
+    if segments.is_empty() {
+        return SearchIndex::build_sorted(dir, std::iter::empty());
+    }
+    reset_dir(dir)?;
+    let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Open {
+        path: dir.to_path_buf(),
+        source: e.into(),
+    })?;
+    let no_filter = segments.iter().map(|_| None).collect();
+    let index = merge_filtered_segments(&segments, parts.settings().clone(), no_filter, directory)?;
+    index
+        .tokenizers()
+        .register(ANALYZER_NAME, french_analyzer());
+    let fields = Fields::from_schema(&index.schema())?;
+    SearchIndex::from_index(index, fields)
+}
+
+/// The segments of the parts index ordered by their first slug, checked to hold no deleted
+/// document and to follow each other (the last slug of one before the first of the next).
+fn segments_in_slug_order(parts: &Index) -> Result<Vec<Segment>, IndexError> {
+    let reader = parts
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let fields = Fields::from_schema(&parts.schema())?;
+    let slug_of = |address: DocAddress| -> Result<String, IndexError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        Ok(fields.meta(&doc).slug)
+    };
+    let mut ranges: Vec<(String, String, SegmentId)> = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        if segment.has_deletes() {
+            return Err(unusable_parts("une partie a des documents supprimés"));
+        }
+        if segment.max_doc() == 0 {
+            continue;
+        }
+        let first = slug_of(DocAddress::new(ord as u32, 0))?;
+        let last = slug_of(DocAddress::new(ord as u32, segment.max_doc() - 1))?;
+        ranges.push((first, last, segment.segment_id()));
+    }
+    ranges.sort();
+    if ranges.windows(2).any(|pair| pair[0].1 >= pair[1].0) {
+        return Err(unusable_parts("des parties se chevauchent"));
+    }
+    let mut by_id: HashMap<SegmentId, Segment> = parts
+        .searchable_segments()?
+        .into_iter()
+        .map(|segment| (segment.id(), segment))
+        .collect();
+    ranges
+        .into_iter()
+        .map(|(_, _, id)| {
+            by_id
+                .remove(&id)
+                .ok_or_else(|| unusable_parts("une partie a disparu"))
+        })
+        .collect()
+}
+
+/// The parts index is not in the state its record describes (the build rebuilds it).
+fn unusable_parts(why: &str) -> IndexError {
+    IndexError::Tantivy(tantivy::TantivyError::InvalidArgument(format!(
+        "parties de l’index inutilisables : {why}"
+    )))
 }
 
 fn reset_dir(dir: &Path) -> Result<(), IndexError> {

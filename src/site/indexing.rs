@@ -23,15 +23,28 @@ pub const RELATED_COUNT: usize = 4;
 /// What the index stage hands to the rendering of scenario pages and to the search export.
 pub(super) struct Indexed {
     pub(super) index: SearchIndex,
-    /// Hash of the index documents, to reuse the index next time.
-    pub(super) docs_hash: String,
-    pub(super) related: BTreeMap<String, Vec<String>>,
+    /// What the next build needs to reuse or update the index.
+    pub(super) memo: IndexMemo,
     /// Durations of its steps (shown by `build --durees`, as parts of the parallel stage).
     pub(super) durations: Vec<(&'static str, Duration)>,
+    /// Documents given to tantivy: all on a full build, those of the parts that changed on an
+    /// update, none when the index was reused.
+    pub(super) indexed_documents: usize,
+    /// The index of the previous build was updated rather than rebuilt.
+    pub(super) updated: bool,
+}
+
+/// What the build record keeps of the index stage.
+pub(super) struct IndexMemo {
+    /// Hash of the index documents, to reuse the index next time.
+    pub(super) docs_hash: String,
+    pub(super) parts: cache::IndexParts,
+    pub(super) related: BTreeMap<String, Vec<String>>,
 }
 
 /// Builds the tantivy index and the related scenarios. The index and the related scenarios of
-/// the previous build are reused when the index documents are the same.
+/// the previous build are reused when the index documents are the same; when some changed,
+/// the parts of the index holding them are indexed again and merged with the others.
 pub(super) fn index_stage(
     options: &BuildOptions,
     prepared: &Prepared,
@@ -39,51 +52,104 @@ pub(super) fn index_stage(
     previous: Option<&cache::BuildRecord>,
 ) -> Result<Indexed, Vec<Diagnostic>> {
     let mut watch = Stopwatch::start();
-    let mut scenarios: Vec<&Scenario> = prepared
+    let scenarios: BTreeMap<&str, &Scenario> = prepared
         .loaded
         .content
         .scenarios
         .iter()
-        .map(|s| s.as_ref())
+        .map(|s| (s.slug.as_str(), s.as_ref()))
         .collect();
-    scenarios.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let body_of = |texts: &BTreeMap<String, String>, s: &Scenario| {
-        texts.get(&s.slug).cloned().unwrap_or_default()
-    };
     let metadata = MetadataWords::new(&prepared.vocabs);
-    let docs_hash = cache::index_docs_hash(
-        scenarios
-            .iter()
-            .map(|s| index_doc_with(s, body_of(&plain_texts, s), &metadata)),
-    );
+    let doc_of = |texts: &BTreeMap<String, String>, s: &Scenario| {
+        let body = texts.get(&s.slug).cloned().unwrap_or_default();
+        index_doc_with(s, body, &metadata)
+    };
+    let hashes: BTreeMap<String, String> = scenarios
+        .values()
+        .map(|s| {
+            (
+                s.slug.clone(),
+                cache::index_doc_hash(&doc_of(&plain_texts, s)),
+            )
+        })
+        .collect();
+    let docs_hash = cache::index_docs_hash(hashes.iter());
     let dir = index_dir(&options.root);
     let reusable = previous
         .filter(|record| record.index_docs == docs_hash)
-        .and_then(|record| Some((SearchIndex::open(&dir).ok()?, record.related.clone())));
-    let (index, related) = match reusable {
-        Some((index, related)) => {
-            watch.lap("  dont index tantivy (repris de la construction précédente)");
-            (index, related)
+        .and_then(|record| Some((SearchIndex::open(&dir).ok()?, record)));
+    if let Some((index, record)) = reusable {
+        watch.lap("  dont index tantivy (repris de la construction précédente)");
+        return Ok(Indexed {
+            index,
+            memo: IndexMemo {
+                docs_hash,
+                parts: record.index_parts.clone(),
+                related: record.related.clone(),
+            },
+            durations: watch.stages,
+            indexed_documents: 0,
+            updated: false,
+        });
+    }
+    let parts_dir = index_parts_dir(&options.root);
+    let updated = previous
+        .and_then(|record| record.index_parts.update(&hashes))
+        .and_then(|update| {
+            let parts = update.parts.iter().map(|slugs| {
+                slugs
+                    .iter()
+                    .filter_map(|slug| scenarios.get(slug.as_str()))
+                    .map(|s| doc_of(&plain_texts, s))
+                    .collect()
+            });
+            // Any failure (a damaged or missing folder) falls back to a full build.
+            let (index, indexed) =
+                SearchIndex::update_parts(&parts_dir, &dir, &update.stale, parts).ok()?;
+            Some((index, indexed, update.starts))
+        });
+    let (index, parts, indexed_documents, updated) = match updated {
+        Some((index, indexed, starts)) => {
+            watch.lap("  dont index tantivy (mis à jour)");
+            let size = previous.map_or(cache::PART_DOCS, |record| record.index_parts.size);
+            let parts = cache::IndexParts {
+                starts,
+                hashes,
+                size,
+            };
+            (index, parts, indexed, true)
         }
         None => {
+            let parts = cache::IndexParts::new(hashes);
             // Each text is moved into its document and freed once indexed.
-            let docs = scenarios.iter().map(|s| {
-                let body = plain_texts.remove(&s.slug).unwrap_or_default();
-                index_doc_with(s, body, &metadata)
+            let docs = parts.parts().into_iter().map(|slugs| {
+                slugs
+                    .iter()
+                    .filter_map(|slug| scenarios.get(slug.as_str()))
+                    .map(|s| {
+                        let body = plain_texts.remove(&s.slug).unwrap_or_default();
+                        index_doc_with(s, body, &metadata)
+                    })
+                    .collect()
             });
-            let index = SearchIndex::build_sorted(&dir, docs)
+            let (index, indexed) = SearchIndex::build_parts(&parts_dir, &dir, docs)
                 .map_err(|e| vec![index_error(&options.root, &e)])?;
             watch.lap("  dont index tantivy");
-            let related = related_of(&options.root, &index)?;
-            watch.lap("  dont scénarios proches");
-            (index, related)
+            (index, parts, indexed, false)
         }
     };
+    let related = related_of(&options.root, &index)?;
+    watch.lap("  dont scénarios proches");
     Ok(Indexed {
         index,
-        docs_hash,
-        related,
+        memo: IndexMemo {
+            docs_hash,
+            parts,
+            related,
+        },
         durations: watch.stages,
+        indexed_documents,
+        updated,
     })
 }
 
@@ -119,6 +185,11 @@ pub(super) fn export_search(
 
 fn index_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("index")
+}
+
+/// The parts the index of a build is merged from (see [`cache::IndexParts`]).
+fn index_parts_dir(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("index-parties")
 }
 
 /// (Re)builds the tantivy index of the prepared scenarios in the cache folder.
