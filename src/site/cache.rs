@@ -490,4 +490,72 @@ mod tests {
         forget(&cache);
         assert!(load(&cache).is_none());
     }
+
+    fn hashes(slugs: &[&str]) -> BTreeMap<String, String> {
+        slugs
+            .iter()
+            .map(|slug| (slug.to_string(), format!("h-{slug}")))
+            .collect()
+    }
+
+    #[test]
+    fn index_parts_cut_a_site_in_ranges_of_slugs() {
+        let slugs: Vec<String> = (0..10).map(|i| format!("s{i:02}")).collect();
+        let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        let parts = IndexParts::new(hashes(&refs));
+        assert_eq!(parts.size, MIN_PART_DOCS);
+        assert_eq!(parts.starts, ["", "s04", "s08"]);
+        assert_eq!(parts.parts()[1], ["s04", "s05", "s06", "s07"]);
+        assert_eq!(parts.parts()[2], ["s08", "s09"]);
+        let large: BTreeMap<String, String> = (0..100_000)
+            .map(|i| (format!("s{i:06}"), String::new()))
+            .collect();
+        assert_eq!(IndexParts::new(large).size, PART_DOCS);
+    }
+
+    #[test]
+    fn an_update_indexes_again_the_parts_that_changed() {
+        let slugs: Vec<String> = (0..10).map(|i| format!("s{i:02}")).collect();
+        let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        let parts = IndexParts::new(hashes(&refs));
+        let same = parts.update(&parts.hashes).expect("update");
+        assert!(same.stale.is_empty() && same.parts.is_empty());
+        assert_eq!(same.starts, parts.starts);
+
+        // s05 edited, s09 deleted, « a » added before every slug.
+        let mut now = parts.hashes.clone();
+        now.insert("s05".into(), "changé".into());
+        now.remove("s09");
+        now.insert("a".into(), "nouveau".into());
+        let update = parts.update(&now).expect("update");
+        assert_eq!(
+            update.stale,
+            ["s00", "s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s09"]
+        );
+        assert_eq!(
+            update.parts,
+            vec![
+                vec!["a", "s00", "s01", "s02"],
+                vec!["s03"],
+                vec!["s04", "s05", "s06", "s07"],
+                vec!["s08"],
+            ]
+        );
+        // The part that grew is cut in two; the others keep their start.
+        assert_eq!(update.starts, ["", "s03", "s04", "s08"]);
+
+        let edited_only = {
+            let mut now = parts.hashes.clone();
+            now.insert("s06".into(), "changé".into());
+            parts.update(&now).expect("update")
+        };
+        assert_eq!(edited_only.stale, ["s04", "s05", "s06", "s07"]);
+        assert_eq!(edited_only.parts, vec![vec!["s04", "s05", "s06", "s07"]]);
+        assert_eq!(edited_only.starts, parts.starts);
+    }
+
+    #[test]
+    fn parts_without_a_record_cannot_be_updated() {
+        assert!(IndexParts::default().update(&hashes(&["a"])).is_none());
+    }
 }
