@@ -146,6 +146,9 @@ pub enum IndexError {
     Read(#[from] std::io::Error),
     #[error("erreur du moteur de recherche : {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The parts index is not in the state its record describes (the build rebuilds it).
+    #[error("parties de l’index inutilisables : {0}")]
+    Parts(&'static str),
 }
 
 /// What search and related need of each document without reading the document store.
@@ -749,7 +752,7 @@ fn segments_in_slug_order(parts: &Index) -> Result<Vec<Segment>, IndexError> {
     let mut ranges: Vec<(String, String, SegmentId)> = Vec::new();
     for (ord, segment) in searcher.segment_readers().iter().enumerate() {
         if segment.has_deletes() {
-            return Err(unusable_parts("une partie a des documents supprimés"));
+            return Err(IndexError::Parts("une partie a des documents supprimés"));
         }
         if segment.max_doc() == 0 {
             continue;
@@ -760,7 +763,7 @@ fn segments_in_slug_order(parts: &Index) -> Result<Vec<Segment>, IndexError> {
     }
     ranges.sort();
     if ranges.windows(2).any(|pair| pair[0].1 >= pair[1].0) {
-        return Err(unusable_parts("des parties se chevauchent"));
+        return Err(IndexError::Parts("des parties se chevauchent"));
     }
     let mut by_id: HashMap<SegmentId, Segment> = parts
         .searchable_segments()?
@@ -772,16 +775,9 @@ fn segments_in_slug_order(parts: &Index) -> Result<Vec<Segment>, IndexError> {
         .map(|(_, _, id)| {
             by_id
                 .remove(&id)
-                .ok_or_else(|| unusable_parts("une partie a disparu"))
+                .ok_or(IndexError::Parts("une partie a disparu"))
         })
         .collect()
-}
-
-/// The parts index is not in the state its record describes (the build rebuilds it).
-fn unusable_parts(why: &str) -> IndexError {
-    IndexError::Tantivy(tantivy::TantivyError::InvalidArgument(format!(
-        "parties de l’index inutilisables : {why}"
-    )))
 }
 
 fn reset_dir(dir: &Path) -> Result<(), IndexError> {

@@ -709,7 +709,10 @@ fn parts_with_deleted_documents_are_refused() {
     let (parts, merged) = (dir.path().join("parts"), dir.path().join("index"));
     SearchIndex::build_parts(&parts, &merged, in_parts(&docs, 4).into_iter()).expect("build");
     let stale = vec!["doc-05".to_string()];
-    assert!(SearchIndex::update_parts(&parts, &merged, &stale, std::iter::empty()).is_err());
+    assert!(matches!(
+        SearchIndex::update_parts(&parts, &merged, &stale, std::iter::empty()),
+        Err(IndexError::Parts(_))
+    ));
 }
 
 #[test]
@@ -720,7 +723,10 @@ fn overlapping_parts_are_refused() {
     SearchIndex::build_parts(&parts, &merged, in_parts(&docs, 4).into_iter()).expect("build");
     // A document of the first part's range added as a part of its own.
     let extra = vec![doc("doc-01b", "Ajouté", "intrus")];
-    assert!(SearchIndex::update_parts(&parts, &merged, &[], std::iter::once(extra)).is_err());
+    assert!(matches!(
+        SearchIndex::update_parts(&parts, &merged, &[], std::iter::once(extra)),
+        Err(IndexError::Parts(_))
+    ));
 }
 
 #[test]
