@@ -184,14 +184,13 @@ fn edits_additions_deletions_and_renamings_update_the_index_as_a_clean_build() {
 
 /// The segment files of the parts index (one per component and segment).
 fn segment_files(site: &Path) -> Vec<PathBuf> {
-    let mut files: Vec<PathBuf> = fs::read_dir(site.join(PARTS))
-        .expect("the parts index exists")
+    walkdir::WalkDir::new(site.join(PARTS))
+        .sort_by_file_name()
+        .into_iter()
         .filter_map(Result::ok)
-        .map(|e| e.path())
+        .map(|e| e.into_path())
         .filter(|path| path.extension().is_some_and(|x| x == "idx" || x == "store"))
-        .collect();
-    files.sort();
-    files
+        .collect()
 }
 
 #[test]
