@@ -17,6 +17,19 @@ use tantivy::schema::Value;
 use tantivy::{DocAddress, Index, TantivyDocument};
 use vitrine::index::{IndexDoc, SearchIndex};
 
+/// CPU seconds used and wall-clock seconds elapsed since `since` (from [`now`]).
+fn spent(since: (f64, std::time::Instant)) -> String {
+    format!(
+        "{:.2} s de CPU, {:.2} s réelles",
+        cpu() - since.0,
+        since.1.elapsed().as_secs_f64()
+    )
+}
+
+fn now() -> (f64, std::time::Instant) {
+    (cpu(), std::time::Instant::now())
+}
+
 /// User + system CPU seconds of the process so far.
 fn cpu() -> f64 {
     let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else {
@@ -96,31 +109,31 @@ fn run(source: &Path, scratch: &Path, size: usize) -> Result<(), Box<dyn std::er
         scratch.join("index"),
         scratch.join("un-segment"),
     );
-    let started = cpu();
+    let started = now();
     SearchIndex::build_sorted(&single, docs.clone().into_iter())?;
-    println!("index en un segment : {:.2} s de CPU", cpu() - started);
+    println!("index en un segment : {}", spent(started));
 
-    let started = cpu();
+    let started = now();
     let chunks: Vec<Vec<IndexDoc>> = docs.chunks(size).map(<[IndexDoc]>::to_vec).collect();
     SearchIndex::build_parts(&parts, &merged, chunks.into_iter())?;
     println!(
-        "index en {} parties de {size} puis fusion : {:.2} s de CPU",
+        "index en {} parties de {size} puis fusion : {}",
         n.div_ceil(size),
-        cpu() - started
+        spent(started)
     );
 
-    let started = cpu();
+    let started = now();
     SearchIndex::update_parts(&parts, &merged, &[], std::iter::empty())?;
-    println!("fusion seule : {:.2} s de CPU", cpu() - started);
+    println!("fusion seule : {}", spent(started));
 
     let middle = (n / size / 2) * size;
     let part: Vec<IndexDoc> = docs[middle..(middle + size).min(n)].to_vec();
     let stale: Vec<String> = part.iter().map(|d| d.slug.clone()).collect();
-    let started = cpu();
+    let started = now();
     SearchIndex::update_parts(&parts, &merged, &stale, std::iter::once(part))?;
     println!(
-        "une partie indexée à nouveau puis fusion : {:.2} s de CPU",
-        cpu() - started
+        "une partie indexée à nouveau puis fusion : {}",
+        spent(started)
     );
     Ok(())
 }
