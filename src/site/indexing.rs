@@ -48,7 +48,7 @@ pub(super) struct IndexMemo {
 pub(super) fn index_stage(
     options: &BuildOptions,
     prepared: &Prepared,
-    mut plain_texts: BTreeMap<String, String>,
+    plain_texts: BTreeMap<String, String>,
     previous: Option<&cache::BuildRecord>,
 ) -> Result<Indexed, Vec<Diagnostic>> {
     let mut watch = Stopwatch::start();
@@ -60,17 +60,11 @@ pub(super) fn index_stage(
         .map(|s| (s.slug.as_str(), s.as_ref()))
         .collect();
     let metadata = MetadataWords::new(&prepared.vocabs);
-    let doc_of = |texts: &BTreeMap<String, String>, s: &Scenario| {
-        let body = texts.get(&s.slug).cloned().unwrap_or_default();
-        index_doc_with(s, body, &metadata)
-    };
     let hashes: BTreeMap<String, String> = scenarios
         .values()
         .map(|s| {
-            (
-                s.slug.clone(),
-                cache::index_doc_hash(&doc_of(&plain_texts, s)),
-            )
+            let doc = index_doc_of(s, &plain_texts, &metadata);
+            (s.slug.clone(), cache::index_doc_hash(&doc))
         })
         .collect();
     let docs_hash = cache::index_docs_hash(hashes.iter());
@@ -92,52 +86,24 @@ pub(super) fn index_stage(
             updated: false,
         });
     }
-    let parts_dir = index_parts_dir(&options.root);
-    let updated = previous
-        .and_then(|record| record.index_parts.update(&hashes))
-        .and_then(|update| {
-            let parts = update.parts.iter().map(|slugs| {
-                slugs
-                    .iter()
-                    .filter_map(|slug| scenarios.get(slug.as_str()))
-                    .map(|s| doc_of(&plain_texts, s))
-                    .collect()
-            });
-            // Any failure (a damaged or missing folder) falls back to a full build.
-            let (index, indexed) =
-                SearchIndex::update_parts(&parts_dir, &dir, &update.stale, parts).ok()?;
-            Some((index, indexed, update.starts))
-        });
-    let (index, parts, indexed_documents, updated) = match updated {
-        Some((index, indexed, starts)) => {
-            watch.lap("  dont index tantivy (mis à jour)");
-            let size = previous.map_or(cache::PART_DOCS, |record| record.index_parts.size);
-            let parts = cache::IndexParts {
-                starts,
-                hashes,
-                size,
-            };
-            (index, parts, indexed, true)
-        }
-        None => {
-            let parts = cache::IndexParts::new(hashes);
-            // Each text is moved into its document and freed once indexed.
-            let docs = parts.parts().into_iter().map(|slugs| {
-                slugs
-                    .iter()
-                    .filter_map(|slug| scenarios.get(slug.as_str()))
-                    .map(|s| {
-                        let body = plain_texts.remove(&s.slug).unwrap_or_default();
-                        index_doc_with(s, body, &metadata)
-                    })
-                    .collect()
-            });
-            let (index, indexed) = SearchIndex::build_parts(&parts_dir, &dir, docs)
-                .map_err(|e| vec![index_error(&options.root, &e)])?;
-            watch.lap("  dont index tantivy");
-            (index, parts, indexed, false)
-        }
+    let sources = Sources {
+        root: &options.root,
+        scenarios: &scenarios,
+        metadata: &metadata,
     };
+    // Any failure of the update (a damaged or missing folder) falls back to a full build.
+    let (index, parts, indexed_documents, updated) =
+        match previous.and_then(|record| updated_index(&sources, record, &hashes, &plain_texts)) {
+            Some((index, parts, indexed)) => {
+                watch.lap("  dont index tantivy (mis à jour)");
+                (index, parts, indexed, true)
+            }
+            None => {
+                let (index, parts, indexed) = rebuilt_index(&sources, hashes, plain_texts)?;
+                watch.lap("  dont index tantivy");
+                (index, parts, indexed, false)
+            }
+        };
     let related = related_of(&options.root, &index)?;
     watch.lap("  dont scénarios proches");
     Ok(Indexed {
@@ -151,6 +117,83 @@ pub(super) fn index_stage(
         indexed_documents,
         updated,
     })
+}
+
+/// What the index documents are made from.
+struct Sources<'a> {
+    root: &'a Path,
+    /// Scenarios by slug.
+    scenarios: &'a BTreeMap<&'a str, &'a Scenario>,
+    metadata: &'a MetadataWords,
+}
+
+impl Sources<'_> {
+    fn scenarios_of<'s>(&'s self, slugs: &'s [String]) -> impl Iterator<Item = &'s Scenario> {
+        slugs
+            .iter()
+            .filter_map(|slug| self.scenarios.get(slug.as_str()).copied())
+    }
+}
+
+/// The index of the previous build's parts, updated to the documents of `hashes`: the parts
+/// holding a document that changed are indexed again, then every part merged. `None` when
+/// the record has no parts or the update failed.
+fn updated_index(
+    sources: &Sources,
+    record: &cache::BuildRecord,
+    hashes: &BTreeMap<String, String>,
+    plain_texts: &BTreeMap<String, String>,
+) -> Option<(SearchIndex, cache::IndexParts, usize)> {
+    let update = record.index_parts.update(hashes)?;
+    let parts = update.parts.iter().map(|slugs| {
+        sources
+            .scenarios_of(slugs)
+            .map(|s| index_doc_of(s, plain_texts, sources.metadata))
+            .collect()
+    });
+    let dir = index_dir(sources.root);
+    let parts_dir = index_parts_dir(sources.root);
+    let (index, indexed) =
+        SearchIndex::update_parts(&parts_dir, &dir, &update.stale, parts).ok()?;
+    let parts = cache::IndexParts {
+        starts: update.starts,
+        hashes: hashes.clone(),
+        size: record.index_parts.size,
+    };
+    Some((index, parts, indexed))
+}
+
+/// A new index of the documents of `hashes`, in parts.
+fn rebuilt_index(
+    sources: &Sources,
+    hashes: BTreeMap<String, String>,
+    mut plain_texts: BTreeMap<String, String>,
+) -> Result<(SearchIndex, cache::IndexParts, usize), Vec<Diagnostic>> {
+    let parts = cache::IndexParts::new(hashes);
+    // Each text is moved into its document and freed once indexed.
+    let docs = parts.parts().into_iter().map(|slugs| {
+        sources
+            .scenarios_of(&slugs)
+            .map(|s| {
+                let body = plain_texts.remove(&s.slug).unwrap_or_default();
+                index_doc_with(s, body, sources.metadata)
+            })
+            .collect()
+    });
+    let (dir, parts_dir) = (index_dir(sources.root), index_parts_dir(sources.root));
+    let (index, indexed) = SearchIndex::build_parts(&parts_dir, &dir, docs)
+        .map_err(|e| vec![index_error(sources.root, &e)])?;
+    Ok((index, parts, indexed))
+}
+
+/// The index document of `s`, its body's plain text copied from `plain_texts`.
+fn index_doc_of(
+    s: &Scenario,
+    plain_texts: &BTreeMap<String, String>,
+    metadata: &MetadataWords,
+) -> IndexDoc {
+    let body = plain_texts.get(&s.slug).cloned().unwrap_or_default();
+    index_doc_with(s, body, metadata)
 }
 
 /// Exports the browser search bundle from the index into `staging`; returns the number of
