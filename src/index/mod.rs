@@ -21,6 +21,9 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
+use tantivy::directory::MmapDirectory;
+use tantivy::index::SegmentId;
+use tantivy::indexer::merge_filtered_segments;
 use tantivy::merge_policy::NoMergePolicy;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
@@ -28,7 +31,8 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DateTime, DocAddress, Index, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term,
+    DateTime, DocAddress, Index, IndexWriter, ReloadPolicy, Searcher, Segment, TantivyDocument,
+    Term,
 };
 
 use crate::content::Facet;
@@ -142,6 +146,9 @@ pub enum IndexError {
     Read(#[from] std::io::Error),
     #[error("erreur du moteur de recherche : {0}")]
     Tantivy(#[from] tantivy::TantivyError),
+    /// The parts index is not in the state its record describes (the build rebuilds it).
+    #[error("parties de l’index inutilisables : {0}")]
+    Parts(&'static str),
 }
 
 /// What search and related need of each document without reading the document store.
@@ -201,6 +208,60 @@ impl SearchIndex {
         }
         writer.wait_merging_threads()?;
         SearchIndex::from_index(index, fields)
+    }
+
+    /// Builds the parts index in `parts_dir` from `parts` (each in slug order, parts in slug
+    /// order; previous content of `parts_dir` deleted), then the index of the site in `dir`,
+    /// merged from it (see [`SearchIndex::update_parts`]). Returns the index and the number of
+    /// documents indexed.
+    ///
+    /// Each part is committed alone, so that it is a segment of its own (or several, never
+    /// shared with another part): a later build replaces a part by deleting it whole. The
+    /// parts index is made of [`PART_WRITERS`] tantivy indexes, each written by its own thread
+    /// (parts are dealt to them in turn): on a full build the index is on the critical path.
+    pub fn build_parts(
+        parts_dir: &Path,
+        dir: &Path,
+        parts: impl Iterator<Item = Vec<IndexDoc>>,
+    ) -> Result<(SearchIndex, usize), IndexError> {
+        reset_dir(parts_dir)?;
+        let mut indexes = Vec::with_capacity(PART_WRITERS);
+        for writer in 0..PART_WRITERS {
+            let path = parts_dir.join(writer.to_string());
+            reset_dir(&path)?;
+            let (tantivy_schema, _) = schema::build_schema();
+            let index = Index::create_in_dir(&path, tantivy_schema)
+                .map_err(|source| IndexError::Open { path, source })?;
+            indexes.push(index);
+        }
+        let indexed = fill_parts(&indexes, &[], parts)?;
+        Ok((merge_parts(&indexes, dir)?, indexed))
+    }
+
+    /// Updates the parts index of `parts_dir` (made by [`SearchIndex::build_parts`]): deletes
+    /// the documents whose slug is in `stale` (every document of the parts that changed), adds
+    /// the new `parts`, and makes the index of the site in `dir` again by merging the parts in
+    /// slug order. Returns the index and the number of documents indexed.
+    ///
+    /// The result is the index a full build makes: the merged segment lists the documents in
+    /// slug order, and no segment merged has deleted documents (tantivy would then estimate
+    /// the number of tokens of a field from the rounded field norms, and BM25 scores would
+    /// differ from a clean build's). Any other state is an error: the caller rebuilds.
+    pub fn update_parts(
+        parts_dir: &Path,
+        dir: &Path,
+        stale: &[String],
+        parts: impl Iterator<Item = Vec<IndexDoc>>,
+    ) -> Result<(SearchIndex, usize), IndexError> {
+        let mut indexes = Vec::with_capacity(PART_WRITERS);
+        for writer in 0..PART_WRITERS {
+            let path = parts_dir.join(writer.to_string());
+            let index =
+                Index::open_in_dir(&path).map_err(|source| IndexError::Open { path, source })?;
+            indexes.push(index);
+        }
+        let indexed = fill_parts(&indexes, stale, parts)?;
+        Ok((merge_parts(&indexes, dir)?, indexed))
     }
 
     /// Opens an existing index (for `vitrine search` without rebuilding).
@@ -627,6 +688,144 @@ fn load_doc_meta(
         }
     }
     Ok(docs)
+}
+
+/// Number of tantivy indexes (and writer threads) the parts index is made of.
+const PART_WRITERS: usize = 2;
+
+/// Deletes the documents of `stale` from the parts indexes, then adds each part in a commit of
+/// its own, the parts dealt in turn to one writer thread per index; returns the number of
+/// documents added.
+fn fill_parts(
+    indexes: &[Index],
+    stale: &[String],
+    parts: impl Iterator<Item = Vec<IndexDoc>>,
+) -> Result<usize, IndexError> {
+    let mut writers = Vec::with_capacity(indexes.len());
+    for index in indexes {
+        index
+            .tokenizers()
+            .register(ANALYZER_NAME, french_analyzer());
+        let fields = Fields::from_schema(&index.schema())?;
+        // One indexing thread and no merge: the documents of a part keep their (slug) order.
+        let mut writer: IndexWriter = index.writer_with_num_threads(1, WRITER_MEMORY_BYTES)?;
+        writer.set_merge_policy(Box::new(NoMergePolicy));
+        for slug in stale {
+            writer.delete_term(Term::from_field_text(fields.slug, slug));
+        }
+        // Segments left without a document are dropped at this commit.
+        writer.commit()?;
+        writers.push((writer, fields));
+    }
+    std::thread::scope(|scope| {
+        let mut senders = Vec::with_capacity(writers.len());
+        let mut threads = Vec::with_capacity(writers.len());
+        for (mut writer, fields) in writers {
+            // One part waiting per writer: the texts of a large site are not all held at once.
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<IndexDoc>>(1);
+            senders.push(sender);
+            threads.push(scope.spawn(move || -> Result<(), IndexError> {
+                for part in receiver {
+                    for doc in &part {
+                        writer.add_document(fields.document(doc))?;
+                    }
+                    writer.commit()?;
+                }
+                writer.wait_merging_threads()?;
+                Ok(())
+            }));
+        }
+        let mut indexed = 0;
+        let mut next = 0;
+        for part in parts.filter(|part| !part.is_empty()) {
+            indexed += part.len();
+            // A writer that stopped on an error closed its end: its error is reported below.
+            if senders[next].send(part).is_err() {
+                break;
+            }
+            next = (next + 1) % senders.len();
+        }
+        drop(senders);
+        for thread in threads {
+            thread
+                .join()
+                .map_err(|_| IndexError::Parts("un fil d’indexation s’est arrêté"))??;
+        }
+        Ok(indexed)
+    })
+}
+
+/// Merges the segments of the parts indexes, in slug order, into a new index in `dir`.
+fn merge_parts(parts: &[Index], dir: &Path) -> Result<SearchIndex, IndexError> {
+    let segments = segments_in_slug_order(parts)?;
+    if segments.is_empty() {
+        return SearchIndex::build_sorted(dir, std::iter::empty());
+    }
+    reset_dir(dir)?;
+    let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Open {
+        path: dir.to_path_buf(),
+        source: e.into(),
+    })?;
+    let settings = parts
+        .first()
+        .map(|index| index.settings().clone())
+        .unwrap_or_default();
+    let no_filter = segments.iter().map(|_| None).collect();
+    let index = merge_filtered_segments(&segments, settings, no_filter, directory)?;
+    index
+        .tokenizers()
+        .register(ANALYZER_NAME, french_analyzer());
+    let fields = Fields::from_schema(&index.schema())?;
+    SearchIndex::from_index(index, fields)
+}
+
+/// The segments of the parts indexes ordered by their first slug, checked to hold no deleted
+/// document and to follow each other (the last slug of one before the first of the next).
+fn segments_in_slug_order(parts: &[Index]) -> Result<Vec<Segment>, IndexError> {
+    let mut ranges: Vec<(String, String, Segment)> = Vec::new();
+    for index in parts {
+        ranges.extend(segment_ranges(index)?);
+    }
+    ranges.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+    if ranges.windows(2).any(|pair| pair[0].1 >= pair[1].0) {
+        return Err(IndexError::Parts("des parties se chevauchent"));
+    }
+    Ok(ranges.into_iter().map(|(_, _, segment)| segment).collect())
+}
+
+/// The first and last slug of each segment of one parts index, with the segment.
+fn segment_ranges(index: &Index) -> Result<Vec<(String, String, Segment)>, IndexError> {
+    let reader = index
+        .reader_builder()
+        .reload_policy(ReloadPolicy::Manual)
+        .try_into()?;
+    let searcher = reader.searcher();
+    let fields = Fields::from_schema(&index.schema())?;
+    let slug_of = |address: DocAddress| -> Result<String, IndexError> {
+        let doc: TantivyDocument = searcher.doc(address)?;
+        Ok(fields.meta(&doc).slug)
+    };
+    let mut by_id: HashMap<SegmentId, Segment> = index
+        .searchable_segments()?
+        .into_iter()
+        .map(|segment| (segment.id(), segment))
+        .collect();
+    let mut ranges = Vec::new();
+    for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+        if segment.has_deletes() {
+            return Err(IndexError::Parts("une partie a des documents supprimés"));
+        }
+        if segment.max_doc() == 0 {
+            continue;
+        }
+        let first = slug_of(DocAddress::new(ord as u32, 0))?;
+        let last = slug_of(DocAddress::new(ord as u32, segment.max_doc() - 1))?;
+        let segment = by_id
+            .remove(&segment.segment_id())
+            .ok_or(IndexError::Parts("une partie a disparu"))?;
+        ranges.push((first, last, segment));
+    }
+    Ok(ranges)
 }
 
 fn reset_dir(dir: &Path) -> Result<(), IndexError> {

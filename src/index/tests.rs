@@ -602,3 +602,141 @@ fn two_unknown_words_are_two_missing_words() {
     assert_eq!(one.approchants.len(), 1);
     assert_eq!(one.approchants[0].manquant, "xylophone");
 }
+
+/// Twelve documents of varied length (so that field norms and their average matter), in slug
+/// order, sharing words in varied proportions.
+fn parts_corpus() -> Vec<IndexDoc> {
+    let topics = ["volcans séismes", "fractions nombres", "poésie lecture"];
+    (0..12)
+        .map(|i| {
+            let topic = topics[i % 3];
+            let body = format!("{topic} {} élèves séance {}", "mot ".repeat(i * 7), i);
+            dated(
+                doc(&format!("doc-{i:02}"), &format!("Titre {topic}"), &body),
+                2020 + (i % 4) as i32,
+                1,
+                1,
+            )
+        })
+        .collect()
+}
+
+/// Everything readers take from an index: order, bodies, terms with BM25, related, searches.
+fn assert_same_answers(actual: &SearchIndex, expected: &SearchIndex) {
+    assert_eq!(actual.doc_count(), expected.doc_count());
+    assert_eq!(actual.doc_order(), expected.doc_order());
+    let bodies = |index: &SearchIndex| {
+        let mut bodies = Vec::new();
+        index
+            .each_body(&mut |ordinal, body| bodies.push((ordinal, body.to_string())))
+            .expect("bodies");
+        bodies
+    };
+    assert_eq!(bodies(actual), bodies(expected));
+    assert!(actual.export_terms().expect("terms") == expected.export_terms().expect("terms"));
+    assert_eq!(
+        actual.related(3).expect("related"),
+        expected.related(3).expect("related")
+    );
+    for text in [
+        "volcan",
+        "fractions élèves",
+        "mot",
+        "poésie volcans",
+        "séance 7",
+        "",
+    ] {
+        let mut one = query(text);
+        one.limit = 50;
+        assert_eq!(
+            actual.search_all(&one).expect("search"),
+            expected.search_all(&one).expect("search"),
+            "« {text} »"
+        );
+    }
+}
+
+fn in_parts(docs: &[IndexDoc], size: usize) -> Vec<Vec<IndexDoc>> {
+    docs.chunks(size).map(<[IndexDoc]>::to_vec).collect()
+}
+
+#[test]
+fn parts_merged_give_the_index_of_a_single_build() {
+    let docs = parts_corpus();
+    let dir = TempDir::new().expect("temporary directory");
+    let (index, indexed) = SearchIndex::build_parts(
+        &dir.path().join("parts"),
+        &dir.path().join("index"),
+        in_parts(&docs, 5).into_iter(),
+    )
+    .expect("parts build");
+    assert_eq!(indexed, 12);
+    let (_single_dir, single) = build(&docs);
+    assert_same_answers(&index, &single);
+}
+
+#[test]
+fn updating_parts_gives_the_index_of_a_full_build() {
+    let mut docs = parts_corpus();
+    let dir = TempDir::new().expect("temporary directory");
+    let (parts, merged) = (dir.path().join("parts"), dir.path().join("index"));
+    // Parts: 00-03, 04-07, 08-11.
+    SearchIndex::build_parts(&parts, &merged, in_parts(&docs, 4).into_iter()).expect("build");
+
+    // The middle part changes: one document edited, one deleted, one added.
+    docs[5].body.push_str(" volcans volcans nouveau");
+    docs.remove(6);
+    let mut added = doc("doc-06b", "Ajouté", "fractions poésie ajouté");
+    added.date = NaiveDate::from_ymd_opt(2025, 6, 1).expect("valid date");
+    docs.insert(6, added);
+    let stale: Vec<String> = (4..8).map(|i| format!("doc-{i:02}")).collect();
+    let middle: Vec<IndexDoc> = docs[4..8].to_vec();
+    let (index, indexed) =
+        SearchIndex::update_parts(&parts, &merged, &stale, std::iter::once(middle))
+            .expect("update");
+    assert_eq!(indexed, 4, "only the changed part is indexed again");
+    let (_single_dir, single) = build(&docs);
+    assert_same_answers(&index, &single);
+    assert_same_answers(&SearchIndex::open(&merged).expect("reopen"), &single);
+}
+
+#[test]
+fn parts_with_deleted_documents_are_refused() {
+    // Merging a segment with deleted documents would estimate the field lengths from the
+    // rounded field norms: BM25 scores would differ from a clean build's.
+    let docs = parts_corpus();
+    let dir = TempDir::new().expect("temporary directory");
+    let (parts, merged) = (dir.path().join("parts"), dir.path().join("index"));
+    SearchIndex::build_parts(&parts, &merged, in_parts(&docs, 4).into_iter()).expect("build");
+    let stale = vec!["doc-05".to_string()];
+    assert!(matches!(
+        SearchIndex::update_parts(&parts, &merged, &stale, std::iter::empty()),
+        Err(IndexError::Parts(_))
+    ));
+}
+
+#[test]
+fn overlapping_parts_are_refused() {
+    let docs = parts_corpus();
+    let dir = TempDir::new().expect("temporary directory");
+    let (parts, merged) = (dir.path().join("parts"), dir.path().join("index"));
+    SearchIndex::build_parts(&parts, &merged, in_parts(&docs, 4).into_iter()).expect("build");
+    // A document of the first part's range added as a part of its own.
+    let extra = vec![doc("doc-01b", "Ajouté", "intrus")];
+    assert!(matches!(
+        SearchIndex::update_parts(&parts, &merged, &[], std::iter::once(extra)),
+        Err(IndexError::Parts(_))
+    ));
+}
+
+#[test]
+fn updating_a_missing_parts_index_fails_cleanly() {
+    let dir = TempDir::new().expect("temporary directory");
+    let result = SearchIndex::update_parts(
+        &dir.path().join("absent"),
+        &dir.path().join("index"),
+        &[],
+        std::iter::empty(),
+    );
+    assert!(matches!(result, Err(IndexError::Open { .. })));
+}

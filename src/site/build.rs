@@ -22,7 +22,7 @@ use crate::site::output::{self, Staging};
 use crate::site::page_record;
 use crate::theme::Theme;
 
-use crate::site::indexing::{export_search, index_stage, take_plain_texts};
+use crate::site::indexing::{export_search, index_stage, take_plain_texts, IndexMemo};
 use crate::site::options::{BuildOptions, Progress, Stopwatch};
 use crate::site::prepare;
 use crate::site::reading_cache;
@@ -52,6 +52,11 @@ pub struct Summary {
     pub rendered_bodies: usize,
     /// Scenarios harvested from other vitrines (included in `scenarios`).
     pub harvested: usize,
+    /// Documents given to the search index: every scenario when it was built anew, those of
+    /// the parts that changed when it was updated, none when it was reused.
+    pub indexed_documents: usize,
+    /// The search index of the previous build was updated instead of built anew.
+    pub index_updated: bool,
     /// Problems that did not stop the build (harvested entries left out, duplicates).
     pub warnings: Vec<Diagnostic>,
     /// The exports left out and why, one French sentence per missing setting (see
@@ -133,6 +138,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 parsed_sources: 0,
                 rendered_bodies: 0,
                 harvested: record.harvested,
+                indexed_documents: 0,
+                index_updated: false,
                 warnings: Vec::new(),
                 not_produced: not_produced_unchanged(options),
             });
@@ -205,7 +212,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         let index = indexed.index;
         let exporting = scope.spawn(|| export_search(options, &prepared, index, &staging));
         let input = BuildInput {
-            related: &indexed.related,
+            related: &indexed.memo.related,
             package_sizes: &package_sizes,
             ..early_input
         };
@@ -234,15 +241,15 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             // …then during the export.
             ("  en parallèle : pages des scénarios", scenario_duration),
         ]);
-        let index_record = (indexed.docs_hash, indexed.related);
+        let index_work = (indexed.indexed_documents, indexed.updated);
         Ok::<_, Vec<Diagnostic>>((
             early_counts.0 + scenario_pages,
             early_counts.1 + data,
             indexed.durations,
-            index_record,
+            (indexed.memo, index_work),
         ))
     });
-    let (html_pages, files, index_durations, index_record) = match written {
+    let (html_pages, files, index_durations, (index_record, index_work)) = match written {
         Ok(counts) => counts,
         Err(problems) => {
             staging.abandon();
@@ -270,6 +277,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         rendered_pages,
         parsed_sources: work.0,
         rendered_bodies: work.1,
+        indexed_documents: index_work.0,
+        index_updated: index_work.1,
         harvested: content
             .scenarios
             .iter()
@@ -334,15 +343,16 @@ fn remember(
     cache_dir: &Path,
     output: &Path,
     inputs: String,
-    index: (String, BTreeMap<String, Vec<String>>),
+    index: IndexMemo,
     (published, reserve): (
         BTreeMap<String, cache::Published>,
         Option<BTreeMap<String, cache::Published>>,
     ),
     summary: &Summary,
 ) {
-    let mut record = cache::BuildRecord::new(inputs, index.0);
-    record.related = index.1;
+    let mut record = cache::BuildRecord::new(inputs, index.docs_hash);
+    record.index_parts = index.parts;
+    record.related = index.related;
     record.scenarios = summary.scenarios;
     record.drafts_excluded = summary.drafts_excluded;
     record.harvested = summary.harvested;

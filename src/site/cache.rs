@@ -5,7 +5,10 @@
 //!   the one this build wrote, the next build has nothing to do;
 //! - a content hash of the documents given to the search index, with the related scenarios
 //!   computed from it: when only pages changed (a template, the configuration), the tantivy
-//!   index is reused instead of rebuilt.
+//!   index is reused instead of rebuilt;
+//! - a content hash of each of these documents and the parts the index is made of (see
+//!   [`IndexParts`]): when some scenarios changed, only the parts holding them are indexed
+//!   again.
 //!
 //! Reusing is safe because a build is deterministic: the same inputs give the same output,
 //! byte for byte (tests check that a cached rebuild equals a clean one).
@@ -24,7 +27,7 @@ use crate::config::CONFIG_FILE;
 use crate::index::IndexDoc;
 
 /// Bumped whenever the record's meaning changes; an older record is ignored.
-const RECORD_VERSION: u32 = 2;
+const RECORD_VERSION: u32 = 3;
 const RECORD_FILE: &str = "construction.json";
 
 /// Folders of the site root whose files are inputs of a build. The root itself is not walked:
@@ -80,6 +83,8 @@ pub struct BuildRecord {
     pub inputs: String,
     /// Hash of the search index documents.
     pub index_docs: String,
+    /// The parts of the index and the hash of each document.
+    pub index_parts: IndexParts,
     pub related: BTreeMap<String, Vec<String>>,
     pub scenarios: usize,
     pub drafts_excluded: usize,
@@ -112,33 +117,160 @@ pub fn inputs_hash(root: &Path, cache_dir: &Path, options: &str) -> io::Result<S
     Ok(hasher.finalize().to_hex().to_string())
 }
 
-/// Hash of the documents of the search index: equal hashes give the same index.
-pub fn index_docs_hash(docs: impl Iterator<Item = IndexDoc>) -> String {
+/// Hash of the documents of the search index, from the hash of each (in slug order, see
+/// [`index_doc_hash`]): equal hashes give the same index.
+pub fn index_docs_hash<'a>(hashes: impl Iterator<Item = (&'a String, &'a String)>) -> String {
+    let mut hasher = blake3::Hasher::new();
+    for (slug, hash) in hashes {
+        for value in [slug, hash] {
+            hasher.update(&(value.len() as u64).to_le_bytes());
+            hasher.update(value.as_bytes());
+        }
+    }
+    hasher.finalize().to_hex().to_string()
+}
+
+/// Hash of one document of the search index: 128 bits of BLAKE3, in hexadecimal.
+pub fn index_doc_hash(doc: &IndexDoc) -> String {
     let mut hasher = blake3::Hasher::new();
     let text = |hasher: &mut blake3::Hasher, value: &str| {
         hasher.update(&(value.len() as u64).to_le_bytes());
         hasher.update(value.as_bytes());
     };
-    for doc in docs {
-        let doc = &doc;
-        for value in [&doc.slug, &doc.titre, &doc.resume, &doc.body] {
-            text(&mut hasher, value);
-        }
-        for list in [&doc.mots_cles, &doc.outils, &doc.auteurs, &doc.metadonnees] {
-            text(&mut hasher, &list.len().to_string());
-            for value in list {
-                text(&mut hasher, value);
-            }
-        }
-        text(&mut hasher, &doc.facets.len().to_string());
-        for (facet, value) in &doc.facets {
-            text(&mut hasher, &format!("{facet:?}"));
-            text(&mut hasher, value);
-        }
-        text(&mut hasher, &doc.date.to_string());
-        text(&mut hasher, &format!("{:?}", doc.duree_minutes));
+    for value in [&doc.slug, &doc.titre, &doc.resume, &doc.body] {
+        text(&mut hasher, value);
     }
-    hasher.finalize().to_hex().to_string()
+    for list in [&doc.mots_cles, &doc.outils, &doc.auteurs, &doc.metadonnees] {
+        text(&mut hasher, &list.len().to_string());
+        for value in list {
+            text(&mut hasher, value);
+        }
+    }
+    text(&mut hasher, &doc.facets.len().to_string());
+    for (facet, value) in &doc.facets {
+        text(&mut hasher, &format!("{facet:?}"));
+        text(&mut hasher, value);
+    }
+    text(&mut hasher, &doc.date.to_string());
+    text(&mut hasher, &format!("{:?}", doc.duree_minutes));
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
+/// Most documents per part of the index. An edit indexes again the part of the edited
+/// scenario, then merges every part: smaller parts make the first step cheaper and the merge
+/// of more segments dearer.
+pub const PART_DOCS: usize = 500;
+
+/// Fewest parts a site is cut into when it has enough documents (a small site still gets
+/// several parts, so that its updates exercise what a large site's do).
+const MIN_PARTS: usize = 20;
+
+/// Fewest documents per part.
+const MIN_PART_DOCS: usize = 4;
+
+/// The index of the site is merged from parts, each holding the documents of a range of slugs
+/// in a segment of its own (`crate::index::SearchIndex::build_parts`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct IndexParts {
+    /// The first slug of each part's range (the first is empty: every slug has a part); a
+    /// part ends where the next begins.
+    pub starts: Vec<String>,
+    /// Hash of each document, by slug ([`index_doc_hash`]).
+    pub hashes: BTreeMap<String, String>,
+    /// Most documents per part: a part that grows past it is cut when it is indexed again.
+    pub size: usize,
+}
+
+/// What to index again to update the index: the documents to delete and the parts to add.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PartsUpdate {
+    /// Every document of the parts that changed, as the previous build indexed them.
+    pub stale: Vec<String>,
+    /// The slugs of each part to index, in slug order.
+    pub parts: Vec<Vec<String>>,
+    /// The parts of the updated index.
+    pub starts: Vec<String>,
+}
+
+impl IndexParts {
+    /// Parts for a full build of the documents of `hashes`: [`MIN_PARTS`] parts, of
+    /// [`MIN_PART_DOCS`] to [`PART_DOCS`] documents each.
+    pub fn new(hashes: BTreeMap<String, String>) -> IndexParts {
+        let size = (hashes.len() / MIN_PARTS).clamp(MIN_PART_DOCS, PART_DOCS);
+        let slugs: Vec<&String> = hashes.keys().collect();
+        let starts = part_starts(String::new(), &slugs, size);
+        IndexParts {
+            starts,
+            hashes,
+            size,
+        }
+    }
+
+    /// The slugs of each part, in order.
+    pub fn parts(&self) -> Vec<Vec<String>> {
+        (0..self.starts.len())
+            .map(|i| {
+                self.in_part(&self.hashes, i)
+                    .map(|(slug, _)| slug.clone())
+                    .collect()
+            })
+            .collect()
+    }
+
+    /// What changes from these parts to the documents of `hashes`: every part holding a
+    /// document added, removed or changed is indexed again whole (split if it grew past
+    /// [`PART_DOCS`]); `None` when these parts cannot be updated (none recorded).
+    pub fn update(&self, hashes: &BTreeMap<String, String>) -> Option<PartsUpdate> {
+        if self.size == 0 || self.starts.first().is_none_or(|first| !first.is_empty()) {
+            return None;
+        }
+        let mut update = PartsUpdate {
+            stale: Vec::new(),
+            parts: Vec::new(),
+            starts: Vec::new(),
+        };
+        for (i, start) in self.starts.iter().enumerate() {
+            let old = self.in_part(&self.hashes, i);
+            if old.clone().eq(self.in_part(hashes, i)) {
+                update.starts.push(start.clone());
+                continue;
+            }
+            update.stale.extend(old.map(|(slug, _)| slug.clone()));
+            let slugs: Vec<&String> = self.in_part(hashes, i).map(|(slug, _)| slug).collect();
+            update
+                .starts
+                .extend(part_starts(start.clone(), &slugs, self.size));
+            update.parts.extend(
+                slugs
+                    .chunks(self.size)
+                    .map(|chunk| chunk.iter().map(|s| s.to_string()).collect()),
+            );
+        }
+        Some(update)
+    }
+
+    /// The entries of `hashes` in part `i`.
+    fn in_part<'a>(
+        &self,
+        hashes: &'a BTreeMap<String, String>,
+        i: usize,
+    ) -> std::collections::btree_map::Range<'a, String, String> {
+        use std::ops::Bound;
+        let start = Bound::Included(self.starts[i].clone());
+        let end = match self.starts.get(i + 1) {
+            Some(next) => Bound::Excluded(next.clone()),
+            None => Bound::Unbounded,
+        };
+        hashes.range((start, end))
+    }
+}
+
+/// The starts of the parts of `size` documents cut from `slugs` (sorted), the first being
+/// `first` (the start of the range they cover).
+fn part_starts(first: String, slugs: &[&String], size: usize) -> Vec<String> {
+    let mut starts = vec![first];
+    starts.extend(slugs.chunks(size).skip(1).map(|chunk| chunk[0].to_string()));
+    starts
 }
 
 /// The program's identity: its size and modification time (hashing a 30 MB executable on
@@ -270,6 +402,7 @@ impl BuildRecord {
             version: RECORD_VERSION,
             inputs,
             index_docs,
+            index_parts: IndexParts::default(),
             related: BTreeMap::new(),
             scenarios: 0,
             drafts_excluded: 0,
@@ -356,5 +489,73 @@ mod tests {
         assert!(!loaded.output_unchanged(&output));
         forget(&cache);
         assert!(load(&cache).is_none());
+    }
+
+    fn hashes(slugs: &[&str]) -> BTreeMap<String, String> {
+        slugs
+            .iter()
+            .map(|slug| (slug.to_string(), format!("h-{slug}")))
+            .collect()
+    }
+
+    #[test]
+    fn index_parts_cut_a_site_in_ranges_of_slugs() {
+        let slugs: Vec<String> = (0..10).map(|i| format!("s{i:02}")).collect();
+        let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        let parts = IndexParts::new(hashes(&refs));
+        assert_eq!(parts.size, MIN_PART_DOCS);
+        assert_eq!(parts.starts, ["", "s04", "s08"]);
+        assert_eq!(parts.parts()[1], ["s04", "s05", "s06", "s07"]);
+        assert_eq!(parts.parts()[2], ["s08", "s09"]);
+        let large: BTreeMap<String, String> = (0..100_000)
+            .map(|i| (format!("s{i:06}"), String::new()))
+            .collect();
+        assert_eq!(IndexParts::new(large).size, PART_DOCS);
+    }
+
+    #[test]
+    fn an_update_indexes_again_the_parts_that_changed() {
+        let slugs: Vec<String> = (0..10).map(|i| format!("s{i:02}")).collect();
+        let refs: Vec<&str> = slugs.iter().map(String::as_str).collect();
+        let parts = IndexParts::new(hashes(&refs));
+        let same = parts.update(&parts.hashes).expect("update");
+        assert!(same.stale.is_empty() && same.parts.is_empty());
+        assert_eq!(same.starts, parts.starts);
+
+        // s05 edited, s09 deleted, « a » added before every slug.
+        let mut now = parts.hashes.clone();
+        now.insert("s05".into(), "changé".into());
+        now.remove("s09");
+        now.insert("a".into(), "nouveau".into());
+        let update = parts.update(&now).expect("update");
+        assert_eq!(
+            update.stale,
+            ["s00", "s01", "s02", "s03", "s04", "s05", "s06", "s07", "s08", "s09"]
+        );
+        assert_eq!(
+            update.parts,
+            vec![
+                vec!["a", "s00", "s01", "s02"],
+                vec!["s03"],
+                vec!["s04", "s05", "s06", "s07"],
+                vec!["s08"],
+            ]
+        );
+        // The part that grew is cut in two; the others keep their start.
+        assert_eq!(update.starts, ["", "s03", "s04", "s08"]);
+
+        let edited_only = {
+            let mut now = parts.hashes.clone();
+            now.insert("s06".into(), "changé".into());
+            parts.update(&now).expect("update")
+        };
+        assert_eq!(edited_only.stale, ["s04", "s05", "s06", "s07"]);
+        assert_eq!(edited_only.parts, vec![vec!["s04", "s05", "s06", "s07"]]);
+        assert_eq!(edited_only.starts, parts.starts);
+    }
+
+    #[test]
+    fn parts_without_a_record_cannot_be_updated() {
+        assert!(IndexParts::default().update(&hashes(&["a"])).is_none());
     }
 }

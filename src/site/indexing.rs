@@ -23,68 +23,177 @@ pub const RELATED_COUNT: usize = 4;
 /// What the index stage hands to the rendering of scenario pages and to the search export.
 pub(super) struct Indexed {
     pub(super) index: SearchIndex,
-    /// Hash of the index documents, to reuse the index next time.
-    pub(super) docs_hash: String,
-    pub(super) related: BTreeMap<String, Vec<String>>,
+    /// What the next build needs to reuse or update the index.
+    pub(super) memo: IndexMemo,
     /// Durations of its steps (shown by `build --durees`, as parts of the parallel stage).
     pub(super) durations: Vec<(&'static str, Duration)>,
+    /// Documents given to tantivy: all on a full build, those of the parts that changed on an
+    /// update, none when the index was reused.
+    pub(super) indexed_documents: usize,
+    /// The index of the previous build was updated rather than rebuilt.
+    pub(super) updated: bool,
+}
+
+/// What the build record keeps of the index stage.
+pub(super) struct IndexMemo {
+    /// Hash of the index documents, to reuse the index next time.
+    pub(super) docs_hash: String,
+    pub(super) parts: cache::IndexParts,
+    pub(super) related: BTreeMap<String, Vec<String>>,
 }
 
 /// Builds the tantivy index and the related scenarios. The index and the related scenarios of
-/// the previous build are reused when the index documents are the same.
+/// the previous build are reused when the index documents are the same; when some changed,
+/// the parts of the index holding them are indexed again and merged with the others.
 pub(super) fn index_stage(
     options: &BuildOptions,
     prepared: &Prepared,
-    mut plain_texts: BTreeMap<String, String>,
+    plain_texts: BTreeMap<String, String>,
     previous: Option<&cache::BuildRecord>,
 ) -> Result<Indexed, Vec<Diagnostic>> {
     let mut watch = Stopwatch::start();
-    let mut scenarios: Vec<&Scenario> = prepared
+    let scenarios: BTreeMap<&str, &Scenario> = prepared
         .loaded
         .content
         .scenarios
         .iter()
-        .map(|s| s.as_ref())
+        .map(|s| (s.slug.as_str(), s.as_ref()))
         .collect();
-    scenarios.sort_by(|a, b| a.slug.cmp(&b.slug));
-    let body_of = |texts: &BTreeMap<String, String>, s: &Scenario| {
-        texts.get(&s.slug).cloned().unwrap_or_default()
-    };
     let metadata = MetadataWords::new(&prepared.vocabs);
-    let docs_hash = cache::index_docs_hash(
-        scenarios
-            .iter()
-            .map(|s| index_doc_with(s, body_of(&plain_texts, s), &metadata)),
-    );
+    let hashes: BTreeMap<String, String> = scenarios
+        .values()
+        .map(|s| {
+            let doc = index_doc_of(s, &plain_texts, &metadata);
+            (s.slug.clone(), cache::index_doc_hash(&doc))
+        })
+        .collect();
+    let docs_hash = cache::index_docs_hash(hashes.iter());
     let dir = index_dir(&options.root);
     let reusable = previous
         .filter(|record| record.index_docs == docs_hash)
-        .and_then(|record| Some((SearchIndex::open(&dir).ok()?, record.related.clone())));
-    let (index, related) = match reusable {
-        Some((index, related)) => {
-            watch.lap("  dont index tantivy (repris de la construction précédente)");
-            (index, related)
-        }
-        None => {
-            // Each text is moved into its document and freed once indexed.
-            let docs = scenarios.iter().map(|s| {
-                let body = plain_texts.remove(&s.slug).unwrap_or_default();
-                index_doc_with(s, body, &metadata)
-            });
-            let index = SearchIndex::build_sorted(&dir, docs)
-                .map_err(|e| vec![index_error(&options.root, &e)])?;
-            watch.lap("  dont index tantivy");
-            let related = related_of(&options.root, &index)?;
-            watch.lap("  dont scénarios proches");
-            (index, related)
-        }
+        .and_then(|record| Some((SearchIndex::open(&dir).ok()?, record)));
+    if let Some((index, record)) = reusable {
+        watch.lap("  dont index tantivy (repris de la construction précédente)");
+        return Ok(Indexed {
+            index,
+            memo: IndexMemo {
+                docs_hash,
+                parts: record.index_parts.clone(),
+                related: record.related.clone(),
+            },
+            durations: watch.stages,
+            indexed_documents: 0,
+            updated: false,
+        });
+    }
+    let sources = Sources {
+        root: &options.root,
+        scenarios: &scenarios,
+        metadata: &metadata,
     };
+    // Any failure of the update (a damaged or missing folder) falls back to a full build.
+    let (index, parts, indexed_documents, updated) =
+        match previous.and_then(|record| updated_index(&sources, record, &hashes, &plain_texts)) {
+            Some((index, parts, indexed)) => {
+                watch.lap("  dont index tantivy (mis à jour)");
+                (index, parts, indexed, true)
+            }
+            None => {
+                let (index, parts, indexed) = rebuilt_index(&sources, hashes, plain_texts)?;
+                watch.lap("  dont index tantivy");
+                (index, parts, indexed, false)
+            }
+        };
+    let related = related_of(&options.root, &index)?;
+    watch.lap("  dont scénarios proches");
     Ok(Indexed {
         index,
-        docs_hash,
-        related,
+        memo: IndexMemo {
+            docs_hash,
+            parts,
+            related,
+        },
         durations: watch.stages,
+        indexed_documents,
+        updated,
     })
+}
+
+/// What the index documents are made from.
+struct Sources<'a> {
+    root: &'a Path,
+    /// Scenarios by slug.
+    scenarios: &'a BTreeMap<&'a str, &'a Scenario>,
+    metadata: &'a MetadataWords,
+}
+
+impl Sources<'_> {
+    fn scenarios_of<'s>(&'s self, slugs: &'s [String]) -> impl Iterator<Item = &'s Scenario> {
+        slugs
+            .iter()
+            .filter_map(|slug| self.scenarios.get(slug.as_str()).copied())
+    }
+}
+
+/// The index of the previous build's parts, updated to the documents of `hashes`: the parts
+/// holding a document that changed are indexed again, then every part merged. `None` when
+/// the record has no parts or the update failed.
+fn updated_index(
+    sources: &Sources,
+    record: &cache::BuildRecord,
+    hashes: &BTreeMap<String, String>,
+    plain_texts: &BTreeMap<String, String>,
+) -> Option<(SearchIndex, cache::IndexParts, usize)> {
+    let update = record.index_parts.update(hashes)?;
+    let parts = update.parts.iter().map(|slugs| {
+        sources
+            .scenarios_of(slugs)
+            .map(|s| index_doc_of(s, plain_texts, sources.metadata))
+            .collect()
+    });
+    let dir = index_dir(sources.root);
+    let parts_dir = index_parts_dir(sources.root);
+    let (index, indexed) =
+        SearchIndex::update_parts(&parts_dir, &dir, &update.stale, parts).ok()?;
+    let parts = cache::IndexParts {
+        starts: update.starts,
+        hashes: hashes.clone(),
+        size: record.index_parts.size,
+    };
+    Some((index, parts, indexed))
+}
+
+/// A new index of the documents of `hashes`, in parts.
+fn rebuilt_index(
+    sources: &Sources,
+    hashes: BTreeMap<String, String>,
+    mut plain_texts: BTreeMap<String, String>,
+) -> Result<(SearchIndex, cache::IndexParts, usize), Vec<Diagnostic>> {
+    let parts = cache::IndexParts::new(hashes);
+    // Each text is moved into its document and freed once indexed.
+    let docs = parts.parts().into_iter().map(|slugs| {
+        sources
+            .scenarios_of(&slugs)
+            .map(|s| {
+                let body = plain_texts.remove(&s.slug).unwrap_or_default();
+                index_doc_with(s, body, sources.metadata)
+            })
+            .collect()
+    });
+    let (dir, parts_dir) = (index_dir(sources.root), index_parts_dir(sources.root));
+    let (index, indexed) = SearchIndex::build_parts(&parts_dir, &dir, docs)
+        .map_err(|e| vec![index_error(sources.root, &e)])?;
+    Ok((index, parts, indexed))
+}
+
+/// The index document of `s`, its body's plain text copied from `plain_texts`.
+fn index_doc_of(
+    s: &Scenario,
+    plain_texts: &BTreeMap<String, String>,
+    metadata: &MetadataWords,
+) -> IndexDoc {
+    let body = plain_texts.get(&s.slug).cloned().unwrap_or_default();
+    index_doc_with(s, body, metadata)
 }
 
 /// Exports the browser search bundle from the index into `staging`; returns the number of
@@ -119,6 +228,11 @@ pub(super) fn export_search(
 
 fn index_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("index")
+}
+
+/// The parts the index of a build is merged from (see [`cache::IndexParts`]).
+fn index_parts_dir(root: &Path) -> PathBuf {
+    root.join(CACHE_DIR).join("index-parties")
 }
 
 /// (Re)builds the tantivy index of the prepared scenarios in the cache folder.
