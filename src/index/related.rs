@@ -69,11 +69,7 @@ pub(super) fn related(
         .map(|(address, meta)| (meta.slug.as_str(), *address))
         .collect();
     addresses.sort();
-    let position: HashMap<DocAddress, usize> = addresses
-        .iter()
-        .enumerate()
-        .map(|(index, (_, address))| (*address, index))
-        .collect();
+    let position = Positions::new(searcher, &addresses);
     let doc_count = addresses.len();
 
     let vectors = TermVectors::collect(searcher, fields, &position, doc_count)?;
@@ -118,6 +114,38 @@ pub(super) fn related(
     Ok(related)
 }
 
+/// The index (in slug order) of each live document, by segment and document id: looked up
+/// once per posting, so a table rather than a map.
+struct Positions {
+    by_segment: Vec<Vec<u32>>,
+}
+
+impl Positions {
+    const NONE: u32 = u32::MAX;
+
+    fn new(searcher: &Searcher, addresses: &[(&str, DocAddress)]) -> Positions {
+        let mut by_segment: Vec<Vec<u32>> = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| vec![Self::NONE; reader.max_doc() as usize])
+            .collect();
+        for (index, (_, address)) in addresses.iter().enumerate() {
+            let slot = by_segment
+                .get_mut(address.segment_ord as usize)
+                .and_then(|segment| segment.get_mut(address.doc_id as usize));
+            if let Some(slot) = slot {
+                *slot = index as u32;
+            }
+        }
+        Positions { by_segment }
+    }
+
+    fn get(&self, segment: usize, doc: u32) -> Option<u32> {
+        let index = *self.by_segment.get(segment)?.get(doc as usize)?;
+        (index != Self::NONE).then_some(index)
+    }
+}
+
 /// The values of the facets of [`FACET_BONUS`] of every document, to add the bonus of the
 /// values two documents share.
 struct FacetValues {
@@ -158,7 +186,7 @@ impl TermVectors {
     fn collect(
         searcher: &Searcher,
         fields: &Fields,
-        position: &HashMap<DocAddress, usize>,
+        position: &Positions,
         doc_count: usize,
     ) -> Result<TermVectors, IndexError> {
         let mut vectors = TermVectors {
@@ -208,9 +236,14 @@ impl TermVectors {
     /// particular order: the scores do not depend on it) in `scratch.touched`.
     fn accumulate(&self, a: usize, scratch: &mut Scratch) {
         let mut query: Vec<(u32, f32)> = self.docs[a].clone();
-        query.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        query.truncate(QUERY_TERMS);
-        query.sort_by_key(|(term, _)| *term);
+        // The heaviest terms, ties to the lowest index: picked without sorting them all.
+        if query.len() > QUERY_TERMS {
+            query.select_nth_unstable_by(QUERY_TERMS - 1, |x, y| {
+                y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
+            });
+            query.truncate(QUERY_TERMS);
+        }
+        query.sort_unstable_by_key(|(term, _)| *term);
 
         scratch.touched.clear();
         for (term, weight_a) in query {
@@ -284,7 +317,7 @@ impl Best {
 fn for_each_term(
     searcher: &Searcher,
     field: Field,
-    position: &HashMap<DocAddress, usize>,
+    position: &Positions,
     f: &mut dyn FnMut(&[DocFrequency]),
 ) -> Result<(), IndexError> {
     if searcher.segment_readers().len() != 1 {
@@ -302,8 +335,8 @@ fn for_each_term(
         frequencies.clear();
         while postings.doc() != TERMINATED {
             // Deleted documents have no position.
-            if let Some(&doc) = position.get(&DocAddress::new(0, postings.doc())) {
-                frequencies.push((doc as u32, postings.term_freq()));
+            if let Some(doc) = position.get(0, postings.doc()) {
+                frequencies.push((doc, postings.term_freq()));
             }
             postings.advance();
         }
@@ -319,7 +352,7 @@ fn for_each_term(
 fn term_frequencies(
     searcher: &Searcher,
     field: Field,
-    position: &HashMap<DocAddress, usize>,
+    position: &Positions,
 ) -> Result<TermFrequencies, IndexError> {
     let mut terms = TermFrequencies::new();
     for (segment_ord, segment_reader) in searcher.segment_readers().iter().enumerate() {
@@ -330,10 +363,9 @@ fn term_frequencies(
                 .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
             let entry = terms.entry(stream.key().to_vec()).or_default();
             while postings.doc() != TERMINATED {
-                let address = DocAddress::new(segment_ord as u32, postings.doc());
                 // Deleted documents have no position.
-                if let Some(&doc) = position.get(&address) {
-                    entry.push((doc as u32, postings.term_freq()));
+                if let Some(doc) = position.get(segment_ord, postings.doc()) {
+                    entry.push((doc, postings.term_freq()));
                 }
                 postings.advance();
             }
@@ -350,7 +382,7 @@ fn term_frequencies(
 fn facet_values(
     searcher: &Searcher,
     fields: &Fields,
-    position: &HashMap<DocAddress, usize>,
+    position: &Positions,
     doc_count: usize,
 ) -> Result<FacetValues, IndexError> {
     let mut values = FacetValues {
