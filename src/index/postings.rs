@@ -35,6 +35,9 @@ pub struct ExportedTerm {
 /// `(ordinal, contribution)` of one term in one field, or in all of them.
 type Scored = Vec<(u32, f32)>;
 
+/// Terms from `.0` (included) to `.1` (excluded), `None` for no bound.
+type TermRange = (Option<Vec<u8>>, Option<Vec<u8>>);
+
 /// A term's key (its bytes) and its postings in one field, sorted by ordinal (stable).
 type FieldTerm = (Vec<u8>, Scored);
 
@@ -198,7 +201,7 @@ fn term_ranges(
     searcher: &Searcher,
     field: Field,
     terms_per_job: usize,
-) -> Result<Vec<(Option<Vec<u8>>, Option<Vec<u8>>)>, IndexError> {
+) -> Result<Vec<TermRange>, IndexError> {
     let Some(reader) = searcher.segment_readers().first() else {
         return Ok(Vec::new());
     };
