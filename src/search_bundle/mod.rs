@@ -141,14 +141,25 @@ pub fn export(
     Ok(files)
 }
 
-/// Bytes of records and texts made while the terms are exported, kept until the term files
-/// are fingerprinted (they come first): enough for the texts of about ten thousand
-/// scenarios; beyond, the next ones are made after the terms.
-const AHEAD_BYTES: usize = 96 << 20;
-/// Texts read from the index, encoded and handed to the sink at a time, on rayon's pool.
-const TEXTS_PER_BATCH: usize = 256;
-/// Record files made and handed to the sink at a time, on rayon's pool.
-const RECORD_FILES_PER_BATCH: usize = 256;
+/// How the files after the terms' are made; the bundle does not depend on it.
+#[derive(Debug, Clone, Copy)]
+struct Batching {
+    /// Bytes of records and texts made while the terms are exported, kept until the term
+    /// files are fingerprinted (they come first); beyond, the next ones are made after the
+    /// terms.
+    ahead_bytes: usize,
+    /// Texts read from the index, encoded and handed to the sink at a time, on rayon's pool.
+    texts: usize,
+    /// Record files made and handed to the sink at a time, on rayon's pool.
+    record_files: usize,
+}
+
+/// Enough to make the texts of about ten thousand scenarios while the terms are exported.
+const BATCHING: Batching = Batching {
+    ahead_bytes: 96 << 20,
+    texts: 256,
+    record_files: 256,
+};
 
 /// Builds every file of the bundle, handing each to `sink` as soon as it is made (from
 /// rayon's threads, in no particular order); returns how many. The term files, most of the
@@ -165,12 +176,23 @@ pub fn export_to(
     links: LinkStyle,
     sink: &(dyn Fn(&DataFile) + Sync),
 ) -> Result<usize, IndexError> {
+    export_in_batches(index, content, vocabs, links, sink, BATCHING)
+}
+
+fn export_in_batches(
+    index: &SearchIndex,
+    content: &SiteContent,
+    vocabs: &Vocabularies,
+    links: LinkStyle,
+    sink: &(dyn Fn(&DataFile) + Sync),
+    batching: Batching,
+) -> Result<usize, IndexError> {
     let order = index.doc_order();
     let facets = all_facet_values(&content.scenarios, vocabs);
-    let mut others = Others::new(index, content, vocabs, &facets, &order);
+    let mut others = Others::new(index, content, vocabs, &facets, &order, batching);
     let (terms, ahead) = rayon::join(
         || export_terms(index, order.len(), sink),
-        || others.ahead(sink, AHEAD_BYTES),
+        || others.ahead(sink, batching.ahead_bytes),
     );
     let (mut out, terms) = terms?;
     for file in ahead? {
@@ -288,6 +310,7 @@ struct Others<'a> {
     records: Option<Vec<records::Record>>,
     next_record_file: usize,
     bodies: Bodies<'a>,
+    batching: Batching,
 }
 
 impl<'a> Others<'a> {
@@ -297,6 +320,7 @@ impl<'a> Others<'a> {
         vocabs: &'a Vocabularies,
         facets: &'a [(Facet, Vec<FacetValue>)],
         order: &'a [String],
+        batching: Batching,
     ) -> Others<'a> {
         Others {
             content,
@@ -306,6 +330,7 @@ impl<'a> Others<'a> {
             records: None,
             next_record_file: 0,
             bodies: Bodies::of(index),
+            batching,
         }
     }
 
@@ -352,7 +377,7 @@ impl<'a> Others<'a> {
         let record_files = records.len().div_ceil(RECORDS_PER_FILE);
         if self.next_record_file < record_files {
             let first = self.next_record_file;
-            let last = record_files.min(first + RECORD_FILES_PER_BATCH);
+            let last = record_files.min(first + self.batching.record_files.max(1));
             self.next_record_file = last;
             let files = (first..last)
                 .into_par_iter()
@@ -367,7 +392,7 @@ impl<'a> Others<'a> {
             return Ok(Some(files));
         }
         self.bodies
-            .next_batch(TEXTS_PER_BATCH, |ordinal, body| {
+            .next_batch(self.batching.texts, |ordinal, body| {
                 let file = data_file(&format!("textes/{ordinal}"), body);
                 sink(&file);
                 file
@@ -432,5 +457,143 @@ fn raw_data_file(name: &str, json: &str) -> DataFile {
     DataFile {
         path: format!("{DATA_DIR}/{name}.js"),
         contents: format!("vitrineRecherche.recevoir({quoted}, {json});\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use tempfile::TempDir;
+
+    use super::*;
+    use crate::site::indexing::search_index_in;
+    use crate::site::options::{BuildOptions, Silent};
+    use crate::site::prepare::{prepare, Prepared};
+
+    /// The demo site (the repository itself) and its index.
+    fn demo() -> (TempDir, Prepared, SearchIndex) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let prepared = prepare(&BuildOptions::new(root), &Silent).expect("demo site");
+        let dir = TempDir::new().expect("temporary directory");
+        let index = search_index_in(root, dir.path(), &prepared).expect("index");
+        (dir, prepared, index)
+    }
+
+    /// Every file, sorted by path, and the count `export_in_batches` returns.
+    fn exported(
+        prepared: &Prepared,
+        index: &SearchIndex,
+        batching: Batching,
+    ) -> (Vec<DataFile>, usize) {
+        let files = Mutex::new(Vec::new());
+        let count = export_in_batches(
+            index,
+            &prepared.loaded.content,
+            &prepared.vocabs,
+            LinkStyle::of(&prepared.config),
+            &|file| lock(&files).push(file.clone()),
+            batching,
+        )
+        .expect("export");
+        let mut files = files.into_inner().expect("files");
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, count)
+    }
+
+    /// The JSON a file hands to `vitrineRecherche.recevoir`.
+    fn json(file: &DataFile) -> serde_json::Value {
+        let start = file.contents.find(", ").expect("call") + 2;
+        let end = file.contents.rfind(");").expect("call");
+        serde_json::from_str(&file.contents[start..end]).expect("JSON")
+    }
+
+    /// The fingerprint as `docs/recherche.md` defines it, in the order the files are made:
+    /// rests, term files, dictionaries, facets (manifest order), records, then texts in
+    /// store order (by slug: the index adds documents in slug order).
+    fn expected_fingerprint(files: &[DataFile]) -> String {
+        let by_path: BTreeMap<&str, &DataFile> =
+            files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let manifest = json(by_path[&*format!("{DATA_DIR}/manifest.js")]);
+        let numbered = |folder: &str| {
+            let mut found: Vec<(usize, &DataFile)> = files
+                .iter()
+                .filter_map(|f| {
+                    let name = f.path.strip_prefix(&format!("{DATA_DIR}/{folder}/"))?;
+                    Some((name.strip_suffix(".js")?.parse().ok()?, f))
+                })
+                .collect();
+            found.sort_by_key(|(n, _)| *n);
+            found.into_iter().map(|(_, f)| f).collect::<Vec<_>>()
+        };
+        let mut ordered = numbered("suites");
+        ordered.extend(numbered("termes"));
+        for initial in manifest["dictionnaires"].as_array().expect("initials") {
+            let initial = initial.as_str().expect("initial");
+            ordered.push(by_path[&*format!("{DATA_DIR}/dictionnaires/{initial}.js")]);
+        }
+        for facet in manifest["facettes"].as_array().expect("facets") {
+            let key = facet["cle"].as_str().expect("key");
+            ordered.push(by_path[&*format!("{DATA_DIR}/facettes/{key}.js")]);
+        }
+        let records = numbered("fiches");
+        let slugs: Vec<String> = records
+            .iter()
+            .flat_map(|f| json(f).as_array().expect("records").clone())
+            .map(|r| r["slug"].as_str().expect("slug").to_string())
+            .collect();
+        ordered.extend(records);
+        let mut texts = numbered("textes");
+        texts.sort_by_key(|f| {
+            let ordinal: usize = f
+                .path
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.strip_suffix(".js"))
+                .and_then(|n| n.parse().ok())
+                .expect("ordinal");
+            slugs[ordinal].clone()
+        });
+        ordered.extend(texts);
+        assert_eq!(ordered.len() + 1, files.len());
+        let mut hasher = blake3::Hasher::new();
+        for file in ordered {
+            for part in [file.path.as_bytes(), file.contents.as_bytes()] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part);
+            }
+        }
+        hasher.finalize().to_hex()[..16].to_string()
+    }
+
+    #[test]
+    fn batches_and_work_ahead_change_nothing_and_the_fingerprint_keeps_its_order() {
+        let (_dir, prepared, index) = demo();
+        let (files, count) = exported(&prepared, &index, BATCHING);
+        assert_eq!(count, files.len());
+        let manifest = files
+            .iter()
+            .find(|f| f.path == format!("{DATA_DIR}/manifest.js"))
+            .expect("manifest");
+        assert_eq!(json(manifest)["empreinte"], expected_fingerprint(&files));
+        let documents = prepared.loaded.content.scenarios.len();
+        assert!(documents > 3);
+        let small = Batching {
+            ahead_bytes: 0,
+            texts: 1,
+            record_files: 1,
+        };
+        let some_ahead = Batching {
+            ahead_bytes: 2_000,
+            texts: 3,
+            record_files: 2,
+        };
+        for batching in [small, some_ahead] {
+            assert_eq!(
+                exported(&prepared, &index, batching),
+                (files.clone(), count)
+            );
+        }
     }
 }
