@@ -235,15 +235,7 @@ impl TermVectors {
     /// one of the heaviest comparable terms of `a`, and lists those documents (in no
     /// particular order: the scores do not depend on it) in `scratch.touched`.
     fn accumulate(&self, a: usize, scratch: &mut Scratch) {
-        let mut query: Vec<(u32, f32)> = self.docs[a].clone();
-        // The heaviest terms, ties to the lowest index: picked without sorting them all.
-        if query.len() > QUERY_TERMS {
-            query.select_nth_unstable_by(QUERY_TERMS - 1, |x, y| {
-                y.1.total_cmp(&x.1).then(x.0.cmp(&y.0))
-            });
-            query.truncate(QUERY_TERMS);
-        }
-        query.sort_unstable_by_key(|(term, _)| *term);
+        let query = heaviest_terms(&self.docs[a], QUERY_TERMS);
 
         scratch.touched.clear();
         for (term, weight_a) in query {
@@ -266,6 +258,21 @@ impl TermVectors {
             0.0
         }
     }
+}
+
+/// The `n` heaviest `(term index, weight)` of a document, ties to the lowest index, by term
+/// index (the order their products are added up in). Picked without sorting them all.
+fn heaviest_terms(vector: &[(u32, f32)], n: usize) -> Vec<(u32, f32)> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut heaviest = vector.to_vec();
+    if heaviest.len() > n {
+        heaviest.select_nth_unstable_by(n - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        heaviest.truncate(n);
+    }
+    heaviest.sort_unstable_by_key(|(term, _)| *term);
+    heaviest
 }
 
 /// Per-thread scratch space: one score per document, left zeroed between documents, and the
@@ -399,4 +406,24 @@ fn facet_values(
         }
     }
     Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::heaviest_terms;
+
+    #[test]
+    fn the_heaviest_terms_are_those_a_full_sort_keeps() {
+        // Weights with many ties, given out of term order.
+        let vector: Vec<(u32, f32)> = (0..200u32)
+            .map(|i| ((i * 73) % 200, ((i * 31) % 17) as f32 * 0.5))
+            .collect();
+        for n in [0, 1, 25, 199, 200, 300] {
+            let mut sorted = vector.clone();
+            sorted.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            sorted.truncate(n);
+            sorted.sort_by_key(|(term, _)| *term);
+            assert_eq!(heaviest_terms(&vector, n), sorted, "{n}");
+        }
+    }
 }
