@@ -82,16 +82,18 @@ pub(super) fn related(
             || Scratch {
                 scores: vec![0.0_f32; doc_count],
                 touched: Vec::new(),
+                shared_bonus: Vec::new(),
             },
             |scratch, (a, (slug, _))| {
                 let mut best = Best::new(n);
                 vectors.accumulate(a, scratch);
+                facets.bonuses_of(a, &mut scratch.shared_bonus);
                 for &b in &scratch.touched {
                     let b = b as usize;
                     let score = vectors.cosine(a, b, scratch.scores[b]);
                     scratch.scores[b] = 0.0;
                     if b != a {
-                        best.offer(b, score + facets.bonus(a, b));
+                        best.offer(b, score + facets.bonus(&scratch.shared_bonus, b));
                     }
                 }
                 let mut chosen = best.into_indexes();
@@ -149,24 +151,29 @@ impl Positions {
 /// The values of the facets of [`FACET_BONUS`] of every document, to add the bonus of the
 /// values two documents share.
 struct FacetValues {
-    /// Per document: `(value index, bonus)`, by value index.
-    docs: Vec<Vec<(usize, f32)>>,
+    /// Per document: its values' indexes, increasing.
+    docs: Vec<Vec<u32>>,
+    /// Per value index: the bonus of sharing it.
+    bonus: Vec<f32>,
 }
 
 impl FacetValues {
-    fn bonus(&self, a: usize, b: usize) -> f32 {
-        let (x, y) = (&self.docs[a], &self.docs[b]);
-        let (mut i, mut j, mut total) = (0, 0, 0.0);
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    total += x[i].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
+    /// Per value index, its bonus if document `a` has the value, else 0: what [`Self::bonus`]
+    /// adds up (looked up for each document compared with `a`, rather than merging lists).
+    fn bonuses_of(&self, a: usize, shared: &mut Vec<f32>) {
+        shared.clear();
+        shared.resize(self.bonus.len(), 0.0);
+        for &value in &self.docs[a] {
+            shared[value as usize] = self.bonus[value as usize];
+        }
+    }
+
+    /// The bonus of the values `b` shares with the document of `shared` (see
+    /// [`Self::bonuses_of`]), added up in value order (adding 0 changes no sum).
+    fn bonus(&self, shared: &[f32], b: usize) -> f32 {
+        let mut total = 0.0;
+        for &value in &self.docs[b] {
+            total += shared[value as usize];
         }
         total
     }
@@ -280,6 +287,8 @@ fn heaviest_terms(vector: &[(u32, f32)], n: usize) -> Vec<(u32, f32)> {
 struct Scratch {
     scores: Vec<f32>,
     touched: Vec<u32>,
+    /// The current document's [`FacetValues::bonuses_of`].
+    shared_bonus: Vec<f32>,
 }
 
 /// The `n` best `(document index, score)` seen so far: highest score first, ties broken by
@@ -394,15 +403,16 @@ fn facet_values(
 ) -> Result<FacetValues, IndexError> {
     let mut values = FacetValues {
         docs: vec![Vec::new(); doc_count],
+        bonus: Vec::new(),
     };
-    let mut value = 0;
     for (facet, bonus) in FACET_BONUS {
         let terms = term_frequencies(searcher, fields.facet(*facet), position)?;
         for frequencies in terms.into_values() {
+            let value = values.bonus.len() as u32;
             for (doc, _) in frequencies {
-                values.docs[doc as usize].push((value, *bonus));
+                values.docs[doc as usize].push(value);
             }
-            value += 1;
+            values.bonus.push(*bonus);
         }
     }
     Ok(values)
@@ -410,7 +420,37 @@ fn facet_values(
 
 #[cfg(test)]
 mod tests {
-    use super::heaviest_terms;
+    use super::{heaviest_terms, FacetValues};
+
+    #[test]
+    fn the_bonus_adds_up_the_shared_values_in_value_order() {
+        let bonus: Vec<f32> = (0..12).map(|v| 0.1 / (v + 1) as f32).collect();
+        let docs: Vec<Vec<u32>> = (0..9u32)
+            .map(|d| {
+                (0..12u32)
+                    .filter(|v| (v * 5 + d) % 3 != 0 && v % (d + 2) != 1)
+                    .collect()
+            })
+            .collect();
+        let values = FacetValues { docs, bonus };
+        let mut shared = Vec::new();
+        for a in 0..9 {
+            values.bonuses_of(a, &mut shared);
+            for b in 0..9 {
+                // As a merge of both lists would add them.
+                let mut expected = 0.0_f32;
+                for value in &values.docs[a] {
+                    if values.docs[b].contains(value) {
+                        expected += values.bonus[*value as usize];
+                    }
+                }
+                let found = values.bonus(&shared, b);
+                assert_eq!(found.to_bits(), expected.to_bits(), "{a} {b}");
+            }
+        }
+        values.bonuses_of(0, &mut shared);
+        assert!(values.bonus(&shared, 0) > 0.0);
+    }
 
     #[test]
     fn the_heaviest_terms_are_those_a_full_sort_keeps() {
