@@ -40,7 +40,7 @@ use crate::content::Facet;
 pub use analyzer::{analyze, analyze_words, french_analyzer, Word, ANALYZER_NAME};
 pub use expand::{PREFIX_EXACT_MAX_DOCS, PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, TYPO_MIN_CHARS};
 pub use metadata::MetadataWords;
-pub use postings::ExportedTerm;
+pub use postings::{Bodies, ExportedTerm};
 pub use schema::{facet_field_name, FIELD_BOOSTS};
 
 use schema::Fields;

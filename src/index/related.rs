@@ -69,11 +69,7 @@ pub(super) fn related(
         .map(|(address, meta)| (meta.slug.as_str(), *address))
         .collect();
     addresses.sort();
-    let position: HashMap<DocAddress, usize> = addresses
-        .iter()
-        .enumerate()
-        .map(|(index, (_, address))| (*address, index))
-        .collect();
+    let position = Positions::new(searcher, &addresses);
     let doc_count = addresses.len();
 
     let vectors = TermVectors::collect(searcher, fields, &position, doc_count)?;
@@ -86,16 +82,18 @@ pub(super) fn related(
             || Scratch {
                 scores: vec![0.0_f32; doc_count],
                 touched: Vec::new(),
+                shared_bonus: Vec::new(),
             },
             |scratch, (a, (slug, _))| {
                 let mut best = Best::new(n);
                 vectors.accumulate(a, scratch);
+                facets.bonuses_of(a, &mut scratch.shared_bonus);
                 for &b in &scratch.touched {
                     let b = b as usize;
                     let score = vectors.cosine(a, b, scratch.scores[b]);
                     scratch.scores[b] = 0.0;
                     if b != a {
-                        best.offer(b, score + facets.bonus(a, b));
+                        best.offer(b, score + facets.bonus(&scratch.shared_bonus, b));
                     }
                 }
                 let mut chosen = best.into_indexes();
@@ -118,27 +116,64 @@ pub(super) fn related(
     Ok(related)
 }
 
+/// The index (in slug order) of each live document, by segment and document id: looked up
+/// once per posting, so a table rather than a map.
+struct Positions {
+    by_segment: Vec<Vec<u32>>,
+}
+
+impl Positions {
+    const NONE: u32 = u32::MAX;
+
+    fn new(searcher: &Searcher, addresses: &[(&str, DocAddress)]) -> Positions {
+        let mut by_segment: Vec<Vec<u32>> = searcher
+            .segment_readers()
+            .iter()
+            .map(|reader| vec![Self::NONE; reader.max_doc() as usize])
+            .collect();
+        for (index, (_, address)) in addresses.iter().enumerate() {
+            let slot = by_segment
+                .get_mut(address.segment_ord as usize)
+                .and_then(|segment| segment.get_mut(address.doc_id as usize));
+            if let Some(slot) = slot {
+                *slot = index as u32;
+            }
+        }
+        Positions { by_segment }
+    }
+
+    fn get(&self, segment: usize, doc: u32) -> Option<u32> {
+        let index = *self.by_segment.get(segment)?.get(doc as usize)?;
+        (index != Self::NONE).then_some(index)
+    }
+}
+
 /// The values of the facets of [`FACET_BONUS`] of every document, to add the bonus of the
 /// values two documents share.
 struct FacetValues {
-    /// Per document: `(value index, bonus)`, by value index.
-    docs: Vec<Vec<(usize, f32)>>,
+    /// Per document: its values' indexes, increasing.
+    docs: Vec<Vec<u32>>,
+    /// Per value index: the bonus of sharing it.
+    bonus: Vec<f32>,
 }
 
 impl FacetValues {
-    fn bonus(&self, a: usize, b: usize) -> f32 {
-        let (x, y) = (&self.docs[a], &self.docs[b]);
-        let (mut i, mut j, mut total) = (0, 0, 0.0);
-        while i < x.len() && j < y.len() {
-            match x[i].0.cmp(&y[j].0) {
-                std::cmp::Ordering::Less => i += 1,
-                std::cmp::Ordering::Greater => j += 1,
-                std::cmp::Ordering::Equal => {
-                    total += x[i].1;
-                    i += 1;
-                    j += 1;
-                }
-            }
+    /// Per value index, its bonus if document `a` has the value, else 0: what [`Self::bonus`]
+    /// adds up (looked up for each document compared with `a`, rather than merging lists).
+    fn bonuses_of(&self, a: usize, shared: &mut Vec<f32>) {
+        shared.clear();
+        shared.resize(self.bonus.len(), 0.0);
+        for &value in &self.docs[a] {
+            shared[value as usize] = self.bonus[value as usize];
+        }
+    }
+
+    /// The bonus of the values `b` shares with the document of `shared` (see
+    /// [`Self::bonuses_of`]), added up in value order (adding 0 changes no sum).
+    fn bonus(&self, shared: &[f32], b: usize) -> f32 {
+        let mut total = 0.0;
+        for &value in &self.docs[b] {
+            total += shared[value as usize];
         }
         total
     }
@@ -158,7 +193,7 @@ impl TermVectors {
     fn collect(
         searcher: &Searcher,
         fields: &Fields,
-        position: &HashMap<DocAddress, usize>,
+        position: &Positions,
         doc_count: usize,
     ) -> Result<TermVectors, IndexError> {
         let mut vectors = TermVectors {
@@ -207,10 +242,7 @@ impl TermVectors {
     /// one of the heaviest comparable terms of `a`, and lists those documents (in no
     /// particular order: the scores do not depend on it) in `scratch.touched`.
     fn accumulate(&self, a: usize, scratch: &mut Scratch) {
-        let mut query: Vec<(u32, f32)> = self.docs[a].clone();
-        query.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        query.truncate(QUERY_TERMS);
-        query.sort_by_key(|(term, _)| *term);
+        let query = heaviest_terms(&self.docs[a], QUERY_TERMS);
 
         scratch.touched.clear();
         for (term, weight_a) in query {
@@ -235,11 +267,28 @@ impl TermVectors {
     }
 }
 
+/// The `n` heaviest `(term index, weight)` of a document, ties to the lowest index, by term
+/// index (the order their products are added up in). Picked without sorting them all.
+fn heaviest_terms(vector: &[(u32, f32)], n: usize) -> Vec<(u32, f32)> {
+    if n == 0 {
+        return Vec::new();
+    }
+    let mut heaviest = vector.to_vec();
+    if heaviest.len() > n {
+        heaviest.select_nth_unstable_by(n - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        heaviest.truncate(n);
+    }
+    heaviest.sort_unstable_by_key(|(term, _)| *term);
+    heaviest
+}
+
 /// Per-thread scratch space: one score per document, left zeroed between documents, and the
 /// documents whose score was touched.
 struct Scratch {
     scores: Vec<f32>,
     touched: Vec<u32>,
+    /// The current document's [`FacetValues::bonuses_of`].
+    shared_bonus: Vec<f32>,
 }
 
 /// The `n` best `(document index, score)` seen so far: highest score first, ties broken by
@@ -284,7 +333,7 @@ impl Best {
 fn for_each_term(
     searcher: &Searcher,
     field: Field,
-    position: &HashMap<DocAddress, usize>,
+    position: &Positions,
     f: &mut dyn FnMut(&[DocFrequency]),
 ) -> Result<(), IndexError> {
     if searcher.segment_readers().len() != 1 {
@@ -302,8 +351,8 @@ fn for_each_term(
         frequencies.clear();
         while postings.doc() != TERMINATED {
             // Deleted documents have no position.
-            if let Some(&doc) = position.get(&DocAddress::new(0, postings.doc())) {
-                frequencies.push((doc as u32, postings.term_freq()));
+            if let Some(doc) = position.get(0, postings.doc()) {
+                frequencies.push((doc, postings.term_freq()));
             }
             postings.advance();
         }
@@ -319,7 +368,7 @@ fn for_each_term(
 fn term_frequencies(
     searcher: &Searcher,
     field: Field,
-    position: &HashMap<DocAddress, usize>,
+    position: &Positions,
 ) -> Result<TermFrequencies, IndexError> {
     let mut terms = TermFrequencies::new();
     for (segment_ord, segment_reader) in searcher.segment_readers().iter().enumerate() {
@@ -330,10 +379,9 @@ fn term_frequencies(
                 .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
             let entry = terms.entry(stream.key().to_vec()).or_default();
             while postings.doc() != TERMINATED {
-                let address = DocAddress::new(segment_ord as u32, postings.doc());
                 // Deleted documents have no position.
-                if let Some(&doc) = position.get(&address) {
-                    entry.push((doc as u32, postings.term_freq()));
+                if let Some(doc) = position.get(segment_ord, postings.doc()) {
+                    entry.push((doc, postings.term_freq()));
                 }
                 postings.advance();
             }
@@ -350,21 +398,72 @@ fn term_frequencies(
 fn facet_values(
     searcher: &Searcher,
     fields: &Fields,
-    position: &HashMap<DocAddress, usize>,
+    position: &Positions,
     doc_count: usize,
 ) -> Result<FacetValues, IndexError> {
     let mut values = FacetValues {
         docs: vec![Vec::new(); doc_count],
+        bonus: Vec::new(),
     };
-    let mut value = 0;
     for (facet, bonus) in FACET_BONUS {
         let terms = term_frequencies(searcher, fields.facet(*facet), position)?;
         for frequencies in terms.into_values() {
+            let value = values.bonus.len() as u32;
             for (doc, _) in frequencies {
-                values.docs[doc as usize].push((value, *bonus));
+                values.docs[doc as usize].push(value);
             }
-            value += 1;
+            values.bonus.push(*bonus);
         }
     }
     Ok(values)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{heaviest_terms, FacetValues};
+
+    #[test]
+    fn the_bonus_adds_up_the_shared_values_in_value_order() {
+        let bonus: Vec<f32> = (0..12).map(|v| 0.1 / (v + 1) as f32).collect();
+        let docs: Vec<Vec<u32>> = (0..9u32)
+            .map(|d| {
+                (0..12u32)
+                    .filter(|v| (v * 5 + d) % 3 != 0 && v % (d + 2) != 1)
+                    .collect()
+            })
+            .collect();
+        let values = FacetValues { docs, bonus };
+        let mut shared = Vec::new();
+        for a in 0..9 {
+            values.bonuses_of(a, &mut shared);
+            for b in 0..9 {
+                // As a merge of both lists would add them.
+                let mut expected = 0.0_f32;
+                for value in &values.docs[a] {
+                    if values.docs[b].contains(value) {
+                        expected += values.bonus[*value as usize];
+                    }
+                }
+                let found = values.bonus(&shared, b);
+                assert_eq!(found.to_bits(), expected.to_bits(), "{a} {b}");
+            }
+        }
+        values.bonuses_of(0, &mut shared);
+        assert!(values.bonus(&shared, 0) > 0.0);
+    }
+
+    #[test]
+    fn the_heaviest_terms_are_those_a_full_sort_keeps() {
+        // Weights with many ties, given out of term order.
+        let vector: Vec<(u32, f32)> = (0..200u32)
+            .map(|i| ((i * 73) % 200, ((i * 31) % 17) as f32 * 0.5))
+            .collect();
+        for n in [0, 1, 25, 199, 200, 300] {
+            let mut sorted = vector.clone();
+            sorted.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+            sorted.truncate(n);
+            sorted.sort_by_key(|(term, _)| *term);
+            assert_eq!(heaviest_terms(&vector, n), sorted, "{n}");
+        }
+    }
 }

@@ -23,12 +23,15 @@
 mod records;
 mod terms;
 
+use std::sync::{Mutex, MutexGuard, PoisonError};
+
+use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::content::facet::all_facet_values;
-use crate::content::{Facet, SiteContent};
+use crate::content::{Facet, FacetValue, SiteContent};
 use crate::index::{
-    IndexError, SearchIndex, APPROXIMATE_BELOW, APPROXIMATE_MAX, PREFIX_EXACT_MAX_DOCS,
+    Bodies, IndexError, SearchIndex, APPROXIMATE_BELOW, APPROXIMATE_MAX, PREFIX_EXACT_MAX_DOCS,
     PREFIX_MAX_TERMS, PREFIX_MIN_CHARS, SNIPPET_CHARS, TYPO_MIN_CHARS,
 };
 use crate::publish::urls::{self, LinkStyle};
@@ -122,75 +125,84 @@ struct ManifestFacet {
     valeurs: Vec<(String, String, usize)>,
 }
 
-/// Builds every file of the bundle.
+/// Builds every file of the bundle, sorted by path.
 pub fn export(
     index: &SearchIndex,
     content: &SiteContent,
     vocabs: &Vocabularies,
     links: LinkStyle,
 ) -> Result<Vec<DataFile>, IndexError> {
-    let mut files = Vec::new();
-    export_to(index, content, vocabs, links, &mut |file| files.push(file))?;
+    let files = Mutex::new(Vec::new());
+    export_to(index, content, vocabs, links, &|file: &DataFile| {
+        lock(&files).push(file.clone());
+    })?;
+    let mut files = files.into_inner().unwrap_or_else(PoisonError::into_inner);
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// Builds every file of the bundle, handing each to `sink` as soon as it is made (in no
-/// particular order); returns how many. The term files, most of the bundle, are never all in
-/// memory at once. Result links are written in `links` style.
+/// How the files after the terms' are made; the bundle does not depend on it.
+#[derive(Debug, Clone, Copy)]
+struct Batching {
+    /// Bytes of records and texts made while the terms are exported, kept until the term
+    /// files are fingerprinted (they come first); beyond, the next ones are made after the
+    /// terms.
+    ahead_bytes: usize,
+    /// Texts read from the index, encoded and handed to the sink at a time, on rayon's pool.
+    texts: usize,
+    /// Record files made and handed to the sink at a time, on rayon's pool.
+    record_files: usize,
+}
+
+/// Enough to make the texts of about ten thousand scenarios while the terms are exported.
+const BATCHING: Batching = Batching {
+    ahead_bytes: 96 << 20,
+    texts: 256,
+    record_files: 256,
+};
+
+/// Builds every file of the bundle, handing each to `sink` as soon as it is made (from
+/// rayon's threads, in no particular order); returns how many. The term files, most of the
+/// bundle, are never all in memory at once, nor are the texts. Result links are written in
+/// `links` style.
+///
+/// The terms (term files, rests, dictionaries) are made while the other files (facets,
+/// records, texts) are: the manifest's fingerprint still covers the files in a fixed order,
+/// terms first.
 pub fn export_to(
     index: &SearchIndex,
     content: &SiteContent,
     vocabs: &Vocabularies,
     links: LinkStyle,
-    sink: &mut dyn FnMut(DataFile),
+    sink: &(dyn Fn(&DataFile) + Sync),
+) -> Result<usize, IndexError> {
+    export_in_batches(index, content, vocabs, links, sink, BATCHING)
+}
+
+fn export_in_batches(
+    index: &SearchIndex,
+    content: &SiteContent,
+    vocabs: &Vocabularies,
+    links: LinkStyle,
+    sink: &(dyn Fn(&DataFile) + Sync),
+    batching: Batching,
 ) -> Result<usize, IndexError> {
     let order = index.doc_order();
-    let mut out = Emitter {
-        count: 0,
-        fingerprint: blake3::Hasher::new(),
-        sink,
-    };
-    let mut emit = |file: DataFile| out.emit(file);
-    let exported = index.export_terms()?;
-    let mut boundaries = Vec::new();
-    let mut rests = 0;
-    terms::each_term_file(&exported, order.len(), &mut |packed| match packed {
-        terms::Packed::Terms(file) => {
-            emit(raw_data_file(
-                &format!("termes/{}", boundaries.len()),
-                &file.json,
-            ));
-            boundaries.push(file.first_term);
-        }
-        terms::Packed::Rest(json) => {
-            emit(raw_data_file(&format!("suites/{rests}"), &json));
-            rests += 1;
-        }
-    });
-    let dictionaries = terms::dictionaries(&exported);
-    drop(exported);
-    for (initial, words) in &dictionaries {
-        emit(data_file(&format!("dictionnaires/{initial}"), words));
-    }
-
     let facets = all_facet_values(&content.scenarios, vocabs);
-    let ordinals = records::Ordinals::new(&content.scenarios, &order);
-    for (facet, values) in &facets {
-        if values.is_empty() {
-            continue;
+    let mut others = Others::new(index, content, vocabs, &facets, &order, batching);
+    let (terms, ahead) = rayon::join(
+        || export_terms(index, order.len(), sink),
+        || others.ahead(sink, batching.ahead_bytes),
+    );
+    let (mut out, terms) = terms?;
+    for file in ahead? {
+        out.add(&file);
+    }
+    while let Some(files) = others.next_batch(sink)? {
+        for file in &files {
+            out.add(file);
         }
-        let sets = records::facet_sets(values, &ordinals);
-        emit(data_file(&format!("facettes/{}", facet.slug()), &sets));
     }
-    for (j, chunk) in records::records(content, vocabs, &facets, &order)
-        .chunks(RECORDS_PER_FILE)
-        .enumerate()
-    {
-        emit(data_file(&format!("fiches/{j}"), &chunk));
-    }
-    index.each_body(&mut |ordinal, body| {
-        emit(data_file(&format!("textes/{ordinal}"), body));
-    })?;
     let empreinte = out.fingerprint();
     let manifest = Manifest {
         version: FORMAT_VERSION,
@@ -198,13 +210,13 @@ pub fn export_to(
         documents: order.len(),
         fiches_par_fichier: RECORDS_PER_FILE,
         adresse: links.href(urls::scenario("{slug}")),
-        termes: boundaries,
+        termes: terms.boundaries,
         tete: terms::HEAD_DOCUMENTS,
         passages: Passages {
             octets: SNIPPET_CHARS,
             par_page: PASSAGES_PER_PAGE,
         },
-        dictionnaires: dictionaries.into_iter().map(|(c, _)| c).collect(),
+        dictionnaires: terms.initials,
         prefixe: Prefix {
             longueur_min: PREFIX_MIN_CHARS,
             max_termes: PREFIX_MAX_TERMS,
@@ -232,32 +244,206 @@ pub fn export_to(
             })
             .collect(),
     };
-    out.emit(data_file("manifest", &manifest));
-    Ok(out.count)
+    let manifest = data_file("manifest", &manifest);
+    sink(&manifest);
+    Ok(out.count + 1)
 }
 
-/// Hands the bundle's files to the sink, counting them and fingerprinting their names and
-/// contents (made in a fixed order: the same bundle has the same fingerprint).
-struct Emitter<'s> {
+/// What the manifest says of the term files and dictionaries.
+struct TermsPart {
+    /// First term of each term file.
+    boundaries: Vec<String>,
+    /// Initial of each dictionary.
+    initials: Vec<String>,
+}
+
+/// Makes the term files, rests and dictionaries, fingerprinted in the order they are made.
+fn export_terms(
+    index: &SearchIndex,
+    documents: usize,
+    sink: &(dyn Fn(&DataFile) + Sync),
+) -> Result<(Emitter, TermsPart), IndexError> {
+    let mut out = Emitter::new();
+    let mut emit = |file: DataFile| {
+        sink(&file);
+        out.add(&file);
+    };
+    let exported = index.export_terms()?;
+    let mut boundaries = Vec::new();
+    let mut rests = 0;
+    terms::each_term_file(&exported, documents, &mut |packed| match packed {
+        terms::Packed::Terms(file) => {
+            emit(raw_data_file(
+                &format!("termes/{}", boundaries.len()),
+                &file.json,
+            ));
+            boundaries.push(file.first_term);
+        }
+        terms::Packed::Rest(json) => {
+            emit(raw_data_file(&format!("suites/{rests}"), &json));
+            rests += 1;
+        }
+    });
+    let dictionaries = terms::dictionaries(&exported);
+    drop(exported);
+    for (initial, words) in &dictionaries {
+        emit(data_file(&format!("dictionnaires/{initial}"), words));
+    }
+    let initials = dictionaries.into_iter().map(|(c, _)| c).collect();
+    Ok((
+        out,
+        TermsPart {
+            boundaries,
+            initials,
+        },
+    ))
+}
+
+/// The files after the terms': facets, then records, then texts, made a batch at a time
+/// (each batch on rayon's pool) and handed to the sink as they are made.
+struct Others<'a> {
+    content: &'a SiteContent,
+    vocabs: &'a Vocabularies,
+    facets: &'a [(Facet, Vec<FacetValue>)],
+    order: &'a [String],
+    /// Made with the first batch (the facets').
+    records: Option<Vec<records::Record>>,
+    next_record_file: usize,
+    bodies: Bodies<'a>,
+    batching: Batching,
+}
+
+impl<'a> Others<'a> {
+    fn new(
+        index: &'a SearchIndex,
+        content: &'a SiteContent,
+        vocabs: &'a Vocabularies,
+        facets: &'a [(Facet, Vec<FacetValue>)],
+        order: &'a [String],
+        batching: Batching,
+    ) -> Others<'a> {
+        Others {
+            content,
+            vocabs,
+            facets,
+            order,
+            records: None,
+            next_record_file: 0,
+            bodies: Bodies::of(index),
+            batching,
+        }
+    }
+
+    /// Makes batches until they weigh `budget` bytes or all are made; returns their files.
+    fn ahead(
+        &mut self,
+        sink: &(dyn Fn(&DataFile) + Sync),
+        budget: usize,
+    ) -> Result<Vec<DataFile>, IndexError> {
+        let mut made = Vec::new();
+        let mut bytes = 0;
+        while bytes < budget {
+            let Some(files) = self.next_batch(sink)? else {
+                break;
+            };
+            bytes += files
+                .iter()
+                .map(|f| f.path.len() + f.contents.len())
+                .sum::<usize>();
+            made.extend(files);
+        }
+        Ok(made)
+    }
+
+    /// The next batch of files, in their fingerprint order, each already handed to `sink`;
+    /// `None` once all are made.
+    fn next_batch(
+        &mut self,
+        sink: &(dyn Fn(&DataFile) + Sync),
+    ) -> Result<Option<Vec<DataFile>>, IndexError> {
+        let Some(records) = &self.records else {
+            let files = self.facet_files();
+            for file in &files {
+                sink(file);
+            }
+            self.records = Some(records::records(
+                self.content,
+                self.vocabs,
+                self.facets,
+                self.order,
+            ));
+            return Ok(Some(files));
+        };
+        let record_files = records.len().div_ceil(RECORDS_PER_FILE);
+        if self.next_record_file < record_files {
+            let first = self.next_record_file;
+            let last = record_files.min(first + self.batching.record_files.max(1));
+            self.next_record_file = last;
+            let files = (first..last)
+                .into_par_iter()
+                .map(|j| {
+                    let end = records.len().min((j + 1) * RECORDS_PER_FILE);
+                    let file =
+                        data_file(&format!("fiches/{j}"), &records[j * RECORDS_PER_FILE..end]);
+                    sink(&file);
+                    file
+                })
+                .collect();
+            return Ok(Some(files));
+        }
+        self.bodies
+            .next_batch(self.batching.texts, |ordinal, body| {
+                let file = data_file(&format!("textes/{ordinal}"), body);
+                sink(&file);
+                file
+            })
+            .transpose()
+    }
+
+    fn facet_files(&self) -> Vec<DataFile> {
+        let ordinals = records::Ordinals::new(&self.content.scenarios, self.order);
+        self.facets
+            .iter()
+            .filter(|(_, values)| !values.is_empty())
+            .map(|(facet, values)| {
+                let sets = records::facet_sets(values, &ordinals);
+                data_file(&format!("facettes/{}", facet.slug()), &sets)
+            })
+            .collect()
+    }
+}
+
+/// Counts the bundle's files and fingerprints their names and contents, given in a fixed
+/// order: the same bundle has the same fingerprint.
+struct Emitter {
     count: usize,
     fingerprint: blake3::Hasher,
-    sink: &'s mut dyn FnMut(DataFile),
 }
 
-impl Emitter<'_> {
-    fn emit(&mut self, file: DataFile) {
+impl Emitter {
+    fn new() -> Emitter {
+        Emitter {
+            count: 0,
+            fingerprint: blake3::Hasher::new(),
+        }
+    }
+
+    fn add(&mut self, file: &DataFile) {
         self.count += 1;
         for part in [file.path.as_bytes(), file.contents.as_bytes()] {
             self.fingerprint.update(&(part.len() as u64).to_le_bytes());
             self.fingerprint.update(part);
         }
-        (self.sink)(file);
     }
 
-    /// Sixteen hex digits of the files emitted so far.
+    /// Sixteen hex digits of the files added so far.
     fn fingerprint(&self) -> String {
         self.fingerprint.finalize().to_hex()[..16].to_string()
     }
+}
+
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
 
 fn data_file<T: Serialize + ?Sized>(name: &str, value: &T) -> DataFile {
@@ -271,5 +457,143 @@ fn raw_data_file(name: &str, json: &str) -> DataFile {
     DataFile {
         path: format!("{DATA_DIR}/{name}.js"),
         contents: format!("vitrineRecherche.recevoir({quoted}, {json});\n"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+    use std::path::Path;
+
+    use tempfile::TempDir;
+
+    use super::*;
+    use crate::site::indexing::search_index_in;
+    use crate::site::options::{BuildOptions, Silent};
+    use crate::site::prepare::{prepare, Prepared};
+
+    /// The demo site (the repository itself) and its index.
+    fn demo() -> (TempDir, Prepared, SearchIndex) {
+        let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+        let prepared = prepare(&BuildOptions::new(root), &Silent).expect("demo site");
+        let dir = TempDir::new().expect("temporary directory");
+        let index = search_index_in(root, dir.path(), &prepared).expect("index");
+        (dir, prepared, index)
+    }
+
+    /// Every file, sorted by path, and the count `export_in_batches` returns.
+    fn exported(
+        prepared: &Prepared,
+        index: &SearchIndex,
+        batching: Batching,
+    ) -> (Vec<DataFile>, usize) {
+        let files = Mutex::new(Vec::new());
+        let count = export_in_batches(
+            index,
+            &prepared.loaded.content,
+            &prepared.vocabs,
+            LinkStyle::of(&prepared.config),
+            &|file| lock(&files).push(file.clone()),
+            batching,
+        )
+        .expect("export");
+        let mut files = files.into_inner().expect("files");
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        (files, count)
+    }
+
+    /// The JSON a file hands to `vitrineRecherche.recevoir`.
+    fn json(file: &DataFile) -> serde_json::Value {
+        let start = file.contents.find(", ").expect("call") + 2;
+        let end = file.contents.rfind(");").expect("call");
+        serde_json::from_str(&file.contents[start..end]).expect("JSON")
+    }
+
+    /// The fingerprint as `docs/recherche.md` defines it, in the order the files are made:
+    /// rests, term files, dictionaries, facets (manifest order), records, then texts in
+    /// store order (by slug: the index adds documents in slug order).
+    fn expected_fingerprint(files: &[DataFile]) -> String {
+        let by_path: BTreeMap<&str, &DataFile> =
+            files.iter().map(|f| (f.path.as_str(), f)).collect();
+        let manifest = json(by_path[&*format!("{DATA_DIR}/manifest.js")]);
+        let numbered = |folder: &str| {
+            let mut found: Vec<(usize, &DataFile)> = files
+                .iter()
+                .filter_map(|f| {
+                    let name = f.path.strip_prefix(&format!("{DATA_DIR}/{folder}/"))?;
+                    Some((name.strip_suffix(".js")?.parse().ok()?, f))
+                })
+                .collect();
+            found.sort_by_key(|(n, _)| *n);
+            found.into_iter().map(|(_, f)| f).collect::<Vec<_>>()
+        };
+        let mut ordered = numbered("suites");
+        ordered.extend(numbered("termes"));
+        for initial in manifest["dictionnaires"].as_array().expect("initials") {
+            let initial = initial.as_str().expect("initial");
+            ordered.push(by_path[&*format!("{DATA_DIR}/dictionnaires/{initial}.js")]);
+        }
+        for facet in manifest["facettes"].as_array().expect("facets") {
+            let key = facet["cle"].as_str().expect("key");
+            ordered.push(by_path[&*format!("{DATA_DIR}/facettes/{key}.js")]);
+        }
+        let records = numbered("fiches");
+        let slugs: Vec<String> = records
+            .iter()
+            .flat_map(|f| json(f).as_array().expect("records").clone())
+            .map(|r| r["slug"].as_str().expect("slug").to_string())
+            .collect();
+        ordered.extend(records);
+        let mut texts = numbered("textes");
+        texts.sort_by_key(|f| {
+            let ordinal: usize = f
+                .path
+                .rsplit('/')
+                .next()
+                .and_then(|n| n.strip_suffix(".js"))
+                .and_then(|n| n.parse().ok())
+                .expect("ordinal");
+            slugs[ordinal].clone()
+        });
+        ordered.extend(texts);
+        assert_eq!(ordered.len() + 1, files.len());
+        let mut hasher = blake3::Hasher::new();
+        for file in ordered {
+            for part in [file.path.as_bytes(), file.contents.as_bytes()] {
+                hasher.update(&(part.len() as u64).to_le_bytes());
+                hasher.update(part);
+            }
+        }
+        hasher.finalize().to_hex()[..16].to_string()
+    }
+
+    #[test]
+    fn batches_and_work_ahead_change_nothing_and_the_fingerprint_keeps_its_order() {
+        let (_dir, prepared, index) = demo();
+        let (files, count) = exported(&prepared, &index, BATCHING);
+        assert_eq!(count, files.len());
+        let manifest = files
+            .iter()
+            .find(|f| f.path == format!("{DATA_DIR}/manifest.js"))
+            .expect("manifest");
+        assert_eq!(json(manifest)["empreinte"], expected_fingerprint(&files));
+        let documents = prepared.loaded.content.scenarios.len();
+        assert!(documents > 3);
+        let small = Batching {
+            ahead_bytes: 0,
+            texts: 1,
+            record_files: 1,
+        };
+        let some_ahead = Batching {
+            ahead_bytes: 2_000,
+            texts: 3,
+            record_files: 2,
+        };
+        for batching in [small, some_ahead] {
+            assert_eq!(
+                exported(&prepared, &index, batching),
+                (files.clone(), count)
+            );
+        }
     }
 }

@@ -2,6 +2,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
+
 use crate::index::ExportedTerm;
 
 /// Aimed size of a term file, in bytes before compression: small enough that a query loads
@@ -62,16 +64,12 @@ pub fn each_term_file(terms: &[ExportedTerm], documents: usize, emit: &mut dyn F
     let mut sorted: Vec<&ExportedTerm> = terms.iter().collect();
     sorted.sort_by(|a, b| js_order(&a.term, &b.term));
     let max_files = (MIN_TERM_FILES - 1).max(documents.div_ceil(DOCUMENTS_PER_TERM_FILE));
-    let rests = pack_rests(&sorted, max_files, emit);
-    // Sizes first (each entry formatted into a reused buffer), to know how full a file gets.
-    let mut buffer = String::new();
+    let splits = split_terms(&sorted);
+    let rests = pack_rests(splits, max_files, emit);
+    // Sizes first (counted, not formatted), to know how full a file gets.
     let total: usize = sorted
         .iter()
-        .map(|term| {
-            buffer.clear();
-            write_term(&mut buffer, term, rests.get(term.term.as_str()).copied());
-            buffer.len() + 1
-        })
+        .map(|term| term_len(term, rests.get(term.term.as_str())) + 1)
         .sum();
     // Every closed file holds at least `target` bytes: at most max_files + 1 files.
     let target = TARGET_TERM_FILE_BYTES.max(total.div_ceil(max_files.max(1)));
@@ -89,7 +87,7 @@ pub fn each_term_file(terms: &[ExportedTerm], documents: usize, emit: &mut dyn F
         if file.json.len() > 1 {
             file.json.push(',');
         }
-        write_term(&mut file.json, term, rests.get(term.term.as_str()).copied());
+        write_term(&mut file.json, term, rests.get(term.term.as_str()));
         previous_last = Some(&term.term);
         if file.json.len() >= target {
             if let Some(mut full) = current.take() {
@@ -104,41 +102,70 @@ pub fn each_term_file(terms: &[ExportedTerm], documents: usize, emit: &mut dyn F
     }
 }
 
-/// Emits the rests of the split terms; returns the rest file of each split term. A query
-/// loads the whole file of each rest it needs: a large rest (a quarter of the aimed size or
-/// more) has its own file, the smaller ones are packed together, in term order, into files
-/// of the aimed size (at least [`TARGET_TERM_FILE_BYTES`], more when the corpus needs it to
-/// stay within `4 max_files + 1` files: large rests take at most 4 per aimed size).
-fn pack_rests<'t>(
-    sorted: &[&'t ExportedTerm],
-    max_files: usize,
-    emit: &mut dyn FnMut(Packed),
-) -> HashMap<&'t str, usize> {
-    let rests: Vec<(&str, String)> = sorted
-        .iter()
+/// A split term: its head (see [`head_and_rest`]) and the entry of its rest.
+struct Split<'t> {
+    term: &'t str,
+    head: Vec<Posting>,
+    rest_entry: String,
+}
+
+/// Where a split term's head goes: the term file holds the head and the number of the rest's
+/// file.
+struct SplitHead {
+    head: Vec<Posting>,
+    file: usize,
+}
+
+/// Splits the terms in more than [`SPLIT_ABOVE`] documents, in term order; computed on
+/// rayon's pool (they hold most postings).
+fn split_terms<'t>(sorted: &[&'t ExportedTerm]) -> Vec<Split<'t>> {
+    sorted
+        .par_iter()
         .filter(|term| term.postings.len() > SPLIT_ABOVE)
         .map(|term| {
-            let mut entry = String::new();
-            write_entry(&mut entry, &term.term, &head_and_rest(&term.postings).1);
-            (term.term.as_str(), entry)
+            let (head, rest) = head_and_rest(&term.postings);
+            let mut rest_entry = String::new();
+            write_entry(&mut rest_entry, &term.term, &rest);
+            Split {
+                term: &term.term,
+                head,
+                rest_entry,
+            }
         })
-        .collect();
-    let total: usize = rests.iter().map(|(_, entry)| entry.len() + 1).sum();
+        .collect()
+}
+
+/// Emits the rests of the split terms; returns the head and rest file of each split term. A
+/// query loads the whole file of each rest it needs: a large rest (a quarter of the aimed
+/// size or more) has its own file, the smaller ones are packed together, in term order, into
+/// files of the aimed size (at least [`TARGET_TERM_FILE_BYTES`], more when the corpus needs
+/// it to stay within `4 max_files + 1` files: large rests take at most 4 per aimed size).
+fn pack_rests<'t>(
+    splits: Vec<Split<'t>>,
+    max_files: usize,
+    emit: &mut dyn FnMut(Packed),
+) -> HashMap<&'t str, SplitHead> {
+    let total: usize = splits.iter().map(|split| split.rest_entry.len() + 1).sum();
     let target = TARGET_TERM_FILE_BYTES.max(total.div_ceil(max_files.max(1)));
     let mut files = HashMap::new();
     let mut count = 0;
     let mut shared = String::new();
     let mut shared_terms = Vec::new();
-    for (term, entry) in rests {
-        if entry.len() >= target / 4 {
-            files.insert(term, count);
-            emit(Packed::Rest(format!("{{{entry}}}")));
+    for Split {
+        term,
+        head,
+        rest_entry,
+    } in splits
+    {
+        if rest_entry.len() >= target / 4 {
+            files.insert(term, SplitHead { head, file: count });
+            emit(Packed::Rest(format!("{{{rest_entry}}}")));
             count += 1;
             continue;
         }
         shared.push(if shared.is_empty() { '{' } else { ',' });
-        shared.push_str(&entry);
-        shared_terms.push(term);
+        shared.push_str(&rest_entry);
+        shared_terms.push((term, head));
         if shared.len() >= target {
             flush_shared(&mut shared, &mut shared_terms, &mut files, &mut count, emit);
         }
@@ -152,14 +179,14 @@ fn pack_rests<'t>(
 /// Emits the file of packed small rests as file `count`.
 fn flush_shared<'t>(
     shared: &mut String,
-    terms: &mut Vec<&'t str>,
-    files: &mut HashMap<&'t str, usize>,
+    terms: &mut Vec<(&'t str, Vec<Posting>)>,
+    files: &mut HashMap<&'t str, SplitHead>,
     count: &mut usize,
     emit: &mut dyn FnMut(Packed),
 ) {
     shared.push('}');
-    for term in terms.drain(..) {
-        files.insert(term, *count);
+    for (term, head) in terms.drain(..) {
+        files.insert(term, SplitHead { head, file: *count });
     }
     emit(Packed::Rest(std::mem::take(shared)));
     *count += 1;
@@ -168,28 +195,92 @@ fn flush_shared<'t>(
 /// The [`HEAD_DOCUMENTS`] postings the engine ranks first (highest contribution in
 /// thousandths, then lowest ordinal), and the others; both by ordinal.
 fn head_and_rest(postings: &[Posting]) -> (Vec<Posting>, Vec<Posting>) {
+    let ranked =
+        |a: &Posting, b: &Posting| thousandths(b.1).cmp(&thousandths(a.1)).then(a.0.cmp(&b.0));
+    if !postings.is_sorted_by(|a, b| a.0 < b.0) {
+        let mut head: Vec<Posting> = postings.to_vec();
+        head.sort_by(ranked);
+        let mut rest = head.split_off(HEAD_DOCUMENTS.min(head.len()));
+        head.sort_by_key(|(ordinal, _)| *ordinal);
+        rest.sort_by_key(|(ordinal, _)| *ordinal);
+        return (head, rest);
+    }
+    // Ordinals strictly increasing (what the index exports): the best ones are picked without
+    // sorting them all, and the rest keeps the order of `postings`.
     let mut head: Vec<Posting> = postings.to_vec();
-    head.sort_by(|a, b| thousandths(b.1).cmp(&thousandths(a.1)).then(a.0.cmp(&b.0)));
-    let mut rest = head.split_off(HEAD_DOCUMENTS.min(head.len()));
-    head.sort_by_key(|(ordinal, _)| *ordinal);
-    rest.sort_by_key(|(ordinal, _)| *ordinal);
+    if head.len() > HEAD_DOCUMENTS {
+        head.select_nth_unstable_by(HEAD_DOCUMENTS - 1, ranked);
+        head.truncate(HEAD_DOCUMENTS);
+    }
+    head.sort_unstable_by_key(|(ordinal, _)| *ordinal);
+    let mut in_head = head.iter().map(|(ordinal, _)| *ordinal).peekable();
+    let rest = postings
+        .iter()
+        .filter(|(ordinal, _)| in_head.next_if_eq(ordinal).is_none())
+        .copied()
+        .collect();
     (head, rest)
 }
 
-/// A term's entry in its term file: its postings, or for a split term (its rest in file
-/// `rest`) its number of documents, its head and where the rest is.
-fn write_term(text: &mut String, term: &ExportedTerm, rest: Option<usize>) {
+/// A term's entry in its term file: its postings, or for a split term its number of
+/// documents, its head and where the rest is.
+fn write_term(text: &mut String, term: &ExportedTerm, split: Option<&SplitHead>) {
     use std::fmt::Write;
-    match rest {
+    match split {
         None => write_entry(text, &term.term, &term.postings),
-        Some(file) => {
+        Some(SplitHead { head, file }) => {
             text.push_str(&serde_json::to_string(&term.term).unwrap_or_default());
             // Writing to a String cannot fail.
             let _ = write!(text, ":{{\"n\":{},\"tete\":", term.postings.len());
-            write_postings(text, &head_and_rest(&term.postings).0);
+            write_postings(text, head);
             let _ = write!(text, ",\"suite\":{file}}}");
         }
     }
+}
+
+/// The length of what [`write_term`] appends.
+fn term_len(term: &ExportedTerm, split: Option<&SplitHead>) -> usize {
+    let key = json_string_len(&term.term);
+    match split {
+        None => key + 1 + postings_len(&term.postings),
+        Some(SplitHead { head, file }) => {
+            let fixed = r#":{"n":,"tete":,"suite":}"#.len();
+            key + fixed
+                + digits(term.postings.len() as u64)
+                + postings_len(head)
+                + digits(*file as u64)
+        }
+    }
+}
+
+/// The length of a string as JSON, quotes included.
+fn json_string_len(text: &str) -> usize {
+    // Only quotes, backslashes and control characters are escaped: most terms are as they are.
+    if text.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\') {
+        text.len() + 2
+    } else {
+        serde_json::to_string(text).map(|s| s.len()).unwrap_or(2)
+    }
+}
+
+/// The length of what [`write_postings`] appends.
+fn postings_len(postings: &[Posting]) -> usize {
+    let mut previous = 0u32;
+    let numbers: usize = postings
+        .iter()
+        .map(|(ordinal, score)| {
+            let delta = ordinal - previous;
+            previous = *ordinal;
+            digits(u64::from(delta)) + digits(thousandths(*score))
+        })
+        .sum();
+    // Brackets, and a comma after each number but the last.
+    numbers + 2 + (2 * postings.len()).saturating_sub(1)
+}
+
+/// The number of decimal digits of `n`.
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |log| log as usize + 1)
 }
 
 /// The shortest prefix of `after` that is greater than `before` (`before < after`).
@@ -350,6 +441,67 @@ mod tests {
         let mut all: Vec<u64> = head.iter().chain(&rest).map(|(o, _)| *o).collect();
         all.sort_unstable();
         assert_eq!(all, (0..documents as u64).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn counted_lengths_are_the_written_ones() {
+        let scores = [0.0, 0.0004, 0.0015, 0.9994, 1.0, 9.9996, 123.456, 99_999.0];
+        let postings: Vec<(u32, f32)> = (0..300u32)
+            .map(|i| (i * i + i % 7, scores[(i % 8) as usize]))
+            .collect();
+        for name in ["eleve", "a\"b\\c", "tab\tx", "été", "\u{1F600}"] {
+            for length in [0, 1, 2, 11, 300] {
+                let t = term(name, &postings[..length]);
+                for split in [None, Some(0), Some(7), Some(12_345)] {
+                    let split = split.map(|file| SplitHead {
+                        head: postings[..length.min(HEAD_DOCUMENTS)].to_vec(),
+                        file,
+                    });
+                    let mut text = String::new();
+                    write_term(&mut text, &t, split.as_ref());
+                    assert_eq!(term_len(&t, split.as_ref()), text.len(), "{text}");
+                }
+            }
+        }
+        assert_eq!(
+            (digits(0), digits(9), digits(10), digits(u64::MAX)),
+            (1, 1, 2, 20)
+        );
+    }
+
+    /// [`head_and_rest`] by sorting every posting, as first written.
+    fn sorted_head_and_rest(postings: &[(u32, f32)]) -> (Vec<Posting>, Vec<Posting>) {
+        let mut head: Vec<Posting> = postings.to_vec();
+        head.sort_by(|a, b| thousandths(b.1).cmp(&thousandths(a.1)).then(a.0.cmp(&b.0)));
+        let mut rest = head.split_off(HEAD_DOCUMENTS.min(head.len()));
+        head.sort_by_key(|(ordinal, _)| *ordinal);
+        rest.sort_by_key(|(ordinal, _)| *ordinal);
+        (head, rest)
+    }
+
+    #[test]
+    fn heads_are_picked_as_a_full_sort_would() {
+        for length in [0, 1, HEAD_DOCUMENTS, HEAD_DOCUMENTS + 1, 997] {
+            // Many ties in thousandths (0.0004 and 0.0001 both count 1), ordinals with gaps.
+            let postings: Vec<(u32, f32)> = (0..length as u32)
+                .map(|i| {
+                    (
+                        3 * i + i % 2,
+                        ((i * 37) % 11) as f32 / 4.0 + 0.0001 * (i % 5) as f32,
+                    )
+                })
+                .collect();
+            let (head, rest) = head_and_rest(&postings);
+            assert_eq!(
+                (head.clone(), rest.clone()),
+                sorted_head_and_rest(&postings)
+            );
+            assert_eq!(head.len(), length.min(HEAD_DOCUMENTS));
+            assert_eq!(head.len() + rest.len(), length);
+            // Given out of order, the postings are sorted first.
+            let reversed: Vec<(u32, f32)> = postings.iter().rev().copied().collect();
+            assert_eq!(head_and_rest(&reversed), (head, rest));
+        }
     }
 
     #[test]

@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use crate::config::CACHE_DIR;
@@ -197,8 +197,8 @@ fn index_doc_of(
 }
 
 /// Exports the browser search bundle from the index into `staging`; returns the number of
-/// files and the time it took. Each file is written as soon as it is made: the bundle of a
-/// national site weighs hundreds of megabytes.
+/// files and the time it took. Each file is written as soon as it is made (on rayon's
+/// threads): the bundle of a national site weighs hundreds of megabytes.
 pub(super) fn export_search(
     options: &BuildOptions,
     prepared: &Prepared,
@@ -206,19 +206,26 @@ pub(super) fn export_search(
     staging: &Staging,
 ) -> Result<(usize, Duration), Vec<Diagnostic>> {
     let started = Instant::now();
-    let mut problems = Vec::new();
+    // Files are written from rayon's threads, as they are made.
+    let problems = Mutex::new(Vec::new());
     let search_files = search_bundle::export_to(
         &index,
         &prepared.loaded.content,
         &prepared.vocabs,
         urls::LinkStyle::of(&prepared.config),
-        &mut |file| {
+        &|file| {
             if let Err(problem) = staging.write(&file.path, file.contents.as_bytes()) {
-                problems.push(problem);
+                problems
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .push(problem);
             }
         },
     )
     .map_err(|e| vec![index_error(&options.root, &e)])?;
+    let mut problems = problems
+        .into_inner()
+        .unwrap_or_else(PoisonError::into_inner);
     if !problems.is_empty() {
         diagnostics::sort(&mut problems);
         return Err(problems);
