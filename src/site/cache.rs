@@ -273,9 +273,10 @@ fn part_starts(first: String, slugs: &[&String], size: usize) -> Vec<String> {
     starts
 }
 
-/// The program's identity: its size and modification time (hashing a 30 MB executable on
-/// each build would cost more than it saves).
-fn hash_program(hasher: &mut blake3::Hasher) {
+/// The program's identity: its version, size and modification time (hashing a 30 MB
+/// executable on each build would cost more than it saves). Every cache of the build keys on it:
+/// a new vitrine may parse or render differently.
+pub fn hash_program(hasher: &mut blake3::Hasher) {
     hasher.update(env!("CARGO_PKG_VERSION").as_bytes());
     let stamp = std::env::current_exe()
         .and_then(fs::metadata)

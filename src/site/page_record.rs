@@ -29,33 +29,17 @@ struct PageRecord {
 /// The key of what every page's rendering shares besides its own context.
 pub fn site_key(options: &BuildOptions, config: &Config, theme: &Theme) -> String {
     let mut hasher = blake3::Hasher::new();
+    crate::site::cache::hash_program(&mut hasher);
     let mut part = |bytes: &[u8]| {
         hasher.update(&(bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
     };
-    part(&program_stamp());
     part(options.cache_key().as_bytes());
     // The configuration as read (with `--base-url`) and as written.
     part(format!("{config:?}").as_bytes());
     part(&fs::read(options.root.join(CONFIG_FILE)).unwrap_or_default());
     part(theme.fingerprint().as_bytes());
     hasher.finalize().to_hex().to_string()
-}
-
-/// The program: its version, size and date (a rebuilt vitrine may render differently).
-fn program_stamp() -> Vec<u8> {
-    let (size, modified) = std::env::current_exe()
-        .and_then(fs::metadata)
-        .map(|m| {
-            let modified = m
-                .modified()
-                .ok()
-                .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                .map_or(0, |d| d.as_nanos());
-            (m.len(), modified)
-        })
-        .unwrap_or((0, 0));
-    format!("{}|{size}|{modified}", env!("CARGO_PKG_VERSION")).into_bytes()
 }
 
 /// The pages recorded by the last build under the same site key (empty otherwise).

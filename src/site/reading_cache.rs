@@ -16,7 +16,6 @@ use std::collections::{HashMap, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::UNIX_EPOCH;
 
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -241,18 +240,12 @@ fn take(root: &Path, shard: &str, entry: Entry) -> Option<Found> {
 /// render differently).
 fn settings_key(options: &BuildOptions) -> [u8; 32] {
     let mut hasher = blake3::Hasher::new();
+    crate::site::cache::hash_program(&mut hasher);
     let mut part = |bytes: &[u8]| {
         hasher.update(&(bytes.len() as u64).to_le_bytes());
         hasher.update(bytes);
     };
     part(&FORMAT.to_le_bytes());
-    part(env!("CARGO_PKG_VERSION").as_bytes());
-    let program = std::env::current_exe()
-        .and_then(fs::metadata)
-        .map(|m| (m.len(), modified_ns(&m)))
-        .unwrap_or((0, 0));
-    part(&program.0.to_le_bytes());
-    part(&program.1.to_le_bytes());
     part(options.cache_key().as_bytes());
     match fs::read(options.root.join(CONFIG_FILE)) {
         Ok(config) => part(&config),
@@ -260,14 +253,6 @@ fn settings_key(options: &BuildOptions) -> [u8; 32] {
         Err(_) => part(b"absent"),
     }
     *hasher.finalize().as_bytes()
-}
-
-fn modified_ns(metadata: &fs::Metadata) -> u128 {
-    metadata
-        .modified()
-        .ok()
-        .and_then(|t| t.duration_since(UNIX_EPOCH).ok())
-        .map_or(0, |d| d.as_nanos())
 }
 
 /// The cache file of a source: a hash of its path, so that any path gives a valid file name.
