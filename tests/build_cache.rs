@@ -7,14 +7,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{build_with, copy_dir, snapshot};
-use vitrine::site::{BuildOptions, Summary};
-
-fn build_into(root: &Path, output: &Path) -> Summary {
-    let mut options = BuildOptions::new(root);
-    options.output = Some(output.to_path_buf());
-    build_with(options).expect("the site builds")
-}
+use common::{assert_same_site, build_into, first_scenario, snapshot, sources_copy};
+use vitrine::site::Summary;
 
 fn stage_names(summary: &Summary) -> Vec<&'static str> {
     summary.stages.iter().map(|(name, _)| *name).collect()
@@ -24,28 +18,9 @@ fn index_reused(summary: &Summary) -> bool {
     stage_names(summary).iter().any(|s| s.contains("repris"))
 }
 
-fn assert_same_files(expected: &Path, actual: &Path) {
-    let a = snapshot(expected);
-    let b = snapshot(actual);
-    let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&a), names(&b), "same file set");
-    assert!(a.len() > 50, "a real site ({} files)", a.len());
-    for ((path, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{} differs from the clean build", path.display());
-    }
-}
-
 /// A fresh copy of `site` built from scratch: the reference output.
 fn clean_build_of(site: &Path) -> (tempfile::TempDir, PathBuf) {
-    let copy = tempfile::tempdir().expect("temp dir");
-    for name in ["vitrine.yaml", "content", "themes", "templates"] {
-        let from = site.join(name);
-        if from.is_dir() {
-            copy_dir(&from, &copy.path().join(name));
-        } else if from.is_file() {
-            fs::copy(&from, copy.path().join(name)).expect("copy");
-        }
-    }
+    let copy = sources_copy(site);
     let output = copy.path().join("public");
     let summary = build_into(copy.path(), &output);
     assert!(
@@ -114,7 +89,7 @@ fn a_template_change_reuses_the_index_and_equals_a_clean_build() {
     let home = fs::read_to_string(output.join("index.html")).expect("home");
     assert!(home.contains("Nouveau titre") && home.contains("Pied ajouté"));
     let (_reference, clean) = clean_build_of(site.path());
-    assert_same_files(&clean, &output);
+    assert_same_site(&clean, &output);
 }
 
 #[test]
@@ -137,7 +112,7 @@ fn a_content_change_rebuilds_the_index_and_equals_a_clean_build() {
     let rebuilt = build_into(site.path(), &output);
     assert!(!rebuilt.unchanged && !index_reused(&rebuilt));
     let (_reference, clean) = clean_build_of(site.path());
-    assert_same_files(&clean, &output);
+    assert_same_site(&clean, &output);
 }
 
 /// Inode and modification time of a published file: the same pair means the very same file.
@@ -184,7 +159,7 @@ fn a_rebuild_keeps_unchanged_files_and_rewrites_changed_ones() {
         "the page shows the new title"
     );
     let (_reference, clean) = clean_build_of(site.path());
-    assert_same_files(&clean, &output);
+    assert_same_site(&clean, &output);
 }
 
 fn vitrine(args: &[&str]) {
@@ -227,7 +202,7 @@ fn assert_jobs_and_cache_agree(site: &Path) {
         "--output",
         path_arg(&two),
     ]);
-    assert_same_files(&one, &two);
+    assert_same_site(&one, &two);
     fs::remove_dir_all(&two).expect("remove the output");
     vitrine(&[
         "build",
@@ -239,7 +214,7 @@ fn assert_jobs_and_cache_agree(site: &Path) {
         "--output",
         path_arg(&two),
     ]);
-    assert_same_files(&one, &two);
+    assert_same_site(&one, &two);
 }
 
 #[test]
@@ -280,17 +255,6 @@ fn jobs_and_cache_give_identical_output_on_a_generated_corpus() {
         .expect("run the generator");
     assert!(status.success());
     assert_jobs_and_cache_agree(&site);
-}
-
-/// The first scenario source of `site`, in file name order.
-fn first_scenario(site: &Path) -> PathBuf {
-    walkdir::WalkDir::new(site.join("content/scenarios"))
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .expect("a scenario")
-        .into_path()
 }
 
 /// A published scenario (not a draft) no other source links to (deleting it breaks no link).
@@ -343,7 +307,7 @@ fn an_added_then_a_deleted_scenario_equal_a_clean_build() {
         .join("scenarios/scenario-ajoute-pour-l-essai/index.html")
         .is_file());
     let (_reference, clean) = clean_build_of(site.path());
-    assert_same_files(&clean, &output);
+    assert_same_site(&clean, &output);
 
     fs::remove_file(&added).expect("remove the added scenario");
     let deleted = unlinked_scenario(site.path());
@@ -353,7 +317,7 @@ fn an_added_then_a_deleted_scenario_equal_a_clean_build() {
     let slug = deleted.file_stem().and_then(|s| s.to_str()).expect("slug");
     assert!(!output.join("scenarios").join(slug).exists());
     let (_reference, clean) = clean_build_of(site.path());
-    assert_same_files(&clean, &output);
+    assert_same_site(&clean, &output);
 }
 
 /// Every published file with its identity (inode, date) and bytes.
@@ -432,5 +396,5 @@ fn an_edit_rewrites_only_the_files_whose_bytes_changed() {
         assert_edit_rewrites_only_changed_files(site.path(), scenario, sentence);
     }
     let (_reference, clean) = clean_build_of(site.path());
-    assert_same_files(&clean, &site.path().join("public"));
+    assert_same_site(&clean, &site.path().join("public"));
 }

@@ -8,41 +8,15 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{build_with, copy_dir, snapshot};
+use common::{assert_same_site, build_into, sources_copy};
 use vitrine::index::{Query, SearchIndex};
-use vitrine::site::{BuildOptions, Summary};
 
 const INDEX: &str = ".vitrine-cache/index";
 const PARTS: &str = ".vitrine-cache/index-parties";
 
-fn build_into(root: &Path, output: &Path) -> Summary {
-    let mut options = BuildOptions::new(root);
-    options.output = Some(output.to_path_buf());
-    build_with(options).expect("the site builds")
-}
-
-fn assert_same_files(expected: &Path, actual: &Path) {
-    let a = snapshot(expected);
-    let b = snapshot(actual);
-    let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&a), names(&b), "same file set");
-    assert!(a.len() > 50, "a real site ({} files)", a.len());
-    for ((path, x), (_, y)) in a.iter().zip(&b) {
-        assert!(x == y, "{} differs from the clean build", path.display());
-    }
-}
-
 /// A fresh copy of `site` built from scratch: the reference output and index.
 fn clean_build_of(site: &Path) -> (tempfile::TempDir, PathBuf) {
-    let copy = tempfile::tempdir().expect("temp dir");
-    for name in ["vitrine.yaml", "content", "themes"] {
-        let from = site.join(name);
-        if from.is_dir() {
-            copy_dir(&from, &copy.path().join(name));
-        } else if from.is_file() {
-            fs::copy(&from, copy.path().join(name)).expect("copy");
-        }
-    }
+    let copy = sources_copy(site);
     let output = copy.path().join("public");
     let summary = build_into(copy.path(), &output);
     assert!(!summary.index_updated, "a clean build");
@@ -147,7 +121,7 @@ fn assert_update_equals_clean(site: &Path, what: &str, change: &dyn Fn(&Path)) {
         "{what}: {names:?}"
     );
     let (reference, clean) = clean_build_of(site);
-    assert_same_files(&clean, &output);
+    assert_same_site(&clean, &output);
     assert_same_index(reference.path(), site);
 }
 
@@ -211,7 +185,7 @@ fn a_damaged_parts_index_falls_back_to_a_full_rebuild() {
     assert!(!summary.index_updated, "rebuilt, not updated");
     assert_eq!(summary.indexed_documents, summary.scenarios);
     let (reference, clean) = clean_build_of(root);
-    assert_same_files(&clean, &output);
+    assert_same_site(&clean, &output);
     assert_same_index(reference.path(), root);
 
     // The rebuilt parts serve the next edit again.

@@ -7,14 +7,10 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{build_with, copy_dir, snapshot};
+use common::{assert_same_tree, build_into, build_with, first_scenario, snapshot, sources_copy};
 use vitrine::site::{BuildOptions, Summary};
 
 const RECORD: &str = ".vitrine-cache/pages.json";
-
-fn build_into(root: &Path, output: &Path) -> Summary {
-    build_compressed(root, output, false)
-}
 
 fn build_compressed(root: &Path, output: &Path, compress: bool) -> Summary {
     let mut options = BuildOptions::new(root);
@@ -36,17 +32,6 @@ fn built_site() -> (tempfile::TempDir, PathBuf, Summary) {
     (site, output, first)
 }
 
-/// The first scenario file of the demo site, by name.
-fn first_scenario(site: &Path) -> PathBuf {
-    walkdir::WalkDir::new(site.join("content/scenarios"))
-        .sort_by_file_name()
-        .into_iter()
-        .filter_map(Result::ok)
-        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .expect("a scenario")
-        .into_path()
-}
-
 fn edit(path: &Path, change: impl FnOnce(String) -> String) {
     let text = fs::read_to_string(path).expect("read");
     let changed = change(text.clone());
@@ -60,24 +45,11 @@ fn assert_equals_clean_build(site: &Path, output: &Path) {
 }
 
 fn assert_equals_clean_build_compressed(site: &Path, output: &Path, compress: bool) {
-    let copy = tempfile::tempdir().expect("temp dir");
-    for name in ["vitrine.yaml", "content", "themes", "templates"] {
-        let from = site.join(name);
-        if from.is_dir() {
-            copy_dir(&from, &copy.path().join(name));
-        } else if from.is_file() {
-            fs::copy(&from, copy.path().join(name)).expect("copy");
-        }
-    }
+    let copy = sources_copy(site);
     let clean = copy.path().join("public");
     let summary = build_compressed(copy.path(), &clean, compress);
     assert_eq!(summary.rendered_pages, summary.html_pages, "a clean build");
-    let (expected, actual) = (snapshot(&clean), snapshot(output));
-    let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-    assert_eq!(names(&expected), names(&actual), "same file set");
-    for ((path, x), (_, y)) in expected.iter().zip(&actual) {
-        assert!(x == y, "{} differs from the clean build", path.display());
-    }
+    assert_same_tree(&clean, output);
 }
 
 /// HTML pages whose bytes differ between two snapshots (or that are new).

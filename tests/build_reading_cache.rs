@@ -8,7 +8,7 @@ mod common;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use common::{build, copy_dir, snapshot};
+use common::{assert_same_tree, build, snapshot, sources_copy};
 use vitrine::site::Summary;
 
 const EDITED: &str = "content/scenarios/lycee-pro/gestion-stock-tableur-maison-champagne.md";
@@ -30,13 +30,7 @@ fn append(root: &Path, file: &str, text: &str) {
 
 /// The published folder of a fresh copy of `site` built with no cache: the reference.
 fn clean_output(site: &Path) -> (tempfile::TempDir, Summary) {
-    let copy = tempfile::tempdir().expect("temp dir");
-    fs::copy(site.join("vitrine.yaml"), copy.path().join("vitrine.yaml")).expect("config");
-    for folder in ["content", "themes"] {
-        if site.join(folder).is_dir() {
-            copy_dir(&site.join(folder), &copy.path().join(folder));
-        }
-    }
+    let copy = sources_copy(site);
     let summary = built(copy.path());
     assert_eq!(summary.rendered_bodies, summary.scenarios, "a clean build");
     (copy, summary)
@@ -45,22 +39,8 @@ fn clean_output(site: &Path) -> (tempfile::TempDir, Summary) {
 /// `site`'s published folder equals a clean build of the same sources, file for file.
 fn assert_same_as_clean(site: &Path) -> Summary {
     let (clean, summary) = clean_output(site);
-    let expected = snapshot(&clean.path().join("public"));
-    let actual = snapshot(&site.join("public"));
-    let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
-    assert_eq!(
-        names(&actual),
-        names(&expected),
-        "same files as a clean build"
-    );
-    assert!(
-        expected.len() > 50,
-        "a real site ({} files)",
-        expected.len()
-    );
-    for ((path, a), (_, b)) in actual.iter().zip(&expected) {
-        assert!(a == b, "{} differs from a clean build", path.display());
-    }
+    let files = assert_same_tree(&clean.path().join("public"), &site.join("public"));
+    assert!(files > 50, "a real site ({files} files)");
     summary
 }
 

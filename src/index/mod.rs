@@ -471,29 +471,6 @@ impl SearchIndex {
         addresses
     }
 
-    /// Hands the stored plain text of each document's body to `each`, one at a time, with its
-    /// ordinal (as in [`SearchIndex::doc_order`]): the browser bundle's passages come from the
-    /// text the CLI's excerpts are cut from, even when the index was reused from a previous
-    /// build. Documents are read in store order, each compressed block once.
-    pub fn each_body(&self, each: &mut dyn FnMut(u32, &str)) -> Result<(), IndexError> {
-        let mut by_address: Vec<(DocAddress, u32)> = self
-            .ordered_addresses()
-            .into_iter()
-            .enumerate()
-            .map(|(ordinal, address)| (address, ordinal as u32))
-            .collect();
-        by_address.sort_unstable();
-        for (address, ordinal) in by_address {
-            let doc: TantivyDocument = self.searcher.doc(address)?;
-            let body = doc
-                .get_first(self.fields.body)
-                .and_then(|value| value.as_str())
-                .unwrap_or_default();
-            each(ordinal, body);
-        }
-        Ok(())
-    }
-
     /// Every term of the text fields with, for each document holding it, its boosted BM25
     /// contribution (the score a one-word query gives), documents numbered as in
     /// [`SearchIndex::doc_order`]. Sorted by term.

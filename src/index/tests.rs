@@ -626,10 +626,10 @@ fn assert_same_answers(actual: &SearchIndex, expected: &SearchIndex) {
     assert_eq!(actual.doc_count(), expected.doc_count());
     assert_eq!(actual.doc_order(), expected.doc_order());
     let bodies = |index: &SearchIndex| {
-        let mut bodies = Vec::new();
-        index
-            .each_body(&mut |ordinal, body| bodies.push((ordinal, body.to_string())))
-            .expect("bodies");
+        let (mut bodies, mut reader) = (Vec::new(), Bodies::of(index));
+        while let Some(batch) = reader.next_batch(64, |ordinal, body| (ordinal, body.to_string())) {
+            bodies.extend(batch.expect("bodies"));
+        }
         bodies
     };
     assert_eq!(bodies(actual), bodies(expected));

@@ -111,6 +111,62 @@ pub fn snapshot(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     files
 }
 
+/// `vitrine build` of `root` into `output`, expected to succeed.
+pub fn build_into(root: &Path, output: &Path) -> Summary {
+    let mut options = BuildOptions::new(root);
+    options.output = Some(output.to_path_buf());
+    build_with(options).expect("the site builds")
+}
+
+/// A fresh copy of the sources of `site` (configuration, content, themes, templates) without
+/// its cache, record or output: what a clean build, the reference of every rebuild test,
+/// starts from.
+pub fn sources_copy(site: &Path) -> tempfile::TempDir {
+    let copy = tempfile::tempdir().expect("temp dir");
+    for name in ["vitrine.yaml", "content", "themes", "templates"] {
+        let from = site.join(name);
+        if from.is_dir() {
+            copy_dir(&from, &copy.path().join(name));
+        } else if from.is_file() {
+            fs::copy(&from, copy.path().join(name)).expect("copy");
+        }
+    }
+    copy
+}
+
+/// Asserts that `actual` holds the same files as `expected`, byte for byte, and returns how
+/// many.
+pub fn assert_same_tree(expected: &Path, actual: &Path) -> usize {
+    let (expected, actual) = (snapshot(expected), snapshot(actual));
+    let names = |s: &[(PathBuf, Vec<u8>)]| s.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
+    assert_eq!(
+        names(&actual),
+        names(&expected),
+        "same files as a clean build"
+    );
+    for ((path, a), (_, b)) in actual.iter().zip(&expected) {
+        assert!(a == b, "{} differs from a clean build", path.display());
+    }
+    expected.len()
+}
+
+/// [`assert_same_tree`] for a whole site (more than a handful of files).
+pub fn assert_same_site(expected: &Path, actual: &Path) {
+    let files = assert_same_tree(expected, actual);
+    assert!(files > 50, "a real site ({files} files)");
+}
+
+/// The first scenario source of `site`, in file name order.
+pub fn first_scenario(site: &Path) -> PathBuf {
+    walkdir::WalkDir::new(site.join("content/scenarios"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .expect("a scenario")
+        .into_path()
+}
+
 /// `python3 -m http.server` on loopback: an independent, real static server, as a webmaster
 /// would use, serving `dir`. Stopped when dropped.
 pub struct StaticServer {
