@@ -119,17 +119,19 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                     for (stage, duration) in &summary.stages {
                         println!("  {stage} : {:.2} s", duration.as_secs_f64());
                     }
-                    println!(
-                        "  fichiers identiques à la construction précédente, repris tels quels : {}",
-                        summary.reused_files
-                    );
-                    println!("  fichiers écrits : {}", summary.written_files);
-                    println!("  pages mises en forme : {}", summary.rendered_pages);
+                    // The work done, in the order of the pipeline: an edit should show ones.
                     println!("  scénarios lus et vérifiés : {}", summary.parsed_sources);
                     println!(
                         "  corps Markdown mis en forme : {}",
                         summary.rendered_bodies
                     );
+                    println!("  documents indexés : {}", summary.indexed_documents);
+                    println!("  pages mises en forme : {}", summary.rendered_pages);
+                    println!(
+                        "  fichiers identiques à la construction précédente, repris tels quels : {}",
+                        summary.reused_files
+                    );
+                    println!("  fichiers écrits : {}", summary.written_files);
                 }
                 if summary.drafts_excluded > 0 {
                     println!(

@@ -130,9 +130,11 @@ pub fn index_docs_hash<'a>(hashes: impl Iterator<Item = (&'a String, &'a String)
     hasher.finalize().to_hex().to_string()
 }
 
-/// Hash of one document of the search index: 128 bits of BLAKE3, in hexadecimal.
-pub fn index_doc_hash(doc: &IndexDoc) -> String {
+/// Hash of one document of the search index as `program` ([`program_identity`]) indexes it:
+/// 128 bits of BLAKE3, in hexadecimal.
+pub fn index_doc_hash(doc: &IndexDoc, program: &[u8; 32]) -> String {
     let mut hasher = blake3::Hasher::new();
+    hasher.update(program);
     let text = |hasher: &mut blake3::Hasher, value: &str| {
         hasher.update(&(value.len() as u64).to_le_bytes());
         hasher.update(value.as_bytes());
@@ -284,6 +286,13 @@ pub fn hash_program(hasher: &mut blake3::Hasher) {
         .unwrap_or((0, 0));
     hasher.update(&stamp.0.to_le_bytes());
     hasher.update(&stamp.1.to_le_bytes());
+}
+
+/// [`hash_program`] on its own, to be mixed into many hashes at the cost of one.
+pub fn program_identity() -> [u8; 32] {
+    let mut hasher = blake3::Hasher::new();
+    hash_program(&mut hasher);
+    *hasher.finalize().as_bytes()
 }
 
 fn hash_tree(hasher: &mut blake3::Hasher, root: &Path, dir: &Path) -> io::Result<()> {
@@ -438,6 +447,33 @@ impl BuildRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_document_hash_depends_on_the_program_that_indexes_it() {
+        let doc = IndexDoc {
+            slug: "a".into(),
+            titre: "Les fractions".into(),
+            resume: String::new(),
+            body: "Des bandes de papier.".into(),
+            mots_cles: Vec::new(),
+            outils: Vec::new(),
+            auteurs: Vec::new(),
+            metadonnees: Vec::new(),
+            facets: Vec::new(),
+            date: chrono::NaiveDate::from_ymd_opt(2025, 3, 12).expect("date"),
+            duree_minutes: None,
+        };
+        let program = program_identity();
+        assert_eq!(
+            index_doc_hash(&doc, &program),
+            index_doc_hash(&doc, &program)
+        );
+        assert_ne!(
+            index_doc_hash(&doc, &program),
+            index_doc_hash(&doc, &[0; 32]),
+            "an upgraded vitrine indexes every document again"
+        );
+    }
 
     fn site() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("temp dir");

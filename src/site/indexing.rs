@@ -60,11 +60,13 @@ pub(super) fn index_stage(
         .map(|s| (s.slug.as_str(), s.as_ref()))
         .collect();
     let metadata = MetadataWords::new(&prepared.vocabs);
+    // Another vitrine may analyse the same document differently: its index is not reused.
+    let program = cache::program_identity();
     let hashes: BTreeMap<String, String> = scenarios
         .values()
         .map(|s| {
             let doc = index_doc_of(s, &plain_texts, &metadata);
-            (s.slug.clone(), cache::index_doc_hash(&doc))
+            (s.slug.clone(), cache::index_doc_hash(&doc, &program))
         })
         .collect();
     let docs_hash = cache::index_docs_hash(hashes.iter());
