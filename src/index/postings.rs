@@ -274,6 +274,9 @@ impl Job {
                     Some(merged.entry(key.to_vec()).or_default())
                 };
                 let Some(entry) = entry else { continue };
+                // Grown by pushes, the lists of a national site would hold a third more than
+                // their postings until the bundle is written.
+                entry.reserve_exact(stream.value().doc_freq as usize);
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
                     if let Some(ordinal) = ordinals.get(segment, doc) {
@@ -342,6 +345,7 @@ fn merge_fields(lists: Vec<Scored>) -> Scored {
     let mut postings = lists.next().unwrap_or_default();
     let mut several = false;
     for list in lists {
+        postings.reserve_exact(list.len());
         postings.extend(list);
         several = true;
     }
@@ -358,6 +362,9 @@ fn merge_fields(lists: Vec<Scored>) -> Scored {
         }
         same
     });
+    if several {
+        postings.shrink_to_fit();
+    }
     postings
 }
 

@@ -102,11 +102,13 @@ pub fn each_term_file(terms: &[ExportedTerm], documents: usize, emit: &mut dyn F
     }
 }
 
-/// A split term: its head (see [`head_and_rest`]) and the entry of its rest.
+/// A split term: its head (see [`head_and_rest`]) and the length of its rest's entry, counted
+/// rather than written: the rests of a national site weigh hundreds of megabytes, written a
+/// few at a time by [`pack_rests`].
 struct Split<'t> {
-    term: &'t str,
+    term: &'t ExportedTerm,
     head: Vec<Posting>,
-    rest_entry: String,
+    rest_len: usize,
 }
 
 /// Where a split term's head goes: the term file holds the head and the number of the rest's
@@ -116,6 +118,10 @@ struct SplitHead {
     file: usize,
 }
 
+/// Rest entries written at a time (on rayon's pool) by [`pack_rests`], in bytes: enough to
+/// share the work between the cores, little beside the rest of a national site's build.
+const REST_BATCH_BYTES: usize = 8 << 20;
+
 /// Splits the terms in more than [`SPLIT_ABOVE`] documents, in term order; computed on
 /// rayon's pool (they hold most postings).
 fn split_terms<'t>(sorted: &[&'t ExportedTerm]) -> Vec<Split<'t>> {
@@ -124,12 +130,10 @@ fn split_terms<'t>(sorted: &[&'t ExportedTerm]) -> Vec<Split<'t>> {
         .filter(|term| term.postings.len() > SPLIT_ABOVE)
         .map(|term| {
             let (head, rest) = head_and_rest(&term.postings);
-            let mut rest_entry = String::new();
-            write_entry(&mut rest_entry, &term.term, &rest);
             Split {
-                term: &term.term,
+                term,
+                rest_len: entry_len(&term.term, &rest),
                 head,
-                rest_entry,
             }
         })
         .collect()
@@ -145,35 +149,71 @@ fn pack_rests<'t>(
     max_files: usize,
     emit: &mut dyn FnMut(Packed),
 ) -> HashMap<&'t str, SplitHead> {
-    let total: usize = splits.iter().map(|split| split.rest_entry.len() + 1).sum();
+    pack_rests_in(splits, max_files, REST_BATCH_BYTES, emit)
+}
+
+/// [`pack_rests`], writing rest entries about `batch_bytes` at a time.
+fn pack_rests_in<'t>(
+    mut splits: Vec<Split<'t>>,
+    max_files: usize,
+    batch_bytes: usize,
+    emit: &mut dyn FnMut(Packed),
+) -> HashMap<&'t str, SplitHead> {
+    let total: usize = splits.iter().map(|split| split.rest_len + 1).sum();
     let target = TARGET_TERM_FILE_BYTES.max(total.div_ceil(max_files.max(1)));
     let mut files = HashMap::new();
     let mut count = 0;
     let mut shared = String::new();
     let mut shared_terms = Vec::new();
-    for Split {
-        term,
-        head,
-        rest_entry,
-    } in splits
-    {
-        if rest_entry.len() >= target / 4 {
-            files.insert(term, SplitHead { head, file: count });
-            emit(Packed::Rest(format!("{{{rest_entry}}}")));
-            count += 1;
-            continue;
-        }
-        shared.push(if shared.is_empty() { '{' } else { ',' });
-        shared.push_str(&rest_entry);
-        shared_terms.push((term, head));
-        if shared.len() >= target {
-            flush_shared(&mut shared, &mut shared_terms, &mut files, &mut count, emit);
+    for batch in rest_batches(&splits, batch_bytes) {
+        let batch = &mut splits[batch];
+        let entries: Vec<String> = batch.par_iter().map(rest_entry).collect();
+        for (split, rest_entry) in batch.iter_mut().zip(entries) {
+            let (term, head) = (split.term.term.as_str(), std::mem::take(&mut split.head));
+            if rest_entry.len() >= target / 4 {
+                files.insert(term, SplitHead { head, file: count });
+                emit(Packed::Rest(format!("{{{rest_entry}}}")));
+                count += 1;
+                continue;
+            }
+            shared.push(if shared.is_empty() { '{' } else { ',' });
+            shared.push_str(&rest_entry);
+            shared_terms.push((term, head));
+            if shared.len() >= target {
+                flush_shared(&mut shared, &mut shared_terms, &mut files, &mut count, emit);
+            }
         }
     }
     if !shared.is_empty() {
         flush_shared(&mut shared, &mut shared_terms, &mut files, &mut count, emit);
     }
     files
+}
+
+/// Consecutive ranges of `splits` whose rest entries weigh about `bytes` together (at least one
+/// split each).
+fn rest_batches(splits: &[Split], bytes: usize) -> Vec<std::ops::Range<usize>> {
+    let mut batches = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, split) in splits.iter().enumerate() {
+        size += split.rest_len;
+        if size >= bytes {
+            batches.push(start..i + 1);
+            (start, size) = (i + 1, 0);
+        }
+    }
+    if start < splits.len() {
+        batches.push(start..splits.len());
+    }
+    batches
+}
+
+/// The entry of a split term's rest: its postings but the head's.
+fn rest_entry(split: &Split) -> String {
+    let rest = rest_of(&split.term.postings, &split.head);
+    let mut entry = String::with_capacity(split.rest_len);
+    write_entry(&mut entry, &split.term.term, &rest);
+    entry
 }
 
 /// Emits the file of packed small rests as file `count`.
@@ -195,31 +235,48 @@ fn flush_shared<'t>(
 /// The [`HEAD_DOCUMENTS`] postings the engine ranks first (highest contribution in
 /// thousandths, then lowest ordinal), and the others; both by ordinal.
 fn head_and_rest(postings: &[Posting]) -> (Vec<Posting>, Vec<Posting>) {
+    let head = head_of(postings);
+    let rest = rest_of(postings, &head);
+    (head, rest)
+}
+
+/// The head of [`head_and_rest`].
+fn head_of(postings: &[Posting]) -> Vec<Posting> {
     let ranked =
         |a: &Posting, b: &Posting| thousandths(b.1).cmp(&thousandths(a.1)).then(a.0.cmp(&b.0));
-    if !postings.is_sorted_by(|a, b| a.0 < b.0) {
-        let mut head: Vec<Posting> = postings.to_vec();
-        head.sort_by(ranked);
-        let mut rest = head.split_off(HEAD_DOCUMENTS.min(head.len()));
-        head.sort_by_key(|(ordinal, _)| *ordinal);
-        rest.sort_by_key(|(ordinal, _)| *ordinal);
-        return (head, rest);
-    }
-    // Ordinals strictly increasing (what the index exports): the best ones are picked without
-    // sorting them all, and the rest keeps the order of `postings`.
     let mut head: Vec<Posting> = postings.to_vec();
-    if head.len() > HEAD_DOCUMENTS {
+    if !postings.is_sorted_by(|a, b| a.0 < b.0) {
+        head.sort_by(ranked);
+        head.truncate(HEAD_DOCUMENTS);
+    } else if head.len() > HEAD_DOCUMENTS {
+        // Ordinals strictly increasing (what the index exports): the best ones are picked
+        // without sorting them all.
         head.select_nth_unstable_by(HEAD_DOCUMENTS - 1, ranked);
         head.truncate(HEAD_DOCUMENTS);
     }
     head.sort_unstable_by_key(|(ordinal, _)| *ordinal);
+    // The copy held every posting: kept, it would weigh as much as the postings themselves.
+    head.shrink_to_fit();
+    head
+}
+
+/// The postings not in `head` (sorted by ordinal), by ordinal.
+fn rest_of(postings: &[Posting], head: &[Posting]) -> Vec<Posting> {
+    let sorted;
+    let postings = if postings.is_sorted_by(|a, b| a.0 < b.0) {
+        postings
+    } else {
+        let mut copy = postings.to_vec();
+        copy.sort_by_key(|(ordinal, _)| *ordinal);
+        sorted = copy;
+        &sorted
+    };
     let mut in_head = head.iter().map(|(ordinal, _)| *ordinal).peekable();
-    let rest = postings
+    postings
         .iter()
         .filter(|(ordinal, _)| in_head.next_if_eq(ordinal).is_none())
         .copied()
-        .collect();
-    (head, rest)
+        .collect()
 }
 
 /// A term's entry in its term file: its postings, or for a split term its number of
@@ -240,17 +297,22 @@ fn write_term(text: &mut String, term: &ExportedTerm, split: Option<&SplitHead>)
 
 /// The length of what [`write_term`] appends.
 fn term_len(term: &ExportedTerm, split: Option<&SplitHead>) -> usize {
-    let key = json_string_len(&term.term);
     match split {
-        None => key + 1 + postings_len(&term.postings),
+        None => entry_len(&term.term, &term.postings),
         Some(SplitHead { head, file }) => {
             let fixed = r#":{"n":,"tete":,"suite":}"#.len();
-            key + fixed
+            json_string_len(&term.term)
+                + fixed
                 + digits(term.postings.len() as u64)
                 + postings_len(head)
                 + digits(*file as u64)
         }
     }
+}
+
+/// The length of what [`write_entry`] appends.
+fn entry_len(term: &str, postings: &[Posting]) -> usize {
+    json_string_len(term) + 1 + postings_len(postings)
 }
 
 /// The length of a string as JSON, quotes included.
@@ -467,6 +529,46 @@ mod tests {
             (digits(0), digits(9), digits(10), digits(u64::MAX)),
             (1, 1, 2, 20)
         );
+    }
+
+    #[test]
+    fn rests_do_not_depend_on_how_many_are_written_at_a_time() {
+        let terms: Vec<ExportedTerm> = (0..40u32)
+            .map(|t| {
+                let postings: Vec<(u32, f32)> = (0..(SPLIT_ABOVE as u32 + 1 + t * 37))
+                    .map(|d| (d * 3 + t % 3, ((d * 7919 + t) % 1000) as f32 / 100.0))
+                    .collect();
+                term(&format!("mot{t:02}"), &postings)
+            })
+            .collect();
+        let sorted: Vec<&ExportedTerm> = terms.iter().collect();
+        let packed = |batch_bytes: usize| {
+            let mut files = Vec::new();
+            let heads = pack_rests_in(split_terms(&sorted), 3, batch_bytes, &mut |p| {
+                if let Packed::Rest(json) = p {
+                    files.push(json);
+                }
+            });
+            let mut heads: Vec<(String, Vec<Posting>, usize)> = heads
+                .into_iter()
+                .map(|(t, h)| (t.to_string(), h.head, h.file))
+                .collect();
+            heads.sort_by(|a, b| a.0.cmp(&b.0));
+            (files, heads)
+        };
+        let whole = packed(usize::MAX);
+        assert_eq!(whole.1.len(), 40, "every term is split");
+        assert!(whole.0.len() > 1, "several rest files: {}", whole.0.len());
+        for batch_bytes in [1, 2_000, 50_000] {
+            assert_eq!(packed(batch_bytes), whole, "{batch_bytes} bytes at a time");
+        }
+        // Each rest file holds the postings of its terms but the head's.
+        for (term, head, file) in &whole.1 {
+            let rests: serde_json::Value = serde_json::from_str(&whole.0[*file]).expect("json");
+            let written = rests[term.as_str()].as_array().expect("entry").len() / 2;
+            let all = terms.iter().find(|t| &t.term == term).expect("term");
+            assert_eq!(written + head.len(), all.postings.len(), "{term}");
+        }
     }
 
     /// [`head_and_rest`] by sorting every posting, as first written.

@@ -156,6 +156,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     drop(caches);
     let staging_cache = staging_cache.elapsed();
     let plain_texts = take_plain_texts(&mut prepared);
+    // Only the pages read the bodies' HTML (a gigabyte on a national site): owned apart, it is
+    // freed once the scenario pages are written, before the search export holds its postings.
+    let scenarios_html = std::mem::take(&mut prepared.scenarios_html);
     let prepared = prepared;
     let content = &prepared.loaded.content;
     watch.lap("lecture, vérification et Markdown");
@@ -194,6 +197,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let reuse = pages::reuse::Reuse::new(page_record::load(&cache_dir, &site_key), &keep);
 
     let written = std::thread::scope(|scope| {
+        let scenarios_html = scenarios_html;
+        let early_input = BuildInput {
+            scenarios_html: &scenarios_html,
+            ..early_input
+        };
         let indexing =
             scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
         let early_start = Instant::now();
@@ -226,6 +234,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             Some(&reuse),
         )?;
         let scenario_duration = scenario_start.elapsed();
+        drop(scenarios_html);
         let (data, export_duration) = joined(
             exporting,
             &options.root,
