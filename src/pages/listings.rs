@@ -259,7 +259,7 @@ fn combined_targets(site: &Site, within: (Facet, &str)) -> BTreeMap<String, Stri
 
 /// What stands for a missing picture on a card: the initials of the scenario's first
 /// discipline on that discipline's colour, drawn by the style sheet (nothing to load).
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 pub(super) struct Placeholder {
     initiales: String,
     /// One of the style sheet's `PLACEHOLDER_COLOURS` colours (`carte-pastille-N`), the same

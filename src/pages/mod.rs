@@ -9,8 +9,8 @@ mod scenario;
 mod standalone;
 mod wording;
 
-use std::collections::BTreeMap;
-use std::sync::OnceLock;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, OnceLock, PoisonError};
 
 use chrono::Datelike;
 use rayon::prelude::*;
@@ -83,7 +83,8 @@ pub fn render_planned(
     sink: &FileSink,
     reuse: Option<&Reuse>,
 ) -> Result<usize, Vec<Diagnostic>> {
-    let pages = SitePages::new(input, plan);
+    let mut pages = SitePages::new(input, plan);
+    pages.site.defer_contexts = reuse.is_some_and(|reuse| !reuse.is_empty());
     let selected: Vec<&PlannedPage> = plan
         .page_plan
         .pages
@@ -263,7 +264,7 @@ struct Job {
 
 fn render_job(theme: &Theme, job: &Job, path: String) -> Result<OutputFile, Diagnostic> {
     theme
-        .render(job.template, job.context.tera())
+        .render(job.template, &job.context.tera())
         .map(|html| OutputFile {
             path,
             contents: html.into_bytes(),
@@ -284,7 +285,17 @@ struct Site<'a> {
     value_indices: &'a [Vec<Vec<u32>>],
     /// Free pages in footer order: (ordre, titre).
     footer_pages: Vec<&'a Page>,
+    /// Page contexts are only serialized until a page turns out to need rendering (see
+    /// [`PageContext::deferred`]): set when the previous build recorded its pages.
+    defer_contexts: bool,
+    /// Cards already made, per way of writing links (see [`Site::cards`]).
+    cards: Mutex<HashMap<(String, LinkStyle), Arc<CardsAtDepth>>>,
 }
+
+/// The card of each scenario (by index), made on first use, for the pages whose links start
+/// the same way: a scenario is shown on a dozen listings and related lists, and its card would
+/// otherwise be made for each.
+type CardsAtDepth = Vec<OnceLock<Card>>;
 
 impl<'a> Site<'a> {
     fn new(
@@ -307,7 +318,33 @@ impl<'a> Site<'a> {
             facets,
             value_indices,
             footer_pages,
+            defer_contexts: false,
+            cards: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// The cards of the scenarios at `indices`, with links written by `linker`. A card's links
+    /// depend only on how the linker starts them (its root and style): cards are made once per
+    /// scenario and start.
+    fn cards(&self, linker: &Linker, indices: &[usize]) -> Vec<Card> {
+        let made = {
+            let mut by_start = self.cards.lock().unwrap_or_else(PoisonError::into_inner);
+            let start = (linker.root(), linker.style);
+            Arc::clone(by_start.entry(start).or_insert_with(|| {
+                Arc::new(
+                    (0..self.scenarios().len())
+                        .map(|_| OnceLock::new())
+                        .collect(),
+                )
+            }))
+        };
+        indices
+            .iter()
+            .map(|&i| match made.get(i) {
+                Some(slot) => slot.get_or_init(|| card(self, linker, i)).clone(),
+                None => card(self, linker, i),
+            })
+            .collect()
     }
 
     fn per_page(&self) -> usize {
@@ -442,7 +479,7 @@ struct Crumb {
 }
 
 /// A scenario summary for listings.
-#[derive(Serialize)]
+#[derive(Clone, Serialize)]
 struct Card {
     titre: String,
     href: String,
@@ -564,7 +601,11 @@ fn base_context(site: &Site, frame: &Frame) -> PageContext {
     let config = site.input.config;
     let is_404 = frame.linker.absolute_base.is_some();
     let link = |target: &str| frame.linker.href(target);
-    let mut ctx = PageContext::new();
+    let mut ctx = if site.defer_contexts {
+        PageContext::deferred()
+    } else {
+        PageContext::new()
+    };
     ctx.insert("root", &frame.linker.root());
     ctx.insert(
         "site",
@@ -705,7 +746,7 @@ fn card(site: &Site, linker: &Linker, index: usize) -> Card {
 }
 
 fn cards(site: &Site, linker: &Linker, indices: &[usize]) -> Vec<Card> {
-    indices.iter().map(|&i| card(site, linker, i)).collect()
+    site.cards(linker, indices)
 }
 
 /// The picture of a scenario: an external address as is, or a file of its bundle.
@@ -1256,6 +1297,33 @@ mod tests {
         assert_eq!(resolve("", "./", "/"), "index.html");
         assert_eq!(resolve("", "/vitrine/x/", "/vitrine/"), "x/index.html");
         assert_eq!(resolve("a/", "../static/s.css#x", "/"), "static/s.css");
+    }
+
+    #[test]
+    fn pages_rendered_from_deferred_contexts_are_the_same() {
+        let fixture = Fixture::new();
+        let input = fixture.input();
+        let theme = default_theme();
+        let plan = Plan::new(&input).expect("plan");
+        // A previous build recorded a page (none of these): every context is deferred, then
+        // made from its serialized values to render the page.
+        let previous = BTreeMap::from([(
+            "ailleurs/index.html".to_string(),
+            reuse::RecordedPage {
+                key: "k".to_string(),
+                hash: "h".to_string(),
+            },
+        )]);
+        let keep = |_: &str, _: &str| Ok(false);
+        let reuse = Reuse::new(previous, &keep);
+        let deferred = crate::publish::collect_sorted(|sink| {
+            render_planned(&input, &theme, &plan, Pages::All, sink, Some(&reuse))
+        })
+        .expect("pages");
+        let eager = render(&fixture);
+        assert_eq!(reuse.rendered(), eager.len());
+        assert!(eager.len() > 10, "{}", eager.len());
+        assert_eq!(deferred, eager);
     }
 
     #[test]

@@ -5,6 +5,7 @@
 //! the theme; the theme, the configuration and the program are the build's concern (one key
 //! for the whole site, see `site::page_record`).
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -15,7 +16,9 @@ use crate::diagnostics::Diagnostic;
 
 /// The context of one page: the tera context and, per name, the serialized value.
 pub(super) struct PageContext {
-    tera: tera::Context,
+    /// Filled as values are inserted; `None` for a page the previous build is expected to have
+    /// made already (see [`PageContext::deferred`]).
+    tera: Option<tera::Context>,
     /// Name → JSON of the value last inserted under it (tera's own maps iterate in no fixed
     /// order, so the key is computed from what was inserted, not from the tera context).
     serialized: BTreeMap<&'static str, Vec<u8>>,
@@ -24,7 +27,17 @@ pub(super) struct PageContext {
 impl PageContext {
     pub(super) fn new() -> PageContext {
         PageContext {
-            tera: tera::Context::new(),
+            tera: Some(tera::Context::new()),
+            serialized: BTreeMap::new(),
+        }
+    }
+
+    /// A context whose values are only serialized: on a rebuild most pages are kept, and only
+    /// their key is needed. The tera context is made from the serialized values if the page
+    /// is rendered after all.
+    pub(super) fn deferred() -> PageContext {
+        PageContext {
+            tera: None,
             serialized: BTreeMap::new(),
         }
     }
@@ -34,11 +47,25 @@ impl PageContext {
         // Our values are plain structs, strings and maps with string keys: they serialize.
         let json = serde_json::to_vec(value).unwrap_or_else(|err| err.to_string().into_bytes());
         self.serialized.insert(name, json);
-        self.tera.insert(name, value);
+        if let Some(tera) = &mut self.tera {
+            tera.insert(name, value);
+        }
     }
 
-    pub(super) fn tera(&self) -> &tera::Context {
-        &self.tera
+    /// The tera context, made from the serialized values when it was deferred. Page values hold
+    /// strings, integers, booleans, lists and structs (numbers with decimals are formatted
+    /// before): read back from JSON, they are the same values.
+    pub(super) fn tera(&self) -> Cow<'_, tera::Context> {
+        if let Some(tera) = &self.tera {
+            return Cow::Borrowed(tera);
+        }
+        let mut tera = tera::Context::new();
+        for (name, json) in &self.serialized {
+            let value: serde_json::Value =
+                serde_json::from_slice(json).unwrap_or(serde_json::Value::Null);
+            tera.insert(*name, &value);
+        }
+        Cow::Owned(tera)
     }
 
     /// Hash of the template name and of every value of the context with its name.
@@ -104,6 +131,12 @@ impl<'a> Reuse<'a> {
         }
         self.rendered.fetch_add(1, Ordering::Relaxed);
         Ok(false)
+    }
+
+    /// Whether the previous build recorded no page (a first build, or one whose theme,
+    /// configuration or program changed): every page will be rendered.
+    pub fn is_empty(&self) -> bool {
+        self.previous.is_empty()
     }
 
     /// Number of pages rendered (not kept) so far.
