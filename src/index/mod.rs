@@ -19,6 +19,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
@@ -656,15 +657,23 @@ fn load_doc_meta(
     searcher: &Searcher,
     fields: &Fields,
 ) -> Result<HashMap<DocAddress, DocMeta>, IndexError> {
-    let mut docs = HashMap::new();
+    let mut addresses = Vec::new();
     for (segment_ord, segment_reader) in searcher.segment_readers().iter().enumerate() {
-        for doc_id in segment_reader.doc_ids_alive() {
-            let address = DocAddress::new(segment_ord as u32, doc_id);
-            let doc: TantivyDocument = searcher.doc(address)?;
-            docs.insert(address, fields.meta(&doc));
-        }
+        addresses.extend(
+            segment_reader
+                .doc_ids_alive()
+                .map(|doc_id| DocAddress::new(segment_ord as u32, doc_id)),
+        );
     }
-    Ok(docs)
+    // Each stored document is read whole, body included: on both cores.
+    let metas: Vec<DocMeta> = addresses
+        .par_iter()
+        .map(|&address| {
+            let doc: TantivyDocument = searcher.doc(address)?;
+            Ok(fields.meta(&doc))
+        })
+        .collect::<Result<_, IndexError>>()?;
+    Ok(addresses.into_iter().zip(metas).collect())
 }
 
 /// Number of tantivy indexes (and writer threads) the parts index is made of.
