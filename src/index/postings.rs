@@ -120,10 +120,12 @@ impl<'i> Bodies<'i> {
     }
 
     /// `make(ordinal, body)` of the next `n` documents, run on rayon's pool, in store order;
-    /// `None` once every document was given.
+    /// `None` once every document was given. A document for which `known(ordinal)` gives a
+    /// value is not read: that value stands for it.
     pub fn next_batch<T: Send>(
         &mut self,
         n: usize,
+        known: impl Fn(u32) -> Option<T> + Sync,
         make: impl Fn(u32, &str) -> T + Sync,
     ) -> Option<Result<Vec<T>, IndexError>> {
         let batch = self.pending.get(self.next..)?;
@@ -137,6 +139,9 @@ impl<'i> Bodies<'i> {
             batch
                 .par_iter()
                 .map(|&(address, ordinal)| {
+                    if let Some(value) = known(ordinal) {
+                        return Ok(value);
+                    }
                     let doc: TantivyDocument = index.searcher.doc(address)?;
                     let body = doc
                         .get_first(index.fields.body)
@@ -562,14 +567,18 @@ mod tests {
         let mut bodies = Bodies::of(&index);
         let mut seen = Vec::new();
         let mut batches = 0;
-        while let Some(batch) = bodies.next_batch(5, |ordinal, body| (ordinal, body.to_string())) {
+        while let Some(batch) =
+            bodies.next_batch(5, |_| None, |ordinal, body| (ordinal, body.to_string()))
+        {
             let batch = batch.expect("bodies read");
             assert!(!batch.is_empty() && batch.len() <= 5);
             seen.extend(batch);
             batches += 1;
         }
         assert_eq!(batches, order.len().div_ceil(5));
-        assert!(bodies.next_batch(5, |ordinal, _| ordinal).is_none());
+        assert!(bodies
+            .next_batch(5, |_| None, |ordinal, _| ordinal)
+            .is_none());
         // Every live document once, with its own body, in store order: by segment, then in
         // the order documents were added (slug order).
         let slugs: Vec<&str> = seen
@@ -588,6 +597,28 @@ mod tests {
         for (ordinal, body) in &seen {
             let doc = docs.iter().find(|d| d.slug == order[*ordinal as usize]);
             assert_eq!(doc.map(|d| d.body.as_str()), Some(body.as_str()));
+        }
+    }
+
+    #[test]
+    fn known_bodies_are_not_read() {
+        let docs = corpus();
+        let index = index_in_segments(&docs, 2, None);
+        let mut bodies = Bodies::of(&index);
+        let known = |ordinal: u32| (ordinal % 2 == 0).then(|| (ordinal, "connu".to_string()));
+        let mut seen = Vec::new();
+        while let Some(batch) = bodies.next_batch(3, known, |o, body| (o, body.to_string())) {
+            seen.extend(batch.expect("bodies read"));
+        }
+        let order = index.doc_order();
+        assert_eq!(seen.len(), order.len());
+        for (ordinal, body) in &seen {
+            if ordinal % 2 == 0 {
+                assert_eq!(body, "connu");
+            } else {
+                let doc = docs.iter().find(|d| d.slug == order[*ordinal as usize]);
+                assert_eq!(doc.map(|d| d.body.as_str()), Some(body.as_str()));
+            }
         }
     }
 

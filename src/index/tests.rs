@@ -627,7 +627,9 @@ fn assert_same_answers(actual: &SearchIndex, expected: &SearchIndex) {
     assert_eq!(actual.doc_order(), expected.doc_order());
     let bodies = |index: &SearchIndex| {
         let (mut bodies, mut reader) = (Vec::new(), Bodies::of(index));
-        while let Some(batch) = reader.next_batch(64, |ordinal, body| (ordinal, body.to_string())) {
+        while let Some(batch) =
+            reader.next_batch(64, |_| None, |ordinal, body| (ordinal, body.to_string()))
+        {
             bodies.extend(batch.expect("bodies"));
         }
         bodies

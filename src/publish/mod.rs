@@ -59,6 +59,13 @@ impl<'a> BuildInput<'a> {
 
 pub type PackageSizes = BTreeMap<String, u64>;
 
+/// Content hash of an output file: 128 bits of BLAKE3, in hexadecimal. The build record keeps
+/// it for every published file, and the search bundle's fingerprint is made of them.
+pub fn content_hash(bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes);
+    hash.to_hex()[..32].to_string()
+}
+
 /// No package sizes yet: for inputs made before the packages (see [`BuildInput::package_sizes`]).
 pub static NO_PACKAGE_SIZES: PackageSizes = BTreeMap::new();
 

@@ -144,9 +144,9 @@ pub fn export(
 /// How the files after the terms' are made; the bundle does not depend on it.
 #[derive(Debug, Clone, Copy)]
 struct Batching {
-    /// Bytes of records and texts made while the terms are exported, kept until the term
-    /// files are fingerprinted (they come first); beyond, the next ones are made after the
-    /// terms.
+    /// Bytes of records and texts made while the terms are exported (only their hashes are
+    /// kept until the term files are fingerprinted: they come first); beyond, the next ones
+    /// are made after the terms.
     ahead_bytes: usize,
     /// Texts read from the index, encoded and handed to the sink at a time, on rayon's pool.
     texts: usize,
@@ -176,7 +176,30 @@ pub fn export_to(
     links: LinkStyle,
     sink: &(dyn Fn(&DataFile) + Sync),
 ) -> Result<usize, IndexError> {
-    export_in_batches(index, content, vocabs, links, sink, BATCHING)
+    export_keeping(index, content, vocabs, links, sink, &|_| None)
+}
+
+/// [`export_to`], but the text of a scenario whose file the previous build made with the
+/// same text is neither read nor made again: `kept_text(ordinal)` keeps that file and gives
+/// its content hash (see [`crate::publish::content_hash`]), or says `None`.
+pub fn export_keeping(
+    index: &SearchIndex,
+    content: &SiteContent,
+    vocabs: &Vocabularies,
+    links: LinkStyle,
+    sink: &(dyn Fn(&DataFile) + Sync),
+    kept_text: &KeptText<'_>,
+) -> Result<usize, IndexError> {
+    export_in_batches(index, content, vocabs, links, (sink, kept_text), BATCHING)
+}
+
+/// Keeps the previous build's `textes/<ordinal>` file when its text is the same; returns its
+/// content hash.
+pub type KeptText<'a> = dyn Fn(u32) -> Option<String> + Sync + 'a;
+
+/// Path of the text of the document at `ordinal`.
+pub fn text_path(ordinal: u32) -> String {
+    format!("{DATA_DIR}/textes/{ordinal}.js")
 }
 
 fn export_in_batches(
@@ -184,7 +207,7 @@ fn export_in_batches(
     content: &SiteContent,
     vocabs: &Vocabularies,
     links: LinkStyle,
-    sink: &(dyn Fn(&DataFile) + Sync),
+    (sink, kept_text): (&(dyn Fn(&DataFile) + Sync), &KeptText<'_>),
     batching: Batching,
 ) -> Result<usize, IndexError> {
     let order = index.doc_order();
@@ -192,15 +215,15 @@ fn export_in_batches(
     let mut others = Others::new(index, content, vocabs, &facets, &order, batching);
     let (terms, ahead) = rayon::join(
         || export_terms(index, order.len(), sink),
-        || others.ahead(sink, batching.ahead_bytes),
+        || others.ahead(sink, kept_text, batching.ahead_bytes),
     );
     let (mut out, terms) = terms?;
-    for file in ahead? {
-        out.add(&file);
+    for digest in ahead? {
+        out.add(&digest);
     }
-    while let Some(files) = others.next_batch(sink)? {
-        for file in &files {
-            out.add(file);
+    while let Some(digests) = others.next_batch(sink, kept_text)? {
+        for digest in &digests {
+            out.add(digest);
         }
     }
     let empreinte = out.fingerprint();
@@ -266,7 +289,7 @@ fn export_terms(
     let mut out = Emitter::new();
     let mut emit = |file: DataFile| {
         sink(&file);
-        out.add(&file);
+        out.add(&Digest::of(&file));
     };
     let exported = index.export_terms()?;
     let mut boundaries = Vec::new();
@@ -334,45 +357,45 @@ impl<'a> Others<'a> {
         }
     }
 
-    /// Makes batches until they weigh `budget` bytes or all are made; returns their files.
+    /// Makes batches until they weigh `budget` bytes or all are made; returns their digests.
     fn ahead(
         &mut self,
         sink: &(dyn Fn(&DataFile) + Sync),
+        kept_text: &KeptText<'_>,
         budget: usize,
-    ) -> Result<Vec<DataFile>, IndexError> {
+    ) -> Result<Vec<Digest>, IndexError> {
         let mut made = Vec::new();
         let mut bytes = 0;
         while bytes < budget {
-            let Some(files) = self.next_batch(sink)? else {
+            let Some(digests) = self.next_batch(sink, kept_text)? else {
                 break;
             };
-            bytes += files
-                .iter()
-                .map(|f| f.path.len() + f.contents.len())
-                .sum::<usize>();
-            made.extend(files);
+            bytes += digests.iter().map(|d| d.bytes).sum::<usize>();
+            made.extend(digests);
         }
         Ok(made)
     }
 
-    /// The next batch of files, in their fingerprint order, each already handed to `sink`;
-    /// `None` once all are made.
+    /// The digests of the next batch of files, in their fingerprint order, each file already
+    /// handed to `sink` (or kept, for a text: see [`export_keeping`]); `None` once all are made.
     fn next_batch(
         &mut self,
         sink: &(dyn Fn(&DataFile) + Sync),
-    ) -> Result<Option<Vec<DataFile>>, IndexError> {
+        kept_text: &KeptText<'_>,
+    ) -> Result<Option<Vec<Digest>>, IndexError> {
         let Some(records) = &self.records else {
             let files = self.facet_files();
             for file in &files {
                 sink(file);
             }
+            let digests = files.iter().map(Digest::of).collect();
             self.records = Some(records::records(
                 self.content,
                 self.vocabs,
                 self.facets,
                 self.order,
             ));
-            return Ok(Some(files));
+            return Ok(Some(digests));
         };
         let record_files = records.len().div_ceil(RECORDS_PER_FILE);
         if self.next_record_file < record_files {
@@ -386,16 +409,23 @@ impl<'a> Others<'a> {
                     let file =
                         data_file(&format!("fiches/{j}"), &records[j * RECORDS_PER_FILE..end]);
                     sink(&file);
-                    file
+                    Digest::of(&file)
                 })
                 .collect();
             return Ok(Some(files));
         }
+        let kept = |ordinal: u32| {
+            kept_text(ordinal).map(|hash| Digest {
+                path: text_path(ordinal),
+                hash,
+                bytes: 0,
+            })
+        };
         self.bodies
-            .next_batch(self.batching.texts, |ordinal, body| {
+            .next_batch(self.batching.texts, kept, |ordinal, body| {
                 let file = data_file(&format!("textes/{ordinal}"), body);
                 sink(&file);
-                file
+                Digest::of(&file)
             })
             .transpose()
     }
@@ -413,8 +443,26 @@ impl<'a> Others<'a> {
     }
 }
 
-/// Counts the bundle's files and fingerprints their names and contents, given in a fixed
-/// order: the same bundle has the same fingerprint.
+/// What the fingerprint takes of a file: its path and content hash (a file kept from the
+/// previous build is known by its hash only), and its size (0 when kept), to pace the work.
+struct Digest {
+    path: String,
+    hash: String,
+    bytes: usize,
+}
+
+impl Digest {
+    fn of(file: &DataFile) -> Digest {
+        Digest {
+            path: file.path.clone(),
+            hash: crate::publish::content_hash(file.contents.as_bytes()),
+            bytes: file.path.len() + file.contents.len(),
+        }
+    }
+}
+
+/// Counts the bundle's files and fingerprints their names and content hashes, given in a
+/// fixed order: the same bundle has the same fingerprint.
 struct Emitter {
     count: usize,
     fingerprint: blake3::Hasher,
@@ -428,9 +476,9 @@ impl Emitter {
         }
     }
 
-    fn add(&mut self, file: &DataFile) {
+    fn add(&mut self, digest: &Digest) {
         self.count += 1;
-        for part in [file.path.as_bytes(), file.contents.as_bytes()] {
+        for part in [digest.path.as_bytes(), digest.hash.as_bytes()] {
             self.fingerprint.update(&(part.len() as u64).to_le_bytes());
             self.fingerprint.update(part);
         }
@@ -493,7 +541,7 @@ mod tests {
             &prepared.loaded.content,
             &prepared.vocabs,
             LinkStyle::of(&prepared.config),
-            &|file| lock(&files).push(file.clone()),
+            (&|file| lock(&files).push(file.clone()), &|_| None),
             batching,
         )
         .expect("export");
@@ -559,12 +607,55 @@ mod tests {
         assert_eq!(ordered.len() + 1, files.len());
         let mut hasher = blake3::Hasher::new();
         for file in ordered {
-            for part in [file.path.as_bytes(), file.contents.as_bytes()] {
+            let hash = crate::publish::content_hash(file.contents.as_bytes());
+            for part in [file.path.as_bytes(), hash.as_bytes()] {
                 hasher.update(&(part.len() as u64).to_le_bytes());
                 hasher.update(part);
             }
         }
         hasher.finalize().to_hex()[..16].to_string()
+    }
+
+    #[test]
+    fn kept_texts_are_not_made_and_the_bundle_is_the_same() {
+        let (_dir, prepared, index) = demo();
+        let (files, _) = exported(&prepared, &index, BATCHING);
+        let hash_of: BTreeMap<String, String> = files
+            .iter()
+            .map(|f| {
+                (
+                    f.path.clone(),
+                    crate::publish::content_hash(f.contents.as_bytes()),
+                )
+            })
+            .collect();
+        // The previous build made every even text: those are kept, by their hash.
+        let kept = |ordinal: u32| (ordinal % 2 == 0).then(|| hash_of[&text_path(ordinal)].clone());
+        let made = Mutex::new(Vec::new());
+        let count = export_keeping(
+            &index,
+            &prepared.loaded.content,
+            &prepared.vocabs,
+            LinkStyle::of(&prepared.config),
+            &|file| lock(&made).push(file.clone()),
+            &kept,
+        )
+        .expect("export");
+        let mut made = made.into_inner().expect("files");
+        made.sort_by(|a, b| a.path.cmp(&b.path));
+        assert_eq!(count, files.len(), "kept files count");
+        let documents = prepared.loaded.content.scenarios.len();
+        let kept_texts: Vec<String> = (0..documents as u32)
+            .filter(|o| o % 2 == 0)
+            .map(text_path)
+            .collect();
+        assert_eq!(made.len(), files.len() - kept_texts.len());
+        assert!(made.iter().all(|f| !kept_texts.contains(&f.path)));
+        // Everything made is what a full export makes, the manifest's fingerprint included.
+        let full: BTreeMap<&str, &DataFile> = files.iter().map(|f| (f.path.as_str(), f)).collect();
+        for file in &made {
+            assert_eq!(Some(&file), full.get(file.path.as_str()), "{}", file.path);
+        }
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::site::output::{self, Staging};
 use crate::site::page_record;
 use crate::theme::Theme;
 
-use crate::site::indexing::{export_search, index_stage, take_plain_texts, IndexMemo};
+use crate::site::indexing::{export_search, index_stage, take_plain_texts, ExportInput, IndexMemo};
 use crate::site::options::{BuildOptions, Progress, Stopwatch};
 use crate::site::prepare;
 use crate::site::reading_cache;
@@ -217,8 +217,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         let early_duration = early_start.elapsed();
         let ((early_counts, package_sizes), mut indexed) = (early?, indexed?);
         // The browser search bundle is exported while the scenario pages are rendered.
-        let index = indexed.index;
-        let exporting = scope.spawn(|| export_search(options, &prepared, index, &staging));
+        let export = ExportInput {
+            index: indexed.index,
+            // Cloned: the record keeps them, and this thread cannot lend them to the export's.
+            hashes: indexed.memo.parts.hashes.clone(),
+            previous: previous.as_ref(),
+        };
+        let exporting = scope.spawn(|| export_search(options, &prepared, export, &staging));
         let input = BuildInput {
             related: &indexed.memo.related,
             package_sizes: &package_sizes,
@@ -235,7 +240,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         )?;
         let scenario_duration = scenario_start.elapsed();
         drop(scenarios_html);
-        let (data, export_duration) = joined(
+        let (data, export_duration, text_order) = joined(
             exporting,
             &options.root,
             "l'export de la recherche s'est arrêté",
@@ -255,10 +260,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             early_counts.0 + scenario_pages,
             early_counts.1 + data,
             indexed.durations,
-            (indexed.memo, index_work),
+            (indexed.memo, index_work, text_order),
         ))
     });
-    let (html_pages, files, index_durations, (index_record, index_work)) = match written {
+    let (html_pages, files, index_durations, (index_record, index_work, text_order)) = match written
+    {
         Ok(counts) => counts,
         Err(problems) => {
             staging.abandon();
@@ -307,7 +313,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             &cache_dir,
             &output,
             inputs,
-            index_record,
+            (index_record, text_order),
             (published, reserve),
             &summary,
         );
@@ -352,7 +358,7 @@ fn remember(
     cache_dir: &Path,
     output: &Path,
     inputs: String,
-    index: IndexMemo,
+    (index, text_order): (IndexMemo, Vec<String>),
     (published, reserve): (
         BTreeMap<String, cache::Published>,
         Option<BTreeMap<String, cache::Published>>,
@@ -369,6 +375,7 @@ fn remember(
     record.html_pages = summary.html_pages;
     record.files = summary.files;
     record.output = output.to_path_buf();
+    record.text_order = text_order;
     record.published = published;
     record.reserve = reserve;
     let _ = cache::save(cache_dir, &record);

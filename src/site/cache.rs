@@ -64,11 +64,7 @@ impl Published {
     }
 }
 
-/// Content hash of an output file: 128 bits of BLAKE3, in hexadecimal.
-pub fn content_hash(bytes: &[u8]) -> String {
-    let hash = blake3::hash(bytes);
-    hash.to_hex()[..32].to_string()
-}
+pub use crate::publish::content_hash;
 
 /// Size and modification time of one file, if it is a regular file.
 pub fn stamp(path: &Path) -> Option<Published> {
@@ -95,6 +91,10 @@ pub struct BuildRecord {
     pub files: usize,
     /// The output folder this record describes.
     pub output: PathBuf,
+    /// Slug of each document of the search bundle, by ordinal: with the documents' hashes
+    /// (`index_parts`), which texts of the bundle the next build can keep as they are.
+    #[serde(default)]
+    pub text_order: Vec<String>,
     /// Every file of the output folder, by path relative to it (`/`-separated).
     pub published: BTreeMap<String, Published>,
     /// Every file of the reserve beside the output (the site the last build replaced, see
@@ -421,6 +421,7 @@ impl BuildRecord {
             html_pages: 0,
             files: 0,
             output: PathBuf::new(),
+            text_order: Vec::new(),
             published: BTreeMap::new(),
             reserve: None,
         }

@@ -198,20 +198,46 @@ fn index_doc_of(
     index_doc_with(s, body, metadata)
 }
 
-/// Exports the browser search bundle from the index into `staging`; returns the number of
-/// files and the time it took. Each file is written as soon as it is made (on rayon's
-/// threads): the bundle of a national site weighs hundreds of megabytes.
+/// What the browser search bundle is exported from: the index, and what the previous build
+/// recorded of it (to keep the texts that did not change).
+pub(super) struct ExportInput<'a> {
+    pub(super) index: SearchIndex,
+    /// Hash of each index document (see [`cache::IndexParts`]).
+    pub(super) hashes: BTreeMap<String, String>,
+    pub(super) previous: Option<&'a cache::BuildRecord>,
+}
+
+/// What the search export hands back: the number of files, the time it took and the slug of
+/// each document by ordinal (for the next build's record).
+pub(super) type Exported = (usize, Duration, Vec<String>);
+
+/// Exports the browser search bundle from the index into `staging`. Each file is written as
+/// soon as it is made (on rayon's threads): the bundle of a national site weighs hundreds of
+/// megabytes. The text of a scenario at the same ordinal with the same index document as in
+/// the previous build is kept as it was published, without reading it from the index.
 pub(super) fn export_search(
     options: &BuildOptions,
     prepared: &Prepared,
-    index: SearchIndex,
+    input: ExportInput,
     staging: &Staging,
-) -> Result<(usize, Duration), Vec<Diagnostic>> {
+) -> Result<Exported, Vec<Diagnostic>> {
     let started = Instant::now();
+    let order = input.index.doc_order();
+    let kept_text = |ordinal: u32| -> Option<String> {
+        let previous = input.previous?;
+        let slug = order.get(ordinal as usize)?;
+        let hash = input.hashes.get(slug)?;
+        let same = previous.text_order.get(ordinal as usize) == Some(slug)
+            && previous.index_parts.hashes.get(slug) == Some(hash);
+        // A file that cannot be kept is made and written: a problem then shows there.
+        same.then(|| staging.keep_previous(&search_bundle::text_path(ordinal)))?
+            .ok()
+            .flatten()
+    };
     // Files are written from rayon's threads, as they are made.
     let problems = Mutex::new(Vec::new());
-    let search_files = search_bundle::export_to(
-        &index,
+    let search_files = search_bundle::export_keeping(
+        &input.index,
         &prepared.loaded.content,
         &prepared.vocabs,
         urls::LinkStyle::of(&prepared.config),
@@ -223,6 +249,7 @@ pub(super) fn export_search(
                     .push(problem);
             }
         },
+        &kept_text,
     )
     .map_err(|e| vec![index_error(&options.root, &e)])?;
     let mut problems = problems
@@ -232,7 +259,7 @@ pub(super) fn export_search(
         diagnostics::sort(&mut problems);
         return Err(problems);
     }
-    Ok((search_files, started.elapsed()))
+    Ok((search_files, started.elapsed(), order))
 }
 
 fn index_dir(root: &Path) -> PathBuf {

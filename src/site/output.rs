@@ -161,6 +161,16 @@ impl Staging {
         Ok(false)
     }
 
+    /// Keeps the previous output's file at `path` as it was published, when it is still there
+    /// untouched: for a file the caller knows to be the same without making it. Returns its
+    /// content hash.
+    pub fn keep_previous(&self, path: &str) -> Result<Option<String>, Diagnostic> {
+        let Some(hash) = self.previous.get(path).and_then(|r| r.hash.clone()) else {
+            return Ok(None);
+        };
+        Ok(self.keep(path, &hash)?.then_some(hash))
+    }
+
     /// [`Staging::write_one`] of bytes known by their hash only: `None` when neither the
     /// reserve nor the previous output holds them untouched.
     fn keep_one(&self, path: &str, hash: &str) -> Result<Option<Origin>, Diagnostic> {
