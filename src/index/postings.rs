@@ -605,7 +605,11 @@ mod tests {
         let docs = corpus();
         let index = index_in_segments(&docs, 2, None);
         let mut bodies = Bodies::of(&index);
-        let known = |ordinal: u32| (ordinal % 2 == 0).then(|| (ordinal, "connu".to_string()));
+        let known = |ordinal: u32| {
+            ordinal
+                .is_multiple_of(2)
+                .then(|| (ordinal, "connu".to_string()))
+        };
         let mut seen = Vec::new();
         while let Some(batch) = bodies.next_batch(3, known, |o, body| (o, body.to_string())) {
             seen.extend(batch.expect("bodies read"));
@@ -613,7 +617,7 @@ mod tests {
         let order = index.doc_order();
         assert_eq!(seen.len(), order.len());
         for (ordinal, body) in &seen {
-            if ordinal % 2 == 0 {
+            if ordinal.is_multiple_of(2) {
                 assert_eq!(body, "connu");
             } else {
                 let doc = docs.iter().find(|d| d.slug == order[*ordinal as usize]);

@@ -630,7 +630,11 @@ mod tests {
             })
             .collect();
         // The previous build made every even text: those are kept, by their hash.
-        let kept = |ordinal: u32| (ordinal % 2 == 0).then(|| hash_of[&text_path(ordinal)].clone());
+        let kept = |ordinal: u32| {
+            ordinal
+                .is_multiple_of(2)
+                .then(|| hash_of[&text_path(ordinal)].clone())
+        };
         let made = Mutex::new(Vec::new());
         let count = export_keeping(
             &index,
@@ -646,7 +650,7 @@ mod tests {
         assert_eq!(count, files.len(), "kept files count");
         let documents = prepared.loaded.content.scenarios.len();
         let kept_texts: Vec<String> = (0..documents as u32)
-            .filter(|o| o % 2 == 0)
+            .filter(|o| o.is_multiple_of(2))
             .map(text_path)
             .collect();
         assert_eq!(made.len(), files.len() - kept_texts.len());
