@@ -56,6 +56,9 @@ pub struct Staging {
     /// The mode the staging folder gets when it is published: the published folder's own,
     /// or a new folder's (see [`reserve::make_private`]).
     publish_mode: Option<reserve::FolderMode>,
+    /// A reserve no record vouched for, being deleted beside the build: waited for before the
+    /// build returns, so that nothing of it outlives the build.
+    discarding: reserve::Discarding,
 }
 
 impl Staging {
@@ -81,7 +84,8 @@ impl Staging {
         let dir = sibling(output, STAGING);
         remove_leftover(&dir).map_err(error)?;
         let keep_reserve = reserve.is_some();
-        let kept = reserve::take(&sibling(output, RESERVE), &dir, reserve).map_err(error)?;
+        let (kept, discarding) =
+            reserve::take(&sibling(output, RESERVE), &dir, reserve).map_err(error)?;
         fs::create_dir_all(&dir).map_err(error)?;
         let publish_mode = reserve::folder_mode(output).or_else(|| reserve::folder_mode(&dir));
         reserve::make_private(&dir).map_err(error)?;
@@ -98,6 +102,7 @@ impl Staging {
             written_count: AtomicUsize::new(0),
             keep_reserve,
             publish_mode,
+            discarding,
         };
         staging.write(MARKER, MARKER_TEXT.as_bytes())?;
         Ok(staging)
@@ -390,6 +395,7 @@ impl Staging {
         ),
         Diagnostic,
     > {
+        self.discarding.finish();
         let mut written = self.written.into_inner().unwrap_or_default();
         if !self.kept.is_empty() {
             reserve::prune(&self.dir, &self.kept, &written)
@@ -421,6 +427,7 @@ impl Staging {
 
     /// Drops the staging folder after a failed build.
     pub fn abandon(self) {
+        self.discarding.finish();
         let _ = fs::remove_dir_all(&self.dir);
     }
 }

@@ -24,16 +24,80 @@ pub fn take(
     reserve: &Path,
     staging: &Path,
     recorded: Option<BTreeMap<String, Published>>,
-) -> io::Result<BTreeMap<String, Published>> {
+) -> io::Result<(BTreeMap<String, Published>, Discarding)> {
     let files = match recorded {
         Some(files) if !files.is_empty() && fs::rename(reserve, staging).is_ok() => files,
-        _ => {
-            clear(reserve)?;
-            return Ok(BTreeMap::new());
-        }
+        _ => return Ok((BTreeMap::new(), discard(reserve)?)),
     };
     remove_unrecorded(staging, &files)?;
-    Ok(files)
+    Ok((files, discard(&PathBuf::new())?))
+}
+
+/// The deletion of a reserve no record vouches for, running beside the build (see
+/// [`discard`]); waited for with [`Discarding::finish`].
+pub struct Discarding(Option<std::thread::JoinHandle<()>>);
+
+impl Discarding {
+    /// Waits until the discarded folders are deleted (what a deletion could not remove is
+    /// left for the next build).
+    pub fn finish(self) {
+        if let Some(thread) = self.0 {
+            let _ = thread.join();
+        }
+    }
+}
+
+/// Removes the folder `dir` without making the build wait for it: renamed aside at once (its
+/// name then free), deleted on a thread of its own while the build goes on. The reserve of a
+/// national site holds hundreds of thousands of files, a minute of deletions, when the build
+/// record is gone (cache folder deleted, new version of vitrine). Folders set aside this way by
+/// a process that stopped before deleting them are deleted too.
+fn discard(dir: &Path) -> io::Result<Discarding> {
+    let mut doomed = leftovers(dir);
+    if !dir.as_os_str().is_empty() && fs::symlink_metadata(dir).is_ok() {
+        let aside = aside_name(dir, std::process::id());
+        fs::rename(dir, &aside)?;
+        doomed.push(aside);
+    }
+    if doomed.is_empty() {
+        return Ok(Discarding(None));
+    }
+    let thread = std::thread::spawn(move || {
+        for folder in doomed {
+            let _ = clear(&folder);
+        }
+    });
+    Ok(Discarding(Some(thread)))
+}
+
+/// Where [`discard`] moves `dir`: `.public.vitrine-reserve` → `.public.vitrine-reserve-a-effacer-<pid>`.
+fn aside_name(dir: &Path, pid: u32) -> PathBuf {
+    let name = dir.file_name().unwrap_or_default().to_string_lossy();
+    dir.with_file_name(format!("{name}{ASIDE}{pid}"))
+}
+
+const ASIDE: &str = "-a-effacer-";
+
+/// Folders a previous [`discard`] of `dir` left behind.
+fn leftovers(dir: &Path) -> Vec<PathBuf> {
+    let (Some(parent), Some(name)) = (dir.parent(), dir.file_name()) else {
+        return Vec::new();
+    };
+    let prefix = format!("{}{ASIDE}", name.to_string_lossy());
+    let parent = if parent.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        parent
+    };
+    fs::read_dir(parent)
+        .map(|entries| {
+            entries
+                .filter_map(Result::ok)
+                .filter(|e| e.file_name().to_string_lossy().starts_with(&prefix))
+                .map(|e| e.path())
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// Removes every entry of `dir` that is neither a recorded file nor a folder holding one.
@@ -210,7 +274,8 @@ mod tests {
         let recorded = published(&["a/index.html", "x.css"], &reserve);
         write(&reserve, "ajout/main.html");
         let staging = tmp.path().join("staging");
-        let kept = take(&reserve, &staging, Some(recorded.clone())).expect("take");
+        let (kept, discarding) = take(&reserve, &staging, Some(recorded.clone())).expect("take");
+        discarding.finish();
         assert_eq!(kept, recorded);
         assert!(!reserve.exists());
         let mut left: Vec<String> = WalkDir::new(&staging)
@@ -225,12 +290,25 @@ mod tests {
     #[test]
     fn without_a_record_the_reserve_is_deleted() {
         let tmp = tempfile::tempdir().expect("temp dir");
-        let reserve = tmp.path().join("reserve");
+        let reserve = tmp.path().join(".public.vitrine-reserve");
         write(&reserve, "a/index.html");
-        let kept = take(&reserve, &tmp.path().join("staging"), None).expect("take");
+        // What a build stopped during a deletion left (it is deleted as well)…
+        let leftover = aside_name(&reserve, 12345);
+        write(&leftover, "b/index.html");
+        // …but not a folder of the user's.
+        write(&tmp.path().join("public-a-effacer"), "note.txt");
+        let (kept, discarding) = take(&reserve, &tmp.path().join("staging"), None).expect("take");
         assert!(kept.is_empty());
+        // Its name is free at once: the deletion goes on beside the build.
         assert!(!reserve.exists());
         assert!(!tmp.path().join("staging").exists());
+        discarding.finish();
+        let mut left: Vec<String> = fs::read_dir(tmp.path())
+            .expect("list")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, ["public-a-effacer"]);
     }
 
     #[test]
