@@ -30,7 +30,8 @@ pub fn take(
         _ => return Ok((BTreeMap::new(), discard(reserve)?)),
     };
     remove_unrecorded(staging, &files)?;
-    Ok((files, discard(&PathBuf::new())?))
+    // The reserve is the staging folder now: only what a stopped deletion left goes.
+    Ok((files, discard(reserve)?))
 }
 
 /// The deletion of a reserve no record vouches for, running beside the build (see
@@ -274,10 +275,16 @@ mod tests {
         let recorded = published(&["a/index.html", "x.css"], &reserve);
         write(&reserve, "ajout/main.html");
         let staging = tmp.path().join("staging");
+        let leftover = aside_name(&reserve, 7);
+        write(&leftover, "a/index.html");
         let (kept, discarding) = take(&reserve, &staging, Some(recorded.clone())).expect("take");
         discarding.finish();
         assert_eq!(kept, recorded);
         assert!(!reserve.exists());
+        assert!(
+            !leftover.exists(),
+            "what a stopped deletion left is deleted"
+        );
         let mut left: Vec<String> = WalkDir::new(&staging)
             .min_depth(1)
             .into_iter()
