@@ -85,6 +85,7 @@ pub fn render_planned(
 ) -> Result<usize, Vec<Diagnostic>> {
     let mut pages = SitePages::new(input, plan);
     pages.site.defer_contexts = reuse.is_some_and(|reuse| !reuse.is_empty());
+    pages.site.cards = Some(Mutex::new(HashMap::new()));
     let selected: Vec<&PlannedPage> = plan
         .page_plan
         .pages
@@ -288,8 +289,9 @@ struct Site<'a> {
     /// Page contexts are only serialized until a page turns out to need rendering (see
     /// [`PageContext::deferred`]): set when the previous build recorded its pages.
     defer_contexts: bool,
-    /// Cards already made, per way of writing links (see [`Site::cards`]).
-    cards: Mutex<HashMap<(String, LinkStyle), Arc<CardsAtDepth>>>,
+    /// Cards already made, per way of writing links (see [`Site::cards`]), when the whole
+    /// site is rendered (`vitrine serve` renders one page at a time: it makes its cards).
+    cards: Option<Mutex<HashMap<(String, LinkStyle), Arc<CardsAtDepth>>>>,
 }
 
 /// The card of each scenario (by index), made on first use, for the pages whose links start
@@ -319,7 +321,7 @@ impl<'a> Site<'a> {
             value_indices,
             footer_pages,
             defer_contexts: false,
-            cards: Mutex::new(HashMap::new()),
+            cards: None,
         }
     }
 
@@ -327,8 +329,11 @@ impl<'a> Site<'a> {
     /// depend only on how the linker starts them (its root and style): cards are made once per
     /// scenario and start.
     fn cards(&self, linker: &Linker, indices: &[usize]) -> Vec<Card> {
+        let Some(cards) = &self.cards else {
+            return indices.iter().map(|&i| card(self, linker, i)).collect();
+        };
         let made = {
-            let mut by_start = self.cards.lock().unwrap_or_else(PoisonError::into_inner);
+            let mut by_start = cards.lock().unwrap_or_else(PoisonError::into_inner);
             let start = (linker.root(), linker.style);
             Arc::clone(by_start.entry(start).or_insert_with(|| {
                 Arc::new(
