@@ -291,13 +291,16 @@ struct Site<'a> {
     defer_contexts: bool,
     /// Cards already made, per way of writing links (see [`Site::cards`]), when the whole
     /// site is rendered (`vitrine serve` renders one page at a time: it makes its cards).
-    cards: Option<Mutex<HashMap<(String, LinkStyle), Arc<CardsAtDepth>>>>,
+    cards: Option<CardCache>,
 }
 
 /// The card of each scenario (by index), made on first use, for the pages whose links start
 /// the same way: a scenario is shown on a dozen listings and related lists, and its card would
 /// otherwise be made for each.
 type CardsAtDepth = Vec<OnceLock<Card>>;
+
+/// [`CardsAtDepth`] by root and link style.
+type CardCache = Mutex<HashMap<(String, LinkStyle), Arc<CardsAtDepth>>>;
 
 impl<'a> Site<'a> {
     fn new(
