@@ -176,21 +176,31 @@ pub fn export_to(
     links: LinkStyle,
     sink: &(dyn Fn(&DataFile) + Sync),
 ) -> Result<usize, IndexError> {
-    export_keeping(index, content, vocabs, links, sink, &|_| None)
+    let order = index.doc_order();
+    export_keeping(index, &order, content, vocabs, links, sink, &|_| None)
 }
 
 /// [`export_to`], but the text of a scenario whose file the previous build made with the
 /// same text is neither read nor made again: `kept_text(ordinal)` keeps that file and gives
-/// its content hash (see [`crate::publish::content_hash`]), or says `None`.
+/// its content hash (see [`crate::publish::content_hash`]), or says `None`. `order` is the
+/// index's [`SearchIndex::doc_order`].
 pub fn export_keeping(
     index: &SearchIndex,
+    order: &[String],
     content: &SiteContent,
     vocabs: &Vocabularies,
     links: LinkStyle,
     sink: &(dyn Fn(&DataFile) + Sync),
     kept_text: &KeptText<'_>,
 ) -> Result<usize, IndexError> {
-    export_in_batches(index, content, vocabs, links, (sink, kept_text), BATCHING)
+    export_in_batches(
+        (index, order),
+        content,
+        vocabs,
+        links,
+        (sink, kept_text),
+        BATCHING,
+    )
 }
 
 /// Keeps the previous build's `textes/<ordinal>` file when its text is the same; returns its
@@ -203,16 +213,15 @@ pub fn text_path(ordinal: u32) -> String {
 }
 
 fn export_in_batches(
-    index: &SearchIndex,
+    (index, order): (&SearchIndex, &[String]),
     content: &SiteContent,
     vocabs: &Vocabularies,
     links: LinkStyle,
     (sink, kept_text): (&(dyn Fn(&DataFile) + Sync), &KeptText<'_>),
     batching: Batching,
 ) -> Result<usize, IndexError> {
-    let order = index.doc_order();
     let facets = all_facet_values(&content.scenarios, vocabs);
-    let mut others = Others::new(index, content, vocabs, &facets, &order, batching);
+    let mut others = Others::new(index, content, vocabs, &facets, order, batching);
     let (terms, ahead) = rayon::join(
         || export_terms(index, order.len(), sink),
         || others.ahead(sink, kept_text, batching.ahead_bytes),
@@ -537,7 +546,7 @@ mod tests {
     ) -> (Vec<DataFile>, usize) {
         let files = Mutex::new(Vec::new());
         let count = export_in_batches(
-            index,
+            (index, &index.doc_order()),
             &prepared.loaded.content,
             &prepared.vocabs,
             LinkStyle::of(&prepared.config),
@@ -638,6 +647,7 @@ mod tests {
         let made = Mutex::new(Vec::new());
         let count = export_keeping(
             &index,
+            &index.doc_order(),
             &prepared.loaded.content,
             &prepared.vocabs,
             LinkStyle::of(&prepared.config),

@@ -238,6 +238,7 @@ pub(super) fn export_search(
     let problems = Mutex::new(Vec::new());
     let search_files = search_bundle::export_keeping(
         &input.index,
+        &order,
         &prepared.loaded.content,
         &prepared.vocabs,
         urls::LinkStyle::of(&prepared.config),

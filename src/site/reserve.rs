@@ -55,8 +55,12 @@ impl Discarding {
 /// a process that stopped before deleting them are deleted too.
 fn discard(dir: &Path) -> io::Result<Discarding> {
     let mut doomed = leftovers(dir);
-    if !dir.as_os_str().is_empty() && fs::symlink_metadata(dir).is_ok() {
-        let aside = aside_name(dir, std::process::id());
+    if fs::symlink_metadata(dir).is_ok() {
+        // A leftover may bear this process's number (numbers are reused): never rename onto it.
+        let aside = (0..)
+            .map(|n| aside_name(dir, &format!("{}-{n}", std::process::id())))
+            .find(|aside| !doomed.contains(aside))
+            .unwrap_or_else(|| aside_name(dir, "x"));
         fs::rename(dir, &aside)?;
         doomed.push(aside);
     }
@@ -71,10 +75,11 @@ fn discard(dir: &Path) -> io::Result<Discarding> {
     Ok(Discarding(Some(thread)))
 }
 
-/// Where [`discard`] moves `dir`: `.public.vitrine-reserve` → `.public.vitrine-reserve-a-effacer-<pid>`.
-fn aside_name(dir: &Path, pid: u32) -> PathBuf {
+/// Where [`discard`] moves `dir`: `.public.vitrine-reserve` →
+/// `.public.vitrine-reserve-a-effacer-<process>-<n>`.
+fn aside_name(dir: &Path, suffix: &str) -> PathBuf {
     let name = dir.file_name().unwrap_or_default().to_string_lossy();
-    dir.with_file_name(format!("{name}{ASIDE}{pid}"))
+    dir.with_file_name(format!("{name}{ASIDE}{suffix}"))
 }
 
 const ASIDE: &str = "-a-effacer-";
@@ -275,7 +280,7 @@ mod tests {
         let recorded = published(&["a/index.html", "x.css"], &reserve);
         write(&reserve, "ajout/main.html");
         let staging = tmp.path().join("staging");
-        let leftover = aside_name(&reserve, 7);
+        let leftover = aside_name(&reserve, "7-0");
         write(&leftover, "a/index.html");
         let (kept, discarding) = take(&reserve, &staging, Some(recorded.clone())).expect("take");
         discarding.finish();
@@ -300,8 +305,11 @@ mod tests {
         let reserve = tmp.path().join(".public.vitrine-reserve");
         write(&reserve, "a/index.html");
         // What a build stopped during a deletion left (it is deleted as well)…
-        let leftover = aside_name(&reserve, 12345);
+        let leftover = aside_name(&reserve, "12345-0");
         write(&leftover, "b/index.html");
+        // One bearing this process's number: the reserve must not be renamed onto it.
+        let same_number = aside_name(&reserve, &format!("{}-0", std::process::id()));
+        write(&same_number, "c/index.html");
         // …but not a folder of the user's.
         write(&tmp.path().join("public-a-effacer"), "note.txt");
         let (kept, discarding) = take(&reserve, &tmp.path().join("staging"), None).expect("take");
