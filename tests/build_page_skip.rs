@@ -95,6 +95,19 @@ fn an_edited_body_renders_only_the_pages_that_show_it() {
         rebuilt.rendered_pages,
         rebuilt.html_pages
     );
+    // No listing shows a body: every page but scenario pages is kept without making its
+    // context, and so is every scenario page whose body and related scenarios are the same.
+    let scenario_pages = first.scenarios - first.harvested;
+    assert!(
+        rebuilt.pages_kept_by_inputs + scenario_pages >= rebuilt.html_pages,
+        "{} kept by their inputs, {scenario_pages} scenario pages of {}",
+        rebuilt.pages_kept_by_inputs,
+        rebuilt.html_pages
+    );
+    assert!(
+        rebuilt.pages_kept_by_inputs < rebuilt.html_pages,
+        "the edited page is made again"
+    );
     assert_equals_clean_build(site.path(), &output);
 }
 
@@ -108,6 +121,10 @@ fn a_new_title_updates_the_cards_and_related_mentions() {
     });
 
     let rebuilt = build_into(site.path(), &output);
+    assert_eq!(
+        rebuilt.pages_kept_by_inputs, 0,
+        "any page may show a title: every context is made again"
+    );
     let changed = changed_pages(&before, &snapshot(&output));
     // Its page, the listings and facet pages that show its card, the pages that name it
     // among related scenarios.

@@ -126,6 +126,10 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                         summary.rendered_bodies
                     );
                     println!("  documents indexés : {}", summary.indexed_documents);
+                    println!(
+                        "  pages reprises sans les recalculer (scénarios et pages qu'elles montrent inchangés) : {}",
+                        summary.pages_kept_by_inputs
+                    );
                     println!("  pages mises en forme : {}", summary.rendered_pages);
                     println!(
                         "  fichiers identiques à la construction précédente, repris tels quels : {}",

@@ -31,7 +31,7 @@ use crate::theme::Theme;
 use dashboard::{DashboardView, Scope};
 use listings::*;
 use reuse::{PageContext, Reuse};
-use scenario::scenario_job;
+use scenario::{scenario_inputs, scenario_job};
 use standalone::*;
 use wording::count_noun;
 pub use wording::long_date;
@@ -173,7 +173,8 @@ impl<'a> SitePages<'a> {
     }
 
     /// Renders a page and hands it to `sink`, unless `reuse` keeps the previous build's file:
-    /// the context is computed either way, its key says whether the page would be the same.
+    /// kept at once when the page's inputs are the ones recorded, else when its context gives
+    /// the key recorded (the inputs changed, maybe not what the page shows of them).
     fn render_or_keep(
         &self,
         theme: &Theme,
@@ -181,14 +182,33 @@ impl<'a> SitePages<'a> {
         sink: &FileSink,
         reuse: Option<&Reuse>,
     ) -> Result<(), Diagnostic> {
-        let job = self.full_job(theme, page);
         let path = urls::output_file(&page.path);
-        if let Some(reuse) = reuse {
-            if reuse.kept(&path, job.context.key(job.template))? {
-                return Ok(());
-            }
+        let Some(reuse) = reuse else {
+            return sink(render_job(theme, &self.full_job(theme, page), path)?);
+        };
+        let inputs = self.page_inputs(reuse.shared_inputs(), page);
+        if reuse.kept_unchanged(&path, &inputs)? {
+            return Ok(());
+        }
+        let job = self.full_job(theme, page);
+        if reuse.kept(&path, job.context.key(job.template), inputs)? {
+            return Ok(());
         }
         sink(render_job(theme, &job, path)?)
+    }
+
+    /// Hash of everything the page's context is made from, besides the site key: the inputs
+    /// every page shares, the page's address and a scenario page's own inputs.
+    fn page_inputs(&self, shared: &str, page: &PlannedPage) -> String {
+        let mut hasher = blake3::Hasher::new();
+        for part in [shared, page.path.as_str()] {
+            hasher.update(&(part.len() as u64).to_le_bytes());
+            hasher.update(part.as_bytes());
+        }
+        if let PageKind::Scenario { index } = page.kind {
+            scenario_inputs(&self.site, index, &mut hasher);
+        }
+        hasher.finalize().to_hex().to_string()
     }
 
     /// The page's job with what it takes from the theme.
@@ -1319,11 +1339,12 @@ mod tests {
             "ailleurs/index.html".to_string(),
             reuse::RecordedPage {
                 key: "k".to_string(),
+                inputs: "i".to_string(),
                 hash: "h".to_string(),
             },
         )]);
         let keep = |_: &str, _: &str| Ok(false);
-        let reuse = Reuse::new(previous, &keep);
+        let reuse = Reuse::new(previous, &keep, reuse::shared_inputs(&input));
         let deferred = crate::publish::collect_sorted(|sink| {
             render_planned(&input, &theme, &plan, Pages::All, sink, Some(&reuse))
         })
@@ -1332,6 +1353,36 @@ mod tests {
         assert_eq!(reuse.rendered(), eager.len());
         assert!(eager.len() > 10, "{}", eager.len());
         assert_eq!(deferred, eager);
+    }
+
+    #[test]
+    fn shared_inputs_follow_all_but_what_only_a_scenario_page_shows() {
+        let mut fixture = Fixture::new();
+        let shared = |fixture: &Fixture| reuse::shared_inputs(&fixture.input());
+        let first = shared(&fixture);
+        assert_eq!(first, shared(&fixture));
+        // Only the scenario's page shows its body, related scenarios and package.
+        std::sync::Arc::make_mut(&mut fixture.content.scenarios[0]).body = "Autre".to_string();
+        fixture.related.insert("thales".to_string(), vec![]);
+        let rendered = fixture.scenarios_html.values_mut().next().expect("a body");
+        std::sync::Arc::make_mut(rendered).html = "<p>Autre</p>".to_string();
+        assert_eq!(first, shared(&fixture));
+        // Any page may show a scenario's metadata or a free page.
+        let mut retitled = Fixture::new();
+        std::sync::Arc::make_mut(&mut retitled.content.scenarios[4])
+            .meta
+            .titre = "T".into();
+        assert_ne!(first, shared(&retitled));
+        let mut page_changed = Fixture::new();
+        page_changed.content.pages[0].titre = "Mentions".to_string();
+        assert_ne!(first, shared(&page_changed));
+        let mut page_html = Fixture::new();
+        let html = page_html.pages_html.values_mut().next().expect("a page");
+        html.html.push_str("<p>plus</p>");
+        assert_ne!(first, shared(&page_html));
+        let mut reordered = Fixture::new();
+        reordered.content.scenarios.swap(0, 1);
+        assert_ne!(first, shared(&reordered));
     }
 
     #[test]

@@ -4,15 +4,26 @@
 //! serialization, so the page's key (their hash) covers all that its rendering reads besides
 //! the theme; the theme, the configuration and the program are the build's concern (one key
 //! for the whole site, see `site::page_record`).
+//!
+//! Making every context to compare its key still costs a rebuild most of its page work. So each
+//! page is also recorded with the hash of its inputs: what every page may read of the site
+//! ([`shared_inputs`]: every scenario but its body, the free pages) and what only that page
+//! reads (a scenario page's body, related scenarios and package, see `scenario_inputs`). A page
+//! whose inputs hash is the one recorded is kept without making its context: after an edit of
+//! one scenario's body, only that page's and its neighbours' contexts are made.
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::fmt::{self, Write as _};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
+use crate::content::{Page, Scenario};
 use crate::diagnostics::Diagnostic;
+use crate::publish::BuildInput;
 
 /// The context of one page: the tera context and, per name, the serialized value.
 pub(super) struct PageContext {
@@ -85,12 +96,94 @@ impl PageContext {
     }
 }
 
-/// What the previous build recorded of one page: the key of its rendering and the hash of
-/// the bytes it published (as the build record's `hash` of that file).
+/// What the previous build recorded of one page: the key of its rendering, the hash of its
+/// inputs and the hash of the bytes it published (as the build record's `hash` of that file).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecordedPage {
     pub key: String,
+    /// Empty in a record of a version that did not note it: never equal to a page's inputs.
+    #[serde(default)]
+    pub inputs: String,
     pub hash: String,
+}
+
+/// What this build notes of one page for the next: see [`RecordedPage`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageKeys {
+    pub key: String,
+    pub inputs: String,
+}
+
+/// Feeds `Debug` text to a hasher without making the string. `Debug` of our content types
+/// quotes and escapes strings and brackets lists: two different values never write the same.
+pub(super) struct HashWriter<'h>(pub(super) &'h mut blake3::Hasher);
+
+impl fmt::Write for HashWriter<'_> {
+    fn write_str(&mut self, s: &str) -> fmt::Result {
+        self.0.update(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Hash of what any page may read of the site besides the theme, the configuration and the
+/// program (the site key) and besides a scenario page's own inputs (`scenario_inputs`): every
+/// scenario (in listing order) without its Markdown body, which only its page shows once
+/// rendered, the home text and the free pages with their HTML.
+pub fn shared_inputs(input: &BuildInput) -> String {
+    let scenarios: Vec<blake3::Hash> = input
+        .content
+        .scenarios
+        .par_iter()
+        .map(|scenario| scenario_without_body(scenario))
+        .collect();
+    let mut hasher = blake3::Hasher::new();
+    for scenario in &scenarios {
+        hasher.update(scenario.as_bytes());
+    }
+    let content = input.content;
+    let _ = write!(
+        HashWriter(&mut hasher),
+        "{:?}\u{1f}{:?}\u{1f}{:?}",
+        page_fields(&content.home),
+        content.pages.iter().map(page_fields).collect::<Vec<_>>(),
+        input.pages_html
+    );
+    hasher.finalize().to_hex().to_string()
+}
+
+/// Every field of a scenario but its body. (Destructured: a new field must be placed here or
+/// in the scenario page's own inputs.)
+fn scenario_without_body(scenario: &Scenario) -> blake3::Hash {
+    let Scenario {
+        slug,
+        source,
+        bundle_dir,
+        bundle_files,
+        meta,
+        body: _,
+        body_line,
+        origine,
+    } = scenario;
+    let mut hasher = blake3::Hasher::new();
+    let _ = write!(
+        HashWriter(&mut hasher),
+        "{slug:?}{source:?}{bundle_dir:?}{bundle_files:?}{meta:?}{body_line:?}{origine:?}"
+    );
+    hasher.finalize()
+}
+
+/// Every field of a free page (destructured, as [`scenario_without_body`]).
+fn page_fields(page: &Page) -> impl fmt::Debug + '_ {
+    let Page {
+        slug,
+        source,
+        titre,
+        description,
+        ordre,
+        body,
+        body_line,
+    } = page;
+    (slug, source, titre, description, ordre, body, body_line)
 }
 
 /// Keeps a file of the previous output at an output path when it still holds the bytes of
@@ -102,35 +195,72 @@ pub type KeepFile<'a> = dyn Fn(&str, &str) -> Result<bool, Diagnostic> + Sync + 
 pub struct Reuse<'a> {
     previous: BTreeMap<String, RecordedPage>,
     keep: &'a KeepFile<'a>,
-    keys: Mutex<BTreeMap<String, String>>,
+    /// See [`shared_inputs`]: made once, for the pages rendered before and after the index.
+    shared: String,
+    keys: Mutex<BTreeMap<String, PageKeys>>,
     rendered: AtomicUsize,
+    /// Pages kept by their inputs, without making their context.
+    unchanged: AtomicUsize,
 }
 
 impl<'a> Reuse<'a> {
-    /// `previous`: output path → page as the previous build recorded it (empty: render all).
-    pub fn new(previous: BTreeMap<String, RecordedPage>, keep: &'a KeepFile<'a>) -> Reuse<'a> {
+    /// `previous`: output path → page as the previous build recorded it (empty: render all);
+    /// `shared`: the [`shared_inputs`] of the pages this build renders.
+    pub fn new(
+        previous: BTreeMap<String, RecordedPage>,
+        keep: &'a KeepFile<'a>,
+        shared: String,
+    ) -> Reuse<'a> {
         Reuse {
             previous,
             keep,
+            shared,
             keys: Mutex::new(BTreeMap::new()),
             rendered: AtomicUsize::new(0),
+            unchanged: AtomicUsize::new(0),
         }
+    }
+
+    /// See [`shared_inputs`].
+    pub(super) fn shared_inputs(&self) -> &str {
+        &self.shared
+    }
+
+    /// Whether the page at `path`, whose inputs hash `inputs`, was kept from the previous
+    /// output because its inputs are the ones recorded, without making its context. When it
+    /// returns false, the page's context is made and given to [`Reuse::kept`].
+    pub(super) fn kept_unchanged(&self, path: &str, inputs: &str) -> Result<bool, Diagnostic> {
+        let recorded = |page: &&RecordedPage| !page.inputs.is_empty() && page.inputs == inputs;
+        let Some(page) = self.previous.get(path).filter(recorded) else {
+            return Ok(false);
+        };
+        if !(self.keep)(path, &page.hash)? {
+            return Ok(false);
+        }
+        self.note(path, page.key.clone(), inputs.to_string());
+        self.unchanged.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
     }
 
     /// Whether the page at `path`, whose context gives `key`, was kept from the previous
     /// output; otherwise it counts as rendered.
-    pub(super) fn kept(&self, path: &str, key: String) -> Result<bool, Diagnostic> {
+    pub(super) fn kept(&self, path: &str, key: String, inputs: String) -> Result<bool, Diagnostic> {
         let same = self.previous.get(path).filter(|page| page.key == key);
-        if let Ok(mut keys) = self.keys.lock() {
-            keys.insert(path.to_string(), key);
-        }
-        if let Some(page) = same {
-            if (self.keep)(path, &page.hash)? {
+        let hash = same.map(|page| page.hash.as_str());
+        self.note(path, key, inputs);
+        if let Some(hash) = hash {
+            if (self.keep)(path, hash)? {
                 return Ok(true);
             }
         }
         self.rendered.fetch_add(1, Ordering::Relaxed);
         Ok(false)
+    }
+
+    fn note(&self, path: &str, key: String, inputs: String) {
+        if let Ok(mut keys) = self.keys.lock() {
+            keys.insert(path.to_string(), PageKeys { key, inputs });
+        }
     }
 
     /// Whether the previous build recorded no page (a first build, or one whose theme,
@@ -144,8 +274,14 @@ impl<'a> Reuse<'a> {
         self.rendered.load(Ordering::Relaxed)
     }
 
-    /// Output path → key of every page of this build.
-    pub fn into_keys(self) -> BTreeMap<String, String> {
+    /// Number of pages kept because their inputs were the ones recorded (their context was
+    /// not made).
+    pub fn kept_by_inputs(&self) -> usize {
+        self.unchanged.load(Ordering::Relaxed)
+    }
+
+    /// Output path → keys of every page of this build.
+    pub fn into_keys(self) -> BTreeMap<String, PageKeys> {
         self.keys.into_inner().unwrap_or_default()
     }
 }
@@ -196,33 +332,30 @@ mod tests {
         );
     }
 
+    fn recorded(key: &str, inputs: &str, hash: &str) -> RecordedPage {
+        RecordedPage {
+            key: key.to_string(),
+            inputs: inputs.to_string(),
+            hash: hash.to_string(),
+        }
+    }
+
     #[test]
     fn a_page_is_kept_only_with_its_key_and_when_its_file_is_kept() {
         let previous = BTreeMap::from([
-            (
-                "a/index.html".to_string(),
-                RecordedPage {
-                    key: "k1".to_string(),
-                    hash: "h1".to_string(),
-                },
-            ),
-            (
-                "b/index.html".to_string(),
-                RecordedPage {
-                    key: "k2".to_string(),
-                    hash: "gone".to_string(),
-                },
-            ),
+            ("a/index.html".to_string(), recorded("k1", "i1", "h1")),
+            ("b/index.html".to_string(), recorded("k2", "i2", "gone")),
         ]);
         let asked = Mutex::new(Vec::new());
         let keep = |path: &str, hash: &str| {
             asked.lock().expect("lock").push(path.to_string());
             Ok(hash != "gone")
         };
-        let reuse = Reuse::new(previous, &keep);
-        assert!(reuse.kept("a/index.html", "k1".to_string()).expect("a"));
-        assert!(!reuse.kept("b/index.html", "k2".to_string()).expect("b"));
-        assert!(!reuse.kept("a2/index.html", "k1".to_string()).expect("new"));
+        let reuse = Reuse::new(previous, &keep, "shared".to_string());
+        let kept = |path: &str, key: &str| reuse.kept(path, key.to_string(), "new".to_string());
+        assert!(kept("a/index.html", "k1").expect("a"));
+        assert!(!kept("b/index.html", "k2").expect("b"));
+        assert!(!kept("a2/index.html", "k1").expect("new"));
         assert_eq!(reuse.rendered(), 2);
         assert_eq!(
             *asked.lock().expect("lock"),
@@ -231,6 +364,43 @@ mod tests {
         );
         let keys = reuse.into_keys();
         assert_eq!(keys.len(), 3);
-        assert_eq!(keys["a2/index.html"], "k1");
+        assert_eq!(keys["a2/index.html"].key, "k1");
+        assert_eq!(keys["a/index.html"].inputs, "new");
+    }
+
+    #[test]
+    fn a_page_with_the_inputs_recorded_is_kept_with_its_recorded_key() {
+        let previous = BTreeMap::from([
+            ("a/index.html".to_string(), recorded("k1", "i1", "h1")),
+            ("b/index.html".to_string(), recorded("k2", "i2", "gone")),
+            ("c/index.html".to_string(), recorded("k3", "", "h3")),
+        ]);
+        let keep = |_: &str, hash: &str| Ok(hash != "gone");
+        let reuse = Reuse::new(previous, &keep, "shared".to_string());
+        assert!(reuse.kept_unchanged("a/index.html", "i1").expect("a"));
+        assert!(!reuse.kept_unchanged("a/index.html", "other").expect("a"));
+        assert!(!reuse
+            .kept_unchanged("b/index.html", "i2")
+            .expect("file gone"));
+        assert!(
+            !reuse.kept_unchanged("c/index.html", "").expect("c"),
+            "a record without inputs keeps nothing"
+        );
+        assert!(!reuse
+            .kept_unchanged("d/index.html", "i1")
+            .expect("new page"));
+        assert_eq!(reuse.rendered(), 0, "the caller renders or keeps by key");
+        assert_eq!(reuse.kept_by_inputs(), 1);
+        let keys = reuse.into_keys();
+        assert_eq!(
+            keys.into_iter().collect::<Vec<_>>(),
+            [(
+                "a/index.html".to_string(),
+                PageKeys {
+                    key: "k1".to_string(),
+                    inputs: "i1".to_string()
+                }
+            )]
+        );
     }
 }

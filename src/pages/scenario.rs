@@ -1,7 +1,10 @@
 //! The page of a scenario: its metadata lines, resources, table of contents, citation and
 //! JSON-LD, from the site data and helpers of the page renderer.
 
+use std::fmt::Write as _;
+
 use super::*;
+use crate::markdown::Rendered;
 
 #[derive(Serialize)]
 struct ScenarioView<'a> {
@@ -158,6 +161,35 @@ pub(super) fn scenario_job(site: &Site, index: usize) -> Job {
     job.context
         .insert("proches", &cards(site, &linker, &related));
     job
+}
+
+/// Feeds `hasher` what [`scenario_job`] reads of the site besides the inputs every page shares
+/// (`reuse::shared_inputs`): the scenario's rendered body, its related scenarios and the size
+/// of its package.
+pub(super) fn scenario_inputs(site: &Site, index: usize, hasher: &mut blake3::Hasher) {
+    let slug = &site.scenarios()[index].slug;
+    let input = site.input;
+    if let Some(rendered) = input.scenarios_html.get(slug) {
+        // Destructured: a field added to the rendering must be placed here or left out here.
+        let Rendered {
+            html,
+            toc,
+            plain_text: _,
+            word_count,
+            diagnostics: _,
+            anchor_links: _,
+        } = rendered.as_ref();
+        // The HTML as bytes (its `Debug` would escape it character by character).
+        hasher.update(&(html.len() as u64).to_le_bytes());
+        hasher.update(html.as_bytes());
+        let _ = write!(reuse::HashWriter(hasher), "{toc:?}\u{1f}{word_count}");
+    }
+    let _ = write!(
+        reuse::HashWriter(hasher),
+        "\u{1f}{:?}\u{1f}{:?}",
+        input.related.get(slug),
+        input.package_sizes.get(slug)
+    );
 }
 
 /// The metadata card of a scenario, in reading order; empty fields are left out.

@@ -45,6 +45,9 @@ pub struct Summary {
     /// HTML pages rendered with the theme; the others were kept as the previous build made
     /// them (same template, same context).
     pub rendered_pages: usize,
+    /// HTML pages kept without even making their context: their inputs (scenarios, related
+    /// scenarios, free pages) were the ones the previous build recorded.
+    pub pages_kept_by_inputs: usize,
     /// Scenario sources read and validated again (the others were taken from the reading
     /// cache, `.vitrine-cache/lecture/`).
     pub parsed_sources: usize,
@@ -135,6 +138,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 reused_files: record.files,
                 written_files: 0,
                 rendered_pages: 0,
+                pages_kept_by_inputs: 0,
                 parsed_sources: 0,
                 rendered_bodies: 0,
                 harvested: record.harvested,
@@ -194,7 +198,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     progress.stage("index, rendu et écriture des pages");
     let site_key = page_record::site_key(options, &prepared.config, &theme);
     let keep = |path: &str, hash: &str| staging.keep(path, hash);
-    let reuse = pages::reuse::Reuse::new(page_record::load(&cache_dir, &site_key), &keep);
+    let reuse = pages::reuse::Reuse::new(
+        page_record::load(&cache_dir, &site_key),
+        &keep,
+        pages::reuse::shared_inputs(&early_input),
+    );
 
     let written = std::thread::scope(|scope| {
         let scenarios_html = scenarios_html;
@@ -274,7 +282,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     watch.lap("index, rendu et écriture");
     watch.stages.extend(index_durations);
     let (reused_files, written_files) = (staging.reused(), staging.written());
-    let (rendered_pages, page_keys) = (reuse.rendered(), reuse.into_keys());
+    let (rendered_pages, pages_kept_by_inputs) = (reuse.rendered(), reuse.kept_by_inputs());
+    let page_keys = reuse.into_keys();
     let (published, reserve) = staging.publish_keeping().map_err(|d| vec![d])?;
     page_record::save(&cache_dir, &site_key, page_keys, &published);
     watch.lap("publication");
@@ -290,6 +299,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         reused_files,
         written_files,
         rendered_pages,
+        pages_kept_by_inputs,
         parsed_sources: work.0,
         rendered_bodies: work.1,
         indexed_documents: index_work.0,

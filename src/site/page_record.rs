@@ -11,13 +11,13 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, CONFIG_FILE};
-use crate::pages::reuse::RecordedPage;
+use crate::pages::reuse::{PageKeys, RecordedPage};
 use crate::site::cache::Published;
 use crate::site::options::BuildOptions;
 use crate::theme::Theme;
 
 const FILE: &str = "pages.json";
-const VERSION: u32 = 1;
+const VERSION: u32 = 2;
 
 #[derive(Serialize, Deserialize)]
 struct PageRecord {
@@ -52,19 +52,19 @@ pub fn load(cache_dir: &Path, site: &str) -> BTreeMap<String, RecordedPage> {
         .unwrap_or_default()
 }
 
-/// Records each page's key with the hash of the file published for it. Failing to save only
+/// Records each page's keys with the hash of the file published for it. Failing to save only
 /// costs the next build time.
 pub fn save(
     cache_dir: &Path,
     site: &str,
-    keys: BTreeMap<String, String>,
+    keys: BTreeMap<String, PageKeys>,
     published: &BTreeMap<String, Published>,
 ) {
     let pages = keys
         .into_iter()
-        .filter_map(|(path, key)| {
+        .filter_map(|(path, PageKeys { key, inputs })| {
             let hash = published.get(&path)?.hash.clone()?;
-            Some((path, RecordedPage { key, hash }))
+            Some((path, RecordedPage { key, inputs, hash }))
         })
         .collect();
     let record = PageRecord {
@@ -97,14 +97,19 @@ mod tests {
                 hash: Some("h".to_string()),
             },
         )]);
+        let keys_of = |key: &str| PageKeys {
+            key: key.to_string(),
+            inputs: format!("i{key}"),
+        };
         let keys = BTreeMap::from([
-            ("a/index.html".to_string(), "k".to_string()),
-            ("not-published/index.html".to_string(), "k2".to_string()),
+            ("a/index.html".to_string(), keys_of("k")),
+            ("not-published/index.html".to_string(), keys_of("k2")),
         ]);
         save(dir.path(), "site", keys, &published);
         let pages = load(dir.path(), "site");
         let expected = RecordedPage {
             key: "k".to_string(),
+            inputs: "ik".to_string(),
             hash: "h".to_string(),
         };
         assert_eq!(
