@@ -95,6 +95,13 @@ fn an_edited_body_renders_only_the_pages_that_show_it() {
         rebuilt.rendered_pages,
         rebuilt.html_pages
     );
+    // The related scenarios of the others that the edit cannot change are not computed again.
+    assert!(
+        rebuilt.related_computed > 0 && rebuilt.related_computed < rebuilt.scenarios,
+        "{} of {} computed",
+        rebuilt.related_computed,
+        rebuilt.scenarios
+    );
     // No listing shows a body: every page but scenario pages is kept without making its
     // context, and so is every scenario page whose body and related scenarios are the same.
     let scenario_pages = first.scenarios - first.harvested;

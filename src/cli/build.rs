@@ -127,6 +127,10 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                     );
                     println!("  documents indexés : {}", summary.indexed_documents);
                     println!(
+                        "  scénarios dont les scénarios proches ont été recalculés : {}",
+                        summary.related_computed
+                    );
+                    println!(
                         "  pages reprises sans les recalculer (scénarios et pages qu'elles montrent inchangés) : {}",
                         summary.pages_kept_by_inputs
                     );

@@ -13,6 +13,8 @@ mod expand;
 mod metadata;
 mod postings;
 mod related;
+
+pub use related::{Memo, Memos, PreviousRelated, Related, RelatedLists};
 mod schema;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
@@ -494,7 +496,18 @@ impl SearchIndex {
 
     /// The `n` most similar scenarios to each scenario (slug → slugs), deterministic.
     pub fn related(&self, n: usize) -> Result<BTreeMap<String, Vec<String>>, IndexError> {
-        related::related(&self.searcher, &self.fields, &self.docs, n)
+        Ok(self.related_updating(n, &[], None)?.related)
+    }
+
+    /// [`SearchIndex::related`], computing again only the lists that may differ from
+    /// `previous` (see [`related`]); `seed` names what else the lists depend on.
+    pub fn related_updating(
+        &self,
+        n: usize,
+        seed: &[u8],
+        previous: Option<PreviousRelated>,
+    ) -> Result<Related, IndexError> {
+        related::related(&self.searcher, &self.fields, &self.docs, n, seed, previous)
     }
 
     fn build_query(

@@ -12,10 +12,17 @@
 //!   documents) are not compared;
 //! - sharing a discipline or a level adds a small bonus;
 //! - ties are broken by slug.
+//!
+//! A rebuild after an edit computes again only what may have changed: each document has a
+//! fingerprint of what others' scores read of it (its comparable terms with their weights, its
+//! norm, its facet values). With the same documents as the previous build, the list of `a` is
+//! computed again only when `a` changed or when one of its query terms is a term of a document
+//! that changed; any other list is the previous one, which the same computation would give.
 
 use std::collections::{BTreeMap, HashMap};
 
 use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
 
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
@@ -58,12 +65,61 @@ type DocFrequency = (u32, u32);
 /// Term bytes → `(document index, term frequency)`, in dictionary order.
 type TermFrequencies = BTreeMap<Vec<u8>, Vec<(u32, u32)>>;
 
+/// Slug → the slugs of its related scenarios, most similar first.
+pub type RelatedLists = BTreeMap<String, Vec<String>>;
+
+/// What a later computation needs to know of one document's list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Memo {
+    /// Fingerprint of what the scores of other documents read of this one (see
+    /// [`fingerprint`]).
+    pub fingerprint: u64,
+    /// Bits of the score of the last document chosen, when as many as asked for were chosen by
+    /// similarity (`None` when the list was completed in slug order).
+    pub last_score: Option<u32>,
+}
+
+/// Slug → [`Memo`].
+pub type Memos = BTreeMap<String, Memo>;
+
+/// The related scenarios of a previous computation and what they were computed from.
+pub struct PreviousRelated<'a> {
+    pub related: &'a RelatedLists,
+    pub memos: &'a Memos,
+}
+
+/// Related scenarios of every document, with what a later computation compares.
+#[derive(Debug, Default)]
+pub struct Related {
+    pub related: RelatedLists,
+    pub memos: Memos,
+    /// Documents whose list was computed (the others were taken from the previous lists).
+    pub computed: usize,
+}
+
+/// The previous computation, by document index, when it was of the same documents: positions,
+/// document count and so every weight's inverse document frequency are the same.
+struct Previous<'p> {
+    lists: Vec<&'p Vec<String>>,
+    /// Per document: its previous list as document indexes.
+    indexes: Vec<Vec<usize>>,
+    last_scores: Vec<Option<f32>>,
+    /// Per document: whether its fingerprint changed.
+    changed: Vec<bool>,
+    /// The comparable terms of the changed documents: term index → `(document, weight)`.
+    changed_postings: HashMap<u32, Vec<(u32, f32)>>,
+}
+
+/// `seed`: what else the results depend on (the program that computes them); memos made
+/// under another seed never match.
 pub(super) fn related(
     searcher: &Searcher,
     fields: &Fields,
     docs: &HashMap<DocAddress, DocMeta>,
     n: usize,
-) -> Result<BTreeMap<String, Vec<String>>, IndexError> {
+    seed: &[u8],
+    previous: Option<PreviousRelated>,
+) -> Result<Related, IndexError> {
     let mut addresses: Vec<(&str, DocAddress)> = docs
         .iter()
         .map(|(address, meta)| (meta.slug.as_str(), *address))
@@ -74,8 +130,24 @@ pub(super) fn related(
 
     let vectors = TermVectors::collect(searcher, fields, &position, doc_count)?;
     let facets = facet_values(searcher, fields, &position, doc_count)?;
+    let seed = [
+        seed,
+        &(n as u64).to_le_bytes(),
+        &(doc_count as u64).to_le_bytes(),
+    ]
+    .concat();
+    let fingerprints: Vec<u64> = (0..doc_count)
+        .into_par_iter()
+        .map(|a| fingerprint(&seed, &vectors, &facets, a))
+        .collect();
+    let previous = previous.and_then(|p| Previous::of(p, &addresses, &fingerprints, &vectors));
+    let context = Context {
+        vectors: &vectors,
+        facets: &facets,
+        n,
+    };
 
-    let related = addresses
+    let lists: Vec<(Vec<String>, Option<f32>, bool)> = addresses
         .par_iter()
         .enumerate()
         .map_init(
@@ -84,36 +156,192 @@ pub(super) fn related(
                 touched: Vec::new(),
                 shared_bonus: Vec::new(),
             },
-            |scratch, (a, (slug, _))| {
-                let mut best = Best::new(n);
-                vectors.accumulate(a, scratch);
-                facets.bonuses_of(a, &mut scratch.shared_bonus);
-                for &b in &scratch.touched {
-                    let b = b as usize;
-                    let score = vectors.cosine(a, b, scratch.scores[b]);
-                    scratch.scores[b] = 0.0;
-                    if b != a {
-                        best.offer(b, score + facets.bonus(&scratch.shared_bonus, b));
+            |scratch, (a, _)| {
+                if let Some(previous) = &previous {
+                    if context.previous_stands(a, previous, scratch) {
+                        let list = previous.lists[a].clone();
+                        return (list, previous.last_scores[a], false);
                     }
                 }
-                let mut chosen = best.into_indexes();
-                // Too few similar documents: complete with the others, in slug order.
-                let mut next = 0;
-                while chosen.len() < n && next < doc_count {
-                    if next != a && !chosen.contains(&next) {
-                        chosen.push(next);
-                    }
-                    next += 1;
-                }
-                let chosen = chosen
+                let (chosen, last_score) = context.compute(a, scratch);
+                let list = chosen
                     .into_iter()
                     .map(|b| addresses[b].0.to_string())
-                    .collect::<Vec<_>>();
-                (slug.to_string(), chosen)
+                    .collect();
+                (list, last_score, true)
             },
         )
         .collect();
+    let mut related = Related::default();
+    for (((slug, _), fingerprint), (list, last_score, computed)) in
+        addresses.iter().zip(fingerprints).zip(lists)
+    {
+        related.related.insert(slug.to_string(), list);
+        let last_score = last_score.map(f32::to_bits);
+        related.memos.insert(
+            slug.to_string(),
+            Memo {
+                fingerprint,
+                last_score,
+            },
+        );
+        related.computed += usize::from(computed);
+    }
     Ok(related)
+}
+
+impl<'p> Previous<'p> {
+    fn of(
+        previous: PreviousRelated<'p>,
+        addresses: &[(&str, DocAddress)],
+        fingerprints: &[u64],
+        vectors: &TermVectors,
+    ) -> Option<Previous<'p>> {
+        if previous.memos.len() != addresses.len() {
+            return None;
+        }
+        let index_of = |slug: &str| addresses.binary_search_by_key(&slug, |(s, _)| *s).ok();
+        let mut this = Previous {
+            lists: Vec::with_capacity(addresses.len()),
+            indexes: Vec::with_capacity(addresses.len()),
+            last_scores: Vec::with_capacity(addresses.len()),
+            changed: Vec::with_capacity(addresses.len()),
+            changed_postings: HashMap::new(),
+        };
+        for ((slug, _), fingerprint) in addresses.iter().zip(fingerprints) {
+            let list = previous.related.get(*slug)?;
+            let memo = previous.memos.get(*slug)?;
+            let indexes = list
+                .iter()
+                .map(|other| index_of(other))
+                .collect::<Option<Vec<usize>>>()?;
+            this.lists.push(list);
+            this.indexes.push(indexes);
+            this.last_scores.push(memo.last_score.map(f32::from_bits));
+            this.changed.push(memo.fingerprint != *fingerprint);
+        }
+        for (b, _) in this.changed.iter().enumerate().filter(|(_, &c)| c) {
+            for &(term, weight) in &vectors.docs[b] {
+                let postings = this.changed_postings.entry(term).or_default();
+                postings.push((b as u32, weight));
+            }
+        }
+        Some(this)
+    }
+}
+
+/// What the list of one document is computed from.
+struct Context<'v> {
+    vectors: &'v TermVectors,
+    facets: &'v FacetValues,
+    n: usize,
+}
+
+impl Context<'_> {
+    /// The list of `a` as document indexes, and the score of its last document when as many
+    /// as asked for were similar.
+    fn compute(&self, a: usize, scratch: &mut Scratch) -> (Vec<usize>, Option<f32>) {
+        let (vectors, facets, n) = (self.vectors, self.facets, self.n);
+        let mut best = Best::new(n);
+        vectors.accumulate(a, scratch);
+        facets.bonuses_of(a, &mut scratch.shared_bonus);
+        for &b in &scratch.touched {
+            let b = b as usize;
+            let score = vectors.cosine(a, b, scratch.scores[b]);
+            scratch.scores[b] = 0.0;
+            if b != a {
+                best.offer(b, score + facets.bonus(&scratch.shared_bonus, b));
+            }
+        }
+        let last_score = best.last_score();
+        let mut chosen = best.into_indexes();
+        // Too few similar documents: complete with the others, in slug order.
+        let doc_count = vectors.docs.len();
+        let mut next = 0;
+        while chosen.len() < n && next < doc_count {
+            if next != a && !chosen.contains(&next) {
+                chosen.push(next);
+            }
+            next += 1;
+        }
+        (chosen, last_score)
+    }
+
+    /// Whether the previous list of `a` is what [`Context::compute`] would give: `a` did not
+    /// change, no document of its list changed, and no changed document now scores into it
+    /// (the scores of the others did not change). A changed document's score is added up over
+    /// the same query terms in the same order as in [`TermVectors::accumulate`]: the same bits.
+    fn previous_stands(&self, a: usize, previous: &Previous, scratch: &mut Scratch) -> bool {
+        let list = &previous.indexes[a];
+        if previous.changed[a] || list.iter().any(|&b| previous.changed[b]) {
+            return false;
+        }
+        let vectors = self.vectors;
+        scratch.touched.clear();
+        for (term, weight_a) in heaviest_terms(&vectors.docs[a], QUERY_TERMS) {
+            let Some(postings) = previous.changed_postings.get(&term) else {
+                continue;
+            };
+            for &(b, weight_b) in postings {
+                let score = &mut scratch.scores[b as usize];
+                if *score == 0.0 {
+                    scratch.touched.push(b);
+                }
+                *score += weight_a * weight_b;
+            }
+        }
+        if scratch.touched.is_empty() {
+            return true;
+        }
+        // Fewer than asked for were similar: a changed document may now be one of them.
+        let last = previous.last_scores[a].zip(list.last().copied());
+        self.facets.bonuses_of(a, &mut scratch.shared_bonus);
+        let mut stands = last.is_some();
+        for &b in &scratch.touched {
+            let b = b as usize;
+            let score = vectors.cosine(a, b, scratch.scores[b])
+                + self.facets.bonus(&scratch.shared_bonus, b);
+            scratch.scores[b] = 0.0;
+            if let Some((last_score, last_doc)) = last {
+                // As `Best::offer` would: kept only if it comes before the last one kept.
+                let after_last = last_score
+                    .total_cmp(&score)
+                    .then_with(|| b.cmp(&last_doc))
+                    .is_gt();
+                stands &= after_last;
+            }
+        }
+        stands
+    }
+}
+
+/// What the scores of other documents read of document `a`: its comparable terms and their
+/// weights (which decide its query terms too), its norm, its facet values.
+fn fingerprint(seed: &[u8], vectors: &TermVectors, facets: &FacetValues, a: usize) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(seed);
+    hasher.update(&vectors.norms[a].to_bits().to_le_bytes());
+    for &(term, weight) in &vectors.docs[a] {
+        hasher.update(&vectors.term_ids[term as usize].to_le_bytes());
+        hasher.update(&weight.to_bits().to_le_bytes());
+    }
+    for &value in &facets.docs[a] {
+        hasher.update(&facets.value_ids[value as usize].to_le_bytes());
+    }
+    let hash = hasher.finalize();
+    let mut first = [0_u8; 8];
+    first.copy_from_slice(&hash.as_bytes()[..8]);
+    u64::from_le_bytes(first)
+}
+
+/// An identity of a term or facet value that does not depend on its index in this build.
+fn term_id(field: Field, term: &[u8]) -> u64 {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&field.field_id().to_le_bytes());
+    hasher.update(term);
+    let mut first = [0_u8; 8];
+    first.copy_from_slice(&hasher.finalize().as_bytes()[..8]);
+    u64::from_le_bytes(first)
 }
 
 /// The index (in slug order) of each live document, by segment and document id: looked up
@@ -155,6 +383,8 @@ struct FacetValues {
     docs: Vec<Vec<u32>>,
     /// Per value index: the bonus of sharing it.
     bonus: Vec<f32>,
+    /// Per value index: its [`term_id`].
+    value_ids: Vec<u64>,
 }
 
 impl FacetValues {
@@ -187,6 +417,8 @@ struct TermVectors {
     norms: Vec<f32>,
     /// Per term index: the documents containing it, if at least two do.
     shared: Vec<TermPostings>,
+    /// Per term index: its [`term_id`] if comparable (else 0: it is in no document's vector).
+    term_ids: Vec<u64>,
 }
 
 impl TermVectors {
@@ -200,6 +432,7 @@ impl TermVectors {
             docs: vec![Vec::new(); doc_count],
             norms: vec![0.0; doc_count],
             shared: Vec::new(),
+            term_ids: Vec::new(),
         };
         for (name, boost) in FIELD_BOOSTS {
             if !RELATED_FIELDS.contains(name) {
@@ -208,8 +441,8 @@ impl TermVectors {
             let Some(field) = fields.by_name(name) else {
                 continue;
             };
-            for_each_term(searcher, field, position, &mut |frequencies| {
-                vectors.add_term(*boost, frequencies, doc_count);
+            for_each_term(searcher, field, position, &mut |term, frequencies| {
+                vectors.add_term(*boost, frequencies, doc_count, || term_id(field, term));
             })?;
         }
         for norm in &mut vectors.norms {
@@ -218,7 +451,13 @@ impl TermVectors {
         Ok(vectors)
     }
 
-    fn add_term(&mut self, boost: f32, frequencies: &[(u32, u32)], doc_count: usize) {
+    fn add_term(
+        &mut self,
+        boost: f32,
+        frequencies: &[(u32, u32)],
+        doc_count: usize,
+        id: impl FnOnce() -> u64,
+    ) {
         let idf = ((doc_count + 1) as f32 / frequencies.len() as f32).ln();
         // A term in most documents says little about any of them, and its long postings would
         // make the comparison quadratic in practice (as MoreLikeThis's max document frequency).
@@ -236,6 +475,7 @@ impl TermVectors {
             }
         }
         self.shared.push(postings);
+        self.term_ids.push(if comparable { id() } else { 0 });
     }
 
     /// Adds to `scratch.scores` the dot product with document `a` of every document sharing
@@ -322,6 +562,13 @@ impl Best {
         self.kept.truncate(self.n);
     }
 
+    /// The score of the last document kept, when `n` were offered.
+    fn last_score(&self) -> Option<f32> {
+        (self.n > 0 && self.kept.len() == self.n)
+            .then(|| self.kept.last().map(|(_, score)| *score))
+            .flatten()
+    }
+
     fn into_indexes(self) -> Vec<usize> {
         self.kept.into_iter().map(|(doc, _)| doc).collect()
     }
@@ -334,11 +581,11 @@ fn for_each_term(
     searcher: &Searcher,
     field: Field,
     position: &Positions,
-    f: &mut dyn FnMut(&[DocFrequency]),
+    f: &mut dyn FnMut(&[u8], &[DocFrequency]),
 ) -> Result<(), IndexError> {
     if searcher.segment_readers().len() != 1 {
-        for frequencies in term_frequencies(searcher, field, position)?.into_values() {
-            f(&frequencies);
+        for (term, frequencies) in term_frequencies(searcher, field, position)? {
+            f(&term, &frequencies);
         }
         return Ok(());
     }
@@ -358,7 +605,7 @@ fn for_each_term(
         }
         if !frequencies.is_empty() {
             frequencies.sort_by_key(|(doc, _)| *doc);
-            f(&frequencies);
+            f(stream.key(), &frequencies);
         }
     }
     Ok(())
@@ -404,15 +651,18 @@ fn facet_values(
     let mut values = FacetValues {
         docs: vec![Vec::new(); doc_count],
         bonus: Vec::new(),
+        value_ids: Vec::new(),
     };
     for (facet, bonus) in FACET_BONUS {
-        let terms = term_frequencies(searcher, fields.facet(*facet), position)?;
-        for frequencies in terms.into_values() {
+        let field = fields.facet(*facet);
+        let terms = term_frequencies(searcher, field, position)?;
+        for (term, frequencies) in terms {
             let value = values.bonus.len() as u32;
             for (doc, _) in frequencies {
                 values.docs[doc as usize].push(value);
             }
             values.bonus.push(*bonus);
+            values.value_ids.push(term_id(field, &term));
         }
     }
     Ok(values)
@@ -432,7 +682,12 @@ mod tests {
                     .collect()
             })
             .collect();
-        let values = FacetValues { docs, bonus };
+        let value_ids = vec![0; bonus.len()];
+        let values = FacetValues {
+            docs,
+            bonus,
+            value_ids,
+        };
         let mut shared = Vec::new();
         for a in 0..9 {
             values.bonuses_of(a, &mut shared);

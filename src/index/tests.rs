@@ -419,6 +419,137 @@ fn related_is_deterministic_whatever_the_input_order() {
     );
 }
 
+/// Eighty documents drawing words from a shared pool (so that they share terms unevenly), with
+/// disciplines and levels: enough for related lists to depend on other documents' weights.
+fn related_corpus() -> Vec<IndexDoc> {
+    let pool: Vec<String> = (0..120).map(|i| format!("mot{i}")).collect();
+    let mut state: u64 = 42;
+    let mut next = move |bound: usize| {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((state >> 33) as usize) % bound
+    };
+    (0..80)
+        .map(|i| {
+            let words: Vec<&str> = (0..20 + next(40))
+                .map(|_| {
+                    // Skewed towards the first words: some common, most rare.
+                    let bound = next(pool.len()) + 1;
+                    pool[next(bound)].as_str()
+                })
+                .collect();
+            let subject = ["maths", "svt", "lettres"][next(3)];
+            let level = ["6e", "5e", "4e"][next(3)];
+            with_facets(
+                doc(&format!("doc-{i:02}"), words[0], &words.join(" ")),
+                &[(Facet::Subjects, subject), (Facet::Levels, level)],
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn related_lists_computed_again_after_an_edit_are_those_of_a_full_computation() {
+    let mut docs = related_corpus();
+    let (_dir, index) = build(&docs);
+    let mut previous = index.related_updating(4, b"seed", None).expect("related");
+    assert_eq!(previous.computed, docs.len());
+    assert_eq!(previous.related, index.related(4).expect("related"));
+    type Edit = fn(&mut Vec<IndexDoc>);
+    let edits: [(&str, Edit); 8] = [
+        ("a word no other document has", |docs| {
+            docs[3].body.push_str(" inédit")
+        }),
+        ("a word of other documents, new to this one", |docs| {
+            docs[10].body.push_str(" mot7 mot7")
+        }),
+        ("a word used again", |docs| {
+            let first = docs[20].body.split(' ').next().unwrap_or("").to_string();
+            docs[20].body.push_str(&format!(" {first}"));
+        }),
+        ("a word taken out", |docs| {
+            let body = docs[30].body.clone();
+            let first = body.split(' ').next().unwrap_or("");
+            docs[30].body = body.replace(first, "");
+        }),
+        (
+            "words it shares with another repeated: it enters that one's list",
+            |docs| {
+                // No document frequency changes: the other document's weights stay the same.
+                let theirs: Vec<String> = docs[60].body.split(' ').map(str::to_string).collect();
+                let shared: Vec<String> = docs[50]
+                    .body
+                    .split(' ')
+                    .filter(|word| theirs.iter().any(|w| w == word))
+                    .map(str::to_string)
+                    .collect();
+                let repeated = format!(" {}", shared.join(" ")).repeat(6);
+                docs[50].body.push_str(&repeated);
+                docs[50].facets = docs[60].facets.clone();
+            },
+        ),
+        ("another discipline", |docs| {
+            docs[40].facets[0].1 = "histoire".to_string()
+        }),
+        ("a document added", |docs| {
+            docs.push(doc("doc-zz", "mot3", "mot3 mot4 mot5 mot6"))
+        }),
+        ("a document taken out", |docs| {
+            docs.remove(5);
+        }),
+    ];
+    let mut some_kept = false;
+    for (what, edit) in edits {
+        edit(&mut docs);
+        let (_dir, index) = build(&docs);
+        let last = PreviousRelated {
+            related: &previous.related,
+            memos: &previous.memos,
+        };
+        let updated = index.related_updating(4, b"seed", Some(last)).expect(what);
+        let full = index.related_updating(4, b"seed", None).expect(what);
+        assert_eq!(updated.related, full.related, "{what}");
+        assert_eq!(updated.memos, full.memos, "{what}");
+        some_kept |= updated.computed < docs.len();
+        previous = updated;
+    }
+    assert!(some_kept, "an edit computes some lists only");
+    // Another seed (another program): nothing is taken from the previous lists.
+    let last = PreviousRelated {
+        related: &previous.related,
+        memos: &previous.memos,
+    };
+    let other = index
+        .related_updating(4, b"other", Some(last))
+        .expect("related");
+    assert_eq!(other.computed, docs.len());
+}
+
+#[test]
+fn an_edit_of_a_word_no_other_document_has_computes_few_lists() {
+    let mut docs = related_corpus();
+    let (_dir, index) = build(&docs);
+    let first = index.related_updating(4, b"seed", None).expect("related");
+    docs[3].body.push_str(" inédit");
+    let (_dir, index) = build(&docs);
+    let previous = PreviousRelated {
+        related: &first.related,
+        memos: &first.memos,
+    };
+    let updated = index
+        .related_updating(4, b"seed", Some(previous))
+        .expect("related");
+    let changed = updated
+        .memos
+        .iter()
+        .filter(|(slug, memo)| first.memos[*slug].fingerprint != memo.fingerprint)
+        .count();
+    assert_eq!(changed, 1, "only the edited document's weights changed");
+    // Its list, and those it now enters or whose last place it held.
+    assert!(updated.computed * 4 < docs.len(), "{}", updated.computed);
+}
+
 #[test]
 fn empty_index_searches_and_relates_nothing() {
     let (_dir, index) = build(&[]);

@@ -60,6 +60,9 @@ pub struct Summary {
     pub indexed_documents: usize,
     /// The search index of the previous build was updated instead of built anew.
     pub index_updated: bool,
+    /// Scenarios whose related scenarios were computed; the others kept those of the previous
+    /// build, which an edit could not change.
+    pub related_computed: usize,
     /// Problems that did not stop the build (harvested entries left out, duplicates).
     pub warnings: Vec<Diagnostic>,
     /// The exports left out and why, one French sentence per missing setting (see
@@ -144,6 +147,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 harvested: record.harvested,
                 indexed_documents: 0,
                 index_updated: false,
+                related_computed: 0,
                 warnings: Vec::new(),
                 not_produced: not_produced_unchanged(options),
             });
@@ -263,7 +267,11 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             // …then during the export.
             ("  en parallèle : pages des scénarios", scenario_duration),
         ]);
-        let index_work = (indexed.indexed_documents, indexed.updated);
+        let index_work = (
+            indexed.indexed_documents,
+            indexed.updated,
+            indexed.related_computed,
+        );
         Ok::<_, Vec<Diagnostic>>((
             early_counts.0 + scenario_pages,
             early_counts.1 + data,
@@ -304,6 +312,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         rendered_bodies: work.1,
         indexed_documents: index_work.0,
         index_updated: index_work.1,
+        related_computed: index_work.2,
         harvested: content
             .scenarios
             .iter()
@@ -378,6 +387,7 @@ fn remember(
     let mut record = cache::BuildRecord::new(inputs, index.docs_hash);
     record.index_parts = index.parts;
     record.related = index.related;
+    record.related_memos = index.related_memos;
     record.scenarios = summary.scenarios;
     record.drafts_excluded = summary.drafts_excluded;
     record.harvested = summary.harvested;

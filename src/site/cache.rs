@@ -82,6 +82,10 @@ pub struct BuildRecord {
     /// The parts of the index and the hash of each document.
     pub index_parts: IndexParts,
     pub related: BTreeMap<String, Vec<String>>,
+    /// What the related scenarios were computed from (see `index::related`), to compute again
+    /// only the lists an edit may change.
+    #[serde(default)]
+    pub related_memos: crate::index::Memos,
     pub scenarios: usize,
     pub drafts_excluded: usize,
     pub harvested: usize,
@@ -414,6 +418,7 @@ impl BuildRecord {
             index_docs,
             index_parts: IndexParts::default(),
             related: BTreeMap::new(),
+            related_memos: BTreeMap::new(),
             scenarios: 0,
             drafts_excluded: 0,
             harvested: 0,

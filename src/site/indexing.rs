@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 use crate::config::CACHE_DIR;
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
-use crate::index::{IndexDoc, MetadataWords, SearchIndex};
+use crate::index::{IndexDoc, MetadataWords, PreviousRelated, SearchIndex};
 use crate::markdown::Rendered;
 use crate::publish::urls;
 use crate::search_bundle;
@@ -32,6 +32,8 @@ pub(super) struct Indexed {
     pub(super) indexed_documents: usize,
     /// The index of the previous build was updated rather than rebuilt.
     pub(super) updated: bool,
+    /// Scenarios whose related scenarios were computed (the others kept the previous ones).
+    pub(super) related_computed: usize,
 }
 
 /// What the build record keeps of the index stage.
@@ -40,6 +42,7 @@ pub(super) struct IndexMemo {
     pub(super) docs_hash: String,
     pub(super) parts: cache::IndexParts,
     pub(super) related: BTreeMap<String, Vec<String>>,
+    pub(super) related_memos: crate::index::Memos,
 }
 
 /// Builds the tantivy index and the related scenarios. The index and the related scenarios of
@@ -82,10 +85,12 @@ pub(super) fn index_stage(
                 docs_hash,
                 parts: record.index_parts.clone(),
                 related: record.related.clone(),
+                related_memos: record.related_memos.clone(),
             },
             durations: watch.stages,
             indexed_documents: 0,
             updated: false,
+            related_computed: 0,
         });
     }
     let sources = Sources {
@@ -106,18 +111,27 @@ pub(super) fn index_stage(
                 (index, parts, indexed, false)
             }
         };
-    let related = related_of(&options.root, &index)?;
+    let previous = previous.map(|record| PreviousRelated {
+        related: &record.related,
+        memos: &record.related_memos,
+    });
+    let related = index
+        .related_updating(RELATED_COUNT, &program, previous)
+        .map_err(|e| vec![index_error(&options.root, &e)])?;
+    let related_computed = related.computed;
     watch.lap("  dont scénarios proches");
     Ok(Indexed {
         index,
         memo: IndexMemo {
             docs_hash,
             parts,
-            related,
+            related: related.related,
+            related_memos: related.memos,
         },
         durations: watch.stages,
         indexed_documents,
         updated,
+        related_computed,
     })
 }
 
