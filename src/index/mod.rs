@@ -21,7 +21,6 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use rayon::prelude::*;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
@@ -158,7 +157,6 @@ pub enum IndexError {
 #[derive(Debug, Clone)]
 struct DocMeta {
     slug: String,
-    titre: String,
     date: i64,
 }
 
@@ -286,7 +284,7 @@ impl SearchIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         let searcher = reader.searcher();
-        let docs = load_doc_meta(&searcher, &fields)?;
+        let docs = load_doc_meta(&searcher)?;
         Ok(SearchIndex {
             searcher,
             fields,
@@ -608,10 +606,12 @@ impl SearchIndex {
                 None => None,
             }
             .unwrap_or_else(|| self.plain_snippet(&doc));
-            let (slug, titre) = match self.docs.get(&address) {
-                Some(meta) => (meta.slug.clone(), meta.titre.clone()),
-                None => (String::new(), String::new()),
-            };
+            let slug = self
+                .docs
+                .get(&address)
+                .map(|meta| meta.slug.clone())
+                .unwrap_or_default();
+            let titre = self.fields.text(&doc, self.fields.titre);
             hits.push(Hit {
                 slug,
                 titre,
@@ -666,27 +666,36 @@ fn group_filters(filters: &[(Facet, String)]) -> BTreeMap<Facet, BTreeSet<&str>>
     grouped
 }
 
-fn load_doc_meta(
-    searcher: &Searcher,
-    fields: &Fields,
-) -> Result<HashMap<DocAddress, DocMeta>, IndexError> {
-    let mut addresses = Vec::new();
+fn load_doc_meta(searcher: &Searcher) -> Result<HashMap<DocAddress, DocMeta>, IndexError> {
+    // From the fast fields: the stored documents hold the bodies, megabytes to decompress.
+    let mut docs = HashMap::new();
     for (segment_ord, segment_reader) in searcher.segment_readers().iter().enumerate() {
-        addresses.extend(
-            segment_reader
-                .doc_ids_alive()
-                .map(|doc_id| DocAddress::new(segment_ord as u32, doc_id)),
-        );
+        let fast = segment_reader.fast_fields();
+        let slugs = fast
+            .str(schema::SLUG)?
+            .ok_or_else(|| IndexError::MissingField(schema::SLUG.to_string()))?;
+        let dates = fast.date(schema::DATE)?;
+        // Every slug of the segment's dictionary, by ordinal: one pass, not a search per doc.
+        let mut by_ord = Vec::with_capacity(slugs.num_terms());
+        let mut stream = slugs.dictionary().stream()?;
+        while stream.advance() {
+            by_ord.push(String::from_utf8_lossy(stream.key()).into_owned());
+        }
+        for doc_id in segment_reader.doc_ids_alive() {
+            let slug = slugs
+                .ords()
+                .first(doc_id)
+                .and_then(|ord| by_ord.get(ord as usize))
+                .cloned()
+                .unwrap_or_default();
+            let date = dates
+                .first(doc_id)
+                .map_or(i64::MIN, |date| date.into_timestamp_secs());
+            let address = DocAddress::new(segment_ord as u32, doc_id);
+            docs.insert(address, DocMeta { slug, date });
+        }
     }
-    // Each stored document is read whole, body included: on both cores.
-    let metas: Vec<DocMeta> = addresses
-        .par_iter()
-        .map(|&address| {
-            let doc: TantivyDocument = searcher.doc(address)?;
-            Ok(fields.meta(&doc))
-        })
-        .collect::<Result<_, IndexError>>()?;
-    Ok(addresses.into_iter().zip(metas).collect())
+    Ok(docs)
 }
 
 /// Number of tantivy indexes (and writer threads) the parts index is made of.
@@ -802,7 +811,7 @@ fn segment_ranges(index: &Index) -> Result<Vec<(String, String, Segment)>, Index
     let fields = Fields::from_schema(&index.schema())?;
     let slug_of = |address: DocAddress| -> Result<String, IndexError> {
         let doc: TantivyDocument = searcher.doc(address)?;
-        Ok(fields.meta(&doc).slug)
+        Ok(fields.text(&doc, fields.slug))
     };
     let mut by_id: HashMap<SegmentId, Segment> = index
         .searchable_segments()?

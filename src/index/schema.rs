@@ -6,7 +6,7 @@ use tantivy::schema::{
 };
 use tantivy::TantivyDocument;
 
-use super::{date_time, DocMeta, IndexDoc, IndexError, ANALYZER_NAME};
+use super::{date_time, IndexDoc, IndexError, ANALYZER_NAME};
 use crate::content::Facet;
 
 pub const SLUG: &str = "slug";
@@ -186,21 +186,11 @@ impl Fields {
         document
     }
 
-    pub fn meta(&self, doc: &TantivyDocument) -> DocMeta {
-        let text = |field: Field| {
-            doc.get_first(field)
-                .and_then(|value| value.as_str())
-                .unwrap_or_default()
-                .to_string()
-        };
-        DocMeta {
-            slug: text(self.slug),
-            titre: text(self.titre),
-            date: doc
-                .get_first(self.date)
-                .and_then(|value| value.as_datetime())
-                .map(|date| date.into_timestamp_secs())
-                .unwrap_or(i64::MIN),
-        }
+    /// The first value of a text field of a stored document (empty if none).
+    pub fn text(&self, doc: &TantivyDocument, field: Field) -> String {
+        doc.get_first(field)
+            .and_then(|value| value.as_str())
+            .unwrap_or_default()
+            .to_string()
     }
 }

@@ -226,6 +226,48 @@ impl<'a> Reuse<'a> {
         &self.shared
     }
 
+    /// The inputs of the site's exports (feeds, sitemap, catalogue, records): they read the
+    /// configuration, the vocabularies and every scenario's metadata, never a body.
+    fn exports_inputs(&self) -> String {
+        let mut hasher = blake3::Hasher::new();
+        hasher.update(b"exports\x1f");
+        hasher.update(self.shared.as_bytes());
+        hasher.finalize().to_hex().to_string()
+    }
+
+    /// Keeps every file the previous build's exports made from the same inputs, and returns
+    /// how many; `None` when there is none or one cannot be kept: the exports are then made
+    /// (and any file kept here is written again).
+    pub fn kept_exports(&self) -> Result<Option<usize>, Diagnostic> {
+        let inputs = self.exports_inputs();
+        let paths: Vec<&String> = self
+            .previous
+            .iter()
+            .filter(|(_, page)| page.inputs == inputs)
+            .map(|(path, _)| path)
+            .collect();
+        if paths.is_empty() {
+            return Ok(None);
+        }
+        let mut all_kept = true;
+        let mut kept = 0;
+        for path in &paths {
+            all_kept = self.kept_unchanged(path, &inputs)?;
+            if !all_kept {
+                break;
+            }
+            kept += 1;
+        }
+        // Counted as exports, not pages.
+        self.unchanged.fetch_sub(kept, Ordering::Relaxed);
+        Ok(all_kept.then_some(kept))
+    }
+
+    /// Notes a file the exports made, for the next build's [`Reuse::kept_exports`].
+    pub fn note_export(&self, path: &str) {
+        self.note(path, String::new(), self.exports_inputs());
+    }
+
     /// Whether the page at `path`, whose inputs hash `inputs`, was kept from the previous
     /// output because its inputs are the ones recorded, without making its context. When it
     /// returns false, the page's context is made and given to [`Reuse::kept`].

@@ -422,7 +422,10 @@ fn write_early(
         Some(reuse),
     )?;
     let files = write_files(staging, &options.root, input.content, statics)?;
-    let exported = write_exports(staging, input, plan.page_plan())?;
+    let exported = match reuse.kept_exports().map_err(|d| vec![d])? {
+        Some(kept) => kept,
+        None => write_exports(staging, reuse, input, plan.page_plan())?,
+    };
     // Moodle packages hold the bundles' files: read under the site root, unlike other exports.
     let package_sizes = if input.config.paquets_moodle {
         crate::exports::imscc::write_to(input, &options.root, &|file| {
@@ -463,13 +466,16 @@ fn write_files(
     }
 }
 
-/// Writes the exports (feeds, sitemap, catalogue, LOM records…); returns how many files.
+/// Writes the exports (feeds, sitemap, catalogue, LOM records…), noting each for the next
+/// build; returns how many files.
 fn write_exports(
     staging: &Staging,
+    reuse: &pages::reuse::Reuse,
     input: &BuildInput,
     plan: &PagePlan,
 ) -> Result<usize, Vec<Diagnostic>> {
     crate::exports::write_to(input, plan, &|file| {
+        reuse.note_export(&file.path);
         staging.write(&file.path, &file.contents)
     })
 }

@@ -6,6 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use rayon::prelude::*;
+
 use crate::config::CACHE_DIR;
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
@@ -66,8 +68,8 @@ pub(super) fn index_stage(
     // Another vitrine may analyse the same document differently: its index is not reused.
     let program = cache::program_identity();
     let hashes: BTreeMap<String, String> = scenarios
-        .values()
-        .map(|s| {
+        .par_iter()
+        .map(|(_, s)| {
             let doc = index_doc_of(s, &plain_texts, &metadata);
             (s.slug.clone(), cache::index_doc_hash(&doc, &program))
         })
