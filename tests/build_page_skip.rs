@@ -115,6 +115,28 @@ fn an_edited_body_renders_only_the_pages_that_show_it() {
         rebuilt.pages_kept_by_inputs < rebuilt.html_pages,
         "the edited page is made again"
     );
+    // No export shows a body either.
+    assert!(rebuilt.exports_kept > 0, "{}", rebuilt.exports_kept);
+    assert_equals_clean_build(site.path(), &output);
+}
+
+#[test]
+fn an_export_changed_by_hand_is_made_again() {
+    let (site, output, _) = built_site();
+    let catalogue = output.join("catalogue.json");
+    edit(&catalogue, |text| text.replacen('{', "{\"ajout\": 1, ", 1));
+    edit(&first_scenario(site.path()), |text| {
+        text + "\nUne phrase de plus.\n"
+    });
+
+    let rebuilt = build_into(site.path(), &output);
+    assert_eq!(
+        rebuilt.exports_kept, 0,
+        "one file could not be kept: all are made"
+    );
+    assert!(!fs::read_to_string(&catalogue)
+        .expect("catalogue")
+        .contains("ajout"));
     assert_equals_clean_build(site.path(), &output);
 }
 
@@ -132,6 +154,7 @@ fn a_new_title_updates_the_cards_and_related_mentions() {
         rebuilt.pages_kept_by_inputs, 0,
         "any page may show a title: every context is made again"
     );
+    assert_eq!(rebuilt.exports_kept, 0, "the exports show titles");
     let changed = changed_pages(&before, &snapshot(&output));
     // Its page, the listings and facet pages that show its card, the pages that name it
     // among related scenarios.

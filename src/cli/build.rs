@@ -136,6 +136,10 @@ pub(super) fn build(args: BuildArgs) -> ExitCode {
                     );
                     println!("  pages mises en forme : {}", summary.rendered_pages);
                     println!(
+                        "  fichiers d'export repris sans les refaire (métadonnées inchangées) : {}",
+                        summary.exports_kept
+                    );
+                    println!(
                         "  fichiers identiques à la construction précédente, repris tels quels : {}",
                         summary.reused_files
                     );

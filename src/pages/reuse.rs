@@ -201,6 +201,8 @@ pub struct Reuse<'a> {
     rendered: AtomicUsize,
     /// Pages kept by their inputs, without making their context.
     unchanged: AtomicUsize,
+    /// Files of the exports kept without making them.
+    exports_kept: AtomicUsize,
 }
 
 impl<'a> Reuse<'a> {
@@ -218,6 +220,7 @@ impl<'a> Reuse<'a> {
             keys: Mutex::new(BTreeMap::new()),
             rendered: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
+            exports_kept: AtomicUsize::new(0),
         }
     }
 
@@ -260,6 +263,9 @@ impl<'a> Reuse<'a> {
         }
         // Counted as exports, not pages.
         self.unchanged.fetch_sub(kept, Ordering::Relaxed);
+        if all_kept {
+            self.exports_kept.fetch_add(kept, Ordering::Relaxed);
+        }
         Ok(all_kept.then_some(kept))
     }
 
@@ -320,6 +326,11 @@ impl<'a> Reuse<'a> {
     /// not made).
     pub fn kept_by_inputs(&self) -> usize {
         self.unchanged.load(Ordering::Relaxed)
+    }
+
+    /// Number of export files kept without making them (see [`Reuse::kept_exports`]).
+    pub fn exports_kept(&self) -> usize {
+        self.exports_kept.load(Ordering::Relaxed)
     }
 
     /// Output path → keys of every page of this build.

@@ -48,6 +48,9 @@ pub struct Summary {
     /// HTML pages kept without even making their context: their inputs (scenarios, related
     /// scenarios, free pages) were the ones the previous build recorded.
     pub pages_kept_by_inputs: usize,
+    /// Export files (feeds, sitemap, catalogue, records) kept without making them: the
+    /// configuration and every scenario's metadata were the ones of the previous build.
+    pub exports_kept: usize,
     /// Scenario sources read and validated again (the others were taken from the reading
     /// cache, `.vitrine-cache/lecture/`).
     pub parsed_sources: usize,
@@ -142,6 +145,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 written_files: 0,
                 rendered_pages: 0,
                 pages_kept_by_inputs: 0,
+                exports_kept: 0,
                 parsed_sources: 0,
                 rendered_bodies: 0,
                 harvested: record.harvested,
@@ -291,6 +295,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     watch.stages.extend(index_durations);
     let (reused_files, written_files) = (staging.reused(), staging.written());
     let (rendered_pages, pages_kept_by_inputs) = (reuse.rendered(), reuse.kept_by_inputs());
+    let exports_kept = reuse.exports_kept();
     let page_keys = reuse.into_keys();
     let (published, reserve) = staging.publish_keeping().map_err(|d| vec![d])?;
     page_record::save(&cache_dir, &site_key, page_keys, &published);
@@ -308,6 +313,7 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         written_files,
         rendered_pages,
         pages_kept_by_inputs,
+        exports_kept,
         parsed_sources: work.0,
         rendered_bodies: work.1,
         indexed_documents: index_work.0,
