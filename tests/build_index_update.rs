@@ -195,3 +195,29 @@ fn a_damaged_parts_index_falls_back_to_a_full_rebuild() {
     let summary = build_into(root, &output);
     assert!(summary.index_updated, "updated after the rebuild");
 }
+
+#[test]
+fn an_index_change_that_was_stopped_is_not_trusted() {
+    let site = common::demo_site();
+    let root = site.path();
+    let output = root.join("public");
+    build_into(root, &output);
+    assert!(
+        !root.join(".vitrine-cache/index-en-cours").exists(),
+        "a finished build leaves no mark"
+    );
+    // A build stopped while it changed the index (its record still describes the previous
+    // index): whatever the parts hold now, the next build makes them anew.
+    fs::write(root.join(".vitrine-cache/index-en-cours"), "").expect("mark");
+    let source = &scenario_files(root)[1];
+    let mut text = fs::read_to_string(source).expect("read");
+    text.push_str("\nUn paragraphe ajouté.\n");
+    fs::write(source, text).expect("write");
+    let summary = build_into(root, &output);
+    assert!(!summary.index_updated, "rebuilt, not updated");
+    assert_eq!(summary.indexed_documents, summary.scenarios);
+    assert!(!root.join(".vitrine-cache/index-en-cours").exists());
+    let (reference, clean) = clean_build_of(root);
+    assert_same_site(&clean, &output);
+    assert_same_index(reference.path(), root);
+}

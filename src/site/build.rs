@@ -179,11 +179,6 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
         ("  dont écriture du cache de lecture", staging_cache),
     ]);
 
-    let theme = Theme::load(&options.root, &prepared.config.theme)?;
-    let statics = theme.static_files()?;
-    let no_related = BTreeMap::new();
-    let early_input = prepared.input(&no_related);
-    let plan = pages::Plan::new(&early_input)?;
     let (reusable_files, reserve) = previous
         .as_mut()
         .filter(|record| record.output == output)
@@ -192,159 +187,169 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             (published, record.reserve.take())
         })
         .unwrap_or_default();
-    // Before anything of the published folder changes: what a person put there by hand.
-    let set_aside = hand_made::set_aside(&options.root, &output, &reusable_files, &cache_dir)
-        .map_err(|d| vec![d])?;
-    // The site this build replaces is kept as the next build's starting point.
-    let reserve = Some(reserve.unwrap_or_default());
-    let staging = Staging::reusing(&output, reusable_files, reserve)
-        .map_err(|d| vec![d])?
-        .compressing(options.compress || prepared.config.compression);
-    // From here the published folder changes: an interrupted build must not leave a record
-    // that vouches for it.
-    cache::forget(&cache_dir);
-    progress.stage("index, rendu et écriture des pages");
-    let site_key = page_record::site_key(options, &prepared.config, &theme);
-    let keep = |path: &str, hash: &str| staging.keep(path, hash);
-    let reuse = pages::reuse::Reuse::new(
-        page_record::load(&cache_dir, &site_key),
-        &keep,
-        pages::reuse::shared_inputs(&early_input),
-    );
-
-    let written = std::thread::scope(|scope| {
-        let scenarios_html = scenarios_html;
-        let early_input = BuildInput {
-            scenarios_html: &scenarios_html,
-            ..early_input
-        };
+    let previous = previous;
+    std::thread::scope(|outer| {
+        // The index reads only the prepared scenarios: it is made while the output is prepared
+        // (hand-made files set aside, reserve taken), which it never touches.
         let indexing =
-            scope.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
-        let early_start = Instant::now();
-        let early = write_early(
-            &staging,
-            options,
-            &early_input,
-            (&theme, &reuse),
-            &plan,
-            &statics,
+            outer.spawn(|| index_stage(options, &prepared, plain_texts, previous.as_ref()));
+        let theme = Theme::load(&options.root, &prepared.config.theme)?;
+        let statics = theme.static_files()?;
+        let no_related = BTreeMap::new();
+        let early_input = prepared.input(&no_related);
+        let plan = pages::Plan::new(&early_input)?;
+        // Before anything of the published folder changes: what a person put there by hand.
+        let set_aside = hand_made::set_aside(&options.root, &output, &reusable_files, &cache_dir)
+            .map_err(|d| vec![d])?;
+        // The site this build replaces is kept as the next build's starting point.
+        let reserve = Some(reserve.unwrap_or_default());
+        let staging = Staging::reusing(&output, reusable_files, reserve)
+            .map_err(|d| vec![d])?
+            .compressing(options.compress || prepared.config.compression);
+        // From here the published folder changes: an interrupted build must not leave a record
+        // that vouches for it.
+        cache::forget(&cache_dir);
+        progress.stage("index, rendu et écriture des pages");
+        let site_key = page_record::site_key(options, &prepared.config, &theme);
+        let keep = |path: &str, hash: &str| staging.keep(path, hash);
+        let reuse = pages::reuse::Reuse::new(
+            page_record::load(&cache_dir, &site_key),
+            &keep,
+            pages::reuse::shared_inputs(&early_input),
         );
-        let indexed = joined(indexing, &options.root, "l'indexation s'est arrêtée");
-        let early_duration = early_start.elapsed();
-        let ((early_counts, package_sizes), mut indexed) = (early?, indexed?);
-        // The browser search bundle is exported while the scenario pages are rendered.
-        let export = ExportInput {
-            index: indexed.index,
-            // Cloned: the record keeps them, and this thread cannot lend them to the export's.
-            hashes: indexed.memo.parts.hashes.clone(),
-            previous: previous.as_ref(),
-        };
-        let exporting = scope.spawn(|| export_search(options, &prepared, export, &staging));
-        let input = BuildInput {
-            related: &indexed.memo.related,
-            package_sizes: &package_sizes,
-            ..early_input
-        };
-        let scenario_start = Instant::now();
-        let scenario_pages = pages::render_planned(
-            &input,
-            &theme,
-            &plan,
-            pages::Pages::Scenarios,
-            &|file| staging.write(&file.path, &file.contents),
-            Some(&reuse),
-        )?;
-        let scenario_duration = scenario_start.elapsed();
-        drop(scenarios_html);
-        let (data, export_duration, text_order) = joined(
-            exporting,
-            &options.root,
-            "l'export de la recherche s'est arrêté",
-        )?;
-        indexed.durations.extend([
-            ("  dont export de la recherche", export_duration),
-            // The other thread: pages (rendered or kept) and files, during the index…
-            (
-                "  en parallèle : pages hors scénarios et fichiers",
-                early_duration,
-            ),
-            // …then during the export.
-            ("  en parallèle : pages des scénarios", scenario_duration),
-        ]);
-        let index_work = (
-            indexed.indexed_documents,
-            indexed.updated,
-            indexed.related_computed,
-        );
-        Ok::<_, Vec<Diagnostic>>((
-            early_counts.0 + scenario_pages,
-            early_counts.1 + data,
-            indexed.durations,
-            (indexed.memo, index_work, text_order),
-        ))
-    });
-    let (html_pages, files, index_durations, (index_record, index_work, text_order)) = match written
-    {
-        Ok(counts) => counts,
-        Err(problems) => {
-            staging.abandon();
-            return Err(output::one_output_error(problems));
-        }
-    };
-    watch.lap("index, rendu et écriture");
-    watch.stages.extend(index_durations);
-    let (reused_files, written_files) = (staging.reused(), staging.written());
-    let (rendered_pages, pages_kept_by_inputs) = (reuse.rendered(), reuse.kept_by_inputs());
-    let exports_kept = reuse.exports_kept();
-    let page_keys = reuse.into_keys();
-    let (published, reserve) = staging.publish_keeping().map_err(|d| vec![d])?;
-    page_record::save(&cache_dir, &site_key, page_keys, &published);
-    watch.lap("publication");
 
-    let summary = Summary {
-        scenarios: content.scenarios.len(),
-        drafts_excluded: prepared.loaded.excluded_drafts.len(),
-        html_pages,
-        files: html_pages + files,
-        elapsed: started.elapsed(),
-        stages: watch.stages,
-        unchanged: false,
-        reused_files,
-        written_files,
-        rendered_pages,
-        pages_kept_by_inputs,
-        exports_kept,
-        parsed_sources: work.0,
-        rendered_bodies: work.1,
-        indexed_documents: index_work.0,
-        index_updated: index_work.1,
-        related_computed: index_work.2,
-        harvested: content
-            .scenarios
-            .iter()
-            .filter(|s| s.is_harvested())
-            .count(),
-        warnings: prepared
-            .warnings
-            .iter()
-            .chain(&prepared.comma_lists)
-            .cloned()
-            .chain(set_aside)
-            .collect(),
-        not_produced: not_produced(&prepared.config),
-    };
-    if let Some(inputs) = inputs {
-        remember(
-            &cache_dir,
-            &output,
-            inputs,
-            (index_record, text_order),
-            (published, reserve),
-            &summary,
-        );
-    }
-    reading.commit();
-    Ok(summary)
+        let written = std::thread::scope(|scope| {
+            let scenarios_html = scenarios_html;
+            let early_input = BuildInput {
+                scenarios_html: &scenarios_html,
+                ..early_input
+            };
+            let early_start = Instant::now();
+            let early = write_early(
+                &staging,
+                options,
+                &early_input,
+                (&theme, &reuse),
+                &plan,
+                &statics,
+            );
+            let indexed = joined(indexing, &options.root, "l'indexation s'est arrêtée");
+            let early_duration = early_start.elapsed();
+            let ((early_counts, package_sizes), mut indexed) = (early?, indexed?);
+            // The browser search bundle is exported while the scenario pages are rendered.
+            let export = ExportInput {
+                index: indexed.index,
+                // Cloned: the record keeps them, and this thread cannot lend them to the export's.
+                hashes: indexed.memo.parts.hashes.clone(),
+                previous: previous.as_ref(),
+            };
+            let exporting = scope.spawn(|| export_search(options, &prepared, export, &staging));
+            let input = BuildInput {
+                related: &indexed.memo.related,
+                package_sizes: &package_sizes,
+                ..early_input
+            };
+            let scenario_start = Instant::now();
+            let scenario_pages = pages::render_planned(
+                &input,
+                &theme,
+                &plan,
+                pages::Pages::Scenarios,
+                &|file| staging.write(&file.path, &file.contents),
+                Some(&reuse),
+            )?;
+            let scenario_duration = scenario_start.elapsed();
+            drop(scenarios_html);
+            let (data, export_duration, text_order) = joined(
+                exporting,
+                &options.root,
+                "l'export de la recherche s'est arrêté",
+            )?;
+            indexed.durations.extend([
+                ("  dont export de la recherche", export_duration),
+                // The other thread: pages (rendered or kept) and files, during the index…
+                (
+                    "  en parallèle : pages hors scénarios et fichiers",
+                    early_duration,
+                ),
+                // …then during the export.
+                ("  en parallèle : pages des scénarios", scenario_duration),
+            ]);
+            let index_work = (
+                indexed.indexed_documents,
+                indexed.updated,
+                indexed.related_computed,
+            );
+            Ok::<_, Vec<Diagnostic>>((
+                early_counts.0 + scenario_pages,
+                early_counts.1 + data,
+                indexed.durations,
+                (indexed.memo, index_work, text_order),
+            ))
+        });
+        let (html_pages, files, index_durations, (index_record, index_work, text_order)) =
+            match written {
+                Ok(counts) => counts,
+                Err(problems) => {
+                    staging.abandon();
+                    return Err(output::one_output_error(problems));
+                }
+            };
+        watch.lap("index, rendu et écriture");
+        watch.stages.extend(index_durations);
+        let (reused_files, written_files) = (staging.reused(), staging.written());
+        let (rendered_pages, pages_kept_by_inputs) = (reuse.rendered(), reuse.kept_by_inputs());
+        let exports_kept = reuse.exports_kept();
+        let page_keys = reuse.into_keys();
+        let (published, reserve) = staging.publish_keeping().map_err(|d| vec![d])?;
+        page_record::save(&cache_dir, &site_key, page_keys, &published);
+        watch.lap("publication");
+
+        let summary = Summary {
+            scenarios: content.scenarios.len(),
+            drafts_excluded: prepared.loaded.excluded_drafts.len(),
+            html_pages,
+            files: html_pages + files,
+            elapsed: started.elapsed(),
+            stages: watch.stages,
+            unchanged: false,
+            reused_files,
+            written_files,
+            rendered_pages,
+            pages_kept_by_inputs,
+            exports_kept,
+            parsed_sources: work.0,
+            rendered_bodies: work.1,
+            indexed_documents: index_work.0,
+            index_updated: index_work.1,
+            related_computed: index_work.2,
+            harvested: content
+                .scenarios
+                .iter()
+                .filter(|s| s.is_harvested())
+                .count(),
+            warnings: prepared
+                .warnings
+                .iter()
+                .chain(&prepared.comma_lists)
+                .cloned()
+                .chain(set_aside)
+                .collect(),
+            not_produced: not_produced(&prepared.config),
+        };
+        if let Some(inputs) = inputs {
+            remember(
+                &cache_dir,
+                &output,
+                inputs,
+                (index_record, text_order),
+                (published, reserve),
+                &summary,
+            );
+        }
+        reading.commit();
+        Ok(summary)
+    })
 }
 
 /// The folder the build will replace, once it is known to be safe to replace (see

@@ -2,6 +2,7 @@
 //! the browser search bundle exported from it.
 
 use std::collections::BTreeMap;
+use std::fs;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -21,6 +22,9 @@ use crate::site::output::Staging;
 use crate::site::options::{BuildOptions, Stopwatch};
 use crate::site::prepare::Prepared;
 pub const RELATED_COUNT: usize = 4;
+
+/// Left in the cache folder while the index is being changed (see [`index_stage`]).
+const CHANGING: &str = "index-en-cours";
 
 /// What the index stage hands to the rendering of scenario pages and to the search export.
 pub(super) struct Indexed {
@@ -76,6 +80,10 @@ pub(super) fn index_stage(
         .collect();
     let docs_hash = cache::index_docs_hash(hashes.iter());
     let dir = index_dir(&options.root);
+    // The index is made while the build record still describes the previous one: a build
+    // stopped while changing it leaves this mark, and the next one trusts none of it.
+    let marker = options.root.join(CACHE_DIR).join(CHANGING);
+    let previous = previous.filter(|_| !marker.exists());
     let reusable = previous
         .filter(|record| record.index_docs == docs_hash)
         .and_then(|record| Some((SearchIndex::open(&dir).ok()?, record)));
@@ -100,6 +108,8 @@ pub(super) fn index_stage(
         scenarios: &scenarios,
         metadata: &metadata,
     };
+    let _ = fs::create_dir_all(marker.parent().unwrap_or(&dir));
+    let _ = fs::write(&marker, "");
     // Any failure of the update (a damaged or missing folder) falls back to a full build.
     let (index, parts, indexed_documents, updated) =
         match previous.and_then(|record| updated_index(&sources, record, &hashes, &plain_texts)) {
@@ -117,6 +127,7 @@ pub(super) fn index_stage(
         related: &record.related,
         memos: &record.related_memos,
     });
+    let _ = fs::remove_file(&marker);
     let related = index
         .related_updating(RELATED_COUNT, &program, previous)
         .map_err(|e| vec![index_error(&options.root, &e)])?;
