@@ -14,6 +14,13 @@ use vitrine::index::{Query, SearchIndex};
 const INDEX: &str = ".vitrine-cache/index";
 const PARTS: &str = ".vitrine-cache/index-parties";
 
+/// Adds `text` at the end of the file at `path`.
+fn append(path: &Path, text: &str) {
+    let mut content = fs::read_to_string(path).expect("read");
+    content.push_str(text);
+    fs::write(path, content).expect("write");
+}
+
 /// A fresh copy of `site` built from scratch: the reference output and index.
 fn clean_build_of(site: &Path) -> (tempfile::TempDir, PathBuf) {
     let copy = sources_copy(site);
@@ -135,9 +142,10 @@ fn edits_additions_deletions_and_renamings_update_the_index_as_a_clean_build() {
 
     assert_update_equals_clean(root, "edit", &|root| {
         let source = &scenario_files(root)[3];
-        let mut text = fs::read_to_string(source).expect("read");
-        text.push_str("\nLa photosynthèse expliquée avec un tableur et un robot.\n");
-        fs::write(source, text).expect("write");
+        append(
+            source,
+            "\nLa photosynthèse expliquée avec un tableur et un robot.\n",
+        );
     });
     assert_update_equals_clean(root, "addition", &|root| {
         let source = &scenario_files(root)[0];
@@ -178,9 +186,7 @@ fn a_damaged_parts_index_falls_back_to_a_full_rebuild() {
     fs::remove_file(&files[files.len() / 2]).expect("remove a segment file");
 
     let source = &scenario_files(root)[2];
-    let mut text = fs::read_to_string(source).expect("read");
-    text.push_str("\nUn paragraphe ajouté.\n");
-    fs::write(source, text).expect("write");
+    append(source, "\nUn paragraphe ajouté.\n");
     let summary = build_into(root, &output);
     assert!(!summary.index_updated, "rebuilt, not updated");
     assert_eq!(summary.indexed_documents, summary.scenarios);
@@ -189,9 +195,7 @@ fn a_damaged_parts_index_falls_back_to_a_full_rebuild() {
     assert_same_index(reference.path(), root);
 
     // The rebuilt parts serve the next edit again.
-    let mut text = fs::read_to_string(source).expect("read");
-    text.push_str("\nUn autre paragraphe.\n");
-    fs::write(source, text).expect("write");
+    append(source, "\nUn autre paragraphe.\n");
     let summary = build_into(root, &output);
     assert!(summary.index_updated, "updated after the rebuild");
 }
@@ -210,9 +214,7 @@ fn an_index_change_that_was_stopped_is_not_trusted() {
     // index): whatever the parts hold now, the next build makes them anew.
     fs::write(root.join(".vitrine-cache/index-en-cours"), "").expect("mark");
     let source = &scenario_files(root)[1];
-    let mut text = fs::read_to_string(source).expect("read");
-    text.push_str("\nUn paragraphe ajouté.\n");
-    fs::write(source, text).expect("write");
+    append(source, "\nUn paragraphe ajouté.\n");
     let summary = build_into(root, &output);
     assert!(!summary.index_updated, "rebuilt, not updated");
     assert_eq!(summary.indexed_documents, summary.scenarios);

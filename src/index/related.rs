@@ -208,6 +208,18 @@ impl<'p> Previous<'p> {
             changed: Vec::with_capacity(addresses.len()),
             changed_postings: HashMap::new(),
         };
+        let changed = addresses
+            .iter()
+            .zip(fingerprints)
+            .filter(|((slug, _), fingerprint)| {
+                previous.memos.get(*slug).map(|memo| memo.fingerprint) != Some(**fingerprint)
+            })
+            .count();
+        // Most documents changed (another program, another vocabulary): every list is computed,
+        // without copying the vectors of the changed documents.
+        if changed * 2 > addresses.len() {
+            return None;
+        }
         for ((slug, _), fingerprint) in addresses.iter().zip(fingerprints) {
             let list = previous.related.get(*slug)?;
             let memo = previous.memos.get(*slug)?;

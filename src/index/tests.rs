@@ -449,6 +449,13 @@ fn related_corpus() -> Vec<IndexDoc> {
         .collect()
 }
 
+fn previous_of(related: &Related) -> PreviousRelated<'_> {
+    PreviousRelated {
+        related: &related.related,
+        memos: &related.memos,
+    }
+}
+
 #[test]
 fn related_lists_computed_again_after_an_edit_are_those_of_a_full_computation() {
     let mut docs = related_corpus();
@@ -503,11 +510,9 @@ fn related_lists_computed_again_after_an_edit_are_those_of_a_full_computation() 
     for (what, edit) in edits {
         edit(&mut docs);
         let (_dir, index) = build(&docs);
-        let last = PreviousRelated {
-            related: &previous.related,
-            memos: &previous.memos,
-        };
-        let updated = index.related_updating(4, b"seed", Some(last)).expect(what);
+        let updated = index
+            .related_updating(4, b"seed", Some(previous_of(&previous)))
+            .expect(what);
         let full = index.related_updating(4, b"seed", None).expect(what);
         assert_eq!(updated.related, full.related, "{what}");
         assert_eq!(updated.memos, full.memos, "{what}");
@@ -516,12 +521,8 @@ fn related_lists_computed_again_after_an_edit_are_those_of_a_full_computation() 
     }
     assert!(some_kept, "an edit computes some lists only");
     // Another seed (another program): nothing is taken from the previous lists.
-    let last = PreviousRelated {
-        related: &previous.related,
-        memos: &previous.memos,
-    };
     let other = index
-        .related_updating(4, b"other", Some(last))
+        .related_updating(4, b"other", Some(previous_of(&previous)))
         .expect("related");
     assert_eq!(other.computed, docs.len());
 }
@@ -533,12 +534,8 @@ fn an_edit_of_a_word_no_other_document_has_computes_few_lists() {
     let first = index.related_updating(4, b"seed", None).expect("related");
     docs[3].body.push_str(" inédit");
     let (_dir, index) = build(&docs);
-    let previous = PreviousRelated {
-        related: &first.related,
-        memos: &first.memos,
-    };
     let updated = index
-        .related_updating(4, b"seed", Some(previous))
+        .related_updating(4, b"seed", Some(previous_of(&first)))
         .expect("related");
     let changed = updated
         .memos

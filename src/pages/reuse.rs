@@ -151,6 +151,15 @@ pub fn shared_inputs(input: &BuildInput) -> String {
     hasher.finalize().to_hex().to_string()
 }
 
+/// The inputs of the site's exports (feeds, sitemap, catalogue, records): they read the
+/// configuration, the vocabularies and every scenario's metadata, never a body.
+fn exports_inputs(shared: &str) -> String {
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(b"exports\x1f");
+    hasher.update(shared.as_bytes());
+    hasher.finalize().to_hex().to_string()
+}
+
 /// Every field of a scenario but its body. (Destructured: a new field must be placed here or
 /// in the scenario page's own inputs.)
 fn scenario_without_body(scenario: &Scenario) -> blake3::Hash {
@@ -197,6 +206,8 @@ pub struct Reuse<'a> {
     keep: &'a KeepFile<'a>,
     /// See [`shared_inputs`]: made once, for the pages rendered before and after the index.
     shared: String,
+    /// See [`Reuse::kept_exports`].
+    exports: String,
     keys: Mutex<BTreeMap<String, PageKeys>>,
     rendered: AtomicUsize,
     /// Pages kept by their inputs, without making their context.
@@ -213,10 +224,12 @@ impl<'a> Reuse<'a> {
         keep: &'a KeepFile<'a>,
         shared: String,
     ) -> Reuse<'a> {
+        let exports = exports_inputs(&shared);
         Reuse {
             previous,
             keep,
             shared,
+            exports,
             keys: Mutex::new(BTreeMap::new()),
             rendered: AtomicUsize::new(0),
             unchanged: AtomicUsize::new(0),
@@ -229,24 +242,15 @@ impl<'a> Reuse<'a> {
         &self.shared
     }
 
-    /// The inputs of the site's exports (feeds, sitemap, catalogue, records): they read the
-    /// configuration, the vocabularies and every scenario's metadata, never a body.
-    fn exports_inputs(&self) -> String {
-        let mut hasher = blake3::Hasher::new();
-        hasher.update(b"exports\x1f");
-        hasher.update(self.shared.as_bytes());
-        hasher.finalize().to_hex().to_string()
-    }
-
     /// Keeps every file the previous build's exports made from the same inputs, and returns
     /// how many; `None` when there is none or one cannot be kept: the exports are then made
     /// (and any file kept here is written again).
     pub fn kept_exports(&self) -> Result<Option<usize>, Diagnostic> {
-        let inputs = self.exports_inputs();
+        let inputs = &self.exports;
         let paths: Vec<&String> = self
             .previous
             .iter()
-            .filter(|(_, page)| page.inputs == inputs)
+            .filter(|(_, page)| page.inputs == *inputs)
             .map(|(path, _)| path)
             .collect();
         if paths.is_empty() {
@@ -255,7 +259,7 @@ impl<'a> Reuse<'a> {
         let mut all_kept = true;
         let mut kept = 0;
         for path in &paths {
-            all_kept = self.kept_unchanged(path, &inputs)?;
+            all_kept = self.kept_unchanged(path, inputs)?;
             if !all_kept {
                 break;
             }
@@ -271,7 +275,7 @@ impl<'a> Reuse<'a> {
 
     /// Notes a file the exports made, for the next build's [`Reuse::kept_exports`].
     pub fn note_export(&self, path: &str) {
-        self.note(path, String::new(), self.exports_inputs());
+        self.note(path, String::new(), self.exports.clone());
     }
 
     /// Whether the page at `path`, whose inputs hash `inputs`, was kept from the previous
