@@ -34,7 +34,7 @@ try {
   assert.equal((await section.locator('h2').textContent()).trim(), 'Résultats approchants');
   const missing = await section.locator('.resultat-manquant').allTextContents();
   assert.ok(missing.length > 0 && missing.length <= 10, `${missing.length} résultats approchants`);
-  for (const text of missing) assert.equal(text, 'sans « xylophone »');
+  for (const text of missing) assert.equal(text, 'sans «\u00a0xylophone\u00a0»', 'mot manquant entre guillemets insécables');
   assert.equal(await page.locator('#resultats li').count(), 0, 'aucun résultat complet');
   // The section comes after the results list.
   const after = await page.evaluate(() => Boolean(
@@ -48,7 +48,7 @@ try {
 
   // Enough full results: the section is hidden.
   await page.fill('#q', 'tableur');
-  await page.waitForFunction(() => document.getElementById('etat').textContent.includes('« tableur »'));
+  await page.waitForFunction(() => document.getElementById('etat').textContent.includes('«\u00a0tableur\u00a0»'));
   assert.ok(!(await section.isVisible()), 'section cachée quand les résultats suffisent');
   summary.tableur = await page.locator('#resultats li').count();
   assert.deepEqual(problems, []);

@@ -90,7 +90,7 @@ for (const width of [375, 1280]) {
     await open(page.locator('form.recherche-entete button[type="submit"]'));
     await arrive('recherche/index.html');
     await page.waitForSelector('html[data-recherche="prete"]');
-    await page.waitForFunction((w) => document.getElementById('etat').textContent.includes(`« ${w} »`), data.recherche);
+    await page.waitForFunction((w) => document.getElementById('etat').textContent.includes(`«\u00a0${w}\u00a0»`), data.recherche);
     const result = page.locator('#resultats .resultat-titre a').first();
     const resultTitle = (await result.textContent()).trim();
     const resultHref = await result.getAttribute('href');

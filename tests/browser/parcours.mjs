@@ -314,7 +314,7 @@ for (const mode of MODES) {
     await page.waitForURL((u) => u.pathname.endsWith('/vitrine/recherche/'));
     if (mode.js) {
       await page.waitForSelector('html[data-recherche="prete"]');
-      await page.waitForFunction((w) => document.getElementById('etat').textContent.includes(`« ${w} »`), data.recherche);
+      await page.waitForFunction((w) => document.getElementById('etat').textContent.includes(`«\u00a0${w}\u00a0»`), data.recherche);
       const shown = Number(/^(\d+) scénarios? trouvés?/.exec(await page.locator('#etat').textContent())?.[1]);
       const listed = await page.locator('#resultats .resultat-titre').count();
       assert.ok(shown > 0 && listed > 0 && listed <= shown, `${where()} : ${shown} résultats annoncés, ${listed} affichés`);

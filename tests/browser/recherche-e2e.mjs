@@ -53,7 +53,7 @@ try {
     await page.waitForFunction(
       (w) => {
         const text = document.getElementById('etat').textContent;
-        return w ? text.includes(`« ${w} »`) : /trouvé|Aucun/.test(text) && !text.includes('«');
+        return w ? text.includes(`«\u00a0${w}\u00a0»`) : /trouvé|Aucun/.test(text) && !text.includes('«');
       },
       words,
     );

@@ -294,17 +294,23 @@
     });
   }
 
+  // The words between French quotation marks, held to them by no-break spaces: a phone never
+  // leaves « or » alone at the start of a line.
+  function quoted(text) {
+    return '\u00ab\u00a0' + text + '\u00a0\u00bb';
+  }
+
   function describe(state, total) {
     var filtered = Object.keys(state.filtres).length > 0;
     if (total === 0) {
       return state.q.trim()
-        ? 'Aucun scénario ne correspond à « ' + state.q.trim() + ' »' + (filtered ? ' avec ces filtres.' : '.') +
+        ? 'Aucun scénario ne correspond à ' + quoted(state.q.trim()) + (filtered ? ' avec ces filtres.' : '.') +
           ' Essayez un autre mot ou retirez un filtre.'
         : 'Aucun scénario ne correspond à ces filtres.';
     }
     var found = total > 1 ? 'trouvés' : 'trouvé';
     return plural(total, 'scénario', 'scénarios') + ' ' + found +
-      (state.q.trim() ? ' pour « ' + state.q.trim() + ' »' : '') + (filtered ? ' avec les filtres choisis.' : '.');
+      (state.q.trim() ? ' pour ' + quoted(state.q.trim()) : '') + (filtered ? ' avec les filtres choisis.' : '.');
   }
 
   // « Résultats approchants »: documents lacking one word, in their own section under the
@@ -328,7 +334,7 @@
     items.textContent = '';
     results.forEach(function (result) {
       var item = resultItem(result, answer.termes);
-      item.insertBefore(element('p', 'resultat-manquant', 'sans « ' + result.manquant + ' »'),
+      item.insertBefore(element('p', 'resultat-manquant', 'sans ' + quoted(result.manquant)),
         item.children[1] || null);
       items.appendChild(item);
     });
