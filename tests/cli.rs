@@ -194,3 +194,29 @@ fn durations_count_the_files_written_after_an_edit() {
         assert!(edited > 0 && edited * 3 < all, "{edited} written of {all}");
     }
 }
+
+#[test]
+fn a_build_started_from_another_folder_keeps_its_caches() {
+    // A scheduled build (cron starts in the home folder) after the webmaster's own, both
+    // naming the site by its absolute path: nothing to redo.
+    let site = fixture_site(&[]);
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let build_from = |dir: &std::path::Path| {
+        Command::new(env!("CARGO_BIN_EXE_vitrine"))
+            .current_dir(dir)
+            .arg("build")
+            .arg("--root")
+            .arg(site.path())
+            .output()
+            .expect("run vitrine")
+    };
+    let first = build_from(site.path());
+    assert!(first.status.success(), "{}", text(&first.stderr));
+    let again = build_from(elsewhere.path());
+    assert!(again.status.success(), "{}", text(&again.stderr));
+    assert!(
+        text(&again.stdout).contains("Rien n'a changé"),
+        "{}",
+        text(&again.stdout)
+    );
+}

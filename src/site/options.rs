@@ -34,15 +34,19 @@ impl BuildOptions {
     }
 
     /// The options that change the output, as part of the build cache key.
+    /// The folders are made absolute: a relative one names another folder from another working
+    /// directory, an absolute one the same (a scheduled build started from elsewhere than the
+    /// webmaster's shell keeps its caches).
     pub fn cache_key(&self) -> String {
+        let absolute = |path: &Path| std::path::absolute(path).unwrap_or_else(|_| path.into());
         format!(
-            "{:?}|{:?}|{}|{}|{}|{:?}",
-            self.output_dir(),
+            "{:?}|{:?}|{:?}|{}|{}|{}",
+            absolute(&self.root),
+            absolute(&self.output_dir()),
             self.base_url,
             self.drafts,
             self.offline,
             self.compress,
-            std::env::current_dir().ok()
         )
     }
 
