@@ -74,8 +74,10 @@ pub(super) fn index_stage(
     let hashes: BTreeMap<String, String> = scenarios
         .par_iter()
         .map(|(_, s)| {
-            let doc = index_doc_of(s, &plain_texts, &metadata);
-            (s.slug.clone(), cache::index_doc_hash(&doc, &program))
+            let doc = index_doc_with(s, String::new(), &metadata);
+            let body = plain_texts.get(&s.slug).map_or("", String::as_str);
+            let hash = cache::index_doc_hash_with_body(&doc, body, &program);
+            (s.slug.clone(), hash)
         })
         .collect();
     let docs_hash = cache::index_docs_hash(hashes.iter());
