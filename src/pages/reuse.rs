@@ -256,21 +256,13 @@ impl<'a> Reuse<'a> {
         if paths.is_empty() {
             return Ok(None);
         }
-        let mut all_kept = true;
-        let mut kept = 0;
         for path in &paths {
-            all_kept = self.kept_unchanged(path, inputs)?;
-            if !all_kept {
-                break;
+            if !self.keep_recorded(path, inputs)? {
+                return Ok(None);
             }
-            kept += 1;
         }
-        // Counted as exports, not pages.
-        self.unchanged.fetch_sub(kept, Ordering::Relaxed);
-        if all_kept {
-            self.exports_kept.fetch_add(kept, Ordering::Relaxed);
-        }
-        Ok(all_kept.then_some(kept))
+        self.exports_kept.fetch_add(paths.len(), Ordering::Relaxed);
+        Ok(Some(paths.len()))
     }
 
     /// Notes a file the exports made, for the next build's [`Reuse::kept_exports`].
@@ -282,6 +274,15 @@ impl<'a> Reuse<'a> {
     /// output because its inputs are the ones recorded, without making its context. When it
     /// returns false, the page's context is made and given to [`Reuse::kept`].
     pub(super) fn kept_unchanged(&self, path: &str, inputs: &str) -> Result<bool, Diagnostic> {
+        let kept = self.keep_recorded(path, inputs)?;
+        if kept {
+            self.unchanged.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(kept)
+    }
+
+    /// Keeps the file recorded at `path` when it was made from `inputs`, and notes it.
+    fn keep_recorded(&self, path: &str, inputs: &str) -> Result<bool, Diagnostic> {
         let recorded = |page: &&RecordedPage| !page.inputs.is_empty() && page.inputs == inputs;
         let Some(page) = self.previous.get(path).filter(recorded) else {
             return Ok(false);
@@ -290,7 +291,6 @@ impl<'a> Reuse<'a> {
             return Ok(false);
         }
         self.note(path, page.key.clone(), inputs.to_string());
-        self.unchanged.fetch_add(1, Ordering::Relaxed);
         Ok(true)
     }
 
