@@ -97,10 +97,11 @@ export const TIMEOUT = 60000;
 // navigation request of the same page started after it (Chromium reports the navigation
 // before the requests it cancels), or the page or its frame is gone. ERR_ABORTED without such
 // a navigation (a fetch abandoned while the page stays) still counts, as do a 404, a refused
-// connection or a missing file. An image the browser cancels by itself while the page stays
-// (a lazy image of a card that left the loading distance when the viewport narrowed: seen in
-// CI at 320 px) is asked again from Node: excused if it loads, reported if it does not (await
-// `requestsSettled(page)` before the verdict). Returns the list of excused requests.
+// connection or a missing file. An image or the favicon the browser cancels by itself while
+// the page stays (a lazy image of a card that left the loading distance when the viewport
+// narrowed: seen in CI at 320 px) is asked again from Node: excused if it loads, reported if
+// it does not (await `requestsSettled(page)` before the verdict). Returns the list of excused
+// requests.
 export function watchRequests(page, report, expected = () => false) {
   const excused = [];
   let navigations = 0;
@@ -127,7 +128,7 @@ export function watchRequests(page, report, expected = () => false) {
       excused.push(request.url());
       return;
     }
-    if (error === 'net::ERR_ABORTED' && request.resourceType() === 'image') {
+    if (error === 'net::ERR_ABORTED' && (request.resourceType() === 'image' || isIcon(request))) {
       const url = request.url();
       const check = loads(url).then((ok) => {
         if (ok) excused.push(url);
@@ -145,6 +146,12 @@ export function watchRequests(page, report, expected = () => false) {
   });
   return excused;
 }
+
+// The favicon is asked by the browser itself, not by the page, once the page has loaded: when
+// the next navigation follows at once, Chromium may cancel it without a navigation request
+// started after it (seen in CI: `favicon.svg (net::ERR_ABORTED)` between two `page.goto`). It
+// is judged like a cancelled image: asked again from Node.
+const isIcon = (request) => /\/favicon\.[a-z]+$/.test(new URL(request.url()).pathname);
 
 // Checks of cancelled images still running, per page (see requestsSettled).
 const checks = new WeakMap();
