@@ -33,10 +33,10 @@ pub fn check(
     sources: &[(&Path, &Rendered)],
     links: &LinkTable,
 ) -> (Vec<Diagnostic>, Vec<Respelling>) {
-    let ids: BTreeMap<&Path, BTreeSet<String>> = sources
-        .iter()
-        .map(|(source, rendered)| (*source, rendered.ids().into_iter().collect()))
-        .collect();
+    let bodies: BTreeMap<&Path, &Rendered> = sources.iter().copied().collect();
+    // The ids of a body are listed only when a link points into it: most bodies of a large
+    // site are targets of no anchor link, and listing them all read every page's HTML.
+    let mut ids: BTreeMap<&Path, BTreeSet<String>> = BTreeMap::new();
     let mut problems = Vec::new();
     let mut respellings = Vec::new();
     for (source, rendered) in sources {
@@ -57,9 +57,12 @@ pub fn check(
                 };
                 target
             };
-            let Some(known) = ids.get(target.as_path()) else {
+            let Some((&file, body)) = bodies.get_key_value(target.as_path()) else {
                 continue;
             };
+            let known: &BTreeSet<String> = ids
+                .entry(file)
+                .or_insert_with(|| body.ids().into_iter().collect());
             if known.contains(&*fragment) {
                 continue;
             }
