@@ -24,6 +24,7 @@
 //! gives what is needed through [`Source`], [`LinkResolver`] and [`Options`].
 
 mod admonition;
+mod footnotes;
 mod sanitize;
 mod toc;
 
@@ -38,6 +39,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use crate::diagnostics::{Diagnostic, ErrorKind};
 
 use admonition::Prepared;
+use footnotes::Footnotes;
 use toc::HeadingIds;
 pub use toc::TocEntry;
 
@@ -180,11 +182,6 @@ fn cmark_options() -> pulldown_cmark::Options {
         | O::ENABLE_GFM
 }
 
-/// Footnote ids are prefixed so that they cannot take a heading's id.
-fn footnote_id(name: &str) -> String {
-    format!("fn-{name}")
-}
-
 /// What becomes of a link or image destination.
 enum Outcome {
     Keep,
@@ -206,6 +203,7 @@ struct Transformer<'s> {
     /// For each open link (image), whether it was replaced by a `<span>`.
     links: Vec<bool>,
     images: Vec<bool>,
+    footnotes: Footnotes,
 }
 
 impl<'s> Transformer<'s> {
@@ -215,11 +213,13 @@ impl<'s> Transformer<'s> {
         resolver: &'s dyn LinkResolver,
         events: &[(Event, Range<usize>)],
     ) -> Self {
-        let reserved = events.iter().filter_map(|(event, _)| match event {
-            Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
-            Event::Start(Tag::FootnoteDefinition(name)) => Some(footnote_id(name)),
-            _ => None,
-        });
+        let reserved = events
+            .iter()
+            .filter_map(|(event, _)| match event {
+                Event::Start(Tag::Heading { id: Some(id), .. }) => Some(id.to_string()),
+                _ => None,
+            })
+            .chain(Footnotes::reserved_ids(events));
         Transformer {
             source,
             prepared,
@@ -231,6 +231,7 @@ impl<'s> Transformer<'s> {
             anchor_links: Vec::new(),
             links: Vec::new(),
             images: Vec::new(),
+            footnotes: Footnotes::new(events),
         }
     }
 
@@ -252,7 +253,9 @@ impl<'s> Transformer<'s> {
                 Event::Start(tag) => self.start(tag, index, events, range.start, &mut out),
                 Event::End(end) => self.end(*end, &mut out),
                 Event::FootnoteReference(name) => {
-                    out.push(Event::FootnoteReference(footnote_id(name).into()));
+                    // An image kept as such takes its description as plain text.
+                    let in_image = self.images.iter().any(|replaced| !replaced);
+                    out.push(self.footnotes.reference(name, in_image));
                 }
                 // A checkbox needs an accessible name (WCAG 4.1.2): say what its tick means.
                 Event::TaskListMarker(done) => out.push(Event::InlineHtml(
@@ -365,11 +368,7 @@ impl<'s> Transformer<'s> {
                     id: id.clone(),
                 }));
             }
-            Tag::FootnoteDefinition(name) => {
-                out.push(Event::Start(Tag::FootnoteDefinition(
-                    footnote_id(name).into(),
-                )));
-            }
+            Tag::FootnoteDefinition(name) => out.push(self.footnotes.note_start(name)),
             Tag::Table(_) => {
                 out.push(Event::Html(r#"<div class="table-container">"#.into()));
                 out.push(Event::Start(tag.clone()));
@@ -391,6 +390,7 @@ impl<'s> Transformer<'s> {
                 out.push(Event::End(end));
                 out.push(Event::Html("</div>\n".into()));
             }
+            TagEnd::FootnoteDefinition => out.push(Footnotes::note_end()),
             _ => out.push(Event::End(end)),
         }
     }

@@ -615,3 +615,50 @@ fn unsafe_markup_detector_works() {
     assert!(unsafe_markup("<a href=\" java\tscript:x\">").is_some());
     assert!(unsafe_markup("<a href=\"a%20href=%22javascript:x%22\">").is_none());
 }
+
+/// A footnote reference says « note » to a screen reader (a link whose whole text is « 1 » is
+/// not explicit, RGAA 6.1), its first one has an id, and the note's number links back to it.
+#[test]
+fn footnotes_are_explicit_links_with_a_way_back() {
+    let body = "Texte[^a] et encore[^a]. Autre[^2].\n\n\
+        \
+        [^2]: Deuxième.\n[^a]: Première.\n[^seule]: Sans appel.\n";
+    let r = render_md(body);
+    let html = &r.html;
+    let first = "<sup class=\"footnote-reference\"><a href=\"#fn-a\" id=\"fnref-a\" rel=\"noopener noreferrer\">\
+        <span class=\"visuellement-cache\">note </span>1</a></sup>";
+    assert!(html.contains(first), "{html}");
+    // The second reference to the same note: same number, no second id.
+    assert_eq!(html.matches("id=\"fnref-a\"").count(), 1, "{html}");
+    assert_eq!(html.matches("href=\"#fn-a\"").count(), 2, "{html}");
+    assert!(
+        html.contains("<span class=\"visuellement-cache\">note </span>2</a>"),
+        "{html}"
+    );
+    // Each note links back to its first reference, numbered as in the text.
+    assert!(
+        html.contains("<div class=\"footnote-definition\" id=\"fn-a\"><sup class=\"footnote-definition-label\">\
+            <a href=\"#fnref-a\" rel=\"noopener noreferrer\"><span class=\"visuellement-cache\">retour au texte, note </span>1</a></sup>"),
+        "{html}"
+    );
+    assert!(html.contains("href=\"#fnref-2\""), "{html}");
+    // A note without reference has no link back (it would lead nowhere).
+    assert!(
+        html.contains("id=\"fn-seule\"><sup class=\"footnote-definition-label\">3</sup>"),
+        "{html}"
+    );
+    assert!(!html.contains("fnref-seule"), "{html}");
+    // Every id is unique, and the notes' text stays searchable.
+    let ids = r.ids();
+    let unique: std::collections::BTreeSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), ids.len(), "{ids:?}");
+    assert!(r.plain_text.contains("Première."), "{}", r.plain_text);
+}
+
+/// A heading named like a reference's id does not take it.
+#[test]
+fn a_heading_does_not_take_a_footnote_reference_id() {
+    let r = render_md("## fnref a\n\nTexte[^a].\n\n[^a]: Note.\n");
+    assert!(r.html.contains("id=\"fnref-a\""), "{}", r.html);
+    assert_eq!(r.html.matches("id=\"fnref-a\"").count(), 1, "{}", r.html);
+}
