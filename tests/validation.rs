@@ -693,3 +693,48 @@ fn several_mistakes_of_one_header_come_in_one_run() {
     );
     d.iter().for_each(assert_french);
 }
+
+/// A scenario folder whose header is invalid: its body's links to its own image and file are
+/// not reported as missing (they are there), only the header's mistake is. Before, the folder's
+/// files were unknown to the links of an invalid source: a referent read « image introuvable »
+/// for an image beside the file and looked for a problem that did not exist.
+#[test]
+fn an_invalid_header_in_a_scenario_folder_does_not_make_its_files_missing() {
+    let errors = errors_of("dossier-entete-invalide");
+    let yaml = only_yaml(&errors);
+    assert_eq!(
+        yaml.file,
+        PathBuf::from("content/scenarios/fractions-en-dossier/index.md")
+    );
+    assert_eq!(yaml.line, 2);
+    assert!(yaml.message.contains("apostrophe"), "{}", yaml.message);
+}
+
+/// A draft in a scenario folder (what a referent has while writing): its links to the image
+/// and file beside it are fine, a link to a file that is not there is still a warning, and a
+/// published scenario that links the draft's file gets an error (that file is not published).
+#[test]
+fn a_draft_folder_finds_its_own_files() {
+    let site = fixture_site(&["brouillon-dossier"]);
+    let errors = build_errors(site.path());
+    let published = PathBuf::from("content/scenarios/lien-vers-brouillon.md");
+    let error = only(&errors);
+    assert_eq!(error.file, published, "{errors:#?}");
+    assert_eq!(error.kind, ErrorKind::BrokenLink, "{errors:#?}");
+
+    std::fs::remove_file(site.path().join(&published)).expect("remove the linking scenario");
+    let summary = common::build(site.path()).expect("the draft does not stop the build");
+    let draft = PathBuf::from("content/scenarios/brouillon-en-dossier/index.md");
+    let warnings: Vec<&Diagnostic> = summary
+        .warnings
+        .iter()
+        .filter(|w| w.file == draft)
+        .collect();
+    assert_eq!(warnings.len(), 1, "{:#?}", summary.warnings);
+    assert_eq!(warnings[0].kind, ErrorKind::BrokenLink);
+    assert!(
+        warnings[0].message.contains("absente.txt"),
+        "{}",
+        warnings[0].message
+    );
+}

@@ -175,6 +175,10 @@ pub fn load_cached(
 #[derive(Debug, Clone)]
 pub struct Unchecked {
     pub source: PathBuf,
+    /// Folder of its bundle and the bundle's other files (relative to it), when the source is
+    /// a bundle's `index.md`: its links to them are not broken.
+    pub bundle_dir: Option<PathBuf>,
+    pub bundle_files: Vec<PathBuf>,
     pub body: String,
     pub body_line: usize,
     /// Marked `brouillon: true`, as far as its front matter can be read.
@@ -258,7 +262,7 @@ pub fn load_partial(
             }
             Err(d) => {
                 problems.extend(d.iter().cloned());
-                failed.push(entry.source.file.clone());
+                failed.push((entry.source.file.clone(), Some(entry.source.clone())));
             }
         }
     }
@@ -274,7 +278,7 @@ pub fn load_partial(
             Ok(p) => pages.push(p),
             Err(d) => {
                 problems.extend(d);
-                failed.push(file.clone());
+                failed.push((file.clone(), None));
             }
         }
     }
@@ -282,7 +286,7 @@ pub fn load_partial(
         Some(file) => load_page(root, file)
             .map_err(|d| {
                 problems.extend(d);
-                failed.push(file.clone());
+                failed.push((file.clone(), None));
             })
             .ok(),
         None => Some(default_home(config)),
@@ -290,7 +294,7 @@ pub fn load_partial(
     diagnostics::sort(&mut problems);
     let unchecked: Vec<Unchecked> = failed
         .iter()
-        .filter_map(|f| unchecked_body(root, f))
+        .filter_map(|(file, source)| unchecked_body(root, file, source.as_ref()))
         .collect();
     // A draft's problems must not stop the publication of the other scenarios.
     let (draft_problems, problems): (Vec<Diagnostic>, Vec<Diagnostic>) = problems
@@ -312,6 +316,8 @@ pub fn load_partial(
         .filter(|s| !s.is_harvested())
         .map(|s| Unchecked {
             source: s.source.clone(),
+            bundle_dir: s.bundle_dir.clone(),
+            bundle_files: s.bundle_files.clone(),
             body: s.body.clone(),
             body_line: s.body_line,
             draft: true,
@@ -337,11 +343,17 @@ pub fn load_partial(
 }
 
 /// The Markdown body of an invalid source, when its front matter block can be found at all.
-fn unchecked_body(root: &Path, file: &Path) -> Option<Unchecked> {
+fn unchecked_body(
+    root: &Path,
+    file: &Path,
+    scenario: Option<&discover::ScenarioSource>,
+) -> Option<Unchecked> {
     let text = encoding::read_utf8(&root.join(file), file).ok()?;
     let (body, body_line) = frontmatter::body(&text)?;
     Some(Unchecked {
         source: file.to_path_buf(),
+        bundle_dir: scenario.and_then(|s| s.bundle_dir.clone()),
+        bundle_files: scenario.map(|s| s.bundle_files.clone()).unwrap_or_default(),
         body,
         body_line,
         draft: marked_draft(&text),

@@ -7,10 +7,19 @@ use std::path::{Component, Path, PathBuf};
 use percent_encoding::percent_decode_str;
 
 use crate::content::discover::CONTENT_DIR;
-use crate::content::SiteContent;
+use crate::content::{SiteContent, Unchecked};
 use crate::diagnostics::closest;
 use crate::markdown::{LinkKind, LinkResolver, LinkTarget};
 use crate::publish::urls;
+
+/// The address an invalid source would have: its bundle folder's name, or its file's.
+fn unchecked_slug(source: &Unchecked) -> String {
+    let name = match &source.bundle_dir {
+        Some(dir) => dir.file_name(),
+        None => source.source.file_stem(),
+    };
+    crate::text::slugify(&name.unwrap_or_default().to_string_lossy())
+}
 
 /// What every link can point to: built once per build, shared by all pages.
 pub struct LinkTable {
@@ -54,15 +63,31 @@ impl LinkTable {
     }
 
     /// Counts `sources` (invalid files, reported elsewhere) as pages, so that links to them are
-    /// not reported as broken too. The build stops on their problems: the address never ships.
-    pub fn with_unchecked<'p>(mut self, sources: impl IntoIterator<Item = &'p Path>) -> LinkTable {
+    /// not reported as broken too, and their bundles' files as files, so that their own links
+    /// to them are not either. The build stops on their problems: the address never ships.
+    pub fn with_unchecked<'u>(
+        mut self,
+        sources: impl IntoIterator<Item = &'u Unchecked>,
+    ) -> LinkTable {
         for source in sources {
-            let stem = source.file_stem().unwrap_or_default().to_string_lossy();
+            let slug = unchecked_slug(source);
             self.pages
-                .entry(source.to_path_buf())
-                .or_insert_with(|| urls::page(&crate::text::slugify(&stem)));
+                .entry(source.source.clone())
+                .or_insert_with(|| urls::page(&slug));
+            self.add_bundle(&source.bundle_dir, &source.bundle_files, &slug);
         }
         self
+    }
+
+    fn add_bundle(&mut self, dir: &Option<PathBuf>, bundle_files: &[PathBuf], slug: &str) {
+        if let Some(dir) = dir {
+            for f in bundle_files {
+                let rel = slash_path(f);
+                self.files
+                    .entry(dir.join(f))
+                    .or_insert_with(|| urls::scenario_file(slug, &rel));
+            }
+        }
     }
 
     /// Sources taken as drafts: links to them are errors (drafts whose header is invalid).
@@ -114,6 +139,22 @@ impl LinkTable {
             table: self,
             source,
             page_path,
+            own_files: None,
+        }
+    }
+
+    /// A resolver for the body of a source that is not published (a draft left out, an
+    /// invalid source), checked for its problems only: its links to the files of its own
+    /// folder are found, though the table does not hold them (nothing of it is published).
+    pub fn unpublished_resolver<'a>(&'a self, source: &'a Unchecked) -> PageLinks<'a> {
+        PageLinks {
+            table: self,
+            source: &source.source,
+            page_path: "",
+            own_files: source
+                .bundle_dir
+                .as_deref()
+                .map(|dir| (dir, source.bundle_files.as_slice())),
         }
     }
 }
@@ -122,6 +163,8 @@ pub struct PageLinks<'a> {
     table: &'a LinkTable,
     source: &'a Path,
     page_path: &'a str,
+    /// The folder and files of the source's bundle, when they are not in the table.
+    own_files: Option<(&'a Path, &'a [PathBuf])>,
 }
 
 impl LinkResolver for PageLinks<'_> {
@@ -166,6 +209,7 @@ impl LinkResolver for PageLinks<'_> {
                 }
                 LinkTarget::Rewrite(href)
             }
+            None if self.is_own_file(&resolved) => LinkTarget::Keep,
             None if self.table.drafts.contains(&resolved) => LinkTarget::Draft {
                 message: format!("lien vers un brouillon non publié « {target} » : publiez-le (brouillon: false) ou retirez le lien"),
             },
@@ -176,6 +220,14 @@ impl LinkResolver for PageLinks<'_> {
 }
 
 impl PageLinks<'_> {
+    fn is_own_file(&self, resolved: &Path) -> bool {
+        self.own_files.is_some_and(|(dir, files)| {
+            resolved
+                .strip_prefix(dir)
+                .is_ok_and(|rel| files.iter().any(|f| f == rel))
+        })
+    }
+
     /// A link to a folder: to its scenario when it is a scenario-folder (with its
     /// `index.md`), else an error that says a folder has no page, naming a file inside.
     fn folder(

@@ -142,7 +142,7 @@ pub fn prepare_cached(
         .partition(|u| u.draft && !options.drafts);
     let links = LinkTable::new(&loaded.content, &loaded.excluded_drafts)
         .with_style(urls::LinkStyle::of(&config))
-        .with_unchecked(others.iter().map(|u| u.source.as_path()))
+        .with_unchecked(others.iter().copied())
         .with_drafts(drafts.iter().map(|u| u.source.as_path()));
     let md_options = markdown::Options {
         iframe_hosts: &config.iframes_autorisees,
@@ -255,8 +255,7 @@ fn render_unchecked(
         body: &unchecked.body,
         first_line: unchecked.body_line,
     };
-    // The page address only shapes the rewritten links, never published.
-    markdown::render(&source, &links.resolver(&unchecked.source, ""), md_options)
+    markdown::render(&source, &links.unpublished_resolver(unchecked), md_options)
 }
 
 /// The configuration (with the command line's overrides) and the vocabularies it extends.
