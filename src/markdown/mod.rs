@@ -113,6 +113,10 @@ pub struct Rendered {
     /// Text for the search index and excerpts: no markup, code kept, blocks on their own
     /// lines. Not escaped: it is text, not HTML.
     pub plain_text: String,
+    /// BLAKE3 of `plain_text`, made with it: the search index tells a changed document from
+    /// its hash, and a rebuild then hashes no text it did not render again (the reading cache
+    /// keeps it). All zeros when unknown (a value made by hand): see [`Rendered::text_digest`].
+    pub plain_text_digest: [u8; 32],
     /// Words of `plain_text` (tokens with at least one letter or digit).
     pub word_count: usize,
     pub diagnostics: Vec<crate::diagnostics::Diagnostic>,
@@ -130,6 +134,15 @@ pub struct AnchorLink {
 }
 
 impl Rendered {
+    /// BLAKE3 of `plain_text`: the one made with it, or made now when there is none.
+    pub fn text_digest(&self) -> [u8; 32] {
+        if self.plain_text_digest == [0; 32] {
+            *blake3::hash(self.plain_text.as_bytes()).as_bytes()
+        } else {
+            self.plain_text_digest
+        }
+    }
+
     /// The `id` attributes of the rendered HTML (heading anchors, footnotes).
     pub fn ids(&self) -> Vec<String> {
         self.html
@@ -154,10 +167,12 @@ pub fn render(source: &Source, resolver: &dyn LinkResolver, options: &Options) -
     let html = sanitize::sanitize(&raw, options.iframe_hosts);
     let plain_text = tidy(&transformer.plain);
     let word_count = count_words(&plain_text);
+    let plain_text_digest = *blake3::hash(plain_text.as_bytes()).as_bytes();
     Rendered {
         html,
         toc: transformer.toc,
         plain_text,
+        plain_text_digest,
         word_count,
         diagnostics: transformer.diagnostics,
         anchor_links: transformer.anchor_links,

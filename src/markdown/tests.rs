@@ -662,3 +662,20 @@ fn a_heading_does_not_take_a_footnote_reference_id() {
     assert!(r.html.contains("id=\"fnref-a\""), "{}", r.html);
     assert_eq!(r.html.matches("id=\"fnref-a\"").count(), 1, "{}", r.html);
 }
+
+/// The digest made with the plain text is its BLAKE3 (the index compares documents by it);
+/// a value made by hand, without one, gets it computed.
+#[test]
+fn the_plain_text_digest_is_the_hash_of_the_plain_text() {
+    let r = render_md("Des **bandes** de papier.\n");
+    assert_eq!(
+        r.plain_text_digest,
+        *blake3::hash(r.plain_text.as_bytes()).as_bytes()
+    );
+    assert_eq!(r.text_digest(), r.plain_text_digest);
+    let by_hand = Rendered {
+        plain_text: "Autre.".to_string(),
+        ..Rendered::default()
+    };
+    assert_eq!(by_hand.text_digest(), *blake3::hash(b"Autre.").as_bytes());
+}

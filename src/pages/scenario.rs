@@ -175,6 +175,7 @@ pub(super) fn scenario_inputs(site: &Site, index: usize, hasher: &mut blake3::Ha
             html,
             toc,
             plain_text: _,
+            plain_text_digest: _,
             word_count,
             diagnostics: _,
             anchor_links: _,

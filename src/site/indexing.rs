@@ -57,7 +57,7 @@ pub(super) struct IndexMemo {
 pub(super) fn index_stage(
     options: &BuildOptions,
     prepared: &Prepared,
-    plain_texts: BTreeMap<String, String>,
+    plain_texts: BTreeMap<String, PlainText>,
     previous: Option<&cache::BuildRecord>,
 ) -> Result<Indexed, Vec<Diagnostic>> {
     let mut watch = Stopwatch::start();
@@ -75,8 +75,11 @@ pub(super) fn index_stage(
         .par_iter()
         .map(|(_, s)| {
             let doc = index_doc_with(s, String::new(), &metadata);
-            let body = plain_texts.get(&s.slug).map_or("", String::as_str);
-            let hash = cache::index_doc_hash_with_body(&doc, body, &program);
+            let body = match plain_texts.get(&s.slug) {
+                Some(plain) => plain.digest,
+                None => *blake3::hash(b"").as_bytes(),
+            };
+            let hash = cache::index_doc_hash_with_body(&doc, &body, &program);
             (s.slug.clone(), hash)
         })
         .collect();
@@ -173,7 +176,7 @@ fn updated_index(
     sources: &Sources,
     record: &cache::BuildRecord,
     hashes: &BTreeMap<String, String>,
-    plain_texts: &BTreeMap<String, String>,
+    plain_texts: &BTreeMap<String, PlainText>,
 ) -> Option<(SearchIndex, cache::IndexParts, usize)> {
     let update = record.index_parts.update(hashes)?;
     let parts = update.parts.iter().map(|slugs| {
@@ -198,7 +201,7 @@ fn updated_index(
 fn rebuilt_index(
     sources: &Sources,
     hashes: BTreeMap<String, String>,
-    mut plain_texts: BTreeMap<String, String>,
+    mut plain_texts: BTreeMap<String, PlainText>,
 ) -> Result<(SearchIndex, cache::IndexParts, usize), Vec<Diagnostic>> {
     let parts = cache::IndexParts::new(hashes);
     // Each text is moved into its document and freed once indexed.
@@ -206,7 +209,10 @@ fn rebuilt_index(
         sources
             .scenarios_of(&slugs)
             .map(|s| {
-                let body = plain_texts.remove(&s.slug).unwrap_or_default();
+                let body = plain_texts
+                    .remove(&s.slug)
+                    .map(|plain| plain.text)
+                    .unwrap_or_default();
                 index_doc_with(s, body, sources.metadata)
             })
             .collect()
@@ -220,10 +226,13 @@ fn rebuilt_index(
 /// The index document of `s`, its body's plain text copied from `plain_texts`.
 fn index_doc_of(
     s: &Scenario,
-    plain_texts: &BTreeMap<String, String>,
+    plain_texts: &BTreeMap<String, PlainText>,
     metadata: &MetadataWords,
 ) -> IndexDoc {
-    let body = plain_texts.get(&s.slug).cloned().unwrap_or_default();
+    let body = plain_texts
+        .get(&s.slug)
+        .map(|plain| plain.text.clone())
+        .unwrap_or_default();
     index_doc_with(s, body, metadata)
 }
 
@@ -327,10 +336,16 @@ fn index_docs(prepared: &Prepared) -> Vec<IndexDoc> {
         .collect()
 }
 
+/// The plain text of a rendered body, with its BLAKE3.
+pub(super) struct PlainText {
+    pub(super) text: String,
+    pub(super) digest: [u8; 32],
+}
+
 /// Moves the plain text of each rendered body out of `prepared` (only the index needs it),
 /// and drops the Markdown sources, already rendered: on a national site they weigh hundreds
 /// of megabytes that the rest of the build never reads.
-pub(super) fn take_plain_texts(prepared: &mut Prepared) -> BTreeMap<String, String> {
+pub(super) fn take_plain_texts(prepared: &mut Prepared) -> BTreeMap<String, PlainText> {
     for scenario in &mut prepared.loaded.content.scenarios {
         if let Some(scenario) = Arc::get_mut(scenario) {
             scenario.body = String::new();
@@ -340,11 +355,12 @@ pub(super) fn take_plain_texts(prepared: &mut Prepared) -> BTreeMap<String, Stri
         .scenarios_html
         .iter_mut()
         .map(|(slug, rendered)| {
+            let digest = rendered.text_digest();
             let text = match Arc::get_mut(rendered) {
                 Some(rendered) => std::mem::take(&mut rendered.plain_text),
                 None => rendered.plain_text.clone(),
             };
-            (slug.clone(), text)
+            (slug.clone(), PlainText { text, digest })
         })
         .collect()
 }
