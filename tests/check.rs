@@ -306,3 +306,14 @@ fn a_failed_build_counts_the_files_like_check() {
         "{built}"
     );
 }
+
+/// The demo is what referents copy: `vitrine check --strict` finds nothing to say about it
+/// (five of its summaries were over the advised length, a warning a referent would copy).
+#[test]
+fn the_demo_passes_the_check_strictly() {
+    let site = common::demo_site();
+    let (report, code) = json_report(site.path(), &["--strict"]);
+    assert_eq!(report["avertissements"], 0, "{report}");
+    assert_eq!(report["erreurs"], 0, "{report}");
+    assert_eq!(code, Some(0), "{report}");
+}
