@@ -33,28 +33,26 @@ pub struct LinkTable {
 
 impl LinkTable {
     pub fn new(content: &SiteContent, excluded_drafts: &[PathBuf]) -> LinkTable {
-        let mut pages = BTreeMap::new();
-        let mut files = BTreeMap::new();
-        // Harvested scenarios have no page here to link to.
-        for s in content.scenarios.iter().filter(|s| !s.is_harvested()) {
-            pages.insert(s.source.clone(), urls::scenario(&s.slug));
-            if let Some(dir) = &s.bundle_dir {
-                for f in &s.bundle_files {
-                    let rel = slash_path(f);
-                    files.insert(dir.join(f), urls::scenario_file(&s.slug, &rel));
-                }
-            }
-        }
-        for p in &content.pages {
-            pages.insert(p.source.clone(), urls::page(&p.slug));
-        }
-        pages.insert(content.home.source.clone(), urls::home());
-        LinkTable {
-            pages,
-            files,
+        let mut table = LinkTable {
+            pages: BTreeMap::new(),
+            files: BTreeMap::new(),
             drafts: excluded_drafts.to_vec(),
             style: urls::LinkStyle::Web,
+        };
+        // Harvested scenarios have no page here to link to.
+        for s in content.scenarios.iter().filter(|s| !s.is_harvested()) {
+            table
+                .pages
+                .insert(s.source.clone(), urls::scenario(&s.slug));
+            table.add_bundle(s.bundle_dir.as_deref(), &s.bundle_files, &s.slug);
         }
+        for p in &content.pages {
+            table.pages.insert(p.source.clone(), urls::page(&p.slug));
+        }
+        table
+            .pages
+            .insert(content.home.source.clone(), urls::home());
+        table
     }
 
     /// The same table, writing links in `style` (the offline copy names `index.html`).
@@ -74,12 +72,14 @@ impl LinkTable {
             self.pages
                 .entry(source.source.clone())
                 .or_insert_with(|| urls::page(&slug));
-            self.add_bundle(&source.bundle_dir, &source.bundle_files, &slug);
+            self.add_bundle(source.bundle_dir.as_deref(), &source.bundle_files, &slug);
         }
         self
     }
 
-    fn add_bundle(&mut self, dir: &Option<PathBuf>, bundle_files: &[PathBuf], slug: &str) {
+    /// The files of a bundle (in `dir`), published under the scenario `slug`; a file already
+    /// known keeps its address.
+    fn add_bundle(&mut self, dir: Option<&Path>, bundle_files: &[PathBuf], slug: &str) {
         if let Some(dir) = dir {
             for f in bundle_files {
                 let rel = slash_path(f);
