@@ -10,14 +10,30 @@ pub fn fold(input: &str) -> String {
 }
 
 /// URL slug: ASCII lower case words joined by `-` (« Éducation musicale » → `education-musicale`).
+/// Only letters and digits are transliterated: deunicode names symbols and emoji in English
+/// (« 🌍 » → `earth africa`, « € » → `EUR`), which has no place in a French address.
 pub fn slugify(input: &str) -> String {
-    let folded = deunicode(input).to_lowercase();
-    let mut out = String::with_capacity(folded.len());
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            out.push(c);
-        } else if !out.ends_with('-') && !out.is_empty() {
+    let mut out = String::with_capacity(input.len());
+    let separate = |out: &mut String| {
+        if !out.is_empty() && !out.ends_with('-') {
             out.push('-');
+        }
+    };
+    for c in input.chars() {
+        let ascii = if c.is_alphanumeric() {
+            deunicode::deunicode_char(c).unwrap_or("")
+        } else {
+            ""
+        };
+        if ascii.is_empty() {
+            separate(&mut out);
+        }
+        for a in ascii.chars() {
+            if a.is_ascii_alphanumeric() {
+                out.push(a.to_ascii_lowercase());
+            } else {
+                separate(&mut out);
+            }
         }
     }
     while out.ends_with('-') {
@@ -67,6 +83,19 @@ mod tests {
             "l-evaluation-pourquoi"
         );
         assert_eq!(slugify("CM1 / CM2"), "cm1-cm2");
+        assert_eq!(slugify("L'Œuvre d'Ibsen, 5ème"), "l-oeuvre-d-ibsen-5eme");
+    }
+
+    /// Found with `vitrine new "Découvrir 🌍 la Terre"`: the file was named
+    /// `decouvrir-earth-africa-la-terre.md`.
+    #[test]
+    fn slugify_drops_symbols_and_emoji_instead_of_naming_them_in_english() {
+        assert_eq!(slugify("Découvrir 🌍 la Terre"), "decouvrir-la-terre");
+        assert_eq!(slugify("Un budget de 100 € → 80 €"), "un-budget-de-100-80");
+        assert_eq!(slugify("© Classe ★ numérique ✓"), "classe-numerique");
+        assert_eq!(slugify("🌍"), "");
+        // A letter transliterated into several words keeps them apart.
+        assert_eq!(slugify("地球"), "di-qiu");
     }
 
     #[test]
