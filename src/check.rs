@@ -17,7 +17,7 @@ use crate::diagnostics::{Diagnostic, ErrorKind};
 use crate::federation;
 use crate::site::prepare::{load_settings, prepare};
 use crate::site::{BuildOptions, Silent};
-use crate::text::fold;
+use crate::text::{counted, fold, plural};
 
 /// Version of the JSON report.
 pub const REPORT_VERSION: u32 = 1;
@@ -80,18 +80,20 @@ impl Read {
         }
     }
 
-    /// « 5 fichier(s) lu(s) : 2 scénario(s) valide(s), 1 avec des erreurs, 1 brouillon(s). »,
+    /// « 5 fichiers lus : 2 scénarios valides, 1 avec des erreurs, 1 brouillon. »,
     /// `error_files` being the file of each error.
     pub fn summary<'a>(&self, error_files: impl Iterator<Item = &'a Path>) -> String {
         let with_errors = error_files
             .filter(|file| self.scenarios.contains(*file))
             .collect::<BTreeSet<_>>()
             .len();
+        let valid = self.scenarios.len() - with_errors;
         format!(
-            "{} fichier(s) lu(s) : {} scénario(s) valide(s), {with_errors} avec des erreurs, {} brouillon(s).\n",
-            self.files,
-            self.scenarios.len() - with_errors,
-            self.drafts
+            "{} : {} valide{}, {with_errors} avec des erreurs, {}.\n",
+            counted(self.files, "fichier lu", "fichiers lus"),
+            counted(valid, "scénario", "scénarios"),
+            plural(valid),
+            counted(self.drafts, "brouillon", "brouillons")
         )
     }
 }
@@ -177,14 +179,18 @@ impl Report {
             }
         }
         let errors = match self.errors() {
-            0 => "0 erreur(s)".to_string(),
-            n => format!("{n} erreur(s) dans {} fichier(s)", self.files_with_errors()),
+            0 => "0 erreur".to_string(),
+            n => format!(
+                "{} dans {}",
+                counted(n, "erreur", "erreurs"),
+                counted(self.files_with_errors(), "fichier", "fichiers")
+            ),
         };
         out.push_str(&format!(
-            "{} scénario(s) et {} page(s) vérifiés : {errors}, {} avertissement(s).\n",
-            self.scenarios,
-            self.pages,
-            self.warnings()
+            "{} et {} vérifiés : {errors}, {}.\n",
+            counted(self.scenarios, "scénario", "scénarios"),
+            counted(self.pages, "page", "pages"),
+            counted(self.warnings(), "avertissement", "avertissements")
         ));
         out.push_str(&self.read_summary());
         out

@@ -42,6 +42,24 @@ pub fn slugify(input: &str) -> String {
     out
 }
 
+/// « s » after a count above one: in French, 0 and 1 take the singular (« 0 erreur »).
+pub fn plural(n: usize) -> &'static str {
+    if n > 1 {
+        "s"
+    } else {
+        ""
+    }
+}
+
+/// `n` with the word that goes with it: « 1 erreur », « 3 erreurs », « 0 brouillon ».
+pub fn counted(n: usize, singular: &str, plural: &str) -> String {
+    if n > 1 {
+        format!("{n} {plural}")
+    } else {
+        format!("{n} {singular}")
+    }
+}
+
 /// `text` cut to at most `max_chars` characters at a word boundary, with « … » when cut.
 pub fn truncate_words(text: &str, max_chars: usize) -> String {
     match text.char_indices().nth(max_chars) {
@@ -84,6 +102,15 @@ mod tests {
         );
         assert_eq!(slugify("CM1 / CM2"), "cm1-cm2");
         assert_eq!(slugify("L'Œuvre d'Ibsen, 5ème"), "l-oeuvre-d-ibsen-5eme");
+    }
+
+    #[test]
+    fn counts_take_the_plural_above_one_only() {
+        assert_eq!(counted(0, "erreur", "erreurs"), "0 erreur");
+        assert_eq!(counted(1, "fichier lu", "fichiers lus"), "1 fichier lu");
+        assert_eq!(counted(2, "fichier lu", "fichiers lus"), "2 fichiers lus");
+        assert_eq!(plural(1), "");
+        assert_eq!(plural(2), "s");
     }
 
     /// Found with `vitrine new "Découvrir 🌍 la Terre"`: the file was named

@@ -114,7 +114,7 @@ fn warnings_name_the_key_and_fail_only_when_strict() {
     let text = check(site.path(), &[]);
     let stderr = String::from_utf8_lossy(&text.stderr);
     assert!(stderr.contains("content/scenarios/sans-crcn.md:3:1 : avertissement [resume]"));
-    assert!(stderr.contains("3 avertissement(s)"), "{stderr}");
+    assert!(stderr.contains("3 avertissements."), "{stderr}");
 }
 
 /// `outils: Tableur, ENT, Genially`: three tools (three facet pages, none named after the
@@ -177,8 +177,8 @@ fn the_summary_counts_the_files_checked_and_those_with_errors() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
         stderr.ends_with(
-            "3 scénario(s) et 2 page(s) vérifiés : 3 erreur(s) dans 2 fichier(s), 0 avertissement(s).\n\
-             5 fichier(s) lu(s) : 1 scénario(s) valide(s), 2 avec des erreurs, 0 brouillon(s).\n"
+            "3 scénarios et 2 pages vérifiés : 3 erreurs dans 2 fichiers, 0 avertissement.\n\
+             5 fichiers lus : 1 scénario valide, 2 avec des erreurs, 0 brouillon.\n"
         ),
         "{stderr}"
     );
@@ -192,9 +192,7 @@ fn the_summary_counts_valid_scenarios_those_with_errors_and_drafts() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     // valide.md and the two drafts (each with a broken link), a-propos.md and the home page.
     assert!(
-        stderr.ends_with(
-            "5 fichier(s) lu(s) : 1 scénario(s) valide(s), 2 avec des erreurs, 2 brouillon(s).\n"
-        ),
+        stderr.ends_with("5 fichiers lus : 1 scénario valide, 2 avec des erreurs, 2 brouillons.\n"),
         "{stderr}"
     );
 }
@@ -216,7 +214,7 @@ fn warnings_are_shown_even_when_there_are_errors() {
         "{stderr}"
     );
     assert!(
-        stderr.contains("1 erreur(s) dans 1 fichier(s), 2 avertissement(s)."),
+        stderr.contains("1 erreur dans 1 fichier, 2 avertissements."),
         "{stderr}"
     );
 }
@@ -287,8 +285,7 @@ fn a_pandoc_style_anchor_of_an_existing_heading_passes_check() {
 #[test]
 fn a_failed_build_counts_the_files_like_check() {
     let site = common::fixture_site(&["unknown-vocabulary", "brouillon-invalide"]);
-    let line =
-        "6 fichier(s) lu(s) : 1 scénario(s) valide(s), 3 avec des erreurs, 2 brouillon(s).\n";
+    let line = "6 fichiers lus : 1 scénario valide, 3 avec des erreurs, 2 brouillons.\n";
     let checked = check(site.path(), &[]);
     let checked = String::from_utf8_lossy(&checked.stderr);
     assert!(checked.ends_with(line), "{checked}");
@@ -301,7 +298,7 @@ fn a_failed_build_counts_the_files_like_check() {
     let built = String::from_utf8_lossy(&built.stderr);
     assert!(
         built.contains(
-            "1 erreur.\n6 fichier(s) lu(s) : 3 scénario(s) valide(s), 1 avec des erreurs, 2 brouillon(s).\n"
+            "1 erreur.\n6 fichiers lus : 3 scénarios valides, 1 avec des erreurs, 2 brouillons.\n"
         ),
         "{built}"
     );

@@ -8,8 +8,9 @@ use std::time::Duration;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use super::args::BuildArgs;
-use super::output::{plural, print_diagnostics, print_warnings};
+use super::output::{print_diagnostics, print_warnings};
 use crate::site::{self, BuildOptions, Progress, Silent};
+use crate::text::plural;
 
 struct Spinner(ProgressBar);
 

@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use super::args::HarvestArgs;
-use super::output::plural;
+use crate::text::plural;
 
 pub(super) fn harvest(args: HarvestArgs) -> ExitCode {
     let config = match crate::config::Config::load(&args.root.path) {

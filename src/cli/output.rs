@@ -4,6 +4,7 @@
 use std::process::ExitCode;
 
 use crate::diagnostics::Diagnostic;
+use crate::text::plural;
 
 /// Every `println!`, `print!`, `eprintln!` and `eprint!` of the `cli` module goes through
 /// [`write_or_end`] (these macros shadow the standard ones): when the reader of our output went
@@ -115,14 +116,6 @@ pub(super) fn print_diagnostics(diagnostics: &[Diagnostic]) {
     }
     let n = diagnostics.len();
     eprintln!("\n{n} erreur{}.", plural(n));
-}
-
-pub(super) fn plural(n: usize) -> &'static str {
-    if n > 1 {
-        "s"
-    } else {
-        ""
-    }
 }
 
 #[cfg(test)]

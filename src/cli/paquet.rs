@@ -70,9 +70,9 @@ pub(super) fn paquet(args: PaquetArgs) -> ExitCode {
         return ExitCode::FAILURE;
     }
     println!(
-        "Paquet Moodle / m@gistère écrit dans {} : {} scénario(s), {} Ko.",
+        "Paquet Moodle / m@gistère écrit dans {} : {}, {} Ko.",
         args.sortie.display(),
-        scenarios.len(),
+        crate::text::counted(scenarios.len(), "scénario", "scénarios"),
         bytes.len().div_ceil(1024)
     );
     ExitCode::SUCCESS

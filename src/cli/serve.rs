@@ -3,10 +3,11 @@
 use std::process::ExitCode;
 
 use super::args::ServeArgs;
-use super::output::{plural, print_warnings};
+use super::output::print_warnings;
 use crate::diagnostics::Diagnostic;
 use crate::publish::wording::capitalize;
 use crate::serve;
+use crate::text::plural;
 
 /// Prints what the preview server does, in French.
 struct Terminal;

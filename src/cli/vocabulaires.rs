@@ -4,8 +4,9 @@
 use std::process::ExitCode;
 
 use super::args::VocabulairesArgs;
-use super::output::{plural, print_diagnostics, usage_error};
+use super::output::{print_diagnostics, usage_error};
 use crate::listing::{self, Listing, Overview, Topic};
+use crate::text::plural;
 
 pub(super) fn vocabulaires(args: VocabulairesArgs) -> ExitCode {
     let json = args.format == "json";

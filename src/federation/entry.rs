@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::content::scenario::RESUME_MAX_CHARS;
 use crate::content::{Auteur, Duree, Metadata, Origine, Scenario};
 use crate::diagnostics::ErrorKind;
-use crate::text::slugify;
+use crate::text::{plural, slugify};
 use crate::vocab::{VocabName, Vocabularies};
 
 /// Longest title kept; a longer one is shortened (local titles are far shorter).
@@ -647,14 +647,6 @@ fn author_too_long(item: &Value) -> bool {
                 .is_some_and(|s| too_long(s.trim(), MAX_ITEM_CHARS))
         }),
         _ => false,
-    }
-}
-
-fn plural(n: usize) -> &'static str {
-    if n > 1 {
-        "s"
-    } else {
-        ""
     }
 }
 

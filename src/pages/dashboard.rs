@@ -14,7 +14,7 @@ use crate::content::facet::{unique_keys, vocab_label};
 use crate::content::{Facet, Scenario};
 use crate::publish::urls;
 use crate::publish::wording::{capitalize, scenario_count};
-use crate::text::fold;
+use crate::text::{counted, fold};
 use crate::vocab::Vocabularies;
 
 /// Which scenarios a dashboard describes: the académie chart only makes sense site-wide.
@@ -418,14 +418,6 @@ fn wrap(label: &str, width: usize) -> Vec<String> {
     lines
 }
 
-fn plural(n: usize, singular: &str, plural: &str) -> String {
-    if n > 1 {
-        format!("{n} {plural}")
-    } else {
-        format!("{n} {singular}")
-    }
-}
-
 /// « 24 scénarios publiés par 20 académies, dans 15 disciplines, de 2022 à 2025. »
 fn summary(dashboard: &Dashboard) -> String {
     let total = dashboard.total;
@@ -438,14 +430,14 @@ fn summary(dashboard: &Dashboard) -> String {
         let academies = dashboard.used(ChartKind::Academies);
         text.push_str(&format!(
             " par {}",
-            plural(academies, "académie", "académies")
+            counted(academies, "académie", "académies")
         ));
     }
     let disciplines = dashboard.used(ChartKind::Disciplines);
     if disciplines > 0 {
         text.push_str(&format!(
             ", dans {}",
-            plural(disciplines, "discipline", "disciplines")
+            counted(disciplines, "discipline", "disciplines")
         ));
     }
     let years = dashboard

@@ -100,10 +100,11 @@ fn rebuild(
     live.set_work(work);
     live.publish(Some(snapshot), Vec::new(), Event::reload_all());
     reporter.rebuilt(&format!(
-        "site mis à jour en {} ms ({} fichier(s) relu(s), {} scénario(s) remis en forme)",
+        "site mis à jour en {} ms ({} relu{}, {} remis en forme)",
         started.elapsed().as_millis(),
-        work.parsed,
-        work.rendered
+        crate::text::counted(work.parsed, "fichier", "fichiers"),
+        crate::text::plural(work.parsed),
+        crate::text::counted(work.rendered, "scénario", "scénarios")
     ));
     let step_one = session.current();
     match session.update_index() {
