@@ -8,14 +8,14 @@
 //! about [`TERMS_PER_JOB`] terms (the body holds most of them), then one merge per term of
 //! its fields' postings. The result does not depend on how the work was split.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rayon::prelude::*;
-use tantivy::postings::Postings;
+use tantivy::postings::{Postings, TermInfo};
 use tantivy::query::Bm25Weight;
 use tantivy::schema::{Field, IndexRecordOption, Value};
-use tantivy::termdict::TermDictionary;
-use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, Term, TERMINATED};
+use tantivy::termdict::{TermDictionary, TermMerger};
+use tantivy::{DocAddress, DocSet, Searcher, TantivyDocument, TERMINATED};
 
 use super::schema::Fields;
 use super::{DocMeta, IndexError, SearchIndex};
@@ -230,75 +230,69 @@ fn term_ranges(
 
 impl Job {
     /// The boosted BM25 score of every (term, document) of the job's terms, by term.
+    ///
+    /// The terms of all segments are walked together (tantivy's `TermMerger`, in byte order):
+    /// a term's document frequency is the sum of its segments' and its postings are read
+    /// segment after segment, so an index in several segments gives what one segment would.
     fn run(&self, searcher: &Searcher, ordinals: &Ordinals) -> Result<Vec<FieldTerm>, IndexError> {
-        let total_docs: u64 = searcher
-            .segment_readers()
-            .iter()
-            .map(|reader| u64::from(reader.max_doc()))
-            .sum();
+        let readers = searcher.segment_readers();
+        let total_docs: u64 = readers.iter().map(|r| u64::from(r.max_doc())).sum();
         if total_docs == 0 {
             return Ok(Vec::new());
         }
-        let mut total_tokens = 0u64;
-        for reader in searcher.segment_readers() {
-            total_tokens += reader.inverted_index(self.field)?.total_num_tokens();
-        }
+        let inverted = readers
+            .iter()
+            .map(|reader| reader.inverted_index(self.field))
+            .collect::<Result<Vec<_>, _>>()?;
+        let fieldnorms = readers
+            .iter()
+            .map(|reader| reader.get_fieldnorms_reader(self.field))
+            .collect::<Result<Vec<_>, _>>()?;
+        let total_tokens: u64 = inverted.iter().map(|i| i.total_num_tokens()).sum();
         // Exactly what `Bm25Weight::for_terms` computes for a term query.
         let average_fieldnorm = total_tokens as f32 / total_docs as f32;
         // A weight depends on the term only through its document frequency, and building one
         // fills a table of 256 floats: one per frequency met, not one per term.
         let mut weights: HashMap<u64, Bm25Weight> = HashMap::new();
-        let single = searcher.segment_readers().len() == 1;
+        let streams = inverted
+            .iter()
+            .map(|index| self.stream(index.terms()))
+            .collect::<Result<Vec<_>, _>>()?;
+        let mut merger = TermMerger::new(streams);
         let mut by_term: Vec<FieldTerm> = Vec::new();
-        let mut merged: BTreeMap<Vec<u8>, Scored> = BTreeMap::new();
-        for (segment, reader) in searcher.segment_readers().iter().enumerate() {
-            let inverted = reader.inverted_index(self.field)?;
-            let fieldnorms = reader.get_fieldnorms_reader(self.field)?;
-            let mut stream = self.stream(inverted.terms())?;
-            while stream.advance() {
-                let key = stream.key();
-                // With one segment its term info holds the index's document frequency.
-                let doc_freq = if single {
-                    u64::from(stream.value().doc_freq)
-                } else {
-                    searcher.doc_freq(&Term::from_field_bytes(self.field, key))?
-                };
-                let weight = weights.entry(doc_freq).or_insert_with(|| {
-                    Bm25Weight::for_one_term_without_explain(
-                        doc_freq,
-                        total_docs,
-                        average_fieldnorm,
-                    )
-                });
-                let mut postings = inverted
-                    .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
-                let entry = if single {
-                    by_term.push((key.to_vec(), Vec::new()));
-                    by_term.last_mut().map(|(_, scored)| scored)
-                } else {
-                    Some(merged.entry(key.to_vec()).or_default())
-                };
-                let Some(entry) = entry else { continue };
-                // Grown by pushes, the lists of a national site would hold a third more than
-                // their postings until the bundle is written.
-                entry.reserve_exact(stream.value().doc_freq as usize);
+        let mut infos: Vec<(usize, TermInfo)> = Vec::new();
+        while merger.advance() {
+            infos.clear();
+            infos.extend(merger.current_segment_ords_and_term_infos());
+            let doc_freq: u64 = infos.iter().map(|(_, info)| u64::from(info.doc_freq)).sum();
+            let weight = weights.entry(doc_freq).or_insert_with(|| {
+                Bm25Weight::for_one_term_without_explain(doc_freq, total_docs, average_fieldnorm)
+            });
+            // Grown by pushes, the lists of a national site would hold a third more than
+            // their postings until the bundle is written.
+            let mut scored: Scored = Vec::with_capacity(doc_freq as usize);
+            for (segment, info) in &infos {
+                let mut postings = inverted[*segment]
+                    .read_postings_from_terminfo(info, IndexRecordOption::WithFreqs)?;
+                let norms = &fieldnorms[*segment];
                 let mut doc = postings.doc();
                 while doc != TERMINATED {
-                    if let Some(ordinal) = ordinals.get(segment, doc) {
-                        let score =
-                            weight.score(fieldnorms.fieldnorm_id(doc), postings.term_freq());
+                    if let Some(ordinal) = ordinals.get(*segment, doc) {
+                        let score = weight.score(norms.fieldnorm_id(doc), postings.term_freq());
                         // `BoostQuery` multiplies the score, it does not reweight.
-                        entry.push((ordinal, score * self.boost));
+                        scored.push((ordinal, score * self.boost));
                     }
                     doc = postings.advance();
                 }
             }
-        }
-        by_term.extend(merged);
-        by_term.retain(|(_, scored)| !scored.is_empty());
-        for (_, scored) in &mut by_term {
-            // Stable: a document found twice keeps its contributions in segment order.
+            if scored.is_empty() {
+                continue;
+            }
+            // Stable (and linear on the usual already sorted lists): a document found twice
+            // keeps its contributions in segment order.
             scored.sort_by_key(|(ordinal, _)| *ordinal);
+            scored.shrink_to_fit();
+            by_term.push((merger.key().to_vec(), scored));
         }
         Ok(by_term)
     }
@@ -375,9 +369,11 @@ fn merge_fields(lists: Vec<Scored>) -> Scored {
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use chrono::NaiveDate;
     use tantivy::merge_policy::NoMergePolicy;
-    use tantivy::{Index, IndexWriter};
+    use tantivy::{Index, IndexWriter, Term};
 
     use super::*;
     use crate::index::{french_analyzer, schema, IndexDoc, SearchIndex, ANALYZER_NAME};

@@ -26,6 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use tantivy::postings::Postings;
 use tantivy::schema::{Field, IndexRecordOption};
+use tantivy::termdict::TermMerger;
 use tantivy::{DocAddress, DocSet, Searcher, TERMINATED};
 
 use super::schema::{Fields, BODY, MOTS_CLES, OUTILS, RESUME, TITRE};
@@ -61,9 +62,6 @@ type TermPostings = Vec<(u32, f32)>;
 
 /// `(document index, term frequency)`.
 type DocFrequency = (u32, u32);
-
-/// Term bytes → `(document index, term frequency)`, in dictionary order.
-type TermFrequencies = BTreeMap<Vec<u8>, Vec<(u32, u32)>>;
 
 /// Slug → the slugs of its related scenarios, most similar first.
 pub type RelatedLists = BTreeMap<String, Vec<String>>;
@@ -586,71 +584,45 @@ impl Best {
     }
 }
 
-/// Calls `f` with the `(document index, term frequency)` of every term of `field`, in
-/// dictionary order. With one segment (what `build` leaves) the terms are streamed; with more,
-/// each term's postings are first gathered from every segment.
+/// For every term of `field` in dictionary order, `(document index, term frequency)` of the
+/// documents holding it, by document index. The terms of all segments are walked together
+/// (tantivy's `TermMerger`): an index in several segments gives what one segment would.
 fn for_each_term(
     searcher: &Searcher,
     field: Field,
     position: &Positions,
     f: &mut dyn FnMut(&[u8], &[DocFrequency]),
 ) -> Result<(), IndexError> {
-    if searcher.segment_readers().len() != 1 {
-        for (term, frequencies) in term_frequencies(searcher, field, position)? {
-            f(&term, &frequencies);
-        }
-        return Ok(());
-    }
-    let inverted_index = searcher.segment_readers()[0].inverted_index(field)?;
-    let mut stream = inverted_index.terms().stream()?;
-    let mut frequencies: Vec<(u32, u32)> = Vec::new();
-    while stream.advance() {
-        let mut postings = inverted_index
-            .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
+    let inverted = searcher
+        .segment_readers()
+        .iter()
+        .map(|reader| reader.inverted_index(field))
+        .collect::<Result<Vec<_>, _>>()?;
+    let streams = inverted
+        .iter()
+        .map(|index| index.terms().stream())
+        .collect::<Result<Vec<_>, _>>()?;
+    let mut merger = TermMerger::new(streams);
+    let mut frequencies: Vec<DocFrequency> = Vec::new();
+    while merger.advance() {
         frequencies.clear();
-        while postings.doc() != TERMINATED {
-            // Deleted documents have no position.
-            if let Some(doc) = position.get(0, postings.doc()) {
-                frequencies.push((doc, postings.term_freq()));
-            }
-            postings.advance();
-        }
-        if !frequencies.is_empty() {
-            frequencies.sort_by_key(|(doc, _)| *doc);
-            f(stream.key(), &frequencies);
-        }
-    }
-    Ok(())
-}
-
-/// For every term of `field` (in dictionary order): `(document index, term frequency)`.
-fn term_frequencies(
-    searcher: &Searcher,
-    field: Field,
-    position: &Positions,
-) -> Result<TermFrequencies, IndexError> {
-    let mut terms = TermFrequencies::new();
-    for (segment_ord, segment_reader) in searcher.segment_readers().iter().enumerate() {
-        let inverted_index = segment_reader.inverted_index(field)?;
-        let mut stream = inverted_index.terms().stream()?;
-        while stream.advance() {
-            let mut postings = inverted_index
-                .read_postings_from_terminfo(stream.value(), IndexRecordOption::WithFreqs)?;
-            let entry = terms.entry(stream.key().to_vec()).or_default();
+        for (segment, info) in merger.current_segment_ords_and_term_infos() {
+            let mut postings = inverted[segment]
+                .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)?;
             while postings.doc() != TERMINATED {
                 // Deleted documents have no position.
-                if let Some(doc) = position.get(segment_ord, postings.doc()) {
-                    entry.push((doc, postings.term_freq()));
+                if let Some(doc) = position.get(segment, postings.doc()) {
+                    frequencies.push((doc, postings.term_freq()));
                 }
                 postings.advance();
             }
         }
+        if !frequencies.is_empty() {
+            frequencies.sort_by_key(|(doc, _)| *doc);
+            f(merger.key(), &frequencies);
+        }
     }
-    terms.retain(|_, frequencies| !frequencies.is_empty());
-    for frequencies in terms.values_mut() {
-        frequencies.sort_by_key(|(doc, _)| *doc);
-    }
-    Ok(terms)
+    Ok(())
 }
 
 /// The values of the facets in [`FACET_BONUS`] of every document.
@@ -667,15 +639,14 @@ fn facet_values(
     };
     for (facet, bonus) in FACET_BONUS {
         let field = fields.facet(*facet);
-        let terms = term_frequencies(searcher, field, position)?;
-        for (term, frequencies) in terms {
+        for_each_term(searcher, field, position, &mut |term, frequencies| {
             let value = values.bonus.len() as u32;
             for (doc, _) in frequencies {
-                values.docs[doc as usize].push(value);
+                values.docs[*doc as usize].push(value);
             }
             values.bonus.push(*bonus);
-            values.value_ids.push(term_id(field, &term));
-        }
+            values.value_ids.push(term_id(field, term));
+        })?;
     }
     Ok(values)
 }
