@@ -23,9 +23,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 use serde::Serialize;
 use tantivy::collector::TopDocs;
-use tantivy::directory::MmapDirectory;
-use tantivy::index::SegmentId;
-use tantivy::indexer::merge_filtered_segments;
+use tantivy::index::{SegmentComponent, SegmentId};
 use tantivy::merge_policy::NoMergePolicy;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query as TantivyQuery, TermQuery,
@@ -33,8 +31,8 @@ use tantivy::query::{
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{
-    DateTime, DocAddress, Index, IndexWriter, ReloadPolicy, Searcher, Segment, TantivyDocument,
-    Term,
+    DateTime, Directory, DocAddress, Index, IndexWriter, ReloadPolicy, Searcher, Segment,
+    TantivyDocument, Term,
 };
 
 use crate::content::Facet;
@@ -227,16 +225,19 @@ impl SearchIndex {
     ) -> Result<(SearchIndex, usize), IndexError> {
         reset_dir(parts_dir)?;
         let mut indexes = Vec::with_capacity(PART_WRITERS);
-        for writer in 0..PART_WRITERS {
-            let path = parts_dir.join(writer.to_string());
-            reset_dir(&path)?;
+        let paths = part_paths(parts_dir);
+        for path in &paths {
+            reset_dir(path)?;
             let (tantivy_schema, _) = schema::build_schema();
-            let index = Index::create_in_dir(&path, tantivy_schema)
-                .map_err(|source| IndexError::Open { path, source })?;
+            let index =
+                Index::create_in_dir(path, tantivy_schema).map_err(|source| IndexError::Open {
+                    path: path.clone(),
+                    source,
+                })?;
             indexes.push(index);
         }
         let indexed = fill_parts(&indexes, &[], parts)?;
-        Ok((merge_parts(&indexes, dir)?, indexed))
+        Ok((link_parts(&indexes, &paths, dir)?, indexed))
     }
 
     /// Updates the parts index of `parts_dir` (made by [`SearchIndex::build_parts`]): deletes
@@ -255,14 +256,16 @@ impl SearchIndex {
         parts: impl Iterator<Item = Vec<IndexDoc>>,
     ) -> Result<(SearchIndex, usize), IndexError> {
         let mut indexes = Vec::with_capacity(PART_WRITERS);
-        for writer in 0..PART_WRITERS {
-            let path = parts_dir.join(writer.to_string());
-            let index =
-                Index::open_in_dir(&path).map_err(|source| IndexError::Open { path, source })?;
+        let paths = part_paths(parts_dir);
+        for path in &paths {
+            let index = Index::open_in_dir(path).map_err(|source| IndexError::Open {
+                path: path.clone(),
+                source,
+            })?;
             indexes.push(index);
         }
         let indexed = fill_parts(&indexes, stale, parts)?;
-        Ok((merge_parts(&indexes, dir)?, indexed))
+        Ok((link_parts(&indexes, &paths, dir)?, indexed))
     }
 
     /// Opens an existing index (for `vitrine search` without rebuilding).
@@ -763,42 +766,109 @@ fn fill_parts(
     })
 }
 
-/// Merges the segments of the parts indexes, in slug order, into a new index in `dir`.
-fn merge_parts(parts: &[Index], dir: &Path) -> Result<SearchIndex, IndexError> {
-    let segments = segments_in_slug_order(parts)?;
+/// The folders of the tantivy indexes the parts index is made of.
+fn part_paths(parts_dir: &Path) -> Vec<PathBuf> {
+    (0..PART_WRITERS)
+        .map(|writer| parts_dir.join(writer.to_string()))
+        .collect()
+}
+
+/// The files a finished segment without deleted documents is made of.
+const SEGMENT_FILES: [SegmentComponent; 6] = [
+    SegmentComponent::Postings,
+    SegmentComponent::Positions,
+    SegmentComponent::Terms,
+    SegmentComponent::Store,
+    SegmentComponent::FastFields,
+    SegmentComponent::FieldNorms,
+];
+
+/// Makes the index of the site in `dir`: the segments of the parts indexes (in `paths`), in
+/// slug order, as the segments of one index. Nothing is merged or rewritten: the segment files
+/// are hard links to the parts' (copies where the file system has no links), so the parts can
+/// change at the next build without touching this index.
+///
+/// Searches, the exported terms and the related scenarios are those of one merged segment:
+/// BM25 statistics are sums over the segments (exact, since no segment has deleted
+/// documents), and the segments follow each other in slug order as the documents of a merged
+/// segment would.
+fn link_parts(parts: &[Index], paths: &[PathBuf], dir: &Path) -> Result<SearchIndex, IndexError> {
+    let segments = segments_in_slug_order(parts, paths)?;
     if segments.is_empty() {
         return SearchIndex::build_sorted(dir, std::iter::empty());
     }
     reset_dir(dir)?;
-    let directory = MmapDirectory::open(dir).map_err(|e| IndexError::Open {
-        path: dir.to_path_buf(),
-        source: e.into(),
-    })?;
     let settings = parts
         .first()
         .map(|index| index.settings().clone())
         .unwrap_or_default();
-    let no_filter = segments.iter().map(|_| None).collect();
-    let index = merge_filtered_segments(&segments, settings, no_filter, directory)?;
+    let (tantivy_schema, _) = schema::build_schema();
+    let index = Index::builder()
+        .schema(tantivy_schema)
+        .settings(settings)
+        .create_in_dir(dir)
+        .map_err(|source| IndexError::Open {
+            path: dir.to_path_buf(),
+            source,
+        })?;
+    for (segment, from) in &segments {
+        for component in SEGMENT_FILES {
+            let name = segment.meta().relative_path(component);
+            let source = from.join(&name);
+            if source.exists() {
+                link_or_copy(&source, &dir.join(&name))?;
+            }
+        }
+    }
+    let mut meta = index.load_metas()?;
+    meta.segments = segments
+        .iter()
+        .map(|(segment, _)| segment.meta().clone())
+        .collect();
+    let mut json = serde_json::to_vec_pretty(&meta).map_err(std::io::Error::other)?;
+    json.push(b'\n');
     index
-        .tokenizers()
-        .register(ANALYZER_NAME, french_analyzer());
-    let fields = Fields::from_schema(&index.schema())?;
-    SearchIndex::from_index(index, fields)
+        .directory()
+        .atomic_write(Path::new(META_FILE), &json)?;
+    SearchIndex::open(dir)
 }
 
-/// The segments of the parts indexes ordered by their first slug, checked to hold no deleted
-/// document and to follow each other (the last slug of one before the first of the next).
-fn segments_in_slug_order(parts: &[Index]) -> Result<Vec<Segment>, IndexError> {
-    let mut ranges: Vec<(String, String, Segment)> = Vec::new();
-    for index in parts {
-        ranges.extend(segment_ranges(index)?);
+/// tantivy's list of the segments of an index.
+const META_FILE: &str = "meta.json";
+
+fn link_or_copy(source: &Path, target: &Path) -> Result<(), IndexError> {
+    if std::fs::hard_link(source, target).is_ok() {
+        return Ok(());
+    }
+    std::fs::copy(source, target)
+        .map(|_| ())
+        .map_err(|error| IndexError::Io {
+            path: target.to_path_buf(),
+            source: error,
+        })
+}
+
+/// The segments of the parts indexes, with the folder of each, ordered by their first slug,
+/// checked to hold no deleted document and to follow each other (the last slug of one before
+/// the first of the next).
+fn segments_in_slug_order<'p>(
+    parts: &[Index],
+    paths: &'p [PathBuf],
+) -> Result<Vec<(Segment, &'p Path)>, IndexError> {
+    let mut ranges: Vec<(String, String, Segment, &Path)> = Vec::new();
+    for (index, path) in parts.iter().zip(paths) {
+        for (first, last, segment) in segment_ranges(index)? {
+            ranges.push((first, last, segment, path));
+        }
     }
     ranges.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
     if ranges.windows(2).any(|pair| pair[0].1 >= pair[1].0) {
         return Err(IndexError::Parts("des parties se chevauchent"));
     }
-    Ok(ranges.into_iter().map(|(_, _, segment)| segment).collect())
+    Ok(ranges
+        .into_iter()
+        .map(|(_, _, segment, path)| (segment, path))
+        .collect())
 }
 
 /// The first and last slug of each segment of one parts index, with the segment.
