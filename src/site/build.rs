@@ -126,9 +126,13 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
     let mut watch = Stopwatch::start();
     let cache_dir = options.root.join(CACHE_DIR);
     let _one_build_at_a_time = lock::acquire(&options.root, progress);
-    let mut previous = cache::load(&cache_dir);
+    // Both read every input or the whole record (12 MB at 10,000 scenarios) before anything
+    // else can start: side by side, on both cores.
+    let (mut previous, inputs) = rayon::join(
+        || cache::load(&cache_dir),
+        || cache::inputs_hash(&options.root, &cache_dir, &options.cache_key()).ok(),
+    );
     let output = publication_folder(options, previous.as_ref()).map_err(|d| vec![d])?;
-    let inputs = cache::inputs_hash(&options.root, &cache_dir, &options.cache_key()).ok();
     if let (Some(inputs), Some(record)) = (&inputs, &previous) {
         // A build with warnings is done again, so that they are shown again.
         if record.inputs == *inputs && record.warnings == 0 && record.output_unchanged(&output) {
