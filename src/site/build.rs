@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -22,7 +23,9 @@ use crate::site::output::{self, Staging};
 use crate::site::page_record;
 use crate::theme::Theme;
 
-use crate::site::indexing::{export_search, index_stage, take_plain_texts, ExportInput, IndexMemo};
+use crate::site::indexing::{
+    export_search, index_stage, related_stage, take_plain_texts, ExportInput, IndexMemo, Indexed,
+};
 use crate::site::options::{BuildOptions, Progress, Stopwatch};
 use crate::site::prepare;
 use crate::site::reading_cache;
@@ -239,17 +242,34 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
             );
             let indexed = joined(indexing, &options.root, "l'indexation s'est arrêtée");
             let early_duration = early_start.elapsed();
-            let ((early_counts, package_sizes), mut indexed) = (early?, indexed?);
-            // The browser search bundle is exported while the scenario pages are rendered.
+            let ((early_counts, package_sizes), indexed) = (early?, indexed?);
+            let Indexed {
+                index,
+                mut memo,
+                mut durations,
+                indexed_documents,
+                updated,
+                related_work,
+            } = indexed;
+            // The browser search bundle is exported while the related scenarios are computed,
+            // then while the scenario pages (which show them) are rendered.
+            let index = Arc::new(index);
             let export = ExportInput {
-                index: indexed.index,
+                index: Arc::clone(&index),
                 // Cloned: the record keeps them, and this thread cannot lend them to the export's.
-                hashes: indexed.memo.parts.hashes.clone(),
+                hashes: memo.parts.hashes.clone(),
                 previous: previous.as_ref(),
             };
             let exporting = scope.spawn(|| export_search(options, &prepared, export, &staging));
+            let (related_computed, related_duration) = related_stage(
+                options,
+                &index,
+                related_work,
+                previous.as_ref(),
+                (&mut memo.related, &mut memo.related_memos),
+            )?;
             let input = BuildInput {
-                related: &indexed.memo.related,
+                related: &memo.related,
                 package_sizes: &package_sizes,
                 ..early_input
             };
@@ -269,8 +289,9 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 &options.root,
                 "l'export de la recherche s'est arrêté",
             )?;
-            indexed.durations.extend([
-                ("  dont export de la recherche", export_duration),
+            durations.extend([
+                ("  dont scénarios proches", related_duration),
+                ("  en parallèle : export de la recherche", export_duration),
                 // The other thread: pages (rendered or kept) and files, during the index…
                 (
                     "  en parallèle : pages hors scénarios et fichiers",
@@ -279,16 +300,12 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 // …then during the export.
                 ("  en parallèle : pages des scénarios", scenario_duration),
             ]);
-            let index_work = (
-                indexed.indexed_documents,
-                indexed.updated,
-                indexed.related_computed,
-            );
+            let index_work = (indexed_documents, updated, related_computed);
             Ok::<_, Vec<Diagnostic>>((
                 early_counts.0 + scenario_pages,
                 early_counts.1 + data,
-                indexed.durations,
-                (indexed.memo, index_work, text_order),
+                durations,
+                (memo, index_work, text_order),
             ))
         });
         let (html_pages, files, index_durations, (index_record, index_work, text_order)) =

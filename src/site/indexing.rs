@@ -26,10 +26,12 @@ pub const RELATED_COUNT: usize = 4;
 /// Left in the cache folder while the index is being changed (see [`index_stage`]).
 const CHANGING: &str = "index-en-cours";
 
-/// What the index stage hands to the rendering of scenario pages and to the search export.
+/// What the index stage hands to the related scenarios, the rendering of scenario pages and
+/// the search export.
 pub(super) struct Indexed {
     pub(super) index: SearchIndex,
-    /// What the next build needs to reuse or update the index.
+    /// What the next build needs to reuse or update the index. Its related scenarios are the
+    /// previous build's when the index was reused, else left to [`related_stage`].
     pub(super) memo: IndexMemo,
     /// Durations of its steps (shown by `build --durees`, as parts of the parallel stage).
     pub(super) durations: Vec<(&'static str, Duration)>,
@@ -38,8 +40,18 @@ pub(super) struct Indexed {
     pub(super) indexed_documents: usize,
     /// The index of the previous build was updated rather than rebuilt.
     pub(super) updated: bool,
-    /// Scenarios whose related scenarios were computed (the others kept the previous ones).
-    pub(super) related_computed: usize,
+    /// The related scenarios to compute: none when the index was reused.
+    pub(super) related_work: RelatedWork,
+}
+
+/// What [`related_stage`] has to do.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RelatedWork {
+    /// The index was reused: so are the related scenarios of the previous build.
+    Reused,
+    /// Computed again, taking from the previous build's lists what the same computation would
+    /// give when `previous_trusted` (no index change was stopped halfway).
+    Compute { previous_trusted: bool },
 }
 
 /// What the build record keeps of the index stage.
@@ -51,9 +63,9 @@ pub(super) struct IndexMemo {
     pub(super) related_memos: crate::index::Memos,
 }
 
-/// Builds the tantivy index and the related scenarios. The index and the related scenarios of
-/// the previous build are reused when the index documents are the same; when some changed,
-/// the parts of the index holding them are indexed again and merged with the others.
+/// Builds the tantivy index. The index of the previous build (and its related scenarios) is
+/// reused when the index documents are the same; when some changed, the parts of the index
+/// holding them are indexed again and linked with the others.
 pub(super) fn index_stage(
     options: &BuildOptions,
     prepared: &Prepared,
@@ -105,7 +117,7 @@ pub(super) fn index_stage(
             durations: watch.stages,
             indexed_documents: 0,
             updated: false,
-            related_computed: 0,
+            related_work: RelatedWork::Reused,
         });
     }
     let sources = Sources {
@@ -128,29 +140,51 @@ pub(super) fn index_stage(
                 (index, parts, indexed, false)
             }
         };
-    let previous = previous.map(|record| PreviousRelated {
-        related: &record.related,
-        memos: &record.related_memos,
-    });
     let _ = fs::remove_file(&marker);
-    let related = index
-        .related_updating(RELATED_COUNT, &program, previous)
-        .map_err(|e| vec![index_error(&options.root, &e)])?;
-    let related_computed = related.computed;
-    watch.lap("  dont scénarios proches");
     Ok(Indexed {
         index,
         memo: IndexMemo {
             docs_hash,
             parts,
-            related: related.related,
-            related_memos: related.memos,
+            related: BTreeMap::new(),
+            related_memos: BTreeMap::new(),
         },
         durations: watch.stages,
         indexed_documents,
         updated,
-        related_computed,
+        related_work: RelatedWork::Compute {
+            previous_trusted: previous.is_some(),
+        },
     })
+}
+
+/// Computes the related scenarios of `index` and their memos into `related` and `memos`
+/// (unless they were reused with the index); returns how many lists were computed and how
+/// long it took. Made while the search bundle is exported from the same index: the two only
+/// read it.
+pub(super) fn related_stage(
+    options: &BuildOptions,
+    index: &SearchIndex,
+    work: RelatedWork,
+    previous: Option<&cache::BuildRecord>,
+    (related, memos): (&mut BTreeMap<String, Vec<String>>, &mut crate::index::Memos),
+) -> Result<(usize, Duration), Vec<Diagnostic>> {
+    let started = Instant::now();
+    let RelatedWork::Compute { previous_trusted } = work else {
+        return Ok((0, started.elapsed()));
+    };
+    let previous = previous
+        .filter(|_| previous_trusted)
+        .map(|record| PreviousRelated {
+            related: &record.related,
+            memos: &record.related_memos,
+        });
+    let computed = index
+        .related_updating(RELATED_COUNT, &cache::program_identity(), previous)
+        .map_err(|e| vec![index_error(&options.root, &e)])?;
+    *related = computed.related;
+    *memos = computed.memos;
+    Ok((computed.computed, started.elapsed()))
 }
 
 /// What the index documents are made from.
@@ -239,7 +273,8 @@ fn index_doc_of(
 /// What the browser search bundle is exported from: the index, and what the previous build
 /// recorded of it (to keep the texts that did not change).
 pub(super) struct ExportInput<'a> {
-    pub(super) index: SearchIndex,
+    /// Shared with the related scenarios, computed meanwhile.
+    pub(super) index: Arc<SearchIndex>,
     /// Hash of each index document (see [`cache::IndexParts`]).
     pub(super) hashes: BTreeMap<String, String>,
     pub(super) previous: Option<&'a cache::BuildRecord>,
