@@ -297,7 +297,14 @@ impl Config {
 
     pub fn parse(source: &str) -> Result<Config, Diagnostic> {
         let config: Config = serde_yaml::from_str(source).map_err(|e| yaml_error(&e, source))?;
-        config.check()?;
+        config.check().map_err(|problem| {
+            let (line, column) = problem
+                .field
+                .as_deref()
+                .and_then(|field| yaml_position(source, field))
+                .unwrap_or((0, 0));
+            problem.at(line, column)
+        })?;
         config.check_harvest(source)?;
         Ok(config)
     }
@@ -311,16 +318,10 @@ impl Config {
             )
             .field("scenarios_par_page"));
         }
-        if !self.base_url.is_empty() && url::Url::parse(&self.base_url).is_err() {
-            return Err(Diagnostic::new(
-                ErrorKind::Config,
-                CONFIG_FILE,
-                format!(
-                    "base_url « {} » n'est pas une adresse complète (exemple : https://www.ac-exemple.fr/vitrine/)",
-                    self.base_url
-                ),
-            )
-            .field("base_url"));
+        if let Some((message, meant)) = base_url_problem(&self.base_url) {
+            return Err(Diagnostic::new(ErrorKind::Config, CONFIG_FILE, message)
+                .field("base_url")
+                .suggest(meant));
         }
         Ok(())
     }
@@ -378,6 +379,43 @@ impl Config {
             format!("{path}/")
         }
     }
+}
+
+/// What is wrong with `value` as the public address of a site (`base_url`, `--base-url`), in
+/// French, with the address probably meant; `None` when it is fine or empty.
+pub fn base_url_problem(value: &str) -> Option<(String, Option<String>)> {
+    const EXAMPLE: &str = "exemple : https://www.ac-exemple.fr/vitrine/";
+    if value.is_empty() {
+        return None;
+    }
+    let web = |url: &url::Url| matches!(url.scheme(), "http" | "https") && url.has_host();
+    let parsed = url::Url::parse(value).ok().filter(web);
+    let Some(url) = parsed else {
+        // « www.ac-lyon.fr/vitrine/ », « localhost:8080/ »: the scheme was left out.
+        let completed = format!("https://{value}");
+        let meant = (!value.contains("://"))
+            .then(|| url::Url::parse(&completed).ok().filter(web))
+            .flatten()
+            .map(|_| completed);
+        let message = if meant.is_some() {
+            format!("l'adresse « {value} » n'est pas complète : il manque « https:// » au début")
+        } else if value.starts_with("file:") {
+            format!("l'adresse « {value} » n'est pas une adresse web : pour une copie ouverte depuis le disque (clé USB), laissez base_url vide et construisez avec --hors-ligne")
+        } else {
+            format!("l'adresse « {value} » n'est pas une adresse web complète commençant par https:// ou http:// ({EXAMPLE})")
+        };
+        return Some((message, meant));
+    };
+    if url.query().is_some() || url.fragment().is_some() {
+        let mut meant = url.clone();
+        meant.set_query(None);
+        meant.set_fragment(None);
+        return Some((
+            format!("l'adresse « {value} » contient « ? » ou « # » : donnez seulement l'adresse du dossier du site ({EXAMPLE})"),
+            Some(meant.to_string()),
+        ));
+    }
+    None
 }
 
 /// Line and column of the value at `path` (`moissonnage.sources[1]`) in the YAML `source`.
@@ -483,6 +521,41 @@ mod tests {
         assert_eq!(c.base_path(), "/vitrine/");
         c.base_url = String::new();
         assert_eq!(c.base_path(), "/");
+    }
+
+    #[test]
+    fn a_base_url_must_be_a_web_address_of_a_folder() {
+        let problem = |value: &str| base_url_problem(value).map(|(_, meant)| meant);
+        assert_eq!(problem(""), None);
+        assert_eq!(problem("https://www.ac-lyon.fr/vitrine/"), None);
+        assert_eq!(problem("http://127.0.0.1:8080/"), None);
+        assert_eq!(
+            problem("www.ac-lyon.fr/vitrine/"),
+            Some(Some("https://www.ac-lyon.fr/vitrine/".to_string()))
+        );
+        // Parsed by a URL library as the scheme « localhost »: refused all the same.
+        assert_eq!(
+            problem("localhost:8080/vitrine/"),
+            Some(Some("https://localhost:8080/vitrine/".to_string()))
+        );
+        assert_eq!(
+            problem("https://www.ac-lyon.fr/vitrine/?x=1#haut"),
+            Some(Some("https://www.ac-lyon.fr/vitrine/".to_string()))
+        );
+        assert_eq!(problem("ftp://www.ac-lyon.fr/"), Some(None));
+        let (message, _) = base_url_problem("file:///media/usb/vitrine/").expect("refused");
+        assert!(message.contains("--hors-ligne"), "{message}");
+    }
+
+    #[test]
+    fn a_wrong_base_url_is_located_in_the_configuration() {
+        let err = Config::parse("titre: T\nbase_url: www.ac-lyon.fr/vitrine/\n").unwrap_err();
+        assert_eq!((err.line, err.column), (2, 11));
+        assert_eq!(err.field.as_deref(), Some("base_url"));
+        assert_eq!(
+            err.suggestion.as_deref(),
+            Some("https://www.ac-lyon.fr/vitrine/")
+        );
     }
 
     #[test]

@@ -162,6 +162,33 @@ fn build_says_which_exports_are_not_produced_and_why() {
     common::assert_french(&stdout);
 }
 
+/// A webmaster types the address without « https:// », or with a query: the error names the
+/// option (not vitrine.yaml, which may hold a good address), says what is wrong and gives the
+/// address meant; nothing is published.
+#[test]
+fn a_mistyped_base_url_option_is_named_and_corrected() {
+    let site = fixture_site(&[]);
+    for (typed, meant) in [
+        ("www.ac-lyon.fr/vitrine/", "https://www.ac-lyon.fr/vitrine/"),
+        (
+            "https://www.ac-lyon.fr/vitrine/?page=1",
+            "https://www.ac-lyon.fr/vitrine/",
+        ),
+    ] {
+        let out = vitrine(&["build", "--base-url", typed], Some(site.path()));
+        assert_eq!(out.status.code(), Some(1), "{typed}");
+        let stderr = text(&out.stderr);
+        assert!(stderr.contains("option --base-url : erreur"), "{stderr}");
+        assert!(!stderr.contains("vitrine.yaml"), "{stderr}");
+        assert!(
+            stderr.contains(&format!("vouliez-vous dire « {meant} » ?")),
+            "{stderr}"
+        );
+        common::assert_french(&stderr);
+        assert!(!site.path().join("public").exists(), "{typed}");
+    }
+}
+
 /// `--durees` says how many files a build wrote: after one scenario is edited, only the files
 /// that changed (far fewer than the site's), which is what the edit-rebuild benchmark reads.
 #[test]

@@ -262,8 +262,16 @@ fn render_unchecked(
 pub fn load_settings(options: &BuildOptions) -> Result<(Config, Vocabularies), Vec<Diagnostic>> {
     let mut config = Config::load(&options.root).map_err(|d| vec![d])?;
     if let Some(base_url) = &options.base_url {
+        // Said of the option, not of vitrine.yaml, which may hold a good address.
+        if let Some((message, meant)) = crate::config::base_url_problem(base_url) {
+            return Err(vec![Diagnostic::new(
+                ErrorKind::Config,
+                "option --base-url",
+                message,
+            )
+            .suggest(meant)]);
+        }
         config.base_url = base_url.clone();
-        config.check().map_err(|d| vec![d])?;
     }
     config.hors_ligne |= options.offline;
     let mut vocabs = Vocabularies::builtin().map_err(|d| vec![d])?;
