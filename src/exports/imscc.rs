@@ -530,7 +530,7 @@ fn page_html(
     let body = input
         .scenarios_html
         .get(&scenario.slug)
-        .map(|r| r.html.as_str())
+        .map(|r| r.html())
         .unwrap_or_default();
     // The rewriter only fails past its memory limit, on a body far larger than any page.
     let body = rewrite_links(body, &scenario.slug, bundle, &input.config.base_url).map_err(|_| {

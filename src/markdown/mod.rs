@@ -106,8 +106,13 @@ pub struct Options<'a> {
 /// The result of [`render`].
 #[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Rendered {
-    /// Sanitised HTML, without h1.
-    pub html: String,
+    /// Sanitised HTML, without h1: read with [`Rendered::html`], replaced with
+    /// [`Rendered::set_html`], which keeps [`Rendered::html_digest`] true to it.
+    html: String,
+    /// BLAKE3 of `html`, made with it: a rebuild tells a page whose body did not change
+    /// without hashing every body again (the reading cache keeps it). All zeros when unknown
+    /// (a value made by hand).
+    html_digest: [u8; 32],
     /// h2 and h3 only, in order.
     pub toc: Vec<TocEntry>,
     /// Text for the search index and excerpts: no markup, code kept, blocks on their own
@@ -134,6 +139,33 @@ pub struct AnchorLink {
 }
 
 impl Rendered {
+    /// A body of `html` alone (tests, pages made by hand).
+    pub fn with_html(html: impl Into<String>) -> Rendered {
+        let mut rendered = Rendered::default();
+        rendered.set_html(html.into());
+        rendered
+    }
+
+    /// The sanitised HTML of the body.
+    pub fn html(&self) -> &str {
+        &self.html
+    }
+
+    /// Replaces the HTML, and its digest with it.
+    pub fn set_html(&mut self, html: String) {
+        self.html_digest = *blake3::hash(html.as_bytes()).as_bytes();
+        self.html = html;
+    }
+
+    /// BLAKE3 of the HTML: the one made with it, or made now when there is none.
+    pub fn html_digest(&self) -> [u8; 32] {
+        if self.html_digest == [0; 32] {
+            *blake3::hash(self.html.as_bytes()).as_bytes()
+        } else {
+            self.html_digest
+        }
+    }
+
     /// BLAKE3 of `plain_text`: the one made with it, or made now when there is none.
     pub fn text_digest(&self) -> [u8; 32] {
         if self.plain_text_digest == [0; 32] {
@@ -168,8 +200,10 @@ pub fn render(source: &Source, resolver: &dyn LinkResolver, options: &Options) -
     let plain_text = tidy(&transformer.plain);
     let word_count = count_words(&plain_text);
     let plain_text_digest = *blake3::hash(plain_text.as_bytes()).as_bytes();
+    let html_digest = *blake3::hash(html.as_bytes()).as_bytes();
     Rendered {
         html,
+        html_digest,
         toc: transformer.toc,
         plain_text,
         plain_text_digest,

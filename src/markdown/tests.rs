@@ -679,3 +679,19 @@ fn the_plain_text_digest_is_the_hash_of_the_plain_text() {
     };
     assert_eq!(by_hand.text_digest(), *blake3::hash(b"Autre.").as_bytes());
 }
+
+/// The digest of the HTML (what a rebuild compares pages by) follows the HTML: made with it,
+/// made again when it is replaced, computed for a value made by hand.
+#[test]
+fn the_html_digest_follows_the_html() {
+    let hash = |html: &str| *blake3::hash(html.as_bytes()).as_bytes();
+    let mut r = render_md("Des **bandes** de papier.\n");
+    assert_eq!(r.html_digest, hash(r.html()));
+    r.set_html("<p>Autre</p>".to_string());
+    assert_eq!(r.html_digest(), hash("<p>Autre</p>"));
+    let by_hand = Rendered {
+        html: "<p>Main</p>".to_string(),
+        ..Rendered::default()
+    };
+    assert_eq!(by_hand.html_digest(), hash("<p>Main</p>"));
+}

@@ -918,11 +918,9 @@ mod tests {
     /// The only place that builds a `Rendered`, so that new fields of the markdown stage do
     /// not ripple through the tests.
     fn rendered(html: &str, toc: Vec<TocEntry>) -> Rendered {
-        Rendered {
-            html: html.to_string(),
-            toc,
-            ..Rendered::default()
-        }
+        let mut rendered = Rendered::with_html(html);
+        rendered.toc = toc;
+        rendered
     }
 
     fn toc_entry(id: &str, title: &str) -> TocEntry {
@@ -1365,7 +1363,7 @@ mod tests {
         std::sync::Arc::make_mut(&mut fixture.content.scenarios[0]).body = "Autre".to_string();
         fixture.related.insert("thales".to_string(), vec![]);
         let rendered = fixture.scenarios_html.values_mut().next().expect("a body");
-        std::sync::Arc::make_mut(rendered).html = "<p>Autre</p>".to_string();
+        std::sync::Arc::make_mut(rendered).set_html("<p>Autre</p>".to_string());
         assert_eq!(first, shared(&fixture));
         // Any page may show a scenario's metadata or a free page.
         let mut retitled = Fixture::new();
@@ -1378,7 +1376,8 @@ mod tests {
         assert_ne!(first, shared(&page_changed));
         let mut page_html = Fixture::new();
         let html = page_html.pages_html.values_mut().next().expect("a page");
-        html.html.push_str("<p>plus</p>");
+        let more = format!("{}<p>plus</p>", html.html());
+        html.set_html(more);
         assert_ne!(first, shared(&page_html));
         let mut reordered = Fixture::new();
         reordered.content.scenarios.swap(0, 1);

@@ -132,7 +132,7 @@ pub(super) fn scenario_job(site: &Site, index: usize) -> Job {
         }),
         fiche: metadata_lines(site, &linker, scenario),
         sommaire: nest_toc(toc),
-        corps: rendered.map(|r| r.html.as_str()).unwrap_or(""),
+        corps: rendered.map(|r| r.html()).unwrap_or(""),
         ressources: resources(&linker, scenario),
         citation: citation(site, scenario, &path),
         paquet: (site.input.config.paquets_moodle && !meta.brouillon && !scenario.is_harvested())
@@ -170,27 +170,53 @@ pub(super) fn scenario_inputs(site: &Site, index: usize, hasher: &mut blake3::Ha
     let slug = &site.scenarios()[index].slug;
     let input = site.input;
     if let Some(rendered) = input.scenarios_html.get(slug) {
-        // Destructured: a field added to the rendering must be placed here or left out here.
+        // Destructured: a field added to the rendering must be placed here or left out here
+        // (`..` stands for the private HTML, fed by its digest below).
         let Rendered {
-            html,
             toc,
             plain_text: _,
             plain_text_digest: _,
             word_count,
             diagnostics: _,
             anchor_links: _,
+            ..
         } = rendered.as_ref();
-        // The HTML as bytes (its `Debug` would escape it character by character).
-        hasher.update(&(html.len() as u64).to_le_bytes());
-        hasher.update(html.as_bytes());
-        let _ = write!(reuse::HashWriter(hasher), "{toc:?}\u{1f}{word_count}");
+        // The HTML by its digest, made with it (a site's bodies weigh a gigabyte at 100,000).
+        hash_text(hasher, "corps");
+        hasher.update(&rendered.html_digest());
+        hash_count(hasher, toc.len());
+        for entry in toc {
+            hasher.update(&[entry.level]);
+            hash_text(hasher, &entry.id);
+            hash_text(hasher, &entry.title);
+        }
+        hash_count(hasher, *word_count);
+    }
+    match input.related.get(slug) {
+        Some(related) => {
+            hash_text(hasher, "proches");
+            hash_count(hasher, related.len());
+            for other in related {
+                hash_text(hasher, other);
+            }
+        }
+        None => hash_text(hasher, "sans proches"),
     }
     let _ = write!(
         reuse::HashWriter(hasher),
-        "\u{1f}{:?}\u{1f}{:?}",
-        input.related.get(slug),
+        "\u{1f}{:?}",
         input.package_sizes.get(slug)
     );
+}
+
+/// A string with its length: two different lists of strings never feed the same bytes.
+fn hash_text(hasher: &mut blake3::Hasher, value: &str) {
+    hash_count(hasher, value.len());
+    hasher.update(value.as_bytes());
+}
+
+fn hash_count(hasher: &mut blake3::Hasher, count: usize) {
+    hasher.update(&(count as u64).to_le_bytes());
 }
 
 /// The metadata card of a scenario, in reading order; empty fields are left out.

@@ -16,7 +16,7 @@ pub(super) fn home_job(site: &Site) -> Job {
         .input
         .pages_html
         .get("")
-        .map(|r| r.html.as_str())
+        .map(|r| r.html())
         .unwrap_or("");
     ctx.insert("presentation", presentation);
     ctx.insert("cartes", &cards(site, &linker, &newest));
@@ -71,7 +71,7 @@ pub(super) fn free_page_job(site: &Site, page: &Page) -> Job {
         .input
         .pages_html
         .get(&page.slug)
-        .map(|r| r.html.as_str())
+        .map(|r| r.html())
         .unwrap_or("");
     job.context.insert("titre", &page.titre);
     job.context.insert("corps", body);

@@ -132,9 +132,9 @@ fn href_of(destination: &str) -> Option<String> {
         first_line: 1,
     };
     let rendered = markdown::render(&source, &KeepLinks, &markdown::Options::default());
-    let start = rendered.html.find("href=\"")? + "href=\"".len();
-    let len = rendered.html[start..].find('"')?;
-    Some(rendered.html[start..start + len].to_string())
+    let start = rendered.html().find("href=\"")? + "href=\"".len();
+    let len = rendered.html()[start..].find('"')?;
+    Some(rendered.html()[start..start + len].to_string())
 }
 
 #[cfg(test)]

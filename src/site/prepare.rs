@@ -239,7 +239,7 @@ fn respell_anchors(
                 .and_then(|p| pages_html.get_mut(&p.slug)),
         };
         if let Some(rendered) = rendered {
-            rendered.html = anchors::respell(&rendered.html, &r.written, &r.id);
+            rendered.set_html(anchors::respell(rendered.html(), &r.written, &r.id));
         }
     }
 }

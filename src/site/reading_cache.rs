@@ -30,7 +30,7 @@ use crate::site::prepare::Caches;
 
 const FOLDER: &str = "lecture";
 /// Bumped whenever an entry's layout or meaning changes; older entries are then misses.
-const FORMAT: u32 = 2;
+const FORMAT: u32 = 3;
 const EXTENSION: &str = "bin";
 /// Hexadecimal digits of a path's hash that name its file: 256 files at most.
 const SHARD_DIGITS: usize = 2;
