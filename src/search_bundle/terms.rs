@@ -365,15 +365,16 @@ fn write_entry(text: &mut String, term: &str, postings: &[(u32, f32)]) {
 /// Appends `[first ordinal, contribution, delta, contribution, …]`, contributions in
 /// thousandths (at least 1, so that every posting counts).
 fn write_postings(text: &mut String, postings: &[(u32, f32)]) {
-    use std::fmt::Write;
+    let mut number = itoa::Buffer::new();
     text.push('[');
     let mut previous = 0u32;
     for (i, (ordinal, score)) in postings.iter().enumerate() {
         if i > 0 {
             text.push(',');
         }
-        // Writing to a String cannot fail.
-        let _ = write!(text, "{},{}", ordinal - previous, thousandths(*score));
+        text.push_str(number.format(ordinal - previous));
+        text.push(',');
+        text.push_str(number.format(thousandths(*score)));
         previous = *ordinal;
     }
     text.push(']');
