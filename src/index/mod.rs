@@ -211,7 +211,7 @@ impl SearchIndex {
 
     /// Builds the parts index in `parts_dir` from `parts` (each in slug order, parts in slug
     /// order; previous content of `parts_dir` deleted), then the index of the site in `dir`,
-    /// merged from it (see [`SearchIndex::update_parts`]). Returns the index and the number of
+    /// made of its segments (see [`SearchIndex::update_parts`]). Returns the index and the number of
     /// documents indexed.
     ///
     /// Each part is committed alone, so that it is a segment of its own (or several, never
@@ -242,13 +242,14 @@ impl SearchIndex {
 
     /// Updates the parts index of `parts_dir` (made by [`SearchIndex::build_parts`]): deletes
     /// the documents whose slug is in `stale` (every document of the parts that changed), adds
-    /// the new `parts`, and makes the index of the site in `dir` again by merging the parts in
-    /// slug order. Returns the index and the number of documents indexed.
+    /// the new `parts`, and makes the index of the site in `dir` again from the parts'
+    /// segments in slug order (see `link_parts`). Returns the index and the number of
+    /// documents indexed.
     ///
-    /// The result is the index a full build makes: the merged segment lists the documents in
-    /// slug order, and no segment merged has deleted documents (tantivy would then estimate
-    /// the number of tokens of a field from the rounded field norms, and BM25 scores would
-    /// differ from a clean build's). Any other state is an error: the caller rebuilds.
+    /// The result is the index a full build makes: its segments list the documents in slug
+    /// order, and no segment has deleted documents (tantivy would then count the deleted
+    /// documents in BM25's statistics, and scores would differ from a clean build's). Any
+    /// other state is an error: the caller rebuilds.
     pub fn update_parts(
         parts_dir: &Path,
         dir: &Path,

@@ -186,7 +186,7 @@ const MIN_PARTS: usize = 8;
 /// Fewest documents per part.
 const MIN_PART_DOCS: usize = 4;
 
-/// The index of the site is merged from parts, each holding the documents of a range of slugs
+/// The index of the site is made of parts, each holding the documents of a range of slugs
 /// in a segment of its own (`crate::index::SearchIndex::build_parts`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct IndexParts {

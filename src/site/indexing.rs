@@ -204,7 +204,7 @@ impl Sources<'_> {
 }
 
 /// The index of the previous build's parts, updated to the documents of `hashes`: the parts
-/// holding a document that changed are indexed again, then every part merged. `None` when
+/// holding a document that changed are indexed again, then every part linked. `None` when
 /// the record has no parts or the update failed.
 fn updated_index(
     sources: &Sources,
@@ -340,7 +340,7 @@ fn index_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("index")
 }
 
-/// The parts the index of a build is merged from (see [`cache::IndexParts`]).
+/// The parts the index of a build is made of (see [`cache::IndexParts`]).
 fn index_parts_dir(root: &Path) -> PathBuf {
     root.join(CACHE_DIR).join("index-parties")
 }
