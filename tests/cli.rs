@@ -219,7 +219,27 @@ fn durations_count_the_files_written_after_an_edit() {
         assert!(again.status.success(), "{}", text(&again.stderr));
         let edited = written(&again);
         assert!(edited > 0 && edited * 3 < all, "{edited} written of {all}");
+        assert!(
+            text(&again.stdout).contains("dont scénarios proches"),
+            "{}",
+            text(&again.stdout)
+        );
     }
+    // Only the pages change: the index and its related scenarios are taken as they were, and
+    // the durations do not show a step that was not done.
+    let config = site.path().join("vitrine.yaml");
+    let yaml = std::fs::read_to_string(&config).expect("configuration");
+    let changed = yaml.replace("description: Site de test.", "description: Autre chose.");
+    assert_ne!(yaml, changed, "the fixture's description");
+    std::fs::write(&config, changed).expect("configuration changed");
+    let pages_only = vitrine(&["build", "--durees"], Some(site.path()));
+    let stdout = text(&pages_only.stdout);
+    assert!(pages_only.status.success(), "{}", text(&pages_only.stderr));
+    assert!(
+        stdout.contains("repris de la construction précédente"),
+        "{stdout}"
+    );
+    assert!(!stdout.contains("dont scénarios proches"), "{stdout}");
 }
 
 #[test]

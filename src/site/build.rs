@@ -289,8 +289,8 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 &options.root,
                 "l'export de la recherche s'est arrêté",
             )?;
+            durations.extend(related_duration.map(|d| ("  dont scénarios proches", d)));
             durations.extend([
-                ("  dont scénarios proches", related_duration),
                 ("  en parallèle : export de la recherche", export_duration),
                 // The other thread: pages (rendered or kept) and files, during the index…
                 (

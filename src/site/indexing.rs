@@ -160,18 +160,18 @@ pub(super) fn index_stage(
 
 /// Computes the related scenarios of `index` and their memos into `related` and `memos`
 /// (unless they were reused with the index); returns how many lists were computed and how
-/// long it took. Made while the search bundle is exported from the same index: the two only
-/// read it.
+/// long it took (`None` when reused). Made while the search bundle is exported from the same
+/// index: the two only read it.
 pub(super) fn related_stage(
     options: &BuildOptions,
     index: &SearchIndex,
     work: RelatedWork,
     previous: Option<&cache::BuildRecord>,
     (related, memos): (&mut BTreeMap<String, Vec<String>>, &mut crate::index::Memos),
-) -> Result<(usize, Duration), Vec<Diagnostic>> {
+) -> Result<(usize, Option<Duration>), Vec<Diagnostic>> {
     let started = Instant::now();
     let RelatedWork::Compute { previous_trusted } = work else {
-        return Ok((0, started.elapsed()));
+        return Ok((0, None));
     };
     let previous = previous
         .filter(|_| previous_trusted)
@@ -184,7 +184,7 @@ pub(super) fn related_stage(
         .map_err(|e| vec![index_error(&options.root, &e)])?;
     *related = computed.related;
     *memos = computed.memos;
-    Ok((computed.computed, started.elapsed()))
+    Ok((computed.computed, Some(started.elapsed())))
 }
 
 /// What the index documents are made from.
