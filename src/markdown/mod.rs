@@ -130,6 +130,19 @@ pub struct Rendered {
     pub anchor_links: Vec<AnchorLink>,
 }
 
+fn digest(text: &str) -> [u8; 32] {
+    *blake3::hash(text.as_bytes()).as_bytes()
+}
+
+/// `known`, or the digest of `text` when all zeros (unknown: a value made by hand).
+fn known_or_made(known: [u8; 32], text: &str) -> [u8; 32] {
+    if known == [0; 32] {
+        digest(text)
+    } else {
+        known
+    }
+}
+
 /// A link to a heading anchor, located in its source file.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct AnchorLink {
@@ -153,26 +166,18 @@ impl Rendered {
 
     /// Replaces the HTML, and its digest with it.
     pub fn set_html(&mut self, html: String) {
-        self.html_digest = *blake3::hash(html.as_bytes()).as_bytes();
+        self.html_digest = digest(&html);
         self.html = html;
     }
 
     /// BLAKE3 of the HTML: the one made with it, or made now when there is none.
     pub fn html_digest(&self) -> [u8; 32] {
-        if self.html_digest == [0; 32] {
-            *blake3::hash(self.html.as_bytes()).as_bytes()
-        } else {
-            self.html_digest
-        }
+        known_or_made(self.html_digest, &self.html)
     }
 
     /// BLAKE3 of `plain_text`: the one made with it, or made now when there is none.
     pub fn text_digest(&self) -> [u8; 32] {
-        if self.plain_text_digest == [0; 32] {
-            *blake3::hash(self.plain_text.as_bytes()).as_bytes()
-        } else {
-            self.plain_text_digest
-        }
+        known_or_made(self.plain_text_digest, &self.plain_text)
     }
 
     /// The `id` attributes of the rendered HTML (heading anchors, footnotes).
@@ -199,8 +204,8 @@ pub fn render(source: &Source, resolver: &dyn LinkResolver, options: &Options) -
     let html = sanitize::sanitize(&raw, options.iframe_hosts);
     let plain_text = tidy(&transformer.plain);
     let word_count = count_words(&plain_text);
-    let plain_text_digest = *blake3::hash(plain_text.as_bytes()).as_bytes();
-    let html_digest = *blake3::hash(html.as_bytes()).as_bytes();
+    let plain_text_digest = digest(&plain_text);
+    let html_digest = digest(&html);
     Rendered {
         html,
         html_digest,

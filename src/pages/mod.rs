@@ -202,8 +202,7 @@ impl<'a> SitePages<'a> {
     fn page_inputs(&self, shared: &str, page: &PlannedPage) -> String {
         let mut hasher = blake3::Hasher::new();
         for part in [shared, page.path.as_str()] {
-            hasher.update(&(part.len() as u64).to_le_bytes());
-            hasher.update(part.as_bytes());
+            reuse::hash_part(&mut hasher, part.as_bytes());
         }
         if let PageKind::Scenario { index } = page.kind {
             scenario_inputs(&self.site, index, &mut hasher);

@@ -82,15 +82,10 @@ impl PageContext {
     /// Hash of the template name and of every value of the context with its name.
     pub(super) fn key(&self, template: &str) -> String {
         let mut hasher = blake3::Hasher::new();
-        let mut part = |bytes: &[u8]| {
-            // Lengths first: no two different contexts hash the same bytes.
-            hasher.update(&(bytes.len() as u64).to_le_bytes());
-            hasher.update(bytes);
-        };
-        part(template.as_bytes());
+        hash_part(&mut hasher, template.as_bytes());
         for (name, json) in &self.serialized {
-            part(name.as_bytes());
-            part(json);
+            hash_part(&mut hasher, name.as_bytes());
+            hash_part(&mut hasher, json);
         }
         hasher.finalize().to_hex().to_string()
     }
@@ -112,6 +107,13 @@ pub struct RecordedPage {
 pub struct PageKeys {
     pub key: String,
     pub inputs: String,
+}
+
+/// Feeds `bytes` to a hasher after their length: no two different sequences of parts hash
+/// the same bytes.
+pub(super) fn hash_part(hasher: &mut blake3::Hasher, bytes: &[u8]) {
+    hasher.update(&(bytes.len() as u64).to_le_bytes());
+    hasher.update(bytes);
 }
 
 /// Feeds `Debug` text to a hasher without making the string. `Debug` of our content types

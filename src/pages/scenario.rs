@@ -209,10 +209,8 @@ pub(super) fn scenario_inputs(site: &Site, index: usize, hasher: &mut blake3::Ha
     );
 }
 
-/// A string with its length: two different lists of strings never feed the same bytes.
 fn hash_text(hasher: &mut blake3::Hasher, value: &str) {
-    hash_count(hasher, value.len());
-    hasher.update(value.as_bytes());
+    reuse::hash_part(hasher, value.as_bytes());
 }
 
 fn hash_count(hasher: &mut blake3::Hasher, count: usize) {
