@@ -197,6 +197,41 @@ fn a_damaged_cache_is_ignored() {
     }
 }
 
+/// The texts of the bodies sit at the end of each cache file, after the entries: a byte that
+/// cannot be UTF-8 there is found when the file is read, and only the bodies are rendered
+/// again (the entries' parses are still taken).
+#[test]
+fn a_stored_body_that_is_not_utf8_is_rendered_again() {
+    let site = common::demo_site();
+    let first = built(site.path());
+    let mut damaged = 0;
+    for entry in fs::read_dir(site.path().join(CACHE)).expect("cache") {
+        let path = entry.expect("entry").path();
+        let mut bytes = fs::read(&path).expect("cache file");
+        if let Some(last) = bytes.last_mut() {
+            *last = 0xff;
+            damaged += 1;
+        }
+        fs::write(&path, bytes).expect("damage the cache");
+    }
+    assert!(damaged > 10, "{damaged} cache files");
+    append(site.path(), EDITED, "\nModification.\n");
+    let again = built(site.path());
+    // A file holding no body (a draft's entry only) has its last byte in the entries.
+    assert!(
+        again.parsed_sources * 4 < again.rendered_bodies,
+        "the entries are still taken: {} sources read again",
+        again.parsed_sources
+    );
+    assert!(
+        again.rendered_bodies > 1 && again.rendered_bodies < first.rendered_bodies,
+        "the damaged bodies only: {} of {}",
+        again.rendered_bodies,
+        first.rendered_bodies
+    );
+    assert_same_as_clean(site.path());
+}
+
 #[test]
 fn warnings_are_reported_again_from_the_cache() {
     let site = common::fixture_site(&["liste-virgules", "brouillon-invalide"]);

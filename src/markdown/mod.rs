@@ -24,6 +24,7 @@
 //! gives what is needed through [`Source`], [`LinkResolver`] and [`Options`].
 
 mod admonition;
+mod body_text;
 mod footnotes;
 mod sanitize;
 mod toc;
@@ -39,6 +40,7 @@ use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 use crate::diagnostics::{Diagnostic, ErrorKind};
 
 use admonition::Prepared;
+pub use body_text::BodyText;
 use footnotes::Footnotes;
 use toc::HeadingIds;
 pub use toc::TocEntry;
@@ -108,7 +110,7 @@ pub struct Options<'a> {
 pub struct Rendered {
     /// Sanitised HTML, without h1: read with [`Rendered::html`], replaced with
     /// [`Rendered::set_html`], which keeps [`Rendered::html_digest`] true to it.
-    html: String,
+    html: BodyText,
     /// BLAKE3 of `html`, made with it: a rebuild tells a page whose body did not change
     /// without hashing every body again (the reading cache keeps it). All zeros when unknown
     /// (a value made by hand).
@@ -117,7 +119,7 @@ pub struct Rendered {
     pub toc: Vec<TocEntry>,
     /// Text for the search index and excerpts: no markup, code kept, blocks on their own
     /// lines. Not escaped: it is text, not HTML.
-    pub plain_text: String,
+    pub plain_text: BodyText,
     /// BLAKE3 of `plain_text`, made with it: the search index tells a changed document from
     /// its hash, and a rebuild then hashes no text it did not render again (the reading cache
     /// keeps it). All zeros when unknown (a value made by hand): see [`Rendered::text_digest`].
@@ -167,7 +169,33 @@ impl Rendered {
     /// Replaces the HTML, and its digest with it.
     pub fn set_html(&mut self, html: String) {
         self.html_digest = digest(&html);
-        self.html = html;
+        self.html = BodyText::from(html);
+    }
+
+    /// The HTML and the plain text, and the body without them (texts emptied, digests kept):
+    /// for a store that keeps the texts apart, and gives them back with [`Rendered::with_texts`].
+    pub fn texts_apart(&self) -> (&str, &str, Rendered) {
+        let rest = Rendered {
+            html: BodyText::default(),
+            html_digest: self.html_digest,
+            toc: self.toc.clone(),
+            plain_text: BodyText::default(),
+            plain_text_digest: self.plain_text_digest,
+            word_count: self.word_count,
+            diagnostics: self.diagnostics.clone(),
+            anchor_links: self.anchor_links.clone(),
+        };
+        (&self.html, &self.plain_text, rest)
+    }
+
+    /// This body (as [`Rendered::texts_apart`] left it) with its texts back. The digests kept
+    /// are those of these texts when the store gives back what it was given.
+    pub fn with_texts(self, html: BodyText, plain_text: BodyText) -> Rendered {
+        Rendered {
+            html,
+            plain_text,
+            ..self
+        }
     }
 
     /// BLAKE3 of the HTML: the one made with it, or made now when there is none.
@@ -207,10 +235,10 @@ pub fn render(source: &Source, resolver: &dyn LinkResolver, options: &Options) -
     let plain_text_digest = digest(&plain_text);
     let html_digest = digest(&html);
     Rendered {
-        html,
+        html: BodyText::from(html),
         html_digest,
         toc: transformer.toc,
-        plain_text,
+        plain_text: BodyText::from(plain_text),
         plain_text_digest,
         word_count,
         diagnostics: transformer.diagnostics,

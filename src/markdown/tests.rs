@@ -674,7 +674,7 @@ fn the_plain_text_digest_is_the_hash_of_the_plain_text() {
     );
     assert_eq!(r.text_digest(), r.plain_text_digest);
     let by_hand = Rendered {
-        plain_text: "Autre.".to_string(),
+        plain_text: "Autre.".into(),
         ..Rendered::default()
     };
     assert_eq!(by_hand.text_digest(), *blake3::hash(b"Autre.").as_bytes());
@@ -690,7 +690,7 @@ fn the_html_digest_follows_the_html() {
     r.set_html("<p>Autre</p>".to_string());
     assert_eq!(r.html_digest(), hash("<p>Autre</p>"));
     let by_hand = Rendered {
-        html: "<p>Main</p>".to_string(),
+        html: "<p>Main</p>".into(),
         ..Rendered::default()
     };
     assert_eq!(by_hand.html_digest(), hash("<p>Main</p>"));

@@ -13,7 +13,7 @@ use crate::config::CACHE_DIR;
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::index::{IndexDoc, MetadataWords, PreviousRelated, SearchIndex};
-use crate::markdown::Rendered;
+use crate::markdown::{BodyText, Rendered};
 use crate::publish::urls;
 use crate::search_bundle;
 use crate::site::cache;
@@ -245,7 +245,7 @@ fn rebuilt_index(
             .map(|s| {
                 let body = plain_texts
                     .remove(&s.slug)
-                    .map(|plain| plain.text)
+                    .map(|plain| plain.text.into_string())
                     .unwrap_or_default();
                 index_doc_with(s, body, sources.metadata)
             })
@@ -265,7 +265,7 @@ fn index_doc_of(
 ) -> IndexDoc {
     let body = plain_texts
         .get(&s.slug)
-        .map(|plain| plain.text.clone())
+        .map(|plain| plain.text.to_string())
         .unwrap_or_default();
     index_doc_with(s, body, metadata)
 }
@@ -373,7 +373,7 @@ fn index_docs(prepared: &Prepared) -> Vec<IndexDoc> {
 
 /// The plain text of a rendered body, with its BLAKE3.
 pub(super) struct PlainText {
-    pub(super) text: String,
+    pub(super) text: BodyText,
     pub(super) digest: [u8; 32],
 }
 
@@ -407,7 +407,7 @@ fn index_doc(
 ) -> IndexDoc {
     let body = html
         .get(&s.slug)
-        .map(|r| r.plain_text.clone())
+        .map(|r| r.plain_text.to_string())
         .unwrap_or_default();
     index_doc_with(s, body, metadata)
 }

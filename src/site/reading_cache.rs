@@ -14,9 +14,12 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fs;
+use std::io::{self, Read, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+use bytes::Bytes;
 use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -24,23 +27,30 @@ use crate::config::{CACHE_DIR, CONFIG_FILE};
 use crate::content::discover::ScenarioSource;
 use crate::content::{frontmatter, Metadata, Origine, Scenario, SourceEntry, Stamp};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::Rendered;
+use crate::markdown::{BodyText, Rendered};
 use crate::site::options::BuildOptions;
 use crate::site::prepare::Caches;
 
 const FOLDER: &str = "lecture";
 /// Bumped whenever an entry's layout or meaning changes; older entries are then misses.
-const FORMAT: u32 = 3;
+const FORMAT: u32 = 4;
 const EXTENSION: &str = "bin";
 /// Hexadecimal digits of a path's hash that name its file: 256 files at most.
 const SHARD_DIGITS: usize = 2;
 const TEMP_EXTENSION: &str = "tmp";
 
-/// One file of the cache: the entries of the sources whose path hashes to its name.
+/// The header of a cache file: the entries of the sources whose path hashes to its name.
+/// The file is the header's length (8 bytes, little-endian), the header, then the HTML of the
+/// bodies one after the other, then their plain texts: the entries locate their texts there,
+/// so that a load slices two buffers instead of allocating two strings per body (and the plain
+/// texts, freed once indexed, do not keep the HTML's buffer alive or the reverse).
 #[derive(Serialize, Deserialize)]
 struct Shard<'a> {
+    /// First, with `settings`: a file of another format or settings is left undecoded.
     format: u32,
     settings: [u8; 32],
+    html_len: u64,
+    plain_len: u64,
     entries: Vec<Entry<'a>>,
 }
 
@@ -54,7 +64,18 @@ struct Entry<'a> {
     parsed: Parsed<'a>,
     comma_lists: Cow<'a, [Diagnostic]>,
     /// The body as rendered, with the fingerprint of the link table it was rendered with.
-    rendered: Option<(u64, Cow<'a, Rendered>)>,
+    rendered: Option<(u64, StoredRendered)>,
+}
+
+/// A rendered body without its texts, and where they are in the file.
+#[derive(Serialize, Deserialize)]
+struct StoredRendered {
+    /// Start and length in the HTML part of the file.
+    html: (u64, u64),
+    /// Start and length in the plain-text part.
+    plain_text: (u64, u64),
+    /// Texts empty ([`Rendered::texts_apart`]).
+    rest: Rendered,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -137,18 +158,26 @@ pub fn load(options: &BuildOptions) -> (Caches, Reading) {
                 .collect()
         })
         .unwrap_or_default();
-    let shards: Vec<(String, Vec<Entry>)> = files
+    let shards: Vec<ShardRead> = files
         .par_iter()
         .filter_map(|file| read_shard(file, &settings))
         .collect();
-    let stored = shards.iter().map(|(n, e)| (n.clone(), e.len())).collect();
+    let stored = shards
+        .iter()
+        .map(|s| (s.name.clone(), s.entries.len()))
+        .collect();
     let found: Vec<Found> = shards
         .into_par_iter()
-        .flat_map_iter(|(name, entries)| {
+        .flat_map_iter(|shard| {
             let root = &options.root;
+            let ShardRead {
+                name,
+                entries,
+                texts,
+            } = shard;
             entries
                 .into_iter()
-                .filter_map(move |entry| take(root, &name, entry))
+                .filter_map(move |entry| take(root, &name, &texts, entry))
         })
         .collect();
     let mut caches = Caches::default();
@@ -196,16 +225,75 @@ struct Found {
     rendered: Option<(u64, Rendered)>,
 }
 
-/// The name and entries of a cache file, when it is whole, of this format and settings.
-fn read_shard(file: &Path, settings: &[u8; 32]) -> Option<(String, Vec<Entry<'static>>)> {
+/// A cache file as read: its name, its entries and the buffers holding their texts.
+struct ShardRead {
+    name: String,
+    entries: Vec<Entry<'static>>,
+    texts: Texts,
+}
+
+/// The HTML and plain-text parts of a cache file.
+struct Texts {
+    html: Bytes,
+    plain: Bytes,
+}
+
+impl Texts {
+    /// The texts of a stored body, when they are in the file and are UTF-8.
+    fn of(&self, stored: StoredRendered) -> Option<Rendered> {
+        let span = |(start, len): (u64, u64)| -> Option<Range<usize>> {
+            let start = usize::try_from(start).ok()?;
+            Some(start..start.checked_add(usize::try_from(len).ok()?)?)
+        };
+        let html = BodyText::shared(&self.html, span(stored.html)?)?;
+        let plain_text = BodyText::shared(&self.plain, span(stored.plain_text)?)?;
+        Some(stored.rest.with_texts(html, plain_text))
+    }
+}
+
+/// A cache file, when it is whole, of this format and settings.
+fn read_shard(file: &Path, settings: &[u8; 32]) -> Option<ShardRead> {
     let name = file.file_stem()?.to_str()?.to_string();
-    let bytes = fs::read(file).ok()?;
-    let shard: Shard = postcard::from_bytes(&bytes).ok()?;
-    (shard.format == FORMAT && shard.settings == *settings).then_some((name, shard.entries))
+    let mut reader = fs::File::open(file).ok()?;
+    let size = reader.metadata().ok()?.len();
+    let header = read_part(&mut reader, 8)?;
+    let header_len = u64::from_le_bytes(header.try_into().ok()?);
+    if header_len > size {
+        return None;
+    }
+    let header = read_part(&mut reader, header_len)?;
+    let ((format, written_with), _) = postcard::take_from_bytes::<(u32, [u8; 32])>(&header).ok()?;
+    if format != FORMAT || written_with != *settings {
+        return None;
+    }
+    let shard: Shard = postcard::from_bytes(&header).ok()?;
+    // The parts' lengths must add up to the file's: a truncated file is a miss.
+    let total = [8, header_len, shard.html_len, shard.plain_len]
+        .into_iter()
+        .try_fold(0u64, u64::checked_add)?;
+    if total != size {
+        return None;
+    }
+    let texts = Texts {
+        html: Bytes::from(read_part(&mut reader, shard.html_len)?),
+        plain: Bytes::from(read_part(&mut reader, shard.plain_len)?),
+    };
+    Some(ShardRead {
+        name,
+        entries: shard.entries,
+        texts,
+    })
+}
+
+/// The next `len` bytes of `reader`.
+fn read_part(reader: &mut fs::File, len: u64) -> Option<Vec<u8>> {
+    let mut bytes = vec![0; usize::try_from(len).ok()?];
+    reader.read_exact(&mut bytes).ok()?;
+    Some(bytes)
 }
 
 /// The entry, when its source still holds the bytes it was made from.
-fn take(root: &Path, shard: &str, entry: Entry) -> Option<Found> {
+fn take(root: &Path, shard: &str, texts: &Texts, entry: Entry) -> Option<Found> {
     let source = entry.source.into_owned();
     // In the file named after its source: an entry copied elsewhere is not trusted.
     if shard_name(&source.file) != shard {
@@ -220,18 +308,22 @@ fn take(root: &Path, shard: &str, entry: Entry) -> Option<Found> {
     }
     let result = match entry.parsed {
         Parsed::Valid(stored) => {
-            let text = std::str::from_utf8(&text).ok()?;
+            let text = simdutf8::basic::from_utf8(&text).ok()?;
             Ok(Arc::new(stored.into_scenario(text)?))
         }
         Parsed::Invalid(problems) => Err(problems.into_owned()),
     };
+    // A body whose texts cannot be read is rendered again.
+    let rendered = entry
+        .rendered
+        .and_then(|(links, stored)| Some((links, texts.of(stored)?)));
     Some(Found {
         source,
         stamp,
         content: entry.content,
         result,
         comma_lists: entry.comma_lists.into_owned(),
-        rendered: entry.rendered.map(|(links, r)| (links, r.into_owned())),
+        rendered,
     })
 }
 
@@ -335,29 +427,50 @@ impl Reading {
         entries: &[SourceEntry],
         caches: &Caches,
     ) -> Option<(PathBuf, PathBuf)> {
+        let mut html = Vec::new();
+        let mut plain = Vec::new();
+        let entries = entries
+            .iter()
+            .filter_map(|e| self.stored_entry(e, caches, &mut html, &mut plain))
+            .collect();
         let shard = Shard {
             format: FORMAT,
             settings: self.settings,
-            entries: entries
-                .iter()
-                .filter_map(|e| self.stored_entry(e, caches))
-                .collect(),
+            html_len: html.len() as u64,
+            plain_len: plain.len() as u64,
+            entries,
         };
-        let bytes = postcard::to_allocvec(&shard).ok()?;
+        let header = postcard::to_allocvec(&shard).ok()?;
         let target = self.dir.join(format!("{name}.{EXTENSION}"));
         let temporary = self.dir.join(format!("{name}.{TEMP_EXTENSION}"));
-        fs::write(&temporary, bytes).ok()?;
+        let mut file = io::BufWriter::new(fs::File::create(&temporary).ok()?);
+        for part in [
+            &(header.len() as u64).to_le_bytes()[..],
+            &header,
+            &html,
+            &plain,
+        ] {
+            file.write_all(part).ok()?;
+        }
+        file.flush().ok()?;
         Some((temporary, target))
     }
 
-    fn stored_entry<'a>(&self, entry: &SourceEntry<'a>, caches: &'a Caches) -> Option<Entry<'a>> {
+    /// The entry of a source, its body's texts appended to `html` and `plain`.
+    fn stored_entry<'a>(
+        &self,
+        entry: &SourceEntry<'a>,
+        caches: &'a Caches,
+        html: &mut Vec<u8>,
+        plain: &mut Vec<u8>,
+    ) -> Option<Entry<'a>> {
         let content = self.content_hash(entry)?;
         let (parsed, rendered) = match entry.result {
             Ok(scenario) => (
                 Parsed::Valid(Box::new(StoredScenario::of(scenario))),
                 caches
                     .markdown_of(scenario)
-                    .map(|(links, r)| (links, Cow::Borrowed(r.as_ref()))),
+                    .map(|(links, r)| (links, stored_rendered(r, html, plain))),
             ),
             Err(problems) => (Parsed::Invalid(Cow::Borrowed(problems)), None),
         };
@@ -384,6 +497,23 @@ impl Reading {
         let stamp = Stamp::of(&path);
         (stamp.is_some() && stamp == entry.stamp).then(|| *blake3::hash(&bytes).as_bytes())
     }
+}
+
+/// A body without its texts, appended to `html` and `plain`.
+fn stored_rendered(rendered: &Rendered, html: &mut Vec<u8>, plain: &mut Vec<u8>) -> StoredRendered {
+    let (html_text, plain_text, rest) = rendered.texts_apart();
+    StoredRendered {
+        html: append(html, html_text),
+        plain_text: append(plain, plain_text),
+        rest,
+    }
+}
+
+/// Appends `text` to `part`: its start and length there.
+fn append(part: &mut Vec<u8>, text: &str) -> (u64, u64) {
+    let start = part.len() as u64;
+    part.extend_from_slice(text.as_bytes());
+    (start, text.len() as u64)
 }
 
 impl Pending {
