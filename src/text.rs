@@ -1,6 +1,11 @@
-//! Small text helpers shared by every stage: folding for lookups, French slugs, HTML escaping.
+//! Small text helpers shared by every stage: folding for lookups, French slugs, HTML escaping,
+//! and the text of a body, owned or sliced from a shared buffer ([`BodyText`]).
+
+mod body_text;
 
 use deunicode::deunicode;
+
+pub use body_text::{BodyText, TextStore};
 
 /// Lower case, accents removed, ligatures expanded (œ → oe), spaces collapsed.
 /// Used to compare what an author typed with vocabulary labels.

@@ -197,39 +197,53 @@ fn a_damaged_cache_is_ignored() {
     }
 }
 
-/// The texts of the bodies sit at the end of each cache file, after the entries: a byte that
-/// cannot be UTF-8 there is found when the file is read, and only the bodies are rendered
-/// again (the entries' parses are still taken).
+/// The texts of the bodies sit at the end of each cache file, after the entries, and are read
+/// only when a page is rendered again: a text changed on disk since (here `<p>` turned into
+/// `<q>`, still UTF-8) is found by its digest then, and the build is made again without the
+/// cache instead of publishing it.
 #[test]
-fn a_stored_body_that_is_not_utf8_is_rendered_again() {
+fn a_stored_text_changed_on_disk_is_never_published() {
     let site = common::demo_site();
     let first = built(site.path());
     let mut damaged = 0;
     for entry in fs::read_dir(site.path().join(CACHE)).expect("cache") {
         let path = entry.expect("entry").path();
-        let mut bytes = fs::read(&path).expect("cache file");
-        if let Some(last) = bytes.last_mut() {
-            *last = 0xff;
-            damaged += 1;
-        }
+        let bytes = fs::read(&path).expect("cache file");
+        let Some(at) = bytes.windows(3).position(|w| w == b"<p>") else {
+            continue;
+        };
+        let mut bytes = bytes;
+        bytes[at + 1] = b'q';
         fs::write(&path, bytes).expect("damage the cache");
+        damaged += 1;
     }
     assert!(damaged > 10, "{damaged} cache files");
-    append(site.path(), EDITED, "\nModification.\n");
+    // A template change: every page is rendered again, reading every body's HTML.
+    let templates = site.path().join("templates");
+    fs::create_dir_all(&templates).expect("mkdir");
+    let base = common::repo_root().join("themes/defaut/templates/base.html");
+    let base = fs::read_to_string(base).expect("base template");
+    fs::write(
+        templates.join("base.html"),
+        base.replacen("</body>", "<p>Pied ajouté</p></body>", 1),
+    )
+    .expect("override");
     let again = built(site.path());
-    // A file holding no body (a draft's entry only) has its last byte in the entries.
-    assert!(
-        again.parsed_sources * 4 < again.rendered_bodies,
-        "the entries are still taken: {} sources read again",
-        again.parsed_sources
+    assert_eq!(
+        (again.parsed_sources, again.rendered_bodies),
+        (first.parsed_sources, first.rendered_bodies),
+        "built again without the cache"
     );
-    assert!(
-        again.rendered_bodies > 1 && again.rendered_bodies < first.rendered_bodies,
-        "the damaged bodies only: {} of {}",
-        again.rendered_bodies,
-        first.rendered_bodies
-    );
+    let pages = fs::read_dir(site.path().join("public/scenarios"))
+        .expect("scenario pages")
+        .filter_map(|e| fs::read_to_string(e.ok()?.path().join("index.html")).ok());
+    for page in pages {
+        assert!(!page.contains("<q>"), "a damaged text was published");
+    }
     assert_same_as_clean(site.path());
+    // The cache made again is sound: an edit takes the other entries from it.
+    append(site.path(), EDITED, "\nModification.\n");
+    assert_eq!(built(site.path()).parsed_sources, 1);
 }
 
 #[test]

@@ -333,7 +333,7 @@ fn a_record_with_every_vocabulary_value_validates() {
             url_source: None,
             brouillon: false,
         },
-        body: String::new(),
+        body: Default::default(),
         body_line: 1,
         origine: None,
     };

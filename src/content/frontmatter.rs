@@ -4,6 +4,7 @@
 //! serde_yaml gives values but no positions; yaml-rust2's marked event parser gives positions.
 //! The block is small, so reading it twice is cheap and keeps each library to what it does best.
 
+use std::ops::Range;
 use std::path::Path;
 
 use serde_yaml::{Mapping, Value};
@@ -143,9 +144,17 @@ fn repair(yaml: &str, problem: &Diagnostic) -> Option<String> {
 /// The body and its first line, even when the YAML of the block is invalid; `None` without a
 /// closed block.
 pub fn body(source: &str) -> Option<(String, usize)> {
-    let source = source.strip_prefix('\u{feff}').unwrap_or(source);
-    let split = split(Path::new(""), source).ok()?;
-    Some((split.body.to_string(), split.body_line))
+    let (range, line) = body_range(source)?;
+    Some((source[range].to_string(), line))
+}
+
+/// Where the body is in `source` (bytes), and its first line: as [`body`], without a copy.
+pub fn body_range(source: &str) -> Option<(Range<usize>, usize)> {
+    let text = source.strip_prefix('\u{feff}').unwrap_or(source);
+    let split = split(Path::new(""), text).ok()?;
+    // The body is a slice of `source`: its offset is the distance between the two starts.
+    let start = split.body.as_ptr() as usize - source.as_ptr() as usize;
+    Some((start..start + split.body.len(), split.body_line))
 }
 
 /// Keys of authors and resources, under `auteurs` and `ressources`.

@@ -318,7 +318,7 @@ pub fn load_partial(
             source: s.source.clone(),
             bundle_dir: s.bundle_dir.clone(),
             bundle_files: s.bundle_files.clone(),
-            body: s.body.clone(),
+            body: s.body.to_string(),
             body_line: s.body_line,
             draft: true,
         })
@@ -417,7 +417,7 @@ fn load_scenario(
         bundle_dir: source.bundle_dir.clone(),
         bundle_files: source.bundle_files.clone(),
         meta,
-        body: doc.body,
+        body: doc.body.into(),
         body_line: doc.body_line,
         origine: None,
     })

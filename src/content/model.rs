@@ -8,6 +8,8 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use crate::text::BodyText;
+
 /// An author of a scenario.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Auteur {
@@ -80,8 +82,9 @@ pub struct Scenario {
     /// Files of the bundle, relative to `bundle_dir` (sorted).
     pub bundle_files: Vec<PathBuf>,
     pub meta: Metadata,
-    /// Markdown body (after the front matter).
-    pub body: String,
+    /// Markdown body (after the front matter): a slice of the source file's bytes when the
+    /// scenario comes from the reading cache.
+    pub body: BodyText,
     /// Line of the source file where the body starts (1-based), to locate Markdown problems.
     pub body_line: usize,
     /// Set for a scenario harvested from another vitrine's catalogue (`vitrine harvest`): it
@@ -181,7 +184,7 @@ impl Scenario {
                 url_source: None,
                 brouillon: false,
             },
-            body: String::new(),
+            body: BodyText::default(),
             body_line: 1,
             origine: None,
         }

@@ -19,7 +19,7 @@ use serde_json::{Map, Value};
 use crate::content::scenario::RESUME_MAX_CHARS;
 use crate::content::{Auteur, Duree, Metadata, Origine, Scenario};
 use crate::diagnostics::ErrorKind;
-use crate::text::{plural, slugify};
+use crate::text::{plural, slugify, BodyText};
 use crate::vocab::{VocabName, Vocabularies};
 
 /// Longest title kept; a longer one is shortened (local titles are far shorter).
@@ -577,7 +577,7 @@ pub fn convert(
                     url_source: None,
                     brouillon: false,
                 },
-                body: String::new(),
+                body: BodyText::default(),
                 body_line: 1,
                 origine: Some(Origine {
                     source: from.label.to_string(),

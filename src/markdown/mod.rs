@@ -24,7 +24,6 @@
 //! gives what is needed through [`Source`], [`LinkResolver`] and [`Options`].
 
 mod admonition;
-mod body_text;
 mod footnotes;
 mod sanitize;
 mod toc;
@@ -38,9 +37,9 @@ use std::path::Path;
 use pulldown_cmark::{CowStr, Event, LinkType, Parser, Tag, TagEnd};
 
 use crate::diagnostics::{Diagnostic, ErrorKind};
+use crate::text::BodyText;
 
 use admonition::Prepared;
-pub use body_text::BodyText;
 use footnotes::Footnotes;
 use toc::HeadingIds;
 pub use toc::TocEntry;
@@ -136,8 +135,9 @@ fn digest(text: &str) -> [u8; 32] {
     *blake3::hash(text.as_bytes()).as_bytes()
 }
 
-/// `known`, or the digest of `text` when all zeros (unknown: a value made by hand).
-fn known_or_made(known: [u8; 32], text: &str) -> [u8; 32] {
+/// `known`, or the digest of `text` when all zeros (unknown: a value made by hand). A text
+/// kept in the reading cache is read only in that case.
+fn known_or_made(known: [u8; 32], text: &BodyText) -> [u8; 32] {
     if known == [0; 32] {
         digest(text)
     } else {
@@ -174,7 +174,7 @@ impl Rendered {
 
     /// The HTML and the plain text, and the body without them (texts emptied, digests kept):
     /// for a store that keeps the texts apart, and gives them back with [`Rendered::with_texts`].
-    pub fn texts_apart(&self) -> (&str, &str, Rendered) {
+    pub fn texts_apart(&self) -> (&BodyText, &BodyText, Rendered) {
         let rest = Rendered {
             html: BodyText::default(),
             html_digest: self.html_digest,

@@ -695,3 +695,33 @@ fn the_html_digest_follows_the_html() {
     };
     assert_eq!(by_hand.html_digest(), hash("<p>Main</p>"));
 }
+
+/// A store that refuses every read and counts the attempts.
+#[derive(Default)]
+struct Unread {
+    reads: std::sync::atomic::AtomicUsize,
+}
+
+impl crate::text::TextStore for Unread {
+    fn read(&self, _: Range<u64>) -> Option<Vec<u8>> {
+        self.reads.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        None
+    }
+
+    fn damaged(&self) {}
+}
+
+/// A body taken from the reading cache keeps its texts on disk: a rebuild compares pages and
+/// index documents by the digests it stored, without reading a single text.
+#[test]
+fn the_digests_of_stored_texts_are_read_without_the_texts() {
+    let r = render_md("Des **bandes** de papier.\n");
+    let store = std::sync::Arc::new(Unread::default());
+    let stored = |digest| BodyText::stored(store.clone(), 0..10, digest);
+    let (_, _, rest) = r.texts_apart();
+    let kept = rest.with_texts(stored(r.html_digest), stored(r.plain_text_digest));
+    assert_eq!(kept.html_digest(), r.html_digest());
+    assert_eq!(kept.text_digest(), r.text_digest());
+    assert_eq!(kept.word_count, r.word_count);
+    assert_eq!(store.reads.load(std::sync::atomic::Ordering::SeqCst), 0);
+}

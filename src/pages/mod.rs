@@ -1359,7 +1359,7 @@ mod tests {
         let first = shared(&fixture);
         assert_eq!(first, shared(&fixture));
         // Only the scenario's page shows its body, related scenarios and package.
-        std::sync::Arc::make_mut(&mut fixture.content.scenarios[0]).body = "Autre".to_string();
+        std::sync::Arc::make_mut(&mut fixture.content.scenarios[0]).body = "Autre".into();
         fixture.related.insert("thales".to_string(), vec![]);
         let rendered = fixture.scenarios_html.values_mut().next().expect("a body");
         std::sync::Arc::make_mut(rendered).set_html("<p>Autre</p>".to_string());

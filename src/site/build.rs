@@ -125,10 +125,42 @@ fn not_produced_unchanged(options: &BuildOptions) -> Vec<String> {
 /// is built on its own thread while the pages that do not need it are rendered and written;
 /// the scenario pages, which show related scenarios, come last.
 pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Vec<Diagnostic>> {
+    let _one_build_at_a_time = lock::acquire(&options.root, progress);
+    let result = match attempt(options, progress) {
+        // Nothing was published and the reading cache is gone: the build is made again
+        // without it, as if it were the first one.
+        Err(Stop::CacheDamaged) => attempt(options, progress),
+        other => other,
+    };
+    result.map_err(|stop| match stop {
+        Stop::Problems(problems) => problems,
+        Stop::CacheDamaged => vec![Diagnostic::new(
+            ErrorKind::Io,
+            options.root.join(CACHE_DIR),
+            "le cache de construction est abîmé et n'a pas pu être effacé : supprimez le dossier .vitrine-cache puis relancez la construction",
+        )],
+    })
+}
+
+/// Why an attempt at a build stopped.
+enum Stop {
+    Problems(Vec<Diagnostic>),
+    /// A text read from the reading cache was not the one stored there: nothing was published,
+    /// and the cache was removed.
+    CacheDamaged,
+}
+
+impl From<Vec<Diagnostic>> for Stop {
+    fn from(problems: Vec<Diagnostic>) -> Self {
+        Stop::Problems(problems)
+    }
+}
+
+/// One build, [`build`] holding the lock.
+fn attempt(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, Stop> {
     let started = Instant::now();
     let mut watch = Stopwatch::start();
     let cache_dir = options.root.join(CACHE_DIR);
-    let _one_build_at_a_time = lock::acquire(&options.root, progress);
     // Both read every input or the whole record (12 MB at 10,000 scenarios) before anything
     // else can start: side by side, on both cores.
     let (mut previous, inputs) = rayon::join(
@@ -313,9 +345,14 @@ pub fn build(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary,
                 Ok(counts) => counts,
                 Err(problems) => {
                     staging.abandon();
-                    return Err(output::one_output_error(problems));
+                    return Err(output::one_output_error(problems).into());
                 }
             };
+        if reading.damaged() {
+            staging.abandon();
+            reading.discard();
+            return Err(Stop::CacheDamaged);
+        }
         watch.lap("index, rendu et écriture");
         watch.stages.extend(index_durations);
         let (reused_files, written_files) = (staging.reused(), staging.written());

@@ -13,11 +13,12 @@ use crate::config::CACHE_DIR;
 use crate::content::{Facet, Scenario};
 use crate::diagnostics::{self, Diagnostic, ErrorKind};
 use crate::index::{IndexDoc, MetadataWords, PreviousRelated, SearchIndex};
-use crate::markdown::{BodyText, Rendered};
+use crate::markdown::Rendered;
 use crate::publish::urls;
 use crate::search_bundle;
 use crate::site::cache;
 use crate::site::output::Staging;
+use crate::text::BodyText;
 
 use crate::site::options::{BuildOptions, Stopwatch};
 use crate::site::prepare::Prepared;
@@ -383,7 +384,7 @@ pub(super) struct PlainText {
 pub(super) fn take_plain_texts(prepared: &mut Prepared) -> BTreeMap<String, PlainText> {
     for scenario in &mut prepared.loaded.content.scenarios {
         if let Some(scenario) = Arc::get_mut(scenario) {
-            scenario.body = String::new();
+            scenario.body = BodyText::default();
         }
     }
     prepared

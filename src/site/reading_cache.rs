@@ -14,10 +14,11 @@
 use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 use std::fs;
-use std::io::{self, Read, Write};
+use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
 use rayon::prelude::*;
@@ -27,9 +28,10 @@ use crate::config::{CACHE_DIR, CONFIG_FILE};
 use crate::content::discover::ScenarioSource;
 use crate::content::{frontmatter, Metadata, Origine, Scenario, SourceEntry, Stamp};
 use crate::diagnostics::Diagnostic;
-use crate::markdown::{BodyText, Rendered};
+use crate::markdown::Rendered;
 use crate::site::options::BuildOptions;
 use crate::site::prepare::Caches;
+use crate::text::{BodyText, TextStore};
 
 const FOLDER: &str = "lecture";
 /// Bumped whenever an entry's layout or meaning changes; older entries are then misses.
@@ -42,8 +44,7 @@ const TEMP_EXTENSION: &str = "tmp";
 /// The header of a cache file: the entries of the sources whose path hashes to its name.
 /// The file is the header's length (8 bytes, little-endian), the header, then the HTML of the
 /// bodies one after the other, then their plain texts: the entries locate their texts there,
-/// so that a load slices two buffers instead of allocating two strings per body (and the plain
-/// texts, freed once indexed, do not keep the HTML's buffer alive or the reverse).
+/// so that a load reads the entries only, and a text is read when first used.
 #[derive(Serialize, Deserialize)]
 struct Shard<'a> {
     /// First, with `settings`: a file of another format or settings is left undecoded.
@@ -110,9 +111,12 @@ impl<'a> StoredScenario<'a> {
         }
     }
 
-    /// The scenario, with the body cut from `text` (the source, whose hash matched).
-    fn into_scenario(self, text: &str) -> Option<Scenario> {
-        let (body, body_line) = frontmatter::body(text)?;
+    /// The scenario, with the body cut from `source` (the source file's bytes, whose hash
+    /// matched): a slice, not a copy.
+    fn into_scenario(self, source: &Bytes) -> Option<Scenario> {
+        let text = simdutf8::basic::from_utf8(source).ok()?;
+        let (range, body_line) = frontmatter::body_range(text)?;
+        let body = BodyText::shared(source, range)?;
         // The same cut as when the entry was written: else the source is not what it says.
         (body_line == self.body_line).then_some(())?;
         Some(Scenario {
@@ -137,6 +141,8 @@ pub struct Reading {
     /// How many entries each file read held: a file with entries not taken (a source gone or
     /// changed) is written again.
     stored: HashMap<String, usize>,
+    /// Set when a text read from the cache was not the one stored there.
+    damaged: Arc<AtomicBool>,
 }
 
 struct Taken {
@@ -158,9 +164,10 @@ pub fn load(options: &BuildOptions) -> (Caches, Reading) {
                 .collect()
         })
         .unwrap_or_default();
+    let damaged = Arc::new(AtomicBool::new(false));
     let shards: Vec<ShardRead> = files
         .par_iter()
-        .filter_map(|file| read_shard(file, &settings))
+        .filter_map(|file| read_shard(file, &settings, &damaged))
         .collect();
     let stored = shards
         .iter()
@@ -211,6 +218,7 @@ pub fn load(options: &BuildOptions) -> (Caches, Reading) {
         settings,
         taken,
         stored,
+        damaged,
     };
     (caches, reading)
 }
@@ -225,34 +233,56 @@ struct Found {
     rendered: Option<(u64, Rendered)>,
 }
 
-/// A cache file as read: its name, its entries and the buffers holding their texts.
+/// A cache file as read: its name, its entries and where their texts are.
 struct ShardRead {
     name: String,
     entries: Vec<Entry<'static>>,
-    texts: Texts,
+    texts: Arc<ShardTexts>,
 }
 
-/// The HTML and plain-text parts of a cache file.
-struct Texts {
-    html: Bytes,
-    plain: Bytes,
+/// The HTML and plain-text parts of a cache file, read only when a text is first used (most
+/// bodies of a rebuild are neither rendered nor indexed again). The file stays open: a build
+/// that replaces it renames a new file over its name, which leaves what this one reads as it
+/// was.
+struct ShardTexts {
+    file: Mutex<fs::File>,
+    /// Start and length of the HTML part in the file, then of the plain-text part.
+    html: (u64, u64),
+    plain: (u64, u64),
+    /// Shared by every file of the load: set when a text read is not the one stored.
+    damaged: Arc<AtomicBool>,
 }
 
-impl Texts {
-    /// The texts of a stored body, when they are in the file and are UTF-8.
-    fn of(&self, stored: StoredRendered) -> Option<Rendered> {
-        let span = |(start, len): (u64, u64)| -> Option<Range<usize>> {
-            let start = usize::try_from(start).ok()?;
-            Some(start..start.checked_add(usize::try_from(len).ok()?)?)
-        };
-        let html = BodyText::shared(&self.html, span(stored.html)?)?;
-        let plain_text = BodyText::shared(&self.plain, span(stored.plain_text)?)?;
-        Some(stored.rest.with_texts(html, plain_text))
+impl TextStore for ShardTexts {
+    fn read(&self, range: Range<u64>) -> Option<Vec<u8>> {
+        let mut file = self.file.lock().ok()?;
+        file.seek(SeekFrom::Start(range.start)).ok()?;
+        let mut bytes = vec![0; usize::try_from(range.end.checked_sub(range.start)?).ok()?];
+        file.read_exact(&mut bytes).ok()?;
+        Some(bytes)
+    }
+
+    fn damaged(&self) {
+        self.damaged.store(true, Ordering::SeqCst);
     }
 }
 
-/// A cache file, when it is whole, of this format and settings.
-fn read_shard(file: &Path, settings: &[u8; 32]) -> Option<ShardRead> {
+/// The body of `stored` with its texts to be read from `texts`, when they lie in their parts.
+fn with_stored_texts(texts: &Arc<ShardTexts>, stored: StoredRendered) -> Option<Rendered> {
+    let within = |(part_start, part_len): (u64, u64), (start, len): (u64, u64)| {
+        let end = start.checked_add(len)?;
+        (end <= part_len).then(|| part_start + start..part_start + end)
+    };
+    let html = within(texts.html, stored.html)?;
+    let plain = within(texts.plain, stored.plain_text)?;
+    let store = || Arc::clone(texts) as Arc<dyn TextStore>;
+    let html = BodyText::stored(store(), html, stored.rest.html_digest());
+    let plain_text = BodyText::stored(store(), plain, stored.rest.text_digest());
+    Some(stored.rest.with_texts(html, plain_text))
+}
+
+/// A cache file, when it is whole, of this format and settings: its entries, not its texts.
+fn read_shard(file: &Path, settings: &[u8; 32], damaged: &Arc<AtomicBool>) -> Option<ShardRead> {
     let name = file.file_stem()?.to_str()?.to_string();
     let mut reader = fs::File::open(file).ok()?;
     let size = reader.metadata().ok()?.len();
@@ -274,14 +304,17 @@ fn read_shard(file: &Path, settings: &[u8; 32]) -> Option<ShardRead> {
     if total != size {
         return None;
     }
-    let texts = Texts {
-        html: Bytes::from(read_part(&mut reader, shard.html_len)?),
-        plain: Bytes::from(read_part(&mut reader, shard.plain_len)?),
+    let html_start = 8 + header_len;
+    let texts = ShardTexts {
+        file: Mutex::new(reader),
+        html: (html_start, shard.html_len),
+        plain: (html_start + shard.html_len, shard.plain_len),
+        damaged: Arc::clone(damaged),
     };
     Some(ShardRead {
         name,
         entries: shard.entries,
-        texts,
+        texts: Arc::new(texts),
     })
 }
 
@@ -293,7 +326,7 @@ fn read_part(reader: &mut fs::File, len: u64) -> Option<Vec<u8>> {
 }
 
 /// The entry, when its source still holds the bytes it was made from.
-fn take(root: &Path, shard: &str, texts: &Texts, entry: Entry) -> Option<Found> {
+fn take(root: &Path, shard: &str, texts: &Arc<ShardTexts>, entry: Entry) -> Option<Found> {
     let source = entry.source.into_owned();
     // In the file named after its source: an entry copied elsewhere is not trusted.
     if shard_name(&source.file) != shard {
@@ -302,21 +335,18 @@ fn take(root: &Path, shard: &str, texts: &Texts, entry: Entry) -> Option<Found> 
     // Stamped before reading: if the file changes after, the load sees another stamp.
     let path = root.join(&source.file);
     let stamp = Stamp::of(&path);
-    let text = fs::read(&path).ok()?;
+    let text = Bytes::from(fs::read(&path).ok()?);
     if *blake3::hash(&text).as_bytes() != entry.content {
         return None;
     }
     let result = match entry.parsed {
-        Parsed::Valid(stored) => {
-            let text = simdutf8::basic::from_utf8(&text).ok()?;
-            Ok(Arc::new(stored.into_scenario(text)?))
-        }
+        Parsed::Valid(stored) => Ok(Arc::new(stored.into_scenario(&text)?)),
         Parsed::Invalid(problems) => Err(problems.into_owned()),
     };
     // A body whose texts cannot be read is rendered again.
     let rendered = entry
         .rendered
-        .and_then(|(links, stored)| Some((links, texts.of(stored)?)));
+        .and_then(|(links, stored)| Some((links, with_stored_texts(texts, stored)?)));
     Some(Found {
         source,
         stamp,
@@ -360,6 +390,7 @@ pub struct Pending {
     written: Vec<(PathBuf, PathBuf)>,
     /// Names of the files holding this build's sources: the others are removed.
     current: HashSet<String>,
+    damaged: Arc<AtomicBool>,
 }
 
 impl Reading {
@@ -389,6 +420,7 @@ impl Reading {
             dir: self.dir,
             written,
             current: shards.into_keys().collect(),
+            damaged: self.damaged,
         }
     }
 
@@ -470,7 +502,7 @@ impl Reading {
                 Parsed::Valid(Box::new(StoredScenario::of(scenario))),
                 caches
                     .markdown_of(scenario)
-                    .map(|(links, r)| (links, stored_rendered(r, html, plain))),
+                    .and_then(|(links, r)| Some((links, stored_rendered(r, html, plain)?))),
             ),
             Err(problems) => (Parsed::Invalid(Cow::Borrowed(problems)), None),
         };
@@ -499,14 +531,20 @@ impl Reading {
     }
 }
 
-/// A body without its texts, appended to `html` and `plain`.
-fn stored_rendered(rendered: &Rendered, html: &mut Vec<u8>, plain: &mut Vec<u8>) -> StoredRendered {
+/// A body without its texts, appended to `html` and `plain`; `None` when a text kept from the
+/// previous build cannot be read.
+fn stored_rendered(
+    rendered: &Rendered,
+    html: &mut Vec<u8>,
+    plain: &mut Vec<u8>,
+) -> Option<StoredRendered> {
     let (html_text, plain_text, rest) = rendered.texts_apart();
-    StoredRendered {
+    let (html_text, plain_text) = (html_text.try_str()?, plain_text.try_str()?);
+    Some(StoredRendered {
         html: append(html, html_text),
         plain_text: append(plain, plain_text),
         rest,
-    }
+    })
 }
 
 /// Appends `text` to `part`: its start and length there.
@@ -517,6 +555,19 @@ fn append(part: &mut Vec<u8>, text: &str) -> (u64, u64) {
 }
 
 impl Pending {
+    /// Whether a text read from the cache during this build was not the one stored there (a
+    /// damaged disk, a file changed in place): it was given as empty, so the pages and index
+    /// made with it must not be published, and the cache is not to be used again.
+    pub fn damaged(&self) -> bool {
+        self.damaged.load(Ordering::SeqCst)
+    }
+
+    /// Removes the whole cache (a damaged one, see [`Pending::damaged`]); its texts still in
+    /// use stay readable until dropped (the files are open).
+    pub fn discard(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+
     /// Puts the written entries in place and removes those of sources gone (the build
     /// succeeded). Failing only costs the next build time.
     pub fn commit(mut self) {
