@@ -18,7 +18,7 @@ use std::io::{self, Read, Seek, SeekFrom, Write};
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use bytes::Bytes;
 use rayon::prelude::*;
@@ -241,11 +241,11 @@ struct ShardRead {
 }
 
 /// The HTML and plain-text parts of a cache file, read only when a text is first used (most
-/// bodies of a rebuild are neither rendered nor indexed again). The file stays open: a build
-/// that replaces it renames a new file over its name, which leaves what this one reads as it
-/// was.
+/// bodies of a rebuild are neither rendered nor indexed again). The file is opened for each
+/// read rather than kept open (256 open files would be the whole allowance of some systems);
+/// it is replaced only when the build that reads it commits, after its last read.
 struct ShardTexts {
-    file: Mutex<fs::File>,
+    file: PathBuf,
     /// Start and length of the HTML part in the file, then of the plain-text part.
     html: (u64, u64),
     plain: (u64, u64),
@@ -255,7 +255,7 @@ struct ShardTexts {
 
 impl TextStore for ShardTexts {
     fn read(&self, range: Range<u64>) -> Option<Vec<u8>> {
-        let mut file = self.file.lock().ok()?;
+        let mut file = fs::File::open(&self.file).ok()?;
         file.seek(SeekFrom::Start(range.start)).ok()?;
         let mut bytes = vec![0; usize::try_from(range.end.checked_sub(range.start)?).ok()?];
         file.read_exact(&mut bytes).ok()?;
@@ -306,7 +306,7 @@ fn read_shard(file: &Path, settings: &[u8; 32], damaged: &Arc<AtomicBool>) -> Op
     }
     let html_start = 8 + header_len;
     let texts = ShardTexts {
-        file: Mutex::new(reader),
+        file: file.to_path_buf(),
         html: (html_start, shard.html_len),
         plain: (html_start + shard.html_len, shard.plain_len),
         damaged: Arc::clone(damaged),
@@ -562,8 +562,7 @@ impl Pending {
         self.damaged.load(Ordering::SeqCst)
     }
 
-    /// Removes the whole cache (a damaged one, see [`Pending::damaged`]); its texts still in
-    /// use stay readable until dropped (the files are open).
+    /// Removes the whole cache (a damaged one, see [`Pending::damaged`]).
     pub fn discard(self) {
         let _ = fs::remove_dir_all(&self.dir);
     }
