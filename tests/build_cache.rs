@@ -73,21 +73,13 @@ fn a_template_change_reuses_the_index_and_equals_a_clean_build() {
         text.replacen("titre:", "titre: Nouveau titre —", 1),
     )
     .expect("write");
-    let partial = site.path().join("templates/partials");
-    fs::create_dir_all(&partial).expect("mkdir");
-    let footer = common::repo_root().join("themes/defaut/templates/base.html");
-    let base = fs::read_to_string(&footer).expect("base template");
-    fs::write(
-        site.path().join("templates/base.html"),
-        base.replacen("</body>", "<p>Pied ajouté</p></body>", 1),
-    )
-    .expect("override");
+    common::override_base_template(site.path());
 
     let rebuilt = build_into(site.path(), &output);
     assert!(!rebuilt.unchanged);
     assert!(index_reused(&rebuilt), "{:?}", stage_names(&rebuilt));
     let home = fs::read_to_string(output.join("index.html")).expect("home");
-    assert!(home.contains("Nouveau titre") && home.contains("Pied ajouté"));
+    assert!(home.contains("Nouveau titre") && home.contains(common::ADDED_FOOTER));
     let (_reference, clean) = clean_build_of(site.path());
     assert_same_site(&clean, &output);
 }

@@ -183,20 +183,12 @@ fn a_new_title_updates_the_cards_and_related_mentions() {
 #[test]
 fn a_template_change_renders_every_page() {
     let (site, output, first) = built_site();
-    let templates = site.path().join("templates");
-    fs::create_dir_all(&templates).expect("mkdir");
-    let base = common::repo_root().join("themes/defaut/templates/base.html");
-    let base = fs::read_to_string(base).expect("base template");
-    fs::write(
-        templates.join("base.html"),
-        base.replacen("</body>", "<p>Pied ajouté</p></body>", 1),
-    )
-    .expect("override");
+    common::override_base_template(site.path());
 
     let rebuilt = build_into(site.path(), &output);
     assert_eq!(rebuilt.rendered_pages, first.html_pages);
     let home = fs::read_to_string(output.join("index.html")).expect("home");
-    assert!(home.contains("Pied ajouté"));
+    assert!(home.contains(common::ADDED_FOOTER));
     assert_equals_clean_build(site.path(), &output);
 }
 

@@ -219,15 +219,7 @@ fn a_stored_text_changed_on_disk_is_never_published() {
     }
     assert!(damaged > 10, "{damaged} cache files");
     // A template change: every page is rendered again, reading every body's HTML.
-    let templates = site.path().join("templates");
-    fs::create_dir_all(&templates).expect("mkdir");
-    let base = common::repo_root().join("themes/defaut/templates/base.html");
-    let base = fs::read_to_string(base).expect("base template");
-    fs::write(
-        templates.join("base.html"),
-        base.replacen("</body>", "<p>Pied ajouté</p></body>", 1),
-    )
-    .expect("override");
+    common::override_base_template(site.path());
     let again = built(site.path());
     assert_eq!(
         (again.parsed_sources, again.rendered_bodies),

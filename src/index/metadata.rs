@@ -54,6 +54,29 @@ impl MetadataWords {
         MetadataWords { by_value }
     }
 
+    /// BLAKE3 of every value's words, in a fixed order: equal fingerprints give equal
+    /// [`MetadataWords::words`] for the same metadata (a build keys each index document with it
+    /// instead of listing the words of every scenario).
+    pub fn fingerprint(&self) -> [u8; 32] {
+        let mut values: Vec<_> = self.by_value.iter().collect();
+        values.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        let mut hasher = blake3::Hasher::new();
+        let mut text = |value: &str| {
+            hasher.update(&(value.len() as u64).to_le_bytes());
+            hasher.update(value.as_bytes());
+        };
+        for ((name, key), words) in values {
+            text(name.file_stem());
+            text(key);
+            text(&words.len().to_string());
+            for (term, folded) in words {
+                text(term);
+                text(folded);
+            }
+        }
+        *hasher.finalize().as_bytes()
+    }
+
     /// The words to index for the vocabulary values of `meta`, one per distinct term, folded.
     pub fn words(&self, meta: &Metadata) -> Vec<String> {
         let mut seen = BTreeSet::new();

@@ -24,7 +24,6 @@ use serde::{Deserialize, Serialize};
 use walkdir::WalkDir;
 
 use crate::config::CONFIG_FILE;
-use crate::index::IndexDoc;
 
 /// Bumped whenever the record's meaning changes; an older record is ignored.
 const RECORD_VERSION: u32 = 3;
@@ -122,7 +121,7 @@ pub fn inputs_hash(root: &Path, cache_dir: &Path, options: &str) -> io::Result<S
 }
 
 /// Hash of the documents of the search index, from the hash of each (in slug order, see
-/// [`index_doc_hash`]): equal hashes give the same index.
+/// `site::indexing::index_doc_key`): equal hashes give the same index.
 pub fn index_docs_hash<'a>(hashes: impl Iterator<Item = (&'a String, &'a String)>) -> String {
     let mut hasher = blake3::Hasher::new();
     for (slug, hash) in hashes {
@@ -132,44 +131,6 @@ pub fn index_docs_hash<'a>(hashes: impl Iterator<Item = (&'a String, &'a String)
         }
     }
     hasher.finalize().to_hex().to_string()
-}
-
-/// Hash of one document of the search index as `program` ([`program_identity`]) indexes it:
-/// 128 bits of BLAKE3, in hexadecimal.
-pub fn index_doc_hash(doc: &IndexDoc, program: &[u8; 32]) -> String {
-    let body = blake3::hash(doc.body.as_bytes());
-    index_doc_hash_with_body(doc, body.as_bytes(), program)
-}
-
-/// [`index_doc_hash`] of `doc` with the body whose BLAKE3 is `body` in place of its own: the
-/// hash of every document is made on each build, without copying the texts into documents
-/// (hundreds of megabytes on a national site) nor hashing again the texts of the bodies the
-/// reading cache kept ([`crate::markdown::Rendered::plain_text_digest`]).
-pub fn index_doc_hash_with_body(doc: &IndexDoc, body: &[u8; 32], program: &[u8; 32]) -> String {
-    let mut hasher = blake3::Hasher::new();
-    hasher.update(program);
-    let text = |hasher: &mut blake3::Hasher, value: &str| {
-        hasher.update(&(value.len() as u64).to_le_bytes());
-        hasher.update(value.as_bytes());
-    };
-    for value in [doc.slug.as_str(), doc.titre.as_str(), doc.resume.as_str()] {
-        text(&mut hasher, value);
-    }
-    hasher.update(body);
-    for list in [&doc.mots_cles, &doc.outils, &doc.auteurs, &doc.metadonnees] {
-        text(&mut hasher, &list.len().to_string());
-        for value in list {
-            text(&mut hasher, value);
-        }
-    }
-    text(&mut hasher, &doc.facets.len().to_string());
-    for (facet, value) in &doc.facets {
-        text(&mut hasher, &format!("{facet:?}"));
-        text(&mut hasher, value);
-    }
-    text(&mut hasher, &doc.date.to_string());
-    text(&mut hasher, &format!("{:?}", doc.duree_minutes));
-    hasher.finalize().to_hex()[..32].to_string()
 }
 
 /// Most documents per part of the index. An edit indexes again the part of the edited
@@ -193,7 +154,7 @@ pub struct IndexParts {
     /// The first slug of each part's range (the first is empty: every slug has a part); a
     /// part ends where the next begins.
     pub starts: Vec<String>,
-    /// Hash of each document, by slug ([`index_doc_hash`]).
+    /// Key of each document, by slug (`site::indexing::index_doc_key`).
     pub hashes: BTreeMap<String, String>,
     /// Most documents per part: a part that grows past it is cut when it is indexed again.
     pub size: usize,
@@ -465,50 +426,6 @@ impl BuildRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn a_document_hash_depends_on_the_program_that_indexes_it() {
-        let doc = IndexDoc {
-            slug: "a".into(),
-            titre: "Les fractions".into(),
-            resume: String::new(),
-            body: "Des bandes de papier.".into(),
-            mots_cles: Vec::new(),
-            outils: Vec::new(),
-            auteurs: Vec::new(),
-            metadonnees: Vec::new(),
-            facets: Vec::new(),
-            date: chrono::NaiveDate::from_ymd_opt(2025, 3, 12).expect("date"),
-            duree_minutes: None,
-        };
-        let program = program_identity();
-        assert_eq!(
-            index_doc_hash(&doc, &program),
-            index_doc_hash(&doc, &program)
-        );
-        assert_ne!(
-            index_doc_hash(&doc, &program),
-            index_doc_hash(&doc, &[0; 32]),
-            "an upgraded vitrine indexes every document again"
-        );
-        let without_body = IndexDoc {
-            body: String::new(),
-            ..doc.clone()
-        };
-        assert_eq!(
-            index_doc_hash_with_body(
-                &without_body,
-                blake3::hash(b"Des bandes de papier.").as_bytes(),
-                &program
-            ),
-            index_doc_hash(&doc, &program),
-            "the body given apart hashes as the document's own"
-        );
-        assert_ne!(
-            index_doc_hash_with_body(&without_body, blake3::hash(b"Autre.").as_bytes(), &program),
-            index_doc_hash(&doc, &program)
-        );
-    }
 
     fn site() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("temp dir");

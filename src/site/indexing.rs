@@ -83,17 +83,18 @@ pub(super) fn index_stage(
         .collect();
     let metadata = MetadataWords::new(&prepared.vocabs);
     // Another vitrine may analyse the same document differently: its index is not reused.
-    let program = cache::program_identity();
+    let made_with = DocumentMaking {
+        program: cache::program_identity(),
+        vocabulary: metadata.fingerprint(),
+    };
     let hashes: BTreeMap<String, String> = scenarios
         .par_iter()
         .map(|(_, s)| {
-            let doc = index_doc_with(s, String::new(), &metadata);
             let body = match plain_texts.get(&s.slug) {
                 Some(plain) => plain.digest,
                 None => *blake3::hash(b"").as_bytes(),
             };
-            let hash = cache::index_doc_hash_with_body(&doc, &body, &program);
-            (s.slug.clone(), hash)
+            (s.slug.clone(), index_doc_key(s, &body, &made_with))
         })
         .collect();
     let docs_hash = cache::index_docs_hash(hashes.iter());
@@ -413,6 +414,53 @@ fn index_doc(
     index_doc_with(s, body, metadata)
 }
 
+/// What else an index document is made with: the program that analyses it and the words of
+/// the vocabularies ([`MetadataWords::fingerprint`]).
+struct DocumentMaking {
+    program: [u8; 32],
+    vocabulary: [u8; 32],
+}
+
+/// The key of the index document of `s` (whose body's plain text has the BLAKE3 `body`):
+/// 128 bits of BLAKE3, in hexadecimal, of everything [`index_doc_with`] makes the document
+/// from, so that equal keys give equal documents. Made from the scenario without building its
+/// document (metadata words, facet keys, tool slugs): every build makes the key of every
+/// scenario. A field read by [`index_doc_with`] must be hashed here too
+/// (`the_document_key_follows_every_field_the_document_reads`).
+fn index_doc_key(s: &Scenario, body: &[u8; 32], made_with: &DocumentMaking) -> String {
+    let meta = &s.meta;
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&made_with.program);
+    hasher.update(&made_with.vocabulary);
+    hasher.update(body);
+    let mut text = |value: &str| {
+        hasher.update(&(value.len() as u64).to_le_bytes());
+        hasher.update(value.as_bytes());
+    };
+    for value in [&s.slug, &meta.titre, &meta.resume, &meta.academie] {
+        text(value);
+    }
+    let lists = [
+        &meta.mots_cles,
+        &meta.outils,
+        &meta.disciplines,
+        &meta.niveaux,
+        &meta.cycles,
+        &meta.types,
+        &meta.modalites,
+        &meta.competences_numeriques,
+    ];
+    for list in lists {
+        text(&list.len().to_string());
+        list.iter().for_each(|value| text(value));
+    }
+    text(&meta.auteurs.len().to_string());
+    meta.auteurs.iter().for_each(|a| text(&a.nom));
+    text(&meta.date.to_string());
+    text(&format!("{:?}", meta.duree.as_ref().map(|d| d.minutes)));
+    hasher.finalize().to_hex()[..32].to_string()
+}
+
 /// The index document of a scenario whose body's plain text is `body`.
 fn index_doc_with(s: &Scenario, body: String, metadata: &MetadataWords) -> IndexDoc {
     let meta = &s.meta;
@@ -451,4 +499,111 @@ pub fn related_of(
     index
         .related(RELATED_COUNT)
         .map_err(|e| vec![index_error(root, &e)])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{Auteur, Duree};
+    use crate::vocab::Vocabularies;
+
+    /// Every field of the metadata changed in turn: whenever the document changes, its key
+    /// changes too (a key that stayed would keep a stale document in the index).
+    #[test]
+    fn the_document_key_follows_every_field_the_document_reads() {
+        let vocabs = Vocabularies::builtin().expect("built-in vocabularies");
+        let metadata = MetadataWords::new(&vocabs);
+        let made_with = DocumentMaking {
+            program: [1; 32],
+            vocabulary: metadata.fingerprint(),
+        };
+        let base = Scenario::example("fractions");
+        let body = [7; 32];
+        type Change = fn(&mut Scenario);
+        let changes: &[(&str, Change)] = &[
+            ("slug", |s| s.slug = "autre".into()),
+            ("titre", |s| s.meta.titre = "Autre titre".into()),
+            ("resume", |s| s.meta.resume = "Autre résumé.".into()),
+            ("date", |s| {
+                s.meta.date = chrono::NaiveDate::from_ymd_opt(2024, 1, 2).expect("date")
+            }),
+            ("mise_a_jour", |s| {
+                s.meta.mise_a_jour = s.meta.date.succ_opt()
+            }),
+            ("auteurs", |s| {
+                s.meta.auteurs = vec![Auteur {
+                    nom: "Camille Martin".into(),
+                    fonction: None,
+                    etablissement: None,
+                }]
+            }),
+            ("academie", |s| s.meta.academie = "ac-rennes".into()),
+            ("disciplines", |s| s.meta.disciplines = vec!["svt".into()]),
+            ("niveaux", |s| s.meta.niveaux = vec!["6e".into()]),
+            ("cycles", |s| s.meta.cycles = vec!["cycle-3".into()]),
+            ("types", |s| s.meta.types = vec!["sequence".into()]),
+            ("modalites", |s| s.meta.modalites = vec!["classe".into()]),
+            ("duree", |s| {
+                s.meta.duree = Some(Duree {
+                    affichage: "55 min".into(),
+                    iso: "PT55M".into(),
+                    minutes: 55,
+                })
+            }),
+            ("outils", |s| s.meta.outils = vec!["GeoGebra".into()]),
+            ("competences", |s| {
+                s.meta.competences_numeriques = vec!["1.1".into()]
+            }),
+            ("mots_cles", |s| s.meta.mots_cles = vec!["fractions".into()]),
+            ("licence", |s| s.meta.licence = "CC-BY-4.0".into()),
+            ("vignette", |s| s.meta.vignette = Some("image.png".into())),
+            ("url_source", |s| {
+                s.meta.url_source = Some("https://a.fr".into())
+            }),
+            ("brouillon", |s| s.meta.brouillon = true),
+        ];
+        let key = |s: &Scenario| index_doc_key(s, &body, &made_with);
+        let doc = |s: &Scenario| index_doc_with(s, String::new(), &metadata);
+        let mut changed_documents = 0;
+        for (field, change) in changes {
+            let mut other = base.clone();
+            change(&mut other);
+            if doc(&other) != doc(&base) {
+                changed_documents += 1;
+                assert_ne!(key(&other), key(&base), "{field}");
+            }
+        }
+        assert!(changed_documents >= 14, "{changed_documents}");
+        assert_ne!(
+            key(&base),
+            index_doc_key(&base, &[8; 32], &made_with),
+            "body"
+        );
+        let other_program = DocumentMaking {
+            program: [2; 32],
+            ..made_with
+        };
+        assert_ne!(key(&base), index_doc_key(&base, &body, &other_program));
+    }
+
+    #[test]
+    fn the_vocabulary_fingerprint_follows_the_words() {
+        let vocabs = Vocabularies::builtin().expect("built-in vocabularies");
+        let words = MetadataWords::new(&vocabs);
+        assert_eq!(
+            words.fingerprint(),
+            MetadataWords::new(&vocabs).fingerprint()
+        );
+        let mut other = vocabs.clone();
+        let mut entries = other
+            .get(crate::vocab::VocabName::Levels)
+            .entries()
+            .to_vec();
+        entries[0].libelle = format!("{} bis", entries[0].libelle);
+        other.extend(crate::vocab::VocabName::Levels, entries);
+        assert_ne!(
+            words.fingerprint(),
+            MetadataWords::new(&other).fingerprint()
+        );
+    }
 }

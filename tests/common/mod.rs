@@ -156,6 +156,23 @@ pub fn assert_same_site(expected: &Path, actual: &Path) {
     assert!(files > 50, "a real site ({files} files)");
 }
 
+/// What [`override_base_template`] adds to every page.
+pub const ADDED_FOOTER: &str = "<p>Pied ajouté</p>";
+
+/// Overrides the default theme's `base.html` in `site/templates/` with [`ADDED_FOOTER`] before
+/// `</body>`: a template change that every page shows.
+pub fn override_base_template(site: &Path) {
+    let templates = site.join("templates");
+    fs::create_dir_all(&templates).expect("mkdir templates");
+    let base = repo_root().join("themes/defaut/templates/base.html");
+    let base = fs::read_to_string(base).expect("base template");
+    fs::write(
+        templates.join("base.html"),
+        base.replacen("</body>", &format!("{ADDED_FOOTER}</body>"), 1),
+    )
+    .expect("override");
+}
+
 /// The first scenario source of `site`, in file name order.
 pub fn first_scenario(site: &Path) -> PathBuf {
     walkdir::WalkDir::new(site.join("content/scenarios"))
