@@ -205,18 +205,7 @@ fn a_damaged_cache_is_ignored() {
 fn a_stored_text_changed_on_disk_is_never_published() {
     let site = common::demo_site();
     let first = built(site.path());
-    let mut damaged = 0;
-    for entry in fs::read_dir(site.path().join(CACHE)).expect("cache") {
-        let path = entry.expect("entry").path();
-        let bytes = fs::read(&path).expect("cache file");
-        let Some(at) = bytes.windows(3).position(|w| w == b"<p>") else {
-            continue;
-        };
-        let mut bytes = bytes;
-        bytes[at + 1] = b'q';
-        fs::write(&path, bytes).expect("damage the cache");
-        damaged += 1;
-    }
+    let damaged = damage_every_stored_html(site.path());
     assert!(damaged > 10, "{damaged} cache files");
     // A template change: every page is rendered again, reading every body's HTML.
     common::override_base_template(site.path());
@@ -236,6 +225,50 @@ fn a_stored_text_changed_on_disk_is_never_published() {
     // The cache made again is sound: an edit takes the other entries from it.
     append(site.path(), EDITED, "\nModification.\n");
     assert_eq!(built(site.path()).parsed_sources, 1);
+}
+
+/// `<p>` turned into `<q>` in every file of the reading cache (still UTF-8, another digest).
+fn damage_every_stored_html(site: &Path) -> usize {
+    let mut damaged = 0;
+    for entry in fs::read_dir(site.join(CACHE)).expect("cache") {
+        let path = entry.expect("entry").path();
+        let mut bytes = fs::read(&path).expect("cache file");
+        if let Some(at) = bytes.windows(3).position(|w| w == b"<p>") {
+            bytes[at + 1] = b'q';
+            fs::write(&path, bytes).expect("damage the cache");
+            damaged += 1;
+        }
+    }
+    damaged
+}
+
+/// A link into another scenario's heading makes the anchor check read that scenario's HTML
+/// from the cache: read wrong, it has no heading, which is the cache's fault, not the
+/// link's. The build is made again without the cache instead of reporting a missing anchor.
+#[test]
+fn an_anchor_into_a_text_read_wrong_is_not_reported() {
+    let site = common::demo_site();
+    built(site.path());
+    let target = fs::read_to_string(site.path().join(UNLINKED)).expect("target source");
+    let heading = target
+        .lines()
+        .find_map(|line| line.strip_prefix("## "))
+        .expect("a heading");
+    let id = vitrine::text::slugify(heading);
+    append(
+        site.path(),
+        EDITED,
+        &format!("\n[Le voyage](../histoire-geographie/tour-du-monde-magellan-umap.md#{id})\n"),
+    );
+    built(site.path());
+    assert!(damage_every_stored_html(site.path()) > 10);
+    append(site.path(), EDITED, "\nModification.\n");
+    let again = build(site.path()).expect("no anchor reported missing");
+    assert_eq!(
+        again.rendered_bodies, again.scenarios,
+        "built again without the cache"
+    );
+    assert_same_as_clean(site.path());
 }
 
 #[test]

@@ -199,7 +199,16 @@ fn attempt(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, S
     let loading = Instant::now();
     let (mut caches, reading) = reading_cache::load(options);
     let loading = loading.elapsed();
-    let mut prepared = prepare::prepare_cached(options, progress, &mut caches)?;
+    let mut prepared = match prepare::prepare_cached(options, progress, &mut caches) {
+        Ok(prepared) => prepared,
+        // A problem found in a text read wrong (an anchor missing from an empty body) is not
+        // the sources' problem.
+        Err(_) if reading.damaged() => {
+            reading.discard();
+            return Err(Stop::CacheDamaged);
+        }
+        Err(problems) => return Err(problems.into()),
+    };
     let work = (caches.sources.last_parsed, caches.last_rendered);
     let staging_cache = Instant::now();
     let reading = reading.stage(&caches);
@@ -343,6 +352,11 @@ fn attempt(options: &BuildOptions, progress: &dyn Progress) -> Result<Summary, S
         let (html_pages, files, index_durations, (index_record, index_work, text_order)) =
             match written {
                 Ok(counts) => counts,
+                Err(_) if reading.damaged() => {
+                    staging.abandon();
+                    reading.discard();
+                    return Err(Stop::CacheDamaged);
+                }
                 Err(problems) => {
                     staging.abandon();
                     return Err(output::one_output_error(problems).into());

@@ -394,6 +394,17 @@ pub struct Pending {
 }
 
 impl Reading {
+    /// Whether a text read from the cache so far was not the one stored there (see
+    /// [`Pending::damaged`]).
+    pub fn damaged(&self) -> bool {
+        self.damaged.load(Ordering::SeqCst)
+    }
+
+    /// Removes the whole cache (a damaged one).
+    pub fn discard(self) {
+        let _ = fs::remove_dir_all(&self.dir);
+    }
+
     /// Writes, beside the cache, the files holding a source that `caches` (as the preparation
     /// left them) parsed or rendered again, or a source gone; the others stay as they are.
     /// An entry that cannot be written is left out: the next build reads its source again.
