@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
+use chrono::Datelike;
 use rayon::prelude::*;
 
 use crate::config::CACHE_DIR;
@@ -433,12 +434,16 @@ fn index_doc_key(s: &Scenario, body: &[u8; 32], made_with: &DocumentMaking) -> S
     hasher.update(&made_with.program);
     hasher.update(&made_with.vocabulary);
     hasher.update(body);
-    let mut text = |value: &str| {
-        hasher.update(&(value.len() as u64).to_le_bytes());
+    // Lengths first, so that no two different lists hash the same bytes.
+    let number = |hasher: &mut blake3::Hasher, n: u64| {
+        hasher.update(&n.to_le_bytes());
+    };
+    let text = |hasher: &mut blake3::Hasher, value: &str| {
+        number(hasher, value.len() as u64);
         hasher.update(value.as_bytes());
     };
     for value in [&s.slug, &meta.titre, &meta.resume, &meta.academie] {
-        text(value);
+        text(&mut hasher, value);
     }
     let lists = [
         &meta.mots_cles,
@@ -451,13 +456,17 @@ fn index_doc_key(s: &Scenario, body: &[u8; 32], made_with: &DocumentMaking) -> S
         &meta.competences_numeriques,
     ];
     for list in lists {
-        text(&list.len().to_string());
-        list.iter().for_each(|value| text(value));
+        number(&mut hasher, list.len() as u64);
+        list.iter().for_each(|value| text(&mut hasher, value));
     }
-    text(&meta.auteurs.len().to_string());
-    meta.auteurs.iter().for_each(|a| text(&a.nom));
-    text(&meta.date.to_string());
-    text(&format!("{:?}", meta.duree.as_ref().map(|d| d.minutes)));
+    number(&mut hasher, meta.auteurs.len() as u64);
+    meta.auteurs.iter().for_each(|a| text(&mut hasher, &a.nom));
+    number(&mut hasher, meta.date.num_days_from_ce() as u64);
+    // No duration and a duration of 0 minutes differ.
+    match &meta.duree {
+        Some(duree) => number(&mut hasher, 1 + u64::from(duree.minutes)),
+        None => number(&mut hasher, 0),
+    }
     hasher.finalize().to_hex()[..32].to_string()
 }
 
