@@ -17,7 +17,7 @@
 //! produce the same term by construction, at the cost of a few accent-specific stemming rules.
 //! Stop words are therefore matched after folding too, hence our folded list.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RawTokenizer, RemoveLongFilter, Stemmer,
@@ -92,7 +92,7 @@ impl TokenFilter for MemoisedWords {
         MemoisedWordsFilter {
             inner: tokenizer,
             words: word_analyzer(),
-            memo: HashMap::new(),
+            memo: FxHashMap::default(),
         }
     }
 }
@@ -101,7 +101,7 @@ impl TokenFilter for MemoisedWords {
 struct MemoisedWordsFilter<T> {
     inner: T,
     words: TextAnalyzer,
-    memo: HashMap<String, Option<String>>,
+    memo: FxHashMap<String, Option<String>>,
 }
 
 impl<T: Tokenizer> Tokenizer for MemoisedWordsFilter<T> {
@@ -119,28 +119,32 @@ impl<T: Tokenizer> Tokenizer for MemoisedWordsFilter<T> {
 struct MemoisedWordsStream<'a, S> {
     tail: S,
     words: &'a mut TextAnalyzer,
-    memo: &'a mut HashMap<String, Option<String>>,
+    memo: &'a mut FxHashMap<String, Option<String>>,
 }
 
 impl<S: TokenStream> TokenStream for MemoisedWordsStream<'_, S> {
     fn advance(&mut self) -> bool {
         while self.tail.advance() {
             let text = &mut self.tail.token_mut().text;
-            if !self.memo.contains_key(text.as_str()) {
-                let term = analyse_word(self.words, text);
-                if self.memo.len() >= MEMO_CAPACITY {
-                    // Not kept: use it once.
-                    match term {
-                        Some(term) => {
-                            *text = term;
-                            return true;
+            // One lookup for the usual case, a word already seen.
+            let term = match self.memo.get(text.as_str()) {
+                Some(known) => known.as_deref(),
+                None => {
+                    let term = analyse_word(self.words, text);
+                    if self.memo.len() >= MEMO_CAPACITY {
+                        // Not kept: use it once.
+                        match term {
+                            Some(term) => {
+                                *text = term;
+                                return true;
+                            }
+                            None => continue,
                         }
-                        None => continue,
                     }
+                    self.memo.entry(text.clone()).or_insert(term).as_deref()
                 }
-                self.memo.insert(text.clone(), term);
-            }
-            if let Some(term) = self.memo.get(text.as_str()).and_then(Option::as_deref) {
+            };
+            if let Some(term) = term {
                 text.clear();
                 text.push_str(term);
                 return true;
@@ -264,9 +268,14 @@ impl TokenStream for FrenchTokenStream<'_> {
         self.token.offset_to = end;
         self.token.position = self.token.position.wrapping_add(1);
         self.token.text.clear();
-        self.token
-            .text
-            .extend(self.text[start..end].chars().filter(|&c| !is_apostrophe(c)));
+        let word = &self.text[start..end];
+        // `’` is the only apostrophe outside ASCII and starts with 0xE2.
+        if word.bytes().any(|byte| byte == b'\'' || byte == 0xE2) {
+            let letters = word.chars().filter(|&c| !is_apostrophe(c));
+            self.token.text.extend(letters);
+        } else {
+            self.token.text.push_str(word);
+        }
         true
     }
 
@@ -286,20 +295,36 @@ fn is_apostrophe(c: char) -> bool {
 /// Byte range of the next word at or after `from`: letters and digits, plus apostrophes that
 /// sit between two of them.
 fn next_word(text: &str, from: usize) -> Option<(usize, usize)> {
-    let rest = &text[from..];
-    let (offset, _) = rest.char_indices().find(|(_, c)| c.is_alphanumeric())?;
-    let start = from + offset;
+    let mut start = from;
+    loop {
+        let c = char_at(text, start)?;
+        if c.is_alphanumeric() {
+            break;
+        }
+        start += c.len_utf8();
+    }
     let mut end = start;
-    let mut chars = text[start..].chars().peekable();
-    while let Some(c) = chars.next() {
+    while let Some(c) = char_at(text, end) {
         let continues_word = c.is_alphanumeric()
-            || (is_apostrophe(c) && chars.peek().is_some_and(|next| next.is_alphanumeric()));
+            || (is_apostrophe(c)
+                && char_at(text, end + c.len_utf8()).is_some_and(char::is_alphanumeric));
         if !continues_word {
             break;
         }
         end += c.len_utf8();
     }
     Some((start, end))
+}
+
+/// The character starting at byte `at` (a character boundary), read without decoding when it
+/// is ASCII: most characters of a French text are.
+fn char_at(text: &str, at: usize) -> Option<char> {
+    let byte = *text.as_bytes().get(at)?;
+    if byte.is_ascii() {
+        Some(char::from(byte))
+    } else {
+        text.get(at..)?.chars().next()
+    }
 }
 
 /// Start of the word once its leading elisions are dropped (`qu'aujourd'hui` → `aujourd'hui`).
@@ -412,5 +437,53 @@ mod tests {
     fn overlong_tokens_are_dropped() {
         let long = "a".repeat(MAX_TOKEN_BYTES + 1);
         assert!(analyze(&long).is_empty());
+    }
+
+    /// The tokenizer's words written the slow, obvious way: every character decoded, every
+    /// apostrophe filtered out.
+    fn reference_words(text: &str) -> Vec<(usize, usize, String)> {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let mut words = Vec::new();
+        let mut i = 0;
+        while i < chars.len() {
+            if !chars[i].1.is_alphanumeric() {
+                i += 1;
+                continue;
+            }
+            let first = i;
+            while i < chars.len()
+                && (chars[i].1.is_alphanumeric()
+                    || (is_apostrophe(chars[i].1)
+                        && chars.get(i + 1).is_some_and(|(_, c)| c.is_alphanumeric())))
+            {
+                i += 1;
+            }
+            let end = chars.get(i).map_or(text.len(), |(at, _)| *at);
+            let start = skip_elisions(text, chars[first].0, end);
+            let letters = text[start..end].chars().filter(|&c| !is_apostrophe(c));
+            words.push((start, end, letters.collect()));
+        }
+        words
+    }
+
+    #[test]
+    fn the_tokenizer_reads_ascii_and_other_characters_alike() {
+        // `ⅳ` (U+2173) and `–` (U+2013) start with the same byte as `’`.
+        let texts = [
+            "L’élève d'aujourd’hui lit « Ⅳ » et ⅳ – puis l''x qu’« a » 3,5 œuvres.",
+            "jusqu'à l'âge: ’début fin’ '' 'a' x’ ÉTÉ cm2/6e ñandú 東京 naïve",
+            "",
+            "’",
+        ];
+        for text in texts {
+            let mut tokenizer = FrenchTokenizer;
+            let mut stream = tokenizer.token_stream(text);
+            let mut words = Vec::new();
+            while stream.advance() {
+                let token = stream.token();
+                words.push((token.offset_from, token.offset_to, token.text.clone()));
+            }
+            assert_eq!(words, reference_words(text), "{text:?}");
+        }
     }
 }
