@@ -165,7 +165,7 @@ impl<'a> Reader<'a> {
         let whole = self
             .raw(key)
             .and_then(scalar_to_string)
-            .filter(|s| vocab.resolve(s.trim()).is_some());
+            .filter(|s| vocab.resolve_as_one(s.trim()).is_some());
         let items = match whole {
             Some(s) => vec![(s.trim().to_string(), key.to_string())],
             None => self.list(key),

@@ -95,7 +95,7 @@ pub fn comma_list_warnings(
         .filter_map(|&(key, vocab)| {
             let text = fm.values.get(key).and_then(scalar_to_string)?;
             // A label with a comma (« Protéger la santé, le bien-être… ») is one value.
-            if vocab.is_some_and(|name| vocabs.get(name).resolve(text.trim()).is_some()) {
+            if vocab.is_some_and(|name| vocabs.get(name).resolve_as_one(text.trim()).is_some()) {
                 return None;
             }
             let parts = comma_parts(&text)?;
@@ -568,6 +568,34 @@ mod tests {
         assert_eq!(meta.competences_numeriques.len(), 1);
         let fields: Vec<_> = warnings.iter().filter_map(|w| w.field.clone()).collect();
         assert_eq!(fields, ["niveaux", "outils"]);
+    }
+
+    /// « Mathématiques, Sciences » folds to the key of « Mathématiques-sciences » once
+    /// punctuation is ignored: it was published under that one discipline, without a word.
+    #[test]
+    fn a_comma_list_is_not_taken_for_a_value_it_matches_without_punctuation() {
+        let yaml = format!("{HEADER}niveaux: [CM2]\n").replace(
+            "disciplines: [Mathématiques]",
+            "disciplines: Mathématiques, Sciences",
+        );
+        let (meta, warnings) = validate_header(&yaml);
+        let errors = meta.expect_err("« Sciences » alone is no discipline");
+        assert_eq!(errors.len(), 1, "{errors:#?}");
+        assert!(
+            errors[0].message.contains("« Sciences »"),
+            "{}",
+            errors[0].message
+        );
+        let fields: Vec<_> = warnings.iter().filter_map(|w| w.field.clone()).collect();
+        assert_eq!(fields, ["disciplines"]);
+        let (meta, _) = validate_header(&yaml.replace(", Sciences", ", Sciences et technologie"));
+        assert_eq!(
+            meta.expect("valid").disciplines,
+            ["mathematiques", "sciences-et-technologie"]
+        );
+        // The value itself, written with its own punctuation, stays one value.
+        let (meta, _) = validate_header(&yaml.replace(", Sciences", "-sciences"));
+        assert_eq!(meta.expect("valid").disciplines, ["mathematiques-sciences"]);
     }
 
     #[test]

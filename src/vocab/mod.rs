@@ -227,6 +227,19 @@ impl Vocabulary {
             .map(|&i| &self.entries[i])
     }
 
+    /// [`Vocabulary::resolve`] for a text that may be a list written with commas: it is one
+    /// value only when that value has a comma itself (« Protéger la santé, le bien-être… »).
+    /// « Mathématiques, Sciences » is two disciplines, never « Mathématiques-sciences », which
+    /// it matches once punctuation is ignored.
+    pub fn resolve_as_one(&self, written: &str) -> Option<&Entry> {
+        let entry = self.resolve(written)?;
+        let has_comma = |text: &str| text.contains(',');
+        let one = !has_comma(written)
+            || has_comma(&entry.libelle)
+            || entry.alias.iter().any(|alias| has_comma(alias));
+        one.then_some(entry)
+    }
+
     /// Entry by exact key.
     pub fn get(&self, key: &str) -> Option<&Entry> {
         self.by_key.get(key).map(|&i| &self.entries[i])
