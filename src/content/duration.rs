@@ -86,6 +86,11 @@ fn parse_french(text: &str) -> Option<u32> {
                     Some(Token::Word(w)) if is_hour(w) => {
                         total += n.checked_mul(60)?;
                         i += 2;
+                        // « 2 heures et demie », « 1 h et quart ».
+                        if let Some(extra) = fraction_of_hour(tokens.get(i), tokens.get(i + 1)) {
+                            total += extra;
+                            i += 2;
+                        }
                         // « 1 h 30 »: a bare number after hours counts as minutes.
                         if let Some(Token::Number(m)) = tokens.get(i) {
                             if !matches!(tokens.get(i + 1), Some(Token::Word(w)) if is_hour(w) || is_multiplier(w))
@@ -98,6 +103,14 @@ fn parse_french(text: &str) -> Option<u32> {
                             }
                         }
                     }
+                    // « une demi-heure », « 3 demi-heures ».
+                    Some(Token::Word(w))
+                        if w == "demi"
+                            && matches!(tokens.get(i + 2), Some(Token::Word(h)) if is_hour(h)) =>
+                    {
+                        total += n.checked_mul(30)?;
+                        i += 3;
+                    }
                     Some(Token::Word(w)) if is_minute(w) => {
                         total += n;
                         i += 2;
@@ -106,6 +119,14 @@ fn parse_french(text: &str) -> Option<u32> {
                 }
             }
             Token::Word(w) if w == "de" || w == "et" => i += 1,
+            // « une demi-heure ».
+            Token::Word(w)
+                if w == "demi"
+                    && matches!(tokens.get(i + 1), Some(Token::Word(h)) if is_hour(h)) =>
+            {
+                total += 30;
+                i += 2;
+            }
             Token::Word(_) => return None,
         }
     }
@@ -128,6 +149,8 @@ fn tokenize(text: &str) -> Vec<Token> {
         }
         if digits {
             tokens.push(Token::Number(current.parse().unwrap_or(u32::MAX)));
+        } else if let Some(n) = number_word(current) {
+            tokens.push(Token::Number(n));
         } else {
             tokens.push(Token::Word(current.clone()));
         }
@@ -151,6 +174,36 @@ fn tokenize(text: &str) -> Vec<Token> {
     }
     flush(&mut current, digits, &mut tokens);
     tokens
+}
+
+/// Numbers written in words, as in « une heure », « deux séances ».
+fn number_word(w: &str) -> Option<u32> {
+    let n = match w {
+        "un" | "une" => 1,
+        "deux" => 2,
+        "trois" => 3,
+        "quatre" => 4,
+        "cinq" => 5,
+        "six" => 6,
+        "sept" => 7,
+        "huit" => 8,
+        "neuf" => 9,
+        "dix" => 10,
+        _ => return None,
+    };
+    Some(n)
+}
+
+/// Minutes of « et demie » or « et quart » after hours.
+fn fraction_of_hour(first: Option<&Token>, second: Option<&Token>) -> Option<u32> {
+    match (first, second) {
+        (Some(Token::Word(et)), Some(Token::Word(part))) if et == "et" => match part.as_str() {
+            "demie" | "demi" => Some(30),
+            "quart" => Some(15),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 fn is_multiplier(w: &str) -> bool {
@@ -196,6 +249,19 @@ mod tests {
         assert_eq!(minutes("45 minutes"), Some(45));
         assert_eq!(minutes("2 fois 1 h"), Some(120));
         assert_eq!(minutes("4 x 1h30"), Some(360));
+    }
+
+    #[test]
+    fn hours_in_words_halves_and_quarters() {
+        assert_eq!(minutes("2 heures et demie"), Some(150));
+        assert_eq!(minutes("une heure et demie"), Some(90));
+        assert_eq!(minutes("Une demi-heure"), Some(30));
+        assert_eq!(minutes("demi-heure"), Some(30));
+        assert_eq!(minutes("3 demi-heures"), Some(90));
+        assert_eq!(minutes("1 h et quart"), Some(75));
+        assert_eq!(minutes("deux séances d'une heure"), Some(120));
+        assert_eq!(minutes("trois fois 45 minutes"), Some(135));
+        assert_eq!(minutes("une heure et des poussières"), None);
     }
 
     #[test]
